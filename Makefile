@@ -1,0 +1,32 @@
+# `make run` and `make test` each do all set-up on a fresh machine, then do their job.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup voice clean
+
+run: setup
+	$(BIN)/python -m skill talk
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: $(STAMP) voice
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Spine Coach needs Python 3.11 ($(PYTHON) not found)." >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# espeak-ng gives pyttsx3 a voice on Linux; installed only where we are root and it is missing.
+voice:
+	@if ! command -v espeak-ng >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null) \
+		|| echo "Could not install espeak-ng; Spine Coach will answer in text only." >&2; \
+	fi
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

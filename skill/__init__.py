@@ -1,0 +1,1 @@
+"""Spine Coach: a voice coach for muscle spasms from a herniated disc."""

@@ -1,0 +1,96 @@
+"""Everything the skill says, loaded from `skill/locale/` once per locale.
+
+Each document exists as a language base (`locale/en/`) with an optional overlay for the exact locale
+(`locale/en-US/`) whose top-level keys replace the base's: two levels, as in the alexa-samples fact skill.
+Paths are resolved from this file, never from the working directory.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import string
+from pathlib import Path
+from typing import Any, Mapping
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT_LOCALE = "en-US"
+
+# Documents whose entries are spoken sentences, looked up by dotted key.
+PHRASE_DOCUMENTS = ("prompts", "advice")
+
+
+def supported_locales() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir() and "-" in p.name))
+
+
+def resolve_locale(locale: str | None) -> str:
+    """The locale we can speak that is closest to the one asked for."""
+    if locale in supported_locales():
+        return locale
+    language = (locale or "").split("-")[0]
+    for candidate in supported_locales():
+        if candidate.split("-")[0] == language:
+            return candidate
+    return DEFAULT_LOCALE
+
+
+@functools.cache
+def load_document(locale: str, name: str) -> Mapping[str, Any]:
+    """The merged document `name` for `locale`: language base, then the exact locale's overlay."""
+    merged: dict[str, Any] = {}
+    for folder in (LOCALE_DIR / locale.split("-")[0], LOCALE_DIR / locale):
+        path = folder / f"{name}.json"
+        if path.is_file():
+            merged.update(json.loads(path.read_text(encoding="utf-8")))
+    if not merged:
+        raise FileNotFoundError(f"no {name}.json for locale {locale} under {LOCALE_DIR}")
+    return merged
+
+
+@functools.cache
+def load_sources() -> Mapping[str, str]:
+    return json.loads((LOCALE_DIR / "sources.json").read_text(encoding="utf-8"))["sources"]
+
+
+def variants(entry: Any) -> list[str]:
+    """The spoken variants of a phrase entry: a string, a list, or {"say": ..., "sources": [...]}."""
+    if isinstance(entry, dict):
+        entry = entry["say"]
+    return [entry] if isinstance(entry, str) else list(entry)
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+class Content:
+    """The phrasebook for one locale. `say` picks a variant with the injected random generator."""
+
+    def __init__(self, locale: str, rng: random.Random | None = None):
+        self.locale = locale
+        self._rng = rng or random.Random()
+        self._phrases: dict[str, Any] = {}
+        for name in PHRASE_DOCUMENTS:
+            self._phrases.update(load_document(locale, name))
+
+    def say(self, key: str, **slots: Any) -> str:
+        """One variant of phrase `key`, its placeholders filled from `slots` and the locale's facts
+        (emergency_number, urgent_help, routine_help); KeyError for an unknown key or placeholder."""
+        options = variants(self._phrases[key])
+        choice = options[0] if len(options) == 1 else self._rng.choice(options)
+        return choice.format_map({**self.facts, **slots}) if "{" in choice else choice
+
+    def has(self, key: str) -> bool:
+        return key in self._phrases
+
+    def keys(self) -> list[str]:
+        return sorted(self._phrases)
+
+    def document(self, name: str) -> Mapping[str, Any]:
+        return load_document(self.locale, name)
+
+    @property
+    def facts(self) -> Mapping[str, str]:
+        return load_document(self.locale, "locale")
