@@ -1,0 +1,76 @@
+"""Persistent attributes in SQLite, behind ask-sdk's own adapter interface.
+
+One row per user: the profile as JSON. WAL mode and a short-lived connection per call let several processes
+(gunicorn workers, two terminals) share one file; each save is a single upsert transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any, Callable
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_model import RequestEnvelope
+
+DB_ENV = "SPINE_COACH_DB"
+
+
+def default_db_path() -> Path:
+    """Where the embedded store lives unless SPINE_COACH_DB says otherwise."""
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV])
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # only /tmp is writable on Lambda
+        return Path("/tmp/spine-coach.db")
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "spine-coach" / "state.db"
+
+
+def user_id_key(request_envelope: RequestEnvelope) -> str:
+    try:
+        return request_envelope.context.system.user.user_id
+    except AttributeError as missing:
+        raise PersistenceException("the request carries no user id") from missing
+
+
+class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
+    def __init__(self, path: str | os.PathLike | None = None,
+                 partition_key: Callable[[RequestEnvelope], str] = user_id_key, timeout: float = 5.0):
+        self.path = Path(path) if path else default_db_path()
+        self.partition_key = partition_key
+        self.timeout = timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as db, db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=self.timeout)
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        key = self.partition_key(request_envelope)
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT data FROM attributes WHERE id = ?", (key,)).fetchone()
+        if row is None:
+            return {}
+        try:
+            loaded = json.loads(row[0])
+        except json.JSONDecodeError as damaged:
+            raise PersistenceException(f"stored attributes for this user are not JSON: {damaged}") from damaged
+        return loaded if isinstance(loaded, dict) else {}
+
+    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
+        key = self.partition_key(request_envelope)
+        data = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT INTO attributes (id, data) VALUES (?, ?) "
+                       "ON CONFLICT(id) DO UPDATE SET data = excluded.data", (key, data))
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        key = self.partition_key(request_envelope)
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM attributes WHERE id = ?", (key,))

@@ -1,0 +1,93 @@
+"""What Spine Coach remembers about a user between sessions, and nothing more.
+
+Only progress, tip rotation, heat history, heat-screening answers and the disclaimer flag are kept: never
+utterances or symptoms (the skill is not HIPAA-eligible, see alexa-platform.md section 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+PROFILE_VERSION = 1
+HISTORY_DAYS = 60  # completed-session dates kept for the weekly count
+HEAT_SCREEN_QUESTIONS = ("numb_skin", "diabetes", "circulation", "pregnancy")
+
+
+@dataclass
+class HeatSession:
+    started_at: float  # epoch seconds
+    ends_at: float  # planned end, or the moment it was cancelled
+
+    def remaining(self, now: float) -> float:
+        return max(0.0, self.ends_at - now)
+
+
+@dataclass
+class Profile:
+    disclaimer_heard: bool = False
+    screened_on: str | None = None  # ISO date of the last red-flag screening before stretching
+    completed: list[str] = field(default_factory=list)  # ISO dates of finished routines
+    unfinished: dict[str, Any] | None = None  # {"routine": id, "step": index} of a routine left part way
+    last_routine: str | None = None  # preference: what "start my stretches" means with no area named
+    tips_heard: list[str] = field(default_factory=list)
+    heat_screen: dict[str, bool] = field(default_factory=dict)  # answers to HEAT_SCREEN_QUESTIONS
+    heat_cleared: bool = False  # a professional has said heat is fine despite a screening "yes"
+    heat: HeatSession | None = None
+
+    @classmethod
+    def from_attributes(cls, raw: Mapping[str, Any] | None) -> Profile:
+        if not isinstance(raw, Mapping) or raw.get("v") != PROFILE_VERSION:
+            return cls()
+        heat = raw.get("heat")
+        return cls(
+            disclaimer_heard=raw.get("disclaimer_heard") is True,
+            screened_on=_iso_date(raw.get("screened_on")),
+            completed=[d for d in raw.get("completed", []) if _iso_date(d)],
+            unfinished=_unfinished(raw.get("unfinished")),
+            last_routine=raw.get("last_routine") if isinstance(raw.get("last_routine"), str) else None,
+            tips_heard=[t for t in raw.get("tips_heard", []) if isinstance(t, str)],
+            heat_screen={q: raw["heat_screen"][q] is True for q in HEAT_SCREEN_QUESTIONS
+                         if isinstance(raw.get("heat_screen"), Mapping) and q in raw["heat_screen"]},
+            heat_cleared=raw.get("heat_cleared") is True,
+            heat=HeatSession(float(heat["started_at"]), float(heat["ends_at"])) if _is_heat(heat) else None,
+        )
+
+    def to_attributes(self) -> dict[str, Any]:
+        return {"v": PROFILE_VERSION, **asdict(self)}
+
+    def record_completed(self, day: date) -> None:
+        cutoff = (day - timedelta(days=HISTORY_DAYS)).isoformat()
+        self.completed = [d for d in self.completed if d >= cutoff] + [day.isoformat()]
+        self.unfinished = None
+
+    def sessions_in_week_to(self, day: date) -> int:
+        start = (day - timedelta(days=6)).isoformat()
+        return sum(1 for d in self.completed if start <= d <= day.isoformat())
+
+    @property
+    def heat_screen_done(self) -> bool:
+        return all(q in self.heat_screen for q in HEAT_SCREEN_QUESTIONS)
+
+    @property
+    def heat_contraindicated(self) -> bool:
+        return any(self.heat_screen.values()) and not self.heat_cleared
+
+
+def _iso_date(value: Any) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _unfinished(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, Mapping) and isinstance(value.get("routine"), str) and isinstance(value.get("step"), int):
+        return {"routine": value["routine"], "step": value["step"]}
+    return None
+
+
+def _is_heat(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(
+        isinstance(value.get(k), (int, float)) and not isinstance(value.get(k), bool) for k in ("started_at", "ends_at"))

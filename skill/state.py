@@ -1,0 +1,90 @@
+"""Conversation state carried in Alexa session attributes: versioned JSON primitives only.
+
+Alexa hands back whatever the last response put in `sessionAttributes`, so anything stored here must survive
+a JSON round trip (the howto sample's stored SDK objects broke Repeat on the next turn). Unknown versions and
+damaged values are read as a fresh conversation rather than raising.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Mapping
+
+STATE_VERSION = 1
+
+# Routine statuses: `ready` (warm-up said, no stretch yet), `running` (a stretch was led and the pain check-in
+# asked), `paused`, `hurt` (a stretch hurt; skipping it was offered).
+ROUTINE_STATUSES = ("ready", "running", "paused", "hurt")
+
+
+@dataclass(frozen=True)
+class RoutineState:
+    routine: str
+    step: int = 0
+    segment: int = 0  # which side / block of reps within the step (see flow.plan_segments)
+    status: str = "ready"
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> RoutineState | None:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("routine"), str):
+            return None
+        step, segment, status = raw.get("step", 0), raw.get("segment", 0), raw.get("status", "ready")
+        if not (_natural(step) and _natural(segment) and status in ROUTINE_STATUSES):
+            return None
+        return cls(raw["routine"], step, segment, status)
+
+
+@dataclass(frozen=True)
+class Question:
+    """The yes/no question the last response asked, so Yes and No know what they answer."""
+
+    id: str
+    arg: Any = None  # JSON primitive or dict of primitives, e.g. the heat minutes waiting on a screening
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Question | None:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
+            return None
+        return cls(raw["id"], raw.get("arg"))
+
+
+@dataclass(frozen=True)
+class Conversation:
+    routine: RoutineState | None = None
+    question: Question | None = None
+    last_speech: str | None = None  # SSML of the last response, as a string, for Repeat
+    last_reprompt: str | None = None
+    last_tip_topic: str | None = None  # so "next" after a tip gives another on the same topic
+    welcomed: bool = False
+
+    @classmethod
+    def from_attributes(cls, attributes: Mapping[str, Any] | None) -> Conversation:
+        if not isinstance(attributes, Mapping) or attributes.get("v") != STATE_VERSION:
+            return cls()
+        return cls(
+            routine=RoutineState.from_dict(attributes.get("routine")),
+            question=Question.from_dict(attributes.get("question")),
+            last_speech=_text(attributes.get("last_speech")),
+            last_reprompt=_text(attributes.get("last_reprompt")),
+            last_tip_topic=_text(attributes.get("last_tip_topic")),
+            welcomed=attributes.get("welcomed") is True,
+        )
+
+    def to_attributes(self) -> dict[str, Any]:
+        attributes: dict[str, Any] = {"v": STATE_VERSION}
+        for name, value in asdict(self).items():
+            if value not in (None, False):
+                attributes[name] = value
+        return attributes
+
+    def asking(self, question_id: str, arg: Any = None) -> Conversation:
+        return replace(self, question=Question(question_id, arg))
+
+
+def _natural(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1000
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
