@@ -1,0 +1,54 @@
+"""The composition root: the one place the skill is assembled. Lambda, the web service and the offline runner
+all build it here and call the same `invoke`."""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from skill.handlers import request_handlers
+from skill.handlers.errors import ApologyExceptionHandler
+from skill.interceptors import (SaveConversationInterceptor, SaveProfileInterceptor, TriageInterceptor,
+                                TurnInterceptor)
+from skill.persistence import SQLitePersistenceAdapter
+from skill.timers import HeatAlarm, NoAlarm
+
+
+def build_skill_builder(persistence: AbstractPersistenceAdapter | None = None, alarm: HeatAlarm | None = None,
+                        rng: random.Random | None = None) -> CustomSkillBuilder:
+    """The skill's builder. Defaults: SQLite at SPINE_COACH_DB (or the user data folder), no device alarm."""
+    rng = rng or random.Random()
+    alarm = alarm or NoAlarm()
+    builder = CustomSkillBuilder(persistence_adapter=persistence or SQLitePersistenceAdapter())
+    turns = TurnInterceptor(rng)
+    builder.add_global_request_interceptor(turns)
+    builder.add_global_request_interceptor(TriageInterceptor())
+    for handler in request_handlers(alarm, rng):
+        builder.add_request_handler(handler)
+    builder.add_global_response_interceptor(SaveConversationInterceptor())
+    builder.add_global_response_interceptor(SaveProfileInterceptor())
+    builder.add_exception_handler(ApologyExceptionHandler(turns.content_for))
+    return builder
+
+
+def create_skill(**options: Any) -> CustomSkill:
+    return build_skill_builder(**options).create()
+
+
+@functools.cache
+def _default_skill() -> CustomSkill:
+    return create_skill()
+
+
+def invoke(event: dict, skill: CustomSkill | None = None) -> dict:
+    """A request envelope in, a response envelope out, as plain JSON-ready dicts (exactly what Lambda does)."""
+    skill = skill or _default_skill()
+    envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+    return skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=None))

@@ -1,0 +1,148 @@
+"""One request's working set, and the reply being built for it.
+
+Interceptors prepare a `Turn` (content, conversation, profile, triage finding, time); handlers read and change
+it and build a `Reply`; response interceptors save what changed. Handlers never touch session attributes or
+the persistence adapter directly, so a handler that raises leaves the stored state exactly as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_request_type
+from ask_sdk_model import Response
+
+from skill.content import Content
+from skill.profile import Profile
+from skill.speech import Part, Pause, Say, Sound, to_ssml
+from skill.state import Conversation, Question
+from skill.timers import AlarmContext
+
+TURN = "turn"  # request attribute holding the Turn
+URGENT_TIERS = ("emergency", "urgent")
+
+
+class Turn:
+    def __init__(self, handler_input: HandlerInput, content: Content):
+        self.handler_input = handler_input
+        self.content = content
+        envelope = handler_input.request_envelope
+        loaded = Conversation.from_attributes(handler_input.attributes_manager.session_attributes)
+        self.asked: Question | None = loaded.question  # what the previous response asked, if anything
+        self.conversation = replace(loaded, question=None)  # a question lasts one turn unless asked again
+        self.finding = None  # the triage finding for this request's words (set by TriageInterceptor)
+        self.triage: str | None = None  # the tier this response reached
+        self.now = _request_time(envelope.request)
+        self.today: date = datetime.fromtimestamp(self.now, timezone.utc).date()
+        self.request_type = get_request_type(handler_input)
+        self.intent = get_intent_name(handler_input) if self.request_type == "IntentRequest" else None
+        self.new_session = bool(envelope.session and envelope.session.new)
+        self._profile: Profile | None = None
+        self._stored_profile: dict[str, Any] | None = None
+
+    @staticmethod
+    def of(handler_input: HandlerInput) -> Turn:
+        return handler_input.attributes_manager.request_attributes[TURN]
+
+    @property
+    def profile(self) -> Profile:
+        """The user's stored profile, read from persistence on first use only."""
+        if self._profile is None:
+            stored = self.handler_input.attributes_manager.persistent_attributes
+            self._stored_profile = dict(stored)
+            self._profile = Profile.from_attributes(stored)
+        return self._profile
+
+    def profile_changes(self) -> dict[str, Any] | None:
+        """The profile to save, or None when it was never read or did not change."""
+        if self._profile is None:
+            return None
+        current = self._profile.to_attributes()
+        return None if current == self._stored_profile else current
+
+    def ask(self, question_id: str, arg: Any = None) -> None:
+        self.conversation = self.conversation.asking(question_id, arg)
+
+    def update(self, **changes: Any) -> None:
+        self.conversation = replace(self.conversation, **changes)
+
+    def alarm_context(self) -> AlarmContext:
+        system = self.handler_input.request_envelope.context.system
+        return AlarmContext(user_id=system.user.user_id, locale=self.content.locale, now=self.now,
+                            api_endpoint=system.api_endpoint, api_access_token=system.api_access_token)
+
+    def reply(self) -> Reply:
+        return Reply(self.content)
+
+    def respond(self, reply: Reply) -> Response:
+        """The response for `reply`; a first-ever one-shot request hears the disclaimer first (not in an emergency,
+        where the number comes first)."""
+        if (self.new_session and self.request_type == "IntentRequest" and self.triage not in URGENT_TIERS
+                and not self.profile.disclaimer_heard):
+            reply.prepend("disclaimer.short")
+            self.profile.disclaimer_heard = True
+        return reply.build(self.handler_input)
+
+
+def _request_time(request: Any) -> float:
+    """The request's own timestamp: Alexa's clock, and the tests' (no wall clock inside the skill)."""
+    stamp = getattr(request, "timestamp", None)
+    if isinstance(stamp, datetime):
+        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).timestamp()
+    return time.time()
+
+
+@dataclass
+class Reply:
+    """Speech parts, a reprompt and whether the session ends; every sentence comes from the content files."""
+
+    content: Content
+    parts: list[Part] = field(default_factory=list)
+    reprompt: list[Part] | None = None
+    end_session: bool | None = None
+
+    def say(self, key: str, **slots: Any) -> Reply:
+        self.parts.append(Say(self.content.say(key, **slots)))
+        return self
+
+    def prepend(self, key: str, **slots: Any) -> Reply:
+        self.parts.insert(0, Say(self.content.say(key, **slots)))
+        return self
+
+    def say_text(self, text: str) -> Reply:
+        """Text taken from a content document (a tip, a routine cue, a triage question)."""
+        self.parts.append(Say(text))
+        return self
+
+    def pause(self, seconds: float) -> Reply:
+        if seconds > 0:
+            self.parts.append(Pause(seconds))
+        return self
+
+    def sound(self, name: str) -> Reply:
+        self.parts.append(Sound(name))
+        return self
+
+    def ask(self, key: str, **slots: Any) -> Reply:
+        """Keep the microphone open; `key` is the reprompt, which should add guidance, not repeat."""
+        self.reprompt = [Say(self.content.say(key, **slots))]
+        self.end_session = False
+        return self
+
+    def end(self) -> Reply:
+        self.end_session = True
+        self.reprompt = None
+        return self
+
+    def build(self, handler_input: HandlerInput) -> Response:
+        builder = handler_input.response_builder
+        if self.parts:
+            builder.speak(to_ssml(self.parts))
+        if self.reprompt:
+            builder.ask(to_ssml(self.reprompt))
+        builder.set_should_end_session(self.end_session)
+        return builder.response
