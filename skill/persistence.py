@@ -31,10 +31,10 @@ def default_db_path() -> Path:
 
 
 def user_id_key(request_envelope: RequestEnvelope) -> str:
-    try:
-        return request_envelope.context.system.user.user_id
-    except AttributeError as missing:
-        raise PersistenceException("the request carries no user id") from missing
+    user_id = getattr(getattr(getattr(request_envelope.context, "system", None), "user", None), "user_id", None)
+    if not isinstance(user_id, str) or not user_id:
+        raise PersistenceException("the request carries no user id")  # never pool anonymous users in one row
+    return user_id
 
 
 class SQLitePersistenceAdapter(AbstractPersistenceAdapter):

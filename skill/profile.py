@@ -44,10 +44,10 @@ class Profile:
         return cls(
             disclaimer_heard=raw.get("disclaimer_heard") is True,
             screened_on=_iso_date(raw.get("screened_on")),
-            completed=[d for d in raw.get("completed", []) if _iso_date(d)],
+            completed=[d for d in map(_iso_date, _list(raw.get("completed"))) if d],
             unfinished=_unfinished(raw.get("unfinished")),
             last_routine=raw.get("last_routine") if isinstance(raw.get("last_routine"), str) else None,
-            tips_heard=[t for t in raw.get("tips_heard", []) if isinstance(t, str)],
+            tips_heard=[t for t in _list(raw.get("tips_heard")) if isinstance(t, str)],
             heat_screen={q: raw["heat_screen"][q] is True for q in HEAT_SCREEN_QUESTIONS
                          if isinstance(raw.get("heat_screen"), Mapping) and q in raw["heat_screen"]},
             heat_cleared=raw.get("heat_cleared") is True,
@@ -82,9 +82,16 @@ def _iso_date(value: Any) -> str | None:
         return None
 
 
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _unfinished(value: Any) -> dict[str, Any] | None:
-    if isinstance(value, Mapping) and isinstance(value.get("routine"), str) and isinstance(value.get("step"), int):
-        return {"routine": value["routine"], "step": value["step"]}
+    if not isinstance(value, Mapping) or not isinstance(value.get("routine"), str):
+        return None
+    step = value.get("step")
+    if isinstance(step, int) and not isinstance(step, bool) and step >= 0:
+        return {"routine": value["routine"], "step": step}
     return None
 
 

@@ -7,6 +7,7 @@ at once, so time is rendered as `<break>` tags. Alexa allows at most 10 s per br
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass
 from typing import Iterable, Union
@@ -56,6 +57,8 @@ def to_ssml(parts: Iterable[Part]) -> str:
 
 
 def _breaks(seconds: float) -> list[str]:
+    if not math.isfinite(seconds):
+        raise ValueError(f"a pause of {seconds} s cannot be rendered")
     remaining = round(seconds, 1)
     tags = []
     while remaining > 0:
