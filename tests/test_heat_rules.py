@@ -1,0 +1,118 @@
+"""skill.heat: AMAZON.DURATION parsing, the 15/20-minute session rules and the 2-hour cool-down."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.heat import (
+    COOL_DOWN_SECONDS,
+    DEFAULT_MINUTES,
+    MAX_MINUTES,
+    HeatPlan,
+    cool_down_left,
+    iso_duration_seconds,
+    plan_heat,
+    spoken_minutes,
+)
+from skill.profile import HeatSession
+
+
+def test_the_clinical_constants():
+    assert (DEFAULT_MINUTES, MAX_MINUTES, COOL_DOWN_SECONDS) == (15, 20, 7200)
+
+
+@pytest.mark.parametrize(
+    "value, seconds",
+    [
+        ("PT15M", 900),
+        ("PT1H5M", 3900),
+        ("PT90S", 90),
+        ("PT0.5H", 1800),
+        ("PT1.5M", 90),
+        ("PT1H1M1S", 3661),
+        ("P1D", 86400),
+        ("P1W", 604800),
+        ("P1DT2H", 93600),
+        ("PT0M", 0),
+        ("pt15m", 900),  # case-insensitive
+        (" PT20M ", 1200),  # surrounding spaces tolerated
+    ],
+)
+def test_iso_duration_seconds(value, seconds):
+    assert iso_duration_seconds(value) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["?", "-PT5M", "", None, "PT", "P", "P1M", "P1Y", "P1Y2D", "P1DT", "banana", "15", "PT15", "PT-5M", "T15M",
+     "PT15M30", 15, 900.0, ["PT15M"]],
+)
+def test_iso_duration_seconds_rejects(value):
+    assert iso_duration_seconds(value) is None
+
+
+@pytest.mark.parametrize(
+    "duration, plan",
+    [
+        (None, HeatPlan(15)),
+        ("PT10M", HeatPlan(10)),
+        ("PT15M", HeatPlan(15)),
+        ("PT20M", HeatPlan(20)),
+        ("PT21M", HeatPlan(20, capped_from=21)),
+        ("PT45M", HeatPlan(20, capped_from=45)),
+        ("PT1H30M", HeatPlan(20, capped_from=90)),
+        ("PT0.5H", HeatPlan(20, capped_from=30)),
+        ("PT1M", HeatPlan(1)),
+        ("PT60S", HeatPlan(1)),
+        ("PT5M20S", HeatPlan(5)),
+        ("PT5M40S", HeatPlan(6)),
+    ],
+)
+def test_plan_heat(duration, plan):
+    assert plan_heat(duration) == plan
+
+
+@pytest.mark.parametrize("duration", ["PT0M", "PT30S", "PT59S", "?", "-PT5M", "nonsense", "", "P1M"])
+def test_plan_heat_needs_a_clarifying_question(duration):
+    assert plan_heat(duration) is None
+
+
+def test_plan_heat_never_exceeds_the_maximum():
+    for minutes in range(1, 200):
+        plan = plan_heat(f"PT{minutes}M")
+        assert plan.minutes == min(minutes, MAX_MINUTES)
+        assert plan.capped_from == (minutes if minutes > MAX_MINUTES else None)
+
+
+ENDED = 1_800_000_000.0
+LAST = HeatSession(started_at=ENDED - 900, ends_at=ENDED)
+
+
+@pytest.mark.parametrize(
+    "now, left",
+    [
+        (ENDED - 300, 7500),  # still running: the cool-down starts when it ends
+        (ENDED, 7200),  # just ended
+        (ENDED + 1, 7199),
+        (ENDED + 3600, 3600),
+        (ENDED + 7199.5, 0.5),
+        (ENDED + 7200, 0),  # after 2 hours
+        (ENDED + 86400, 0),
+    ],
+)
+def test_cool_down_left(now, left):
+    assert cool_down_left(LAST, now) == pytest.approx(left)
+
+
+def test_no_previous_session_means_no_cool_down():
+    assert cool_down_left(None, ENDED) == 0
+
+
+@pytest.mark.parametrize(
+    "seconds, minutes",
+    [(0, 1), (-5, 1), (0.5, 1), (1, 1), (59.9, 1), (60, 1), (60.1, 2), (61, 2), (119, 2), (120, 2), (121, 3),
+     (899, 15), (900, 15), (7200, 120)],
+)
+def test_spoken_minutes_rounds_up_and_is_at_least_one(seconds, minutes):
+    assert spoken_minutes(seconds) == minutes
+    assert isinstance(spoken_minutes(seconds), int)
