@@ -79,8 +79,11 @@ class Turn:
         return Reply(self.content)
 
     def respond(self, reply: Reply) -> Response:
-        """The response for `reply`; a first-ever one-shot request hears the disclaimer first (not in an emergency,
-        where the number comes first)."""
+        """The response for `reply`, with the appointment advice for a "soon" finding no handler spoke to, and the
+        disclaimer first on a first-ever one-shot request (not in an emergency, where the number comes first)."""
+        if self.finding is not None and self.triage is None:
+            self.triage = self.finding.tier  # a "soon" finding left to the intent's own handler
+            reply.say("triage.soon_also")
         if (self.new_session and self.request_type == "IntentRequest" and self.triage not in URGENT_TIERS
                 and not self.profile.disclaimer_heard):
             reply.prepend("disclaimer.short")

@@ -15,10 +15,15 @@ class TriageHandler(TurnHandler):
         self.alarm = alarm
 
     def accepts(self, turn: Turn) -> bool:
-        return turn.finding is not None
+        # A "soon" finding inside another intent's words lets that intent's handler answer (it may carry more
+        # specific safety advice, like the centralisation rule); Turn.respond adds the appointment advice.
+        finding = turn.finding
+        return finding is not None and (finding.tier != "soon" or turn.intent == "SymptomReportIntent")
 
     def act(self, turn: Turn) -> Reply:
         finding = turn.finding
+        if turn.intent == "PainCheckIntent":
+            stop_routine(turn)  # new symptoms during a stretch mean stop it (clinical-facts 3A)
         if finding.tier == "clarify":
             return ask_clarifying(turn, finding.question, finding.escalate_to)
         return answer_tier(turn, finding.tier, self.alarm)
