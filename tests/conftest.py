@@ -1,0 +1,106 @@
+"""Fixtures: the real skill (SQLite in a temp folder, a fake alarm, a seeded random), and a Chat that talks to it
+through real Alexa envelopes with a controllable clock."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from skill.app import create_skill, invoke
+from skill.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
+from skill.persistence import SQLitePersistenceAdapter
+from skill.speech import ssml_to_text
+from skill.timers import FakeAlarm
+
+MORNING = datetime(2026, 11, 21, 8, 0, tzinfo=timezone.utc)
+SLOT_TYPES = {"area": "STRETCH_AREA", "topic": "TIP_TOPIC", "feeling": "PAIN_FEELING"}
+
+
+class Said:
+    """One response, read the way a test wants it."""
+
+    def __init__(self, raw: dict[str, Any]):
+        self.raw = raw
+        body = raw.get("response") or {}
+        self.speech = ssml_to_text((body.get("outputSpeech") or {}).get("ssml"))
+        self.ssml = (body.get("outputSpeech") or {}).get("ssml") or ""
+        self.reprompt = ssml_to_text(((body.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml"))
+        self.ends = body.get("shouldEndSession") is True
+        self.attributes = raw.get("sessionAttributes") or {}
+        self.triage = self.attributes.get("triage")
+
+    def __repr__(self) -> str:
+        return f"Said({self.speech!r}, ends={self.ends}, triage={self.triage})"
+
+
+class Chat:
+    """A user talking to the skill, Alexa-style: sessions open on launch or a one-shot, attributes carried over."""
+
+    def __init__(self, skill, user: str = "amzn1.ask.account.TEST", at: datetime = MORNING):
+        self.skill = skill
+        self.session = AlexaSession(user_id=user)
+        self.now = at
+
+    def send(self, request: dict[str, Any]) -> Said:
+        said = Said(invoke(self.session.envelope(request, at=self.now), self.skill))
+        self.session.absorb(said.raw)
+        return said
+
+    def launch(self) -> Said:
+        self.session.close()
+        return self.send(launch())
+
+    def intent(self, name: str, **slots: Any) -> Said:
+        filled = {slot: (resolved_slot(slot, value[0], SLOT_TYPES[slot], value[1]) if isinstance(value, tuple)
+                         else value) for slot, value in slots.items()}
+        return self.send(intent(name, filled))
+
+    def yes(self) -> Said:
+        return self.intent("AMAZON.YesIntent")
+
+    def no(self) -> Said:
+        return self.intent("AMAZON.NoIntent")
+
+    def end(self, reason: str = "USER_INITIATED") -> Said:
+        said = self.send(session_ended(reason))
+        self.session.close()
+        return said
+
+    def later(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def store(tmp_path) -> SQLitePersistenceAdapter:
+    return SQLitePersistenceAdapter(tmp_path / "spine-coach.db")
+
+
+@pytest.fixture
+def alarm() -> FakeAlarm:
+    return FakeAlarm()
+
+
+@pytest.fixture
+def skill(store, alarm):
+    return create_skill(persistence=store, alarm=alarm, rng=random.Random(0))
+
+
+@pytest.fixture
+def chat(skill) -> Chat:
+    return Chat(skill)
+
+
+@pytest.fixture
+def returning_chat(chat) -> Chat:
+    """A user who has heard the disclaimer and answered today's stretch screening."""
+    chat.launch()
+    chat.intent("StartStretchIntent", area=("lower back", "lower_back"))
+    chat.no()
+    chat.intent("AMAZON.StopIntent")
+    return chat
+
+
+__all__ = ["Chat", "Said", "MORNING", "SKILL_ID"]
