@@ -1,0 +1,359 @@
+"""Red-flag triage: the rule file's shape, and the tier each utterance gets.
+
+The expected tiers come from shared/clinical-facts.md section 1 (1A emergency, 1B urgent, 1C soon, 1D/1E
+discriminators). None means "must not raise a red flag".
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.content import LOCALE_DIR, load_document, load_sources
+from skill.safety import TIERS, Finding, Triage, triage_for
+
+E, U, S, A, N = "emergency", "urgent", "soon", "clarify", None
+
+# Every example in clinical-facts 1E, with its tier.
+CLINICAL_FACTS_1E = [
+    ("I can't feel my bottom when I wipe.", E),
+    ("I've got pins and needles between my legs.", E),
+    ("It's like I've had an injection at the dentist, but in my groin.", E),
+    ("I need to pee but nothing comes out.", E),
+    ("I can't tell if my bladder is full any more.", E),
+    ("I keep leaking and I can't stop it.", E),
+    ("I pooed myself.", E),
+    ("I've lost feeling down there during sex.", E),
+    ("My legs keep giving way, both of them.", E),
+    ("My legs feel like jelly and it's getting worse.", E),
+    ("My back hurts and I've got pains in my chest.", E),
+    ("My neck's bad and my speech has gone slurred.", E),
+    ("Mum's wet the bed and her back is really bad.", E),
+    # One leg giving way is urgent (progressive one-sided weakness, LOTHIAN) whatever the answer to "both legs?",
+    # so it is reported as urgent rather than as a question that a "no" would let drop below urgent.
+    ("My leg gave way on the stairs.", U),
+    ("My foot slaps when I walk.", U),
+    ("I've got a temperature of 38.5 and my back hurts.", U),
+    ("I had breast cancer a few years ago and now my back has started hurting.", U),
+    ("I inject drugs and my back has been really painful.", U),
+    ("It hurts more when I lie down, not less.", U),
+    ("I keep dropping my mug and my fingers feel numb.", U),
+    ("I'm 62 and I've never had back pain before, and it started last week.", U),
+    ("I've done the exercises for two weeks and nothing's changed.", S),
+    ("My leg has been tingling for a week, just the one leg.", S),
+    ("My neck's still stiff after a fortnight.", S),
+    ("I can pee normally, no problems there.", N),
+    ("Only my left leg hurts, the right one's fine.", N),
+    ("No, I haven't lost any weight.", N),
+    ("I had numbness last year but it's all gone now.", N),
+    ("My grandson wet the bed last night.", N),
+    ("I always leak a little when I sneeze, that's been the case since the kids, nothing new.", N),
+    ("I'm not having any trouble walking.", N),
+    ("Turn off the heating pad, I'm getting sleepy.", N),
+    ("I've had a bit of an accident.", A),
+    ("Something's not right down below.", A),  # 1E: "lean E"; the question escalates to emergency on a yes
+]
+
+# Further phrasings, not in 1E: first and third person, UK and US words, negated, resolved, informational.
+OWN_PHRASINGS = [
+    # Saddle and genital feeling (E)
+    ("my bum's gone numb", E),
+    ("Alexa, um, I've got no feeling in my butt", E),
+    ("there's tingling in my groin and inner thighs", E),
+    ("My husband says he can't feel his backside", E),
+    ("my privates feel numb since this morning", E),
+    ("I've lost sensation around my back passage", E),
+    ("my wife's got pins and needles between her legs", E),
+    ("when I wipe it feels different, like it's not my skin", E),
+    ("it feels like my bottom is made of cotton wool", E),
+    ("I can’t feel anything down there", E),
+    ("I cannot feel my genitals", E),
+    # Bladder (E)
+    ("I haven't had a wee since yesterday morning", E),
+    ("I'm struggling to pee", E),
+    ("I can not urinate", E),
+    ("Dad can't pass water and his back is killing him", E),
+    ("I've started wearing pads because I keep leaking", E),
+    ("I don't know when I need to pee anymore", E),
+    ("I peed myself on the way to the loo and didn't even feel it", E),
+    ("she wet herself and she's got terrible sciatica", E),
+    ("I've lost control of my bladder", E),
+    ("I've started leaking when I cough, that's new", E),
+    # Bowel (E)
+    ("I pooped my pants and didn't notice", E),
+    ("I can't feel when I need a poo", E),
+    ("I've lost control of my bowels", E),
+    ("my husband soiled himself and his back has been bad all week", E),
+    # Sexual function (E)
+    ("I can't get an erection since my back went", E),
+    ("I've gone numb during sex", E),
+    # Both legs (E)
+    ("both my legs are numb", E),
+    ("I've got sciatica down both legs now", E),
+    ("the pain has spread into the other leg too and it's tingling", E),
+    ("my legs are getting weaker", E),
+    ("pins and needles in both feet", E),
+    ("her legs gave way and she's on the floor", E),
+    ("I can't walk", E),
+    ("I can hardly walk, my legs won't hold me up", E),
+    ("I think my legs are paralysed", E),
+    # Other emergencies
+    ("I fell off a ladder and now my back is agony", E),
+    ("he was in a car crash yesterday and his back is sore", E),
+    ("I've got chest pain and my back hurts", E),
+    ("I've got a fever and my hand has gone numb", E),
+    ("my hands and feet feel weak and clumsy", E),
+    ("I keep seeing double and my neck is stiff", E),
+    ("I feel dizzy and sick and my neck hurts", E),
+    ("my speech is slurring", E),
+    ("I think I've got cauda equina", E),
+    # Urgent today (U)
+    ("I'm dragging my foot when I walk", U),
+    ("my toes keep catching on the carpet", U),
+    ("my right leg is getting weaker every day", U),
+    ("I've got the chills and night sweats", U),
+    ("my husband has a temperature and his back is bad", U),
+    ("I've lost a lot of weight without trying", U),
+    ("I've had cancer and my back has started to hurt", U),
+    ("I'm on steroids for my arthritis", U),
+    ("I've got a water infection and my back is really sore", U),
+    ("I have osteoporosis and my back hurts", U),
+    ("Nan had a fall and her back hurts", U),
+    ("I'm 70 and I slipped in the garden", U),
+    ("I'm 16 and my back hurts", U),
+    ("the pain wakes me up at night", U),
+    ("it's worse at night", U),
+    ("I've got pain between my shoulder blades", U),
+    ("it's like a tight band around my chest", U),
+    ("a band of pain around my chest like a heart attack", E),
+    ("there's a lump on my spine", U),
+    ("I feel unsteady on my feet", U),
+    ("my hand is numb", U),
+    ("my arm is tingling and weak", U),
+    ("the hot water bottle gave me a blister", U),
+    ("I burned my skin and didn't feel it because it's numb", U),
+    # See a doctor soon (S)
+    ("it's no better after three weeks", S),
+    ("the stretches aren't helping and it's been a month", S),
+    ("the pain is getting worse", S),
+    ("I can't sleep because of my back", S),
+    ("I've had to stop work", S),
+    ("my right foot is numb", S),
+    ("my foot is numb", A),  # side not said: ask whether it is both legs or the saddle area
+    ("my left leg feels a bit weak", S),
+    ("I'm really worried about my back", S),
+    ("I can't cope with this pain", S),
+    # Must not trigger (N): negated
+    ("no numbness at all", N),
+    ("my legs aren't weak", N),
+    ("I've never had cancer", N),
+    ("I didn't fall", N),
+    ("I don't have any numbness or tingling in my legs", N),
+    ("no problems with my bladder or bowels", N),
+    ("my legs are fine, it's just my back", N),
+    ("I'm not leaking", N),
+    ("I haven't got a temperature", N),
+    ("my back aches but my legs are fine", N),
+    # N: resolved or past
+    ("I had pins and needles in my groin a while ago but it went away", N),
+    ("I used to have a weak leg years ago", N),
+    ("the tingling in my bum has gone now", N),
+    # N: informational
+    ("what are the signs of cauda equina", N),
+    ("tell me about numbness in both legs", N),
+    ("what happens if you can't feel your bottom", N),
+    # A question about one's own symptom is a report, not information: ask whether the leaking is new.
+    ("is it normal to leak when you sneeze", A),
+    ("is it normal that I can't feel my bottom when I wipe", E),
+    ("I've got signs of cauda equina", E),
+    ("how do I know if my bladder is full, I can't tell any more", E),
+    # N: long-standing
+    ("I've leaked a bit when I laugh for years", N),
+    ("I've had a weak bladder since the kids, nothing new", N),
+    # N: unrelated or everyday
+    ("set the heating pad to 40 degrees", N),
+    ("start my back stretches", N),
+    ("the hot water bottle is leaking", N),
+    ("the bottom of my foot hurts", N),
+    ("I've been on my feet all day and my back aches", N),
+    ("my daughter fell asleep on the sofa", N),
+    ("I had a steroid injection in my back last month", N),
+    ("my back hurts when I bend over", N),
+    ("I'm fine thanks", N),
+    ("I can pee fine and I can feel everything", N),
+    ("stretch my legs", N),
+    # US wording and caregivers
+    ("my butt is numb", E),
+    ("I peed my pants and didn't realize", E),
+    ("I pooped a little and couldn't stop it", E),
+    ("my husband can't urinate and his back hurts", E),
+    ("mom can't feel her legs", E),
+    ("my wife's legs keep buckling", E),
+    ("the pain goes down both my legs", E),
+    ("the pain has spread to my other leg", E),
+    ("my left leg is numb, my other leg is fine", S),
+    ("I don't feel it when I pee", E),
+    ("I have a fever of 101", U),
+    ("I've dropped 20 pounds without trying", U),
+    ("my mom had a fall, she's 84", U),
+    ("I'm a cancer survivor and my back started hurting", U),
+    ("two weeks of stretches and no improvement", S),
+    ("I have tingling down my right leg", S),
+    ("there's no numbness in my groin", N),
+    ("I don't have any pins and needles or numbness down below", N),
+    ("I wouldn't say my legs are weak", N),
+    ("I had sciatica in both legs two years ago but it cleared up", N),
+    ("what should I do if I wet myself", N),
+    ("my son wet his pants at school", N),
+    ("I've been leaking since my prostate surgery years ago", N),
+    ("my legs ache a bit after the gym", N),
+    ("it's a bit sore when I cough", N),
+    # Clarify (A)
+    ("there's no feeling when I go to the toilet", A),
+    ("I've had a little accident", A),
+    ("something's wrong with my bladder", A),
+    ("I leak a bit when I cough", A),
+    ("I've got some tingling in my back", A),
+]
+
+
+@pytest.fixture(scope="module")
+def triage() -> Triage:
+    return triage_for("en-US")
+
+
+def _tier(finding: Finding | None) -> str | None:
+    return finding.tier if finding else None
+
+
+@pytest.mark.parametrize(("utterance", "expected"), CLINICAL_FACTS_1E)
+def test_clinical_facts_examples(triage: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(triage.classify(utterance)) == expected
+
+
+@pytest.mark.parametrize(("utterance", "expected"), OWN_PHRASINGS)
+def test_further_phrasings(triage: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(triage.classify(utterance)) == expected
+
+
+def test_acceptance_phrase_is_an_emergency(triage: Triage) -> None:
+    assert triage.classify("I wet myself and didn't notice") == Finding("emergency", "bladder_leaking")
+
+
+def test_own_phrasings_are_not_copies_of_the_clinical_examples() -> None:
+    assert not {text for text, _ in OWN_PHRASINGS} & {text for text, _ in CLINICAL_FACTS_1E}
+    assert len(OWN_PHRASINGS) >= 80
+
+
+def test_clarify_findings_carry_the_question_and_escalation(triage: Triage) -> None:
+    finding = triage.classify("I've had a bit of an accident.")
+    assert finding.question and finding.question.endswith("?")
+    assert finding.escalate_to == "emergency"
+
+
+def test_most_severe_tier_wins(triage: Triage) -> None:
+    assert _tier(triage.classify("I'm worried, my foot slaps when I walk and I can't feel my bum")) == E
+    assert _tier(triage.classify("I'm worried and my foot slaps when I walk")) == U
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", ".,;!?", "\u2019\u2019", "🙂🙂", "\x00\x01", "3.14159", "é" * 50])
+def test_empty_or_meaningless_input_is_no_red_flag(triage: Triage, text: str | None) -> None:
+    assert triage.classify(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "word " * 2000,
+    "numb " * 2000,
+    "I can't feel my bum " * 500,
+    "no " * 5000,
+    "... " * 3000,
+    "#38-45 leak* @saddle_area",
+    "ｂｏｔｈ ｌｅｇｓ ａｒｅ ｎｕｍｂ",
+    "\u202eboth legs numb\u202c",
+    "Ich kann meine Beine nicht fühlen",
+    "99999999999999999999999999 years old",
+])
+def test_long_or_odd_input_does_not_raise(triage: Triage, text: str) -> None:
+    result = triage.classify(text)
+    assert result is None or result.tier in TIERS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400) | st.lists(st.sampled_from(
+    ["no", "not", "numb", "both", "legs", "can't", "...", "#", "*", ",", ".", "bum", "38.5", "'s", "mum"]),
+    max_size=60).map(" ".join))
+def test_any_string_gives_none_or_a_finding(text: str) -> None:
+    result = triage_for("en-US").classify(text)
+    assert result is None or result.tier in TIERS
+
+
+def test_full_width_and_curly_apostrophes_are_read_like_plain_text(triage: Triage) -> None:
+    assert _tier(triage.classify("ｂｏｔｈ ｌｅｇｓ ａｒｅ ｎｕｍｂ")) == E
+    assert _tier(triage.classify("I CAN’T FEEL MY BUM!!!")) == E
+
+
+# The rule file itself.
+
+RULES = load_document("en-US", "red_flags")["rules"]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule["id"] for rule in RULES])
+def test_every_rule_has_id_tier_and_known_sources(rule: dict) -> None:
+    known = load_sources()
+    assert rule["id"] and rule["tier"] in TIERS
+    assert rule["sources"], "every rule names its sources"
+    assert set(rule["sources"]) <= set(known), f"unknown source keys {set(rule['sources']) - set(known)}"
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r["tier"] == "clarify"], ids=lambda rule: rule["id"])
+def test_clarify_rules_ask_one_short_question(rule: dict) -> None:
+    assert rule["escalate_to"] in TIERS and rule["escalate_to"] != "clarify"
+    question = rule["question"]
+    assert question.endswith("?") and question.count("?") == 1 and len(question.split()) <= 16
+
+
+def test_rule_ids_are_unique() -> None:
+    ids = [rule["id"] for rule in RULES]
+    assert len(ids) == len(set(ids))
+
+
+def test_sources_file_is_the_documented_shape() -> None:
+    document = json.loads((LOCALE_DIR / "sources.json").read_text(encoding="utf-8"))
+    assert isinstance(document["sources"], dict) and document["sources"]
+
+
+def test_rule_file_explains_its_format() -> None:
+    assert load_document("en-US", "red_flags")["_about"]
+
+
+def test_every_rule_can_fire(triage: Triage) -> None:
+    """Each rule is reached by at least one phrasing above, so no rule is dead vocabulary."""
+    fired = {finding.sign for text, _ in CLINICAL_FACTS_1E + OWN_PHRASINGS
+             if (finding := triage.classify(text)) is not None}
+    assert {rule["id"] for rule in RULES} - fired == set()
+
+
+def test_classifier_is_cached_per_locale() -> None:
+    assert triage_for("en-US") is triage_for("en-US")
+
+
+def test_broken_rules_are_rejected_with_the_rule_named() -> None:
+    document = dict(load_document("en-US", "red_flags"))
+    document["rules"] = [{"id": "typo", "tier": "emergency", "sources": ["NHS-SCI"],
+                          "when": [{"all": ["no_such_concept"]}]}]
+    with pytest.raises(ValueError, match="typo"):
+        Triage.from_rules(document)
+
+
+def test_clinical_facts_sample_is_unchanged_when_available() -> None:
+    """The 1E table above mirrors the shared fact sheet; if the sheet is present, its examples must all be here."""
+    sheet = Path(__file__).resolve().parents[2] / "shared" / "clinical-facts.md"
+    if not sheet.is_file():
+        pytest.skip("shared/clinical-facts.md is not next to the repository")
+    section = sheet.read_text(encoding="utf-8").split("### 1E.")[1].split("\n## ")[0]
+    quoted = {line.split('"')[1] for line in section.splitlines() if line.startswith('- "')}
+    assert quoted == {text for text, _ in CLINICAL_FACTS_1E}
