@@ -1,0 +1,334 @@
+"""The local resolver stands in for Alexa: every model sample must resolve to its own intent (the OVOS
+naptime idea), and utterances the model never lists must still land where a patient or carer means."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from skill.local.resolver import IntentResolver, Resolution, SlotValue, normalize
+
+REPO = Path(__file__).resolve().parents[1]
+MODEL = json.loads((REPO / "interaction_models" / "en-US.json").read_text(encoding="utf-8"))
+LANGUAGE_MODEL = MODEL["interactionModel"]["languageModel"]
+BUILTIN_SAMPLES = json.loads((REPO / "skill" / "local" / "builtin_samples.json").read_text(encoding="utf-8"))
+TYPES = {t["name"]: t["values"] for t in LANGUAGE_MODEL["types"]}
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+# What each built-in slot type is filled with when a sample is turned into an utterance.
+BUILTIN_FILLERS = {"AMAZON.DURATION": ("fifteen minutes", "PT15M"),
+                   "AMAZON.SearchQuery": ("tingling in both feet", "tingling in both feet")}
+
+
+@pytest.fixture(scope="module")
+def resolver() -> IntentResolver:
+    return IntentResolver.for_locale("en-US")
+
+
+def _filled(sample: str, slot_types: dict[str, str]) -> tuple[str, dict[str, tuple[str, str | None]]]:
+    """The sample with each slot filled by a value of its type, and the expected (value, id) per slot."""
+    expected: dict[str, tuple[str, str | None]] = {}
+
+    def fill(match: re.Match[str]) -> str:
+        slot_type = slot_types[match.group(1)]
+        if slot_type in TYPES:
+            first = TYPES[slot_type][0]
+            spoken = (first["name"].get("synonyms") or [first["name"]["value"]])[0]
+            expected[match.group(1)] = (spoken, first["id"])
+            return spoken
+        spoken, value = BUILTIN_FILLERS[slot_type]
+        expected[match.group(1)] = (value, None)
+        return spoken
+
+    return re.sub(r"\{(\w+)\}", fill, sample), expected
+
+
+def _model_cases() -> list[pytest.param]:
+    cases = []
+    for intent in LANGUAGE_MODEL["intents"]:
+        slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        samples = [*intent["samples"], *BUILTIN_SAMPLES.get(intent["name"], [])]
+        for sample in samples:
+            utterance, expected = _filled(sample, slot_types)
+            cases.append(pytest.param(intent["name"], utterance, expected, id=f"{intent['name']}: {utterance}"))
+    return cases
+
+
+@pytest.mark.parametrize(("intent", "utterance", "expected_slots"), _model_cases())
+def test_every_sample_resolves_to_its_own_intent(resolver: IntentResolver, intent: str, utterance: str,
+                                                  expected_slots: dict[str, tuple[str, str | None]]) -> None:
+    resolution = resolver.resolve(utterance)
+    assert resolution.intent == intent
+    for name, (value, value_id) in expected_slots.items():
+        assert resolution.slots[name].value == value
+        assert resolution.slots[name].id == value_id
+
+
+# Not in the model: how people actually say it, UK and US, patients and carers, fillers included.
+PARAPHRASES = [
+    ("could you please start the stretches for my dad", "StartStretchIntent", {"area": None}),
+    ("um Alexa, let's do the neck exercises", "StartStretchIntent", {"area": "neck"}),
+    ("start the lower back routine for my mum", "StartStretchIntent", {"area": "lower_back"}),
+    ("I'm lying on the floor, can we do my lumbar stretches?", "StartStretchIntent", {"area": "lower_back"}),
+    ("my mom needs to do her neck stretches", "StartStretchIntent", {"area": "neck"}),
+    ("let's do my mom's back exercises", "StartStretchIntent", {"area": "lower_back"}),
+    ("start my physio exercises", "StartStretchIntent", {"area": None}),
+    ("can we skip this stretch please", "SkipStretchIntent", {}),
+    ("I really can't do this stretch", "SkipStretchIntent", {}),
+    ("Dad can't do this one, skip it.", "SkipStretchIntent", {}),
+    ("it really hurts", "PainCheckIntent", {"feeling": "hurts"}),
+    ("the pain's going down my leg", "PainCheckIntent", {"feeling": "spreading"}),
+    ("my leg has gone numb", "PainCheckIntent", {"feeling": "numb_or_weak"}),
+    ("it's getting better", "PainCheckIntent", {"feeling": "easing"}),
+    ("honestly it feels fine", "PainCheckIntent", {"feeling": "fine"}),
+    ("the pain has moved back up toward my spine", "PainCheckIntent", {"feeling": "easing"}),
+    ("set a timer for my hot water bottle for 20 minutes", "HeatTimerIntent", {"duration": "PT20M"}),
+    ("put the heat pack on for half an hour", "HeatTimerIntent", {"duration": "PT30M"}),
+    ("time my heat pad for fifteen mins", "HeatTimerIntent", {"duration": "PT15M"}),
+    ("heating pad for an hour and a half please", "HeatTimerIntent", {"duration": "PT1H30M"}),
+    ("start a heat timer for my mum please", "HeatTimerIntent", {"duration": None}),
+    ("how much time is left on my heating pad", "HeatStatusIntent", {}),
+    ("how long has my heat pack got left", "HeatStatusIntent", {}),
+    ("is the heating pad timer still going", "HeatStatusIntent", {}),
+    ("take the heat off now, it's too hot", "CancelHeatIntent", {}),
+    ("cancel my heating pad timer", "CancelHeatIntent", {}),
+    ("mum has taken off the hot water bottle", "CancelHeatIntent", {}),
+    ("any tips about sleeping", "PreventionTipIntent", {"topic": "sleep"}),
+    ("give me some advice about lifting", "PreventionTipIntent", {"topic": "lifting"}),
+    ("how do I stop this from happening again", "PreventionTipIntent", {"topic": None}),
+    ("a tip on posture please", "PreventionTipIntent", {"topic": "sitting"}),
+    ("what should I know about my mattress", "PreventionTipIntent", {"topic": "sleep"}),
+    ("tell me a tip about driving", "PreventionTipIntent", {"topic": "sitting"}),
+    ("when should we phone 911", "WarningSignsIntent", {}),
+    ("when does my husband need to go to A&E", "WarningSignsIntent", {}),
+    ("what are the danger signs for cauda equina", "WarningSignsIntent", {}),
+    ("which symptoms are serious", "WarningSignsIntent", {}),
+    ("my husband's got numbness in his groin", "SymptomReportIntent", {"symptom": "numbness in his groin"}),
+    ("I'm really worried about my legs going weak", "SymptomReportIntent", {"symptom": "my legs going weak"}),
+    ("mum says she can't feel her bottom when she wipes", "SymptomReportIntent",
+     {"symptom": "she can not feel her bottom when she wipes"}),
+    ("I think I've wet myself", "SymptomReportIntent", {"symptom": "wet myself"}),
+    ("what exactly is a slipped disc", "DiscInfoIntent", {}),
+    ("can you explain what a herniated disk is", "DiscInfoIntent", {}),
+    ("why does my back keep going into spasms", "SpasmInfoIntent", {}),
+    ("why do my back muscles seize up", "SpasmInfoIntent", {}),
+    ("is it ok for my wife to massage my back", "MassageInfoIntent", {}),
+    ("would a massage help", "MassageInfoIntent", {}),
+    ("what painkillers are safe to take", "MedicineInfoIntent", {}),
+    ("is there any medication for spasms", "MedicineInfoIntent", {}),
+    ("is it better to use ice or heat", "HeatOrIceIntent", {}),
+    ("should I put a heat pack or an ice pack on it", "HeatOrIceIntent", {}),
+    ("can we go back to the previous stretch", "AMAZON.PreviousIntent", {}),
+    ("hang on a second", "AMAZON.PauseIntent", {}),
+    ("sorry, can you say that again", "AMAZON.RepeatIntent", {}),
+    ("what can I say to you", "AMAZON.HelpIntent", {}),
+    ("yes please, go ahead", "AMAZON.YesIntent", {}),
+    ("no, not right now", "AMAZON.NoIntent", {}),
+    ("start again from the top", "AMAZON.StartOverIntent", {}),
+    ("take me to the main menu", "AMAZON.NavigateHomeIntent", {}),
+    ("that's enough for today", "AMAZON.StopIntent", {}),
+]
+
+
+@pytest.mark.parametrize(("utterance", "intent", "slots"), PARAPHRASES, ids=[p[0] for p in PARAPHRASES])
+def test_paraphrases_resolve_where_the_speaker_means(resolver: IntentResolver, utterance: str, intent: str,
+                                                     slots: dict[str, str | None]) -> None:
+    resolution = resolver.resolve(utterance)
+    assert resolution.intent == intent
+    for name, expected in slots.items():
+        slot = resolution.slots[name]
+        # custom types are checked by entity-resolution id, the others by value
+        assert (slot.id if slot.status else slot.value) == expected
+
+
+def test_paraphrases_are_not_model_samples() -> None:
+    samples = {normalize(s) for i in LANGUAGE_MODEL["intents"] for s in i["samples"]}
+    samples |= {normalize(s) for name, phrases in BUILTIN_SAMPLES.items() if not name.startswith("_") for s in phrases}
+    assert not samples & {normalize(p[0]) for p in PARAPHRASES}
+
+
+@pytest.mark.parametrize("variant", [
+    "Start my neck stretches",
+    "START MY NECK STRETCHES!",
+    "um, start my neck stretches",
+    "Alexa, start my neck stretches please",
+    "okay so start my neck stretches",
+    "could you start my neck stretches?",
+    "uh... start my neck stretches, please.",
+])
+def test_fillers_case_and_punctuation_do_not_matter(resolver: IntentResolver, variant: str) -> None:
+    resolution = resolver.resolve(variant)
+    assert (resolution.intent, resolution.slots["area"].id) == ("StartStretchIntent", "neck")
+
+
+@pytest.mark.parametrize(("short", "long"), [
+    ("I'm worried about numb feet", "I am worried about numb feet"),
+    ("I can't do this one", "I cannot do this one"),
+    ("it's easing", "it is easing"),
+    ("I’ve taken the heat pack off", "I've taken the heat pack off"),
+    ("what’s a slipped disc", "what is a slipped disc"),
+    ("she's got tingling toes", "she is got tingling toes"),
+])
+def test_contractions_do_not_matter(resolver: IntentResolver, short: str, long: str) -> None:
+    assert resolver.resolve(short) == resolver.resolve(long)
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("the heat timer cancel", "CancelHeatIntent"),
+    ("stretches for my neck start", "StartStretchIntent"),
+    ("I have taken off the heat pad", "CancelHeatIntent"),
+    ("heat or ice should I use", "HeatOrIceIntent"),
+])
+def test_small_word_order_changes_do_not_matter(resolver: IntentResolver, utterance: str, intent: str) -> None:
+    assert resolver.resolve(utterance).intent == intent
+
+
+@pytest.mark.parametrize("utterance", [
+    "the cat sat on the mat",
+    "what's the capital of France",
+    "what time is it",
+    "tell me a joke",
+    "play some music",
+    "order a pizza",
+    "who won the football",
+    "how is the weather today",
+    "asdf qwerty",
+    "",
+    "um",
+])
+def test_nonsense_falls_back_with_no_slots(resolver: IntentResolver, utterance: str) -> None:
+    assert resolver.resolve(utterance) == Resolution("AMAZON.FallbackIntent", {}, resolver.resolve(utterance).score)
+    assert resolver.resolve(utterance).slots == {}
+
+
+def test_custom_slot_with_unknown_value_is_no_match_with_spoken_words(resolver: IntentResolver) -> None:
+    slot = resolver.resolve("a tip about gardening").slots["topic"]
+    assert (slot.value, slot.status, slot.id) == ("gardening", "ER_SUCCESS_NO_MATCH", None)
+
+
+def test_custom_slot_synonym_resolves_to_id_and_canonical_name(resolver: IntentResolver) -> None:
+    slot = resolver.resolve("give me a tip about posture").slots["topic"]
+    assert slot == SlotValue("topic", "TIP_TOPIC", "posture", "ER_SUCCESS_MATCH", "sitting", "sitting")
+
+
+@pytest.mark.parametrize(("utterance", "duration"), [
+    ("heat pad for purple minutes", "?"),
+    ("heat pad for minus five minutes", "-PT5M"),
+    ("heat pad for zero minutes", "PT0M"),
+    ("set the heat timer for ninety minutes", "PT90M"),
+])
+def test_duration_slot_carries_what_alexa_would_send(resolver: IntentResolver, utterance: str,
+                                                     duration: str) -> None:
+    assert resolver.resolve(utterance).slot_values() == {"duration": duration}
+
+
+def test_unfilled_slots_are_present_with_no_value(resolver: IntentResolver) -> None:
+    resolution = resolver.resolve("start my stretches")
+    assert resolution.slots == {"area": SlotValue("area", "STRETCH_AREA", None)}
+    assert resolution.slot_values() == {"area": None}
+
+
+def test_number_slots_get_digits() -> None:
+    model = {"interactionModel": {"languageModel": {
+        "invocationName": "test skill",
+        "intents": [{"name": "RepsIntent", "slots": [{"name": "reps", "type": "AMAZON.NUMBER"}],
+                     "samples": ["do {reps} reps"]}],
+        "types": []}}}
+    resolver = IntentResolver.from_model(model)
+    assert resolver.resolve("do twenty five reps").slot_values() == {"reps": "25"}
+    assert resolver.resolve("do 12 reps").slot_values() == {"reps": "12"}
+
+
+def test_built_in_samples_only_apply_to_declared_built_ins() -> None:
+    model = {"interactionModel": {"languageModel": {
+        "invocationName": "test skill",
+        "intents": [{"name": "AMAZON.YesIntent", "samples": []}, {"name": "AMAZON.NoIntent", "samples": []}],
+        "types": []}}}
+    resolver = IntentResolver.from_model(model, {"AMAZON.YesIntent": ["yes"], "AMAZON.StopIntent": ["stop"]})
+    assert resolver.resolve("yes").intent == "AMAZON.YesIntent"
+    assert resolver.resolve("stop").intent == "AMAZON.FallbackIntent"
+
+
+def test_for_locale_is_cached() -> None:
+    assert IntentResolver.for_locale("en-US") is IntentResolver.for_locale("en-US")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("open spine coach", ("launch", "")),
+    ("Alexa, launch Spine Coach", ("launch", "")),
+    ("start spine coach", ("launch", "")),
+    ("spine coach", ("launch", "")),
+    ("talk to spine coach", ("launch", "")),
+    ("ask spine coach to start my neck stretches", ("one_shot", "start my neck stretches")),
+    ("tell Spine Coach to start my neck stretches", ("one_shot", "start my neck stretches")),
+    ("ask spine coach for a tip", ("one_shot", "a tip")),
+    ("Alexa, ask spine coach what is a slipped disc?", ("one_shot", "what is a slipped disc")),
+    ("tell spine coach my leg's gone numb", ("one_shot", "my leg's gone numb")),
+    ("open spine coach and start the heat timer", ("one_shot", "start the heat timer")),
+    ("start my neck stretches with spine coach", ("one_shot", "start my neck stretches")),
+    ("start my neck stretches", ("continue", "start my neck stretches")),
+    ("that hurts", ("continue", "that hurts")),
+])
+def test_split_invocation(resolver: IntentResolver, text: str, expected: tuple[str, str]) -> None:
+    assert resolver.split_invocation(text) == expected
+
+
+def test_one_shot_request_resolves(resolver: IntentResolver) -> None:
+    kind, request = resolver.split_invocation("ask spine coach for a tip")
+    assert (kind, resolver.resolve(request).intent) == ("one_shot", "PreventionTipIntent")
+
+
+def test_invocation_name_comes_from_the_model(resolver: IntentResolver) -> None:
+    assert resolver.invocation_name == "spine coach"
+
+
+def test_to_alexa_on_match() -> None:
+    slot = SlotValue("area", "STRETCH_AREA", "low back", "ER_SUCCESS_MATCH", "lower_back", "lower back")
+    assert slot.to_alexa(SKILL_ID) == {
+        "name": "area",
+        "value": "low back",
+        "confirmationStatus": "NONE",
+        "resolutions": {"resolutionsPerAuthority": [{
+            "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.STRETCH_AREA",
+            "status": {"code": "ER_SUCCESS_MATCH"},
+            "values": [{"value": {"name": "lower back", "id": "lower_back"}}],
+        }]},
+    }
+
+
+def test_to_alexa_on_no_match_has_no_values() -> None:
+    slot = SlotValue("topic", "TIP_TOPIC", "gardening", "ER_SUCCESS_NO_MATCH")
+    assert slot.to_alexa(SKILL_ID) == {
+        "name": "topic",
+        "value": "gardening",
+        "confirmationStatus": "NONE",
+        "resolutions": {"resolutionsPerAuthority": [{
+            "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.TIP_TOPIC",
+            "status": {"code": "ER_SUCCESS_NO_MATCH"},
+        }]},
+    }
+
+
+def test_to_alexa_for_duration_has_no_resolutions() -> None:
+    slot = SlotValue("duration", "AMAZON.DURATION", "PT20M")
+    assert slot.to_alexa(SKILL_ID) == {"name": "duration", "value": "PT20M", "confirmationStatus": "NONE"}
+
+
+def test_to_alexa_for_unfilled_slot_has_no_value() -> None:
+    assert SlotValue("duration", "AMAZON.DURATION", None).to_alexa(SKILL_ID) == {
+        "name": "duration", "confirmationStatus": "NONE"}
+
+
+def test_resolved_slots_round_trip_through_the_sdk(resolver: IntentResolver) -> None:
+    """What the handlers will read: ask-sdk's own model parses our slot JSON."""
+    from ask_sdk_model import Slot
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    alexa_json = resolver.resolve("start my low back stretches").slots["area"].to_alexa(SKILL_ID)
+    slot = DefaultSerializer().deserialize(json.dumps(alexa_json), Slot)
+    authority = slot.resolutions.resolutions_per_authority[0]
+    assert (slot.value, authority.status.code.value, authority.values[0].value.id) == (
+        "low back", "ER_SUCCESS_MATCH", "lower_back")
