@@ -25,7 +25,7 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("fine", ("running",), "advance"),
     ("previous", ACTIVE, "back"),
     ("repeat", ACTIVE, "lead"),
-    ("pause", ("ready", "running"), "pause"),
+    ("pause", ("running",), "pause"),  # nothing to pause before the first stretch: pausing there lost step 1
     ("resume", ("paused",), "lead"),
     ("resume", ("ready",), "lead"),
     ("start_over", ANY, "restart"),

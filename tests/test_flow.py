@@ -79,7 +79,7 @@ EXPECTED = {
     "fine":        (None,       ADVANCED,    None,       None),
     "previous":    (None,       BACK,        BACK,       BACK),
     "repeat":      (None,       LEAD_HERE,   LEAD_HERE,  LEAD_HERE),
-    "pause":       (PAUSED,     PAUSED,      None,       None),
+    "pause":       (None,       PAUSED,      None,       None),
     "resume":      (LEAD_HERE,  None,        LEAD_HERE,  None),
     "start_over":  (RESTARTED,  RESTARTED,   RESTARTED,  RESTARTED),
     "skip":        (SKIPPED,    SKIPPED,     SKIPPED,    SKIPPED),

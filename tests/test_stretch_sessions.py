@@ -205,3 +205,15 @@ def test_session_state_is_versioned_json_primitives(chat):
     assert said.attributes["v"] == 1
     assert set(said.attributes["routine"]) == {"routine", "step", "segment", "status"}
     assert isinstance(said.attributes["last_speech"], str)
+
+
+def test_ready_or_yes_after_the_warm_up_starts_the_first_stretch(chat):
+    start_lower_back(chat)
+    said = chat.yes()
+    assert "Step 1 of" in said.speech and routine_state(said)["status"] == "running"
+
+
+def test_pause_before_the_first_stretch_does_not_lose_step_one(chat):
+    start_lower_back(chat)
+    assert "haven't started" in chat.intent("AMAZON.PauseIntent").speech
+    assert "Step 1 of" in chat.intent("AMAZON.NextIntent").speech

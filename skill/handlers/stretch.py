@@ -164,7 +164,17 @@ def stretch_answers(alarm: HeatAlarm) -> dict[str, Answer]:
         step = arg.get("step") if isinstance(arg.get("step"), int) else 0
         turn.profile.screened_on = turn.today.isoformat()
         turn.update(routine=RoutineState(routine.id, min(step, len(routine.steps) - 1), 0, "ready"))
+        turn.ask("ready_to_begin")
         return turn.reply().say("stretch.screen_clear").say("stretch.warm_up").ask("stretch.ready_reprompt")
+
+    def ready(turn: Turn, yes: bool) -> Reply:
+        state = turn.conversation.routine
+        routine = _routine(turn, state.routine) if state else None
+        if routine is None:
+            return turn.reply().say("flow.no_routine").ask("menu.reprompt")
+        if yes:
+            return apply_move(turn, routine, flow.advance(state, "next", routine.steps))
+        return turn.reply().say("stretch.not_ready").ask("stretch.ready_reprompt")
 
     def resume(turn: Turn, yes: bool) -> Reply:
         unfinished = turn.profile.unfinished
@@ -183,4 +193,4 @@ def stretch_answers(alarm: HeatAlarm) -> dict[str, Answer]:
             return apply_move(turn, routine, flow.advance(state, "skip", routine.steps))
         return turn.reply().say("stretch.skip_declined").ask("stretch.hurt_reprompt")
 
-    return {"stretch_screen": screening, "resume_offer": resume, "skip_offer": skip}
+    return {"stretch_screen": screening, "ready_to_begin": ready, "resume_offer": resume, "skip_offer": skip}
