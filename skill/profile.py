@@ -66,6 +66,9 @@ class Profile:
         start = (day - timedelta(days=6)).isoformat()
         return sum(1 for d in self.completed if start <= d <= day.isoformat())
 
+    def running_heat(self, now: float) -> HeatSession | None:
+        return self.heat if self.heat and self.heat.remaining(now) > 0 else None
+
     @property
     def heat_screen_done(self) -> bool:
         return all(q in self.heat_screen for q in HEAT_SCREEN_QUESTIONS)

@@ -107,8 +107,7 @@ def _files_named(name: str) -> list[Path]:
 
 def _require(name: str) -> list[Path]:
     files = _files_named(name)
-    if not files:
-        pytest.skip(f"no {name} under skill/locale yet")
+    assert files, f"no {name} under skill/locale"
     return files
 
 

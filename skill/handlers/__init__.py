@@ -25,7 +25,7 @@ def request_handlers(alarm: HeatAlarm, rng: random.Random) -> tuple[AbstractRequ
         AnswerHandler(answers),
         StopHandler(),
         StartStretchHandler(),
-        RoutineControlHandler(alarm),
+        RoutineControlHandler(),
         StartHeatHandler(alarm),
         HeatStatusHandler(),
         CancelHeatHandler(alarm),

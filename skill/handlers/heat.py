@@ -16,8 +16,8 @@ class StartHeatHandler(TurnHandler):
         self.alarm = alarm
 
     def act(self, turn: Turn) -> Reply:
-        heat = turn.profile.heat
-        if heat and heat.remaining(turn.now) > 0:
+        heat = turn.profile.running_heat(turn.now)
+        if heat:
             return time_left(turn, heat, "heat.already_running")
         plan = plan_heat(slot_value(turn, "duration"))
         if plan is None:
@@ -30,8 +30,8 @@ class HeatStatusHandler(TurnHandler):
     intents = ("HeatStatusIntent",)
 
     def act(self, turn: Turn) -> Reply:
-        heat = turn.profile.heat
-        if heat and heat.remaining(turn.now) > 0:
+        heat = turn.profile.running_heat(turn.now)
+        if heat:
             return time_left(turn, heat, "heat.time_left")
         return turn.reply().say("heat.none_running").ask("menu.reprompt")
 
@@ -43,12 +43,19 @@ class CancelHeatHandler(TurnHandler):
         self.alarm = alarm
 
     def act(self, turn: Turn) -> Reply:
-        heat = turn.profile.heat
-        if not heat or heat.remaining(turn.now) <= 0:
+        if not end_heat(turn, self.alarm):
             return turn.reply().say("heat.none_running").ask("menu.reprompt")
-        self.alarm.cancel(turn.alarm_context())
-        heat.ends_at = turn.now
         return turn.reply().say("heat.cancelled").say("heat.skin_check").end()
+
+
+def end_heat(turn: Turn, alarm: HeatAlarm) -> bool:
+    """Stop a running heat session now (the cool-down counts from here); False when none was running."""
+    heat = turn.profile.running_heat(turn.now)
+    if heat is None:
+        return False
+    alarm.cancel(turn.alarm_context())
+    heat.ends_at = turn.now
+    return True
 
 
 def screen_then_start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm) -> Reply:

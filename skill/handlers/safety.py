@@ -6,6 +6,7 @@ Each tier has one fixed wording (no random variants) so a clinical reviewer sees
 from __future__ import annotations
 
 from skill.handlers.base import Answer, TurnHandler
+from skill.handlers.heat import end_heat
 from skill.timers import HeatAlarm
 from skill.turn import Reply, Turn
 
@@ -35,7 +36,7 @@ def answer_tier(turn: Turn, tier: str, alarm: HeatAlarm) -> Reply:
     reply = turn.reply()
     if tier == "emergency":
         stop_routine(turn)
-        stop_heat(turn, alarm)
+        end_heat(turn, alarm)
         return reply.say("triage.emergency").end()
     if tier == "urgent":
         stop_routine(turn)
@@ -57,13 +58,6 @@ def stop_routine(turn: Turn) -> None:
     turn.update(routine=None)
     if turn.profile.unfinished:
         turn.profile.unfinished = None
-
-
-def stop_heat(turn: Turn, alarm: HeatAlarm) -> None:
-    heat = turn.profile.heat
-    if heat and heat.remaining(turn.now) > 0:
-        alarm.cancel(turn.alarm_context())
-        heat.ends_at = turn.now
 
 
 def safety_answers(alarm: HeatAlarm) -> dict[str, Answer]:

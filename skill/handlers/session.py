@@ -70,8 +70,8 @@ class StopHandler(TurnHandler):
         if turn.conversation.routine:
             turn.update(routine=None)
             reply.say("goodbye.routine_saved")
-        heat = turn.profile.heat
-        if heat and heat.remaining(turn.now) > 0:
+        heat = turn.profile.running_heat(turn.now)
+        if heat:
             reply.say("goodbye.heat_running", minutes=spoken_minutes(heat.remaining(turn.now)))
         return reply.say("goodbye").end()
 

@@ -39,9 +39,6 @@ class StartStretchHandler(TurnHandler):
 class RoutineControlHandler(TurnHandler):
     """Next, previous, repeat, pause, resume, start over, skip and the pain check-in, through flow.TRANSITIONS."""
 
-    def __init__(self, alarm: HeatAlarm):
-        self.alarm = alarm
-
     def accepts(self, turn: Turn) -> bool:
         if turn.intent == "PainCheckIntent":
             return True
@@ -50,21 +47,17 @@ class RoutineControlHandler(TurnHandler):
                                                     or turn.intent != "AMAZON.RepeatIntent")
 
     def act(self, turn: Turn) -> Reply:
-        state = turn.conversation.routine
-        routine = _routine(turn, state.routine) if state else None
-        if state is None or routine is None or not flow.is_valid_position(state, routine.steps):
-            return self._without_routine(turn)
         trigger = (PAIN_TRIGGERS.get(slot_id(turn, "feeling") or "") if turn.intent == "PainCheckIntent"
                    else ROUTINE_TRIGGERS[turn.intent])
-        if trigger is None:
-            return turn.reply().say("stretch.check_in_unclear").ask("stretch.check_in_reprompt")
         if trigger == "numb":
             stop_routine(turn)
             return ask_clarifying(turn, turn.content.say("stretch.numbness_question"), "emergency")
-        move = flow.advance(state, trigger, routine.steps)
-        if move is None:
-            return turn.reply().say(f"flow.not_now.{state.status}").ask(f"flow.not_now.{state.status}")
-        return apply_move(turn, routine, move)
+        active = _active(turn)
+        if active is None:
+            return self._without_routine(turn)
+        if trigger is None:
+            return turn.reply().say("stretch.check_in_unclear").ask("stretch.check_in_reprompt")
+        return take(turn, *active, trigger)
 
     def _without_routine(self, turn: Turn) -> Reply:
         turn.update(routine=None)
@@ -74,8 +67,6 @@ class RoutineControlHandler(TurnHandler):
             if routine:
                 step = unfinished["step"] if turn.intent == "AMAZON.ResumeIntent" else 0
                 return begin(turn, routine, step=min(step, len(routine.steps) - 1))
-        if turn.intent == "PainCheckIntent" and PAIN_TRIGGERS.get(slot_id(turn, "feeling") or "") == "numb":
-            return ask_clarifying(turn, turn.content.say("stretch.numbness_question"), "emergency")
         return turn.reply().say("flow.no_routine").ask("menu.reprompt")
 
 
@@ -87,6 +78,14 @@ def begin(turn: Turn, routine: Routine, step: int) -> Reply:
         turn.ask("stretch_screen", {"routine": routine.id, "step": step})
         return turn.reply().say("stretch.screen_question").ask("stretch.screen_reprompt")
     return lead(turn, routine, RoutineState(routine.id, step, 0, "running"))
+
+
+def take(turn: Turn, state: RoutineState, routine: Routine, trigger: str) -> Reply:
+    """Fire `trigger` on the running routine, or say why it makes no sense now."""
+    move = flow.advance(state, trigger, routine.steps)
+    if move is None:
+        return turn.reply().say(f"flow.not_now.{state.status}").ask(f"flow.not_now.{state.status}")
+    return apply_move(turn, routine, move)
 
 
 def apply_move(turn: Turn, routine: Routine, move: flow.Move) -> Reply:
@@ -155,6 +154,15 @@ def _routine(turn: Turn, routine_id: str) -> Routine | None:
     return load_routines(turn.content.locale).get(routine_id)
 
 
+def _active(turn: Turn) -> tuple[RoutineState, Routine] | None:
+    """The running routine, if the session has one that still fits the current content."""
+    state = turn.conversation.routine
+    routine = _routine(turn, state.routine) if state else None
+    if routine is None or not flow.is_valid_position(state, routine.steps):
+        return None
+    return state, routine
+
+
 def stretch_answers(alarm: HeatAlarm) -> dict[str, Answer]:
     def screening(turn: Turn, yes: bool) -> Reply:
         if yes:
@@ -167,15 +175,6 @@ def stretch_answers(alarm: HeatAlarm) -> dict[str, Answer]:
         turn.ask("ready_to_begin")
         return turn.reply().say("stretch.screen_clear").say("stretch.warm_up").ask("stretch.ready_reprompt")
 
-    def ready(turn: Turn, yes: bool) -> Reply:
-        state = turn.conversation.routine
-        routine = _routine(turn, state.routine) if state else None
-        if routine is None:
-            return turn.reply().say("flow.no_routine").ask("menu.reprompt")
-        if yes:
-            return apply_move(turn, routine, flow.advance(state, "next", routine.steps))
-        return turn.reply().say("stretch.not_ready").ask("stretch.ready_reprompt")
-
     def resume(turn: Turn, yes: bool) -> Reply:
         unfinished = turn.profile.unfinished
         routine = _routine(turn, unfinished["routine"]) if unfinished else None
@@ -184,13 +183,19 @@ def stretch_answers(alarm: HeatAlarm) -> dict[str, Answer]:
         turn.profile.unfinished = None
         return turn.reply().say("launch.menu").ask("menu.reprompt")
 
-    def skip(turn: Turn, yes: bool) -> Reply:
-        state = turn.conversation.routine
-        routine = _routine(turn, state.routine) if state else None
-        if routine is None:
+    return {"stretch_screen": screening, "resume_offer": resume,
+            "ready_to_begin": _yes_triggers("next", "stretch.not_ready", "stretch.ready_reprompt"),
+            "skip_offer": _yes_triggers("skip", "stretch.skip_declined", "stretch.hurt_reprompt")}
+
+
+def _yes_triggers(trigger: str, declined: str, declined_reprompt: str) -> Answer:
+    """An answer where yes fires a routine trigger and no leaves the routine where it is."""
+    def answer(turn: Turn, yes: bool) -> Reply:
+        active = _active(turn)
+        if active is None:
             return turn.reply().say("flow.no_routine").ask("menu.reprompt")
         if yes:
-            return apply_move(turn, routine, flow.advance(state, "skip", routine.steps))
-        return turn.reply().say("stretch.skip_declined").ask("stretch.hurt_reprompt")
+            return take(turn, *active, trigger)
+        return turn.reply().say(declined).ask(declined_reprompt)
 
-    return {"stretch_screen": screening, "ready_to_begin": ready, "resume_offer": resume, "skip_offer": skip}
+    return answer
