@@ -47,15 +47,6 @@ class Step:
     release_cue: str | None = None
 
     @property
-    def has_sides(self) -> bool:
-        return bool(self.sides)
-
-    @property
-    def sides_or_none(self) -> tuple[str, ...] | None:
-        """The sides as in the document: a tuple, or None for a step done once."""
-        return self.sides or None
-
-    @property
     def passes(self) -> tuple[str | None, ...]:
         """One entry per time through the step: each side, or a single None."""
         return self.sides or (None,)
@@ -63,10 +54,6 @@ class Step:
     @property
     def seconds_per_side(self) -> int:
         return self.hold_seconds * self.reps + self.rest_seconds * (self.reps - 1)
-
-    @property
-    def total_seconds(self) -> int:
-        return self.seconds_per_side * len(self.passes)
 
     def cues_for(self, side: str | None = None) -> tuple[str, ...]:
         """The set-up cues with `{side}` filled in; `side` is required exactly when the step has sides."""
@@ -83,16 +70,6 @@ class Routine:
     intro: str
     sources: tuple[str, ...]
     steps: tuple[Step, ...]
-
-    def index_of(self, step_id: str) -> int:
-        for index, step in enumerate(self.steps):
-            if step.id == step_id:
-                return index
-        raise KeyError(f"routine {self.id!r} has no step {step_id!r}")
-
-    @property
-    def total_seconds(self) -> int:
-        return sum(step.total_seconds for step in self.steps)
 
 
 def parse_routines(document: Mapping[str, Any], known_sources: Collection[str]) -> Mapping[str, Routine]:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from skill.content import load_document
-from skill.envelopes import AlexaSession, intent, launch, resolved_slot, SKILL_ID
+from skill.envelopes import AlexaSession, intent, launch, resolved_slot
 from skill.flow import plan_segments
 from skill.profile import HEAT_SCREEN_QUESTIONS
 from skill.routines import load_routines

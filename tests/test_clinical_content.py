@@ -386,7 +386,7 @@ def _valid_document() -> dict[str, Any]:
 def test_parser_accepts_the_minimal_document() -> None:
     routines = parse_routines(_valid_document(), KNOWN_SOURCES)
     step = routines["lower_back"].steps[0]
-    assert step.sides == ("left", "right") and step.sides_or_none == ("left", "right")
+    assert step.sides == ("left", "right")
     assert step.cues_for("left") == ("Roll your knees to the left.",)
     with pytest.raises(ValueError):
         step.cues_for(None)

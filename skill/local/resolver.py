@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from skill.local.durations import duration_slot_value, find_duration, find_number, is_unit_word, number_slot_value
+from skill.local.durations import duration_slot_value, find_duration, find_number, number_slot_value
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
 BUILTIN_SAMPLES = Path(__file__).with_name("builtin_samples.json")
