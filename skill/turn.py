@@ -64,7 +64,7 @@ class Turn:
         current = self._profile.to_attributes()
         return None if current == self._stored_profile else current
 
-    def ask(self, question_id: str, arg: Any = None) -> None:
+    def expect_answer(self, question_id: str, arg: Any = None) -> None:
         self.conversation = self.conversation.asking(question_id, arg)
 
     def update(self, **changes: Any) -> None:

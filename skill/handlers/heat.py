@@ -21,7 +21,7 @@ class StartHeatHandler(TurnHandler):
             return time_left(turn, heat, "heat.already_running")
         plan = plan_heat(slot_value(turn, "duration"))
         if plan is None:
-            turn.ask("heat_duration")
+            turn.expect_answer("heat_duration")
             return turn.reply().say("heat.ask_duration").ask("heat.ask_duration_reprompt")
         return screen_then_start(turn, plan, self.alarm)
 
@@ -62,7 +62,7 @@ def screen_then_start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm) -> Reply:
     """Start the session unless a screening answer, an open screening question or the cool-down stands in the way."""
     profile = turn.profile
     if profile.heat_contraindicated:
-        turn.ask("heat_clearance", _plan_arg(plan))
+        turn.expect_answer("heat_clearance", _plan_arg(plan))
         return turn.reply().say("heat.not_advised_before").ask("heat.clearance_reprompt")
     if not profile.heat_screen_done:
         return ask_screening(turn, plan, intro=not profile.heat_screen)
@@ -92,7 +92,7 @@ def time_left(turn: Turn, heat: HeatSession, key: str) -> Reply:
 
 def ask_screening(turn: Turn, plan: HeatPlan, intro: bool) -> Reply:
     question = next(q for q in HEAT_SCREEN_QUESTIONS if q not in turn.profile.heat_screen)
-    turn.ask("heat_screen", {**_plan_arg(plan), "q": question})
+    turn.expect_answer("heat_screen", {**_plan_arg(plan), "q": question})
     reply = turn.reply()
     if intro:
         reply.say("heat.screen_intro")
@@ -130,7 +130,7 @@ def heat_answers(alarm: HeatAlarm) -> dict[str, Answer]:
 
     def duration(turn: Turn, yes: bool) -> Reply:
         if yes:
-            turn.ask("heat_duration")
+            turn.expect_answer("heat_duration")
             return turn.reply().say("heat.ask_duration_reprompt").ask("heat.ask_duration_reprompt")
         return turn.reply().say("heat.not_started").ask("menu.reprompt")
 

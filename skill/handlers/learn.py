@@ -26,7 +26,7 @@ def tell_tip(turn: Turn, topic: str | None, rng: random.Random) -> Reply:
     tips = turn.content.document("tips")["tips"]
     choice = choose_tip(tips, turn.profile.tips_heard, topic, rng)
     turn.profile.tips_heard = choice.heard
-    turn.ask("another_tip", topic)
+    turn.expect_answer("another_tip", topic)
     reply = turn.reply()
     if choice.repeat:
         reply.say(f"tips.repeat.{choice.repeat}")
@@ -63,7 +63,7 @@ class SymptomReportHandler(TurnHandler):
     intents = ("SymptomReportIntent",)
 
     def act(self, turn: Turn) -> Reply:
-        turn.ask("more_signs", "emergency")
+        turn.expect_answer("more_signs", "emergency")
         reply = turn.reply().say("symptom.no_red_flag")
         if turn.conversation.routine:
             reply.say("stretch.carry_on")
@@ -74,7 +74,7 @@ def read_signs(turn: Turn, tier: str) -> Reply:
     reply = turn.reply().say(f"signs.{tier}")
     following = SIGN_TIERS.index(tier) + 1
     if following < len(SIGN_TIERS):
-        turn.ask("more_signs", SIGN_TIERS[following])
+        turn.expect_answer("more_signs", SIGN_TIERS[following])
         return reply.say(f"signs.offer.{SIGN_TIERS[following]}").ask(f"signs.offer.{SIGN_TIERS[following]}")
     return reply.say("signs.end").ask("menu.reprompt")
 

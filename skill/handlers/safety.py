@@ -49,7 +49,7 @@ def answer_tier(turn: Turn, tier: str, alarm: HeatAlarm) -> Reply:
 
 def ask_clarifying(turn: Turn, question: str, escalate_to: str) -> Reply:
     turn.triage = "clarify"
-    turn.ask("clarify", {"to": escalate_to})
+    turn.expect_answer("clarify", {"to": escalate_to})
     return turn.reply().say_text(question).ask("triage.clarify_reprompt")
 
 

@@ -27,7 +27,7 @@ class LaunchHandler(TurnHandler):
         if profile.unfinished:
             routine = load_routines(turn.content.locale).get(profile.unfinished["routine"])
             if routine:
-                turn.ask("resume_offer")
+                turn.expect_answer("resume_offer")
                 return reply.say("launch.resume_offer", routine=routine.name,
                                  number=profile.unfinished["step"] + 1).ask("launch.resume_reprompt")
             profile.unfinished = None
@@ -57,7 +57,7 @@ class HelpHandler(TurnHandler):
         if turn.conversation.routine:
             return turn.reply().say("help.routine").ask("stretch.check_in_reprompt")
         if turn.asked:
-            turn.ask(turn.asked.id, turn.asked.arg)  # help should not lose the question we are waiting on
+            turn.expect_answer(turn.asked.id, turn.asked.arg)  # help should not lose the question we are waiting on
             return turn.reply().say("help.question").ask("help.question")
         return turn.reply().say("help.general").ask("menu.reprompt")
 
@@ -92,7 +92,7 @@ class RepeatHandler(TurnHandler):
         if turn.conversation.last_reprompt:
             builder.ask(turn.conversation.last_reprompt)
         if turn.asked:
-            turn.ask(turn.asked.id, turn.asked.arg)
+            turn.expect_answer(turn.asked.id, turn.asked.arg)
         return builder.response
 
 
@@ -120,6 +120,6 @@ class FallbackHandler(TurnHandler):
         if turn.conversation.routine:
             return turn.reply().say("fallback.routine").ask("stretch.check_in_reprompt")
         if turn.asked:
-            turn.ask(turn.asked.id, turn.asked.arg)
+            turn.expect_answer(turn.asked.id, turn.asked.arg)
             return turn.reply().say("fallback.question").ask("help.question")
         return turn.reply().say("fallback.general").ask("menu.reprompt")

@@ -75,7 +75,7 @@ def begin(turn: Turn, routine: Routine, step: int) -> Reply:
     turn.profile.last_routine = routine.id
     if turn.profile.screened_on != turn.today.isoformat():
         turn.update(routine=None)
-        turn.ask("stretch_screen", {"routine": routine.id, "step": step})
+        turn.expect_answer("stretch_screen", {"routine": routine.id, "step": step})
         return turn.reply().say("stretch.screen_question").ask("stretch.screen_reprompt")
     return lead(turn, routine, RoutineState(routine.id, step, 0, "running"))
 
@@ -99,7 +99,7 @@ def apply_move(turn: Turn, routine: Routine, move: flow.Move) -> Reply:
     turn.update(routine=move.state)
     if move.effect == "paused":
         return turn.reply().say("stretch.paused").ask("stretch.paused_reprompt")
-    turn.ask("skip_offer")  # offer_skip
+    turn.expect_answer("skip_offer")  # offer_skip
     return turn.reply().say("stretch.hurt").ask("stretch.hurt_reprompt")
 
 
@@ -172,7 +172,7 @@ def stretch_answers(alarm: HeatAlarm) -> dict[str, Answer]:
         step = arg.get("step") if isinstance(arg.get("step"), int) else 0
         turn.profile.screened_on = turn.today.isoformat()
         turn.update(routine=RoutineState(routine.id, min(step, len(routine.steps) - 1), 0, "ready"))
-        turn.ask("ready_to_begin")
+        turn.expect_answer("ready_to_begin")
         return turn.reply().say("stretch.screen_clear").say("stretch.warm_up").ask("stretch.ready_reprompt")
 
     def resume(turn: Turn, yes: bool) -> Reply:
