@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "en-US"
+BASE_LANGUAGE = "en"  # spoken where no better match exists; names no country's emergency number
 
 # Documents whose entries are spoken sentences, looked up by dotted key.
 PHRASE_DOCUMENTS = ("prompts", "advice")
@@ -26,21 +27,21 @@ def supported_locales() -> tuple[str, ...]:
 
 
 def resolve_locale(locale: str | None) -> str:
-    """The locale we can speak that is closest to the one asked for."""
+    """The content to speak for `locale`: its own, else its language's base, else the default.
+
+    Never another country's overlay: en-US content would tell someone in the UK or Australia to call 911.
+    The language base names no number ("your local emergency number")."""
     if locale in supported_locales():
         return locale
     language = (locale or "").split("-")[0]
-    for candidate in supported_locales():
-        if candidate.split("-")[0] == language:
-            return candidate
-    return DEFAULT_LOCALE
+    return language if language and (LOCALE_DIR / language).is_dir() else BASE_LANGUAGE
 
 
 @functools.cache
 def load_document(locale: str, name: str) -> Mapping[str, Any]:
     """The merged document `name` for `locale`: language base, then the exact locale's overlay."""
     merged: dict[str, Any] = {}
-    for folder in (LOCALE_DIR / locale.split("-")[0], LOCALE_DIR / locale):
+    for folder in dict.fromkeys((LOCALE_DIR / locale.split("-")[0], LOCALE_DIR / locale)):
         path = folder / f"{name}.json"
         if path.is_file():
             merged.update(json.loads(path.read_text(encoding="utf-8")))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.content import Content, placeholders, supported_locales, variants, load_document
+from skill.content import BASE_LANGUAGE, Content, load_document, placeholders, supported_locales, variants
 from skill.handlers.learn import SIGN_TIERS
 from skill.profile import HEAT_SCREEN_QUESTIONS
 from skill.state import ROUTINE_STATUSES
@@ -61,7 +61,7 @@ def mentioned_keys() -> set[str]:
     return set().union(*map(_strings, _trees())) | dynamic_keys()
 
 
-@pytest.fixture(params=supported_locales())
+@pytest.fixture(params=[*supported_locales(), BASE_LANGUAGE])
 def content(request) -> Content:
     return Content(request.param)
 

@@ -517,9 +517,19 @@ def _idf(documents: int, containing: int) -> float:
 
 @functools.cache
 def _resolver_for(cls: type[IntentResolver], locale: str) -> IntentResolver:
-    model = json.loads((MODEL_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+    model = json.loads(model_path(locale).read_text(encoding="utf-8"))
     builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
     return cls.from_model(model, builtins)
+
+
+def model_path(locale: str) -> Path:
+    """The locale's interaction model, else one in the same language (people speak English alike enough to be
+    understood), else en-US."""
+    exact = MODEL_DIR / f"{locale}.json"
+    if exact.is_file():
+        return exact
+    same_language = sorted(MODEL_DIR.glob(f"{locale.split('-')[0]}-*.json"))
+    return same_language[0] if same_language else MODEL_DIR / "en-US.json"
 
 
 def _expanded_words(text: str) -> list[str]:
