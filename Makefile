@@ -21,11 +21,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# espeak-ng gives pyttsx3 a voice on Linux; installed only where we are root and it is missing.
+# espeak-ng gives pyttsx3 a voice on Linux and aplay (alsa-utils) plays it; installed only where we are root
+# and they are missing. Without them Spine Coach answers in text.
 voice:
-	@if ! command -v espeak-ng >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null) \
-		|| echo "Could not install espeak-ng; Spine Coach will answer in text only." >&2; \
+	@if { ! command -v espeak-ng || ! command -v aplay; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng alsa-utils >/dev/null) \
+		|| echo "Could not install espeak-ng and alsa-utils; Spine Coach will answer in text only." >&2; \
 	fi
 
 clean:

@@ -23,6 +23,7 @@ class RoutineState:
     step: int = 0
     segment: int = 0  # which side / block of reps within the step (see flow.plan_segments)
     status: str = "ready"
+    hands_free: bool = False  # the offline runner moves on by itself after each stretch
 
     @classmethod
     def from_dict(cls, raw: Any) -> RoutineState | None:
@@ -31,7 +32,7 @@ class RoutineState:
         step, segment, status = raw.get("step", 0), raw.get("segment", 0), raw.get("status", "ready")
         if not (_natural(step) and _natural(segment) and status in ROUTINE_STATUSES):
             return None
-        return cls(raw["routine"], step, segment, status)
+        return cls(raw["routine"], step, segment, status, raw.get("hands_free") is True)
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,6 @@ class Conversation:
     question: Question | None = None
     last_speech: str | None = None  # SSML of the last response, as a string, for Repeat
     last_reprompt: str | None = None
-    last_tip_topic: str | None = None  # so "next" after a tip gives another on the same topic
-    welcomed: bool = False
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> Conversation:
@@ -66,8 +65,6 @@ class Conversation:
             question=Question.from_dict(attributes.get("question")),
             last_speech=_text(attributes.get("last_speech")),
             last_reprompt=_text(attributes.get("last_reprompt")),
-            last_tip_topic=_text(attributes.get("last_tip_topic")),
-            welcomed=attributes.get("welcomed") is True,
         )
 
     def to_attributes(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ BUILTIN_SAMPLES = {name: phrases for name, phrases in json.loads(
     if not name.startswith("_")}
 
 CUSTOM_INTENT_SLOTS = {
-    "StartStretchIntent": {"area": "STRETCH_AREA"},
+    "StartStretchIntent": {"area": "STRETCH_AREA", "mode": "STRETCH_MODE"},
     "SkipStretchIntent": {},
     "PainCheckIntent": {"feeling": "PAIN_FEELING"},
     "HeatTimerIntent": {"duration": "AMAZON.DURATION"},
@@ -38,6 +38,7 @@ CUSTOM_INTENT_SLOTS = {
 }
 TYPE_IDS = {
     "STRETCH_AREA": {"lower_back", "neck", "whole_back"},
+    "STRETCH_MODE": {"hands_free"},
     "PAIN_FEELING": {"fine", "easing", "hurts", "spreading", "numb_or_weak"},
     "TIP_TOPIC": {"lifting", "sitting", "sleep", "weight", "smoking", "exercise"},
 }

@@ -227,8 +227,9 @@ def test_duration_slot_carries_what_alexa_would_send(resolver: IntentResolver, u
 
 def test_unfilled_slots_are_present_with_no_value(resolver: IntentResolver) -> None:
     resolution = resolver.resolve("start my stretches")
-    assert resolution.slots == {"area": SlotValue("area", "STRETCH_AREA", None)}
-    assert resolution.slot_values() == {"area": None}
+    assert resolution.slots == {"area": SlotValue("area", "STRETCH_AREA", None),
+                                "mode": SlotValue("mode", "STRETCH_MODE", None)}
+    assert resolution.slot_values() == {"area": None, "mode": None}
 
 
 def test_number_slots_get_digits() -> None:

@@ -39,8 +39,6 @@ FULL = Conversation(
     question=Question("heat_screen", {"minutes": 15, "question": "diabetes"}),
     last_speech='<speak>Hold <break time="10s"/> &amp; relax</speak>',
     last_reprompt="<speak>Say next.</speak>",
-    last_tip_topic="lifting",
-    welcomed=True,
 )
 
 
@@ -53,7 +51,7 @@ FULL = Conversation(
         Conversation(question=Question("skip_offer")),
         Conversation(question=Question("resume_offer", 2)),
         Conversation(question=Question("confirm", ["a", 1, None, True])),
-        Conversation(welcomed=True, last_speech=""),
+        Conversation(last_speech=""),
     ],
     ids=["empty", "full", "routine-defaults", "question-no-arg", "question-int-arg", "question-list-arg", "misc"],
 )
@@ -66,18 +64,16 @@ def test_conversation_round_trips_through_json(conversation):
 def test_to_attributes_shape():
     assert FULL.to_attributes() == {
         "v": STATE_VERSION,
-        "routine": {"routine": "lower_back", "step": 3, "segment": 1, "status": "paused"},
+        "routine": {"routine": "lower_back", "step": 3, "segment": 1, "status": "paused", "hands_free": False},
         "question": {"id": "heat_screen", "arg": {"minutes": 15, "question": "diabetes"}},
         "last_speech": '<speak>Hold <break time="10s"/> &amp; relax</speak>',
         "last_reprompt": "<speak>Say next.</speak>",
-        "last_tip_topic": "lifting",
-        "welcomed": True,
     }
 
 
 def test_to_attributes_omits_empty_fields():
     assert Conversation().to_attributes() == {"v": STATE_VERSION}
-    assert Conversation(last_tip_topic="sleep").to_attributes() == {"v": STATE_VERSION, "last_tip_topic": "sleep"}
+    assert Conversation(last_speech="<speak/>").to_attributes() == {"v": STATE_VERSION, "last_speech": "<speak/>"}
 
 
 def test_asking_sets_the_question_and_keeps_the_rest():
@@ -96,8 +92,6 @@ _CONVERSATIONS = st.builds(
     question=st.one_of(st.none(), st.builds(Question, st.text(max_size=12), _ARG)),
     last_speech=st.one_of(st.none(), st.text(max_size=40)),
     last_reprompt=st.one_of(st.none(), st.text(max_size=40)),
-    last_tip_topic=st.one_of(st.none(), st.text(max_size=10)),
-    welcomed=st.booleans(),
 )
 
 
@@ -112,8 +106,8 @@ def test_any_conversation_round_trips_through_json(conversation):
 
 @pytest.mark.parametrize(
     "attributes",
-    [None, {}, [], "v1", 1, {"v": 2, "welcomed": True}, {"v": "1", "welcomed": True}, {"v": None, "welcomed": True},
-     {"welcomed": True}],
+    [None, {}, [], "v1", 1, {"v": 2, "last_speech": "x"}, {"v": "1", "last_speech": "x"},
+     {"v": None, "last_speech": "x"}, {"last_speech": "x"}],
     ids=["none", "empty", "list", "string", "int", "v2", "v-string", "v-null", "no-version"],
 )
 def test_unreadable_attributes_give_a_fresh_conversation(attributes):
@@ -167,7 +161,7 @@ def test_a_damaged_question_is_dropped_and_the_rest_is_kept(question):
 @pytest.mark.parametrize(
     "field, value",
     [("last_speech", 5), ("last_speech", ["<speak/>"]), ("last_reprompt", {"ssml": "x"}),
-     ("last_tip_topic", True), ("welcomed", "true"), ("welcomed", 1), ("welcomed", "yes")],
+     ("last_reprompt", True)],
 )
 def test_damaged_scalars_read_as_their_defaults(field, value):
     kept = {"routine": GOOD_ROUTINE}  # a valid field next to the damaged one survives
@@ -176,8 +170,8 @@ def test_damaged_scalars_read_as_their_defaults(field, value):
 
 
 def test_unknown_keys_are_ignored():
-    assert Conversation.from_attributes({"v": 1, "welcomed": True, "triage": "emergency", "junk": [1]}) == \
-        Conversation(welcomed=True)
+    assert Conversation.from_attributes({"v": 1, "last_speech": "x", "triage": "emergency", "junk": [1]}) == \
+        Conversation(last_speech="x")
 
 
 # =====================================================================================================

@@ -106,7 +106,8 @@ def test_next_previous_repeat_pause_resume_start_over_and_skip(chat):
     skipped = chat.intent("SkipStretchIntent")
     assert routine_state(skipped)["step"] == 2
     over = chat.intent("AMAZON.StartOverIntent")
-    assert routine_state(over) == {"routine": "lower_back", "step": 0, "segment": 0, "status": "running"}
+    assert routine_state(over) == {"routine": "lower_back", "step": 0, "segment": 0, "status": "running",
+                                   "hands_free": False}
 
 
 def test_controls_with_no_routine_running_say_so(returning_chat):
@@ -203,7 +204,7 @@ def test_session_state_is_versioned_json_primitives(chat):
     start_lower_back(chat)
     said = chat.intent("AMAZON.NextIntent")
     assert said.attributes["v"] == 1
-    assert set(said.attributes["routine"]) == {"routine", "step", "segment", "status"}
+    assert set(said.attributes["routine"]) == {"routine", "step", "segment", "status", "hands_free"}
     assert isinstance(said.attributes["last_speech"], str)
 
 

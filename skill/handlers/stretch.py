@@ -33,7 +33,8 @@ class StartStretchHandler(TurnHandler):
         routines = load_routines(turn.content.locale)
         area = slot_id(turn, "area")
         chosen = next((r for r in routines.values() if r.area == area), None)
-        return begin(turn, chosen or routines.get(turn.profile.last_routine) or routines[DEFAULT_ROUTINE], step=0)
+        routine = chosen or routines.get(turn.profile.last_routine) or routines[DEFAULT_ROUTINE]
+        return begin(turn, routine, step=0, hands_free=slot_id(turn, "mode") == "hands_free")
 
 
 class RoutineControlHandler(TurnHandler):
@@ -70,14 +71,21 @@ class RoutineControlHandler(TurnHandler):
         return turn.reply().say("flow.no_routine").ask("menu.reprompt")
 
 
-def begin(turn: Turn, routine: Routine, step: int) -> Reply:
-    """Start `routine` at `step`; the first session of the day is preceded by a red-flag screening question."""
+def begin(turn: Turn, routine: Routine, step: int, hands_free: bool = False) -> Reply:
+    """Start `routine` at `step`; the first session of the day is preceded by a red-flag screening question.
+
+    Hands-free, nobody may be there to answer, so the screening is said as an instruction to speak up instead,
+    and the runner's rest before the first stretch is the moment to do it."""
     turn.profile.last_routine = routine.id
     if turn.profile.screened_on != turn.today.isoformat():
+        if hands_free:
+            turn.profile.screened_on = turn.today.isoformat()
+            turn.update(routine=RoutineState(routine.id, step, 0, "ready", hands_free=True))
+            return turn.reply().say("stretch.screen_hands_free").say("stretch.warm_up").ask("stretch.ready_reprompt")
         turn.update(routine=None)
         turn.expect_answer("stretch_screen", {"routine": routine.id, "step": step})
         return turn.reply().say("stretch.screen_question").ask("stretch.screen_reprompt")
-    return lead(turn, routine, RoutineState(routine.id, step, 0, "running"))
+    return lead(turn, routine, RoutineState(routine.id, step, 0, "running", hands_free))
 
 
 def take(turn: Turn, state: RoutineState, routine: Routine, trigger: str) -> Reply:
@@ -139,6 +147,8 @@ def lead(turn: Turn, routine: Routine, state: RoutineState, note: str | None = N
             reply.say("stretch.release")
         if rep < segment.reps - 1:
             reply.pause(step.rest_seconds)
+    if state.hands_free:
+        return reply.sound("bell").say("stretch.check_in_hands_free").ask("stretch.check_in_reprompt")
     return reply.sound("bell").say("stretch.check_in").ask("stretch.check_in_reprompt")
 
 
