@@ -1,0 +1,165 @@
+"""Caregiver routine files: both formats load the same steps, and every bad file is refused with one line that
+names the file, the line and what to change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skill.local.resolver import IntentResolver
+from skill.local.routine_file import (ALLOWED_INTENTS, EXAMPLE_PHRASES, MAX_STEPS, CaregiverRoutine, RoutineFileError,
+                                      RoutineStep, load_routine)
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXPECTED_STEPS = (("lower back stretches", "StartStretchIntent"), ("a prevention tip", "PreventionTipIntent"),
+                  ("heat for 15 minutes", "HeatTimerIntent"))
+
+
+@pytest.fixture(scope="module")
+def resolver() -> IntentResolver:
+    return IntentResolver.for_locale("en-US")
+
+
+def _load(tmp_path: Path, content: str, resolver: IntentResolver, name: str = "dad.yaml") -> CaregiverRoutine:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return load_routine(path, resolver)
+
+
+@pytest.mark.parametrize(("file_name", "lines"), [("dads-evening.yaml", (6, 7, 8)),
+                                                  ("dads-evening.json", (4, 5, 6))])
+def test_the_example_loads_in_both_formats(resolver: IntentResolver, file_name: str, lines: tuple[int, ...]) -> None:
+    routine = load_routine(EXAMPLES / file_name, resolver)
+    assert routine.name == "Dad's evening routine"
+    assert routine.steps == tuple(RoutineStep(line, text, intent, text)
+                                  for line, (text, intent) in zip(lines, EXPECTED_STEPS))
+
+
+def test_a_bare_list_of_steps_is_a_routine_without_a_name(tmp_path: Path, resolver: IntentResolver) -> None:
+    routine = _load(tmp_path, "- neck stretches\n- a tip about sleep\n", resolver)
+    assert routine.name is None
+    assert [(step.line, step.intent) for step in routine.steps] == [(1, "StartStretchIntent"),
+                                                                    (2, "PreventionTipIntent")]
+
+
+@pytest.mark.parametrize(("phrase", "intent"), [
+    ("physio stretches for my neck", "StartStretchIntent"),
+    ("physical therapy stretches for my lower back", "StartStretchIntent"),
+    ("a tip about lifting", "PreventionTipIntent"),
+    ("hot water bottle for twenty minutes", "HeatTimerIntent"),
+    ("heating pad for 10 minutes", "HeatTimerIntent"),
+    ("heat for 30 minutes", "HeatTimerIntent"),  # over the maximum: the skill caps it and says why
+    ("should I use heat or ice", "HeatOrIceIntent"),
+])
+def test_uk_and_us_phrasings_resolve(tmp_path: Path, resolver: IntentResolver, phrase: str, intent: str) -> None:
+    routine = _load(tmp_path, f"steps:\n  - {phrase}\n", resolver)
+    assert [(step.text, step.intent, step.utterance) for step in routine.steps] == [(phrase, intent, phrase)]
+
+
+def test_every_phrase_an_error_suggests_is_itself_a_valid_step(tmp_path: Path, resolver: IntentResolver) -> None:
+    routine = _load(tmp_path, "".join(f"- {phrase}\n" for phrase in EXAMPLE_PHRASES.values()), resolver)
+    assert tuple(step.intent for step in routine.steps) == ALLOWED_INTENTS
+
+
+def test_json_indented_with_tabs_loads(tmp_path: Path, resolver: IntentResolver) -> None:
+    routine = _load(tmp_path, '{\n\t"steps": [\n\t\t"neck stretches"\n\t]\n}\n', resolver, "dad.json")
+    assert [(step.line, step.text) for step in routine.steps] == [(3, "neck stretches")]
+
+
+def test_the_message_is_one_line_naming_file_and_line(tmp_path: Path, resolver: IntentResolver,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("dad.yaml").write_text("name: Dad\nsteps:\n  - lower back stretches\n  - fly me to the moon\n",
+                                encoding="utf-8")
+    with pytest.raises(RoutineFileError) as raised:
+        load_routine(Path("dad.yaml"), resolver)
+    assert str(raised.value) == ("dad.yaml, line 4: 'fly me to the moon' is not something Spine Coach can do in a "
+                                 "routine; try 'lower back stretches', 'a prevention tip' or 'heat for 15 minutes'.")
+    assert (raised.value.path, raised.value.line) == (Path("dad.yaml"), 4)
+
+
+def test_a_json_syntax_error_reports_its_line(tmp_path: Path, resolver: IntentResolver) -> None:
+    missing_comma = '{\n  "name": "Dad",\n  "steps": [\n    "lower back stretches"\n    "a prevention tip"\n  ]\n}\n'
+    with pytest.raises(RoutineFileError) as raised:
+        _load(tmp_path, missing_comma, resolver, "dad.json")
+    assert raised.value.line == 5
+    assert "dad.json, line 5: this is not valid YAML or JSON" in str(raised.value)
+
+
+TWENTY_ONE_STEPS = "steps:\n" + "  - a prevention tip\n" * (MAX_STEPS + 1)
+
+BAD_FILES = {
+    # name: (content, line in the message, words the message must contain)
+    "yaml syntax": ("steps:\n  - neck stretches\n  - a tip\n - heat\n", 4, "not valid YAML or JSON"),
+    "unclosed bracket": ("steps:\n  - neck stretches\n  - [a tip\n", 3, "a bracket or quote opened here is never"),
+    "unclosed quote": ('steps:\n  - "neck stretches\n  - a tip\n', 2, "a bracket or quote opened here is never"),
+    "two documents": ("- neck stretches\n---\n- a tip\n", 2, "not valid YAML or JSON"),
+    "empty file": ("", None, "the file is empty"),
+    "only comments": ("# Dad's routine, to do\n", None, "the file is empty"),
+    "a single phrase": ("lower back stretches\n", 1, "a routine is a list of steps"),
+    "no steps key": ("name: Dad\n", 1, "there is no 'steps:' list"),
+    "steps not a list": ("name: Dad\nsteps: lower back stretches\n", 2, "'steps' must be a list"),
+    "no steps at all": ("name: Dad\nsteps: []\n", 2, "the routine has no steps"),
+    "misspelt key": ("name: Dad\nstpes:\n  - neck stretches\n", 2,
+                     "'stpes' is not part of a routine (did you mean 'steps'?)"),
+    "unknown key": ("name: Dad\ncolour: blue\nsteps:\n  - neck stretches\n", 2, "'colour' is not part of a routine"),
+    "key twice": ("name: Dad\nsteps:\n  - neck stretches\nsteps:\n  - a tip\n", 4, "'steps' is given twice"),
+    "name is a list": ("name:\n  - Dad\nsteps:\n  - neck stretches\n", 2, "the name must be a single line"),
+    "number step": ("steps:\n  - neck stretches\n  - 15\n", 3, "'15' reads as a number, not words"),
+    "date step": ("steps:\n  - 2024-05-01\n", 2, "reads as a date"),
+    "nested list": ("steps:\n  - neck stretches\n  - [a tip, heat]\n", 3, "this step is a list inside the list"),
+    "step with a colon": ("steps:\n  - heat: 15 minutes\n", 2, "reads as 'key: value' because of its colon"),
+    "empty step": ("steps:\n  - neck stretches\n  -\n", 3, "this step is empty"),
+    "blank quoted step": ('steps:\n  - "   "\n', 2, "this step is empty"),
+    "long step": ("steps:\n  - " + "stretches " * 11 + "\n", 2, "this step is 109 characters long"),
+    "nonsense": ("steps:\n  - neck stretches\n  - fly me to the moon\n", 3,
+                 "'fly me to the moon' is not something Spine Coach can do"),
+    "stop": ("- neck stretches\n- stop\n", 2, "'stop' is not something Spine Coach can do"),
+    "yes (a YAML boolean)": ("- neck stretches\n- yes\n", 2, "'yes' is not something Spine Coach can do"),
+    "next": ("- neck stretches\n- next\n", 2, "'next' is not something Spine Coach can do"),
+    "a guess": ("- neck stretches\n- tell me about medicine\n", 2,
+                "not sure what 'tell me about medicine' means"),
+    "unknown stretch area": ("- knee stretches\n", 1, "does not know 'knee' in 'knee stretches'"),
+    "unknown tip topic": ("- a tip about cats\n", 1, "does not know 'cats'"),
+    "heat the skill would ask about": ("- heat for zero minutes\n", 1, "would stop to ask how long"),
+    "invocation": ("- ask spine coach for a tip about sleep\n", 1, "leave out 'open' or 'ask spine coach'"),
+    "too many steps": (TWENTY_ONE_STEPS, MAX_STEPS + 2, f"at most {MAX_STEPS} steps, and this is step 21"),
+}
+
+
+@pytest.mark.parametrize(("content", "line", "words"), BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_a_bad_file_is_refused_with_its_line(tmp_path: Path, resolver: IntentResolver, content: str,
+                                             line: int | None, words: str) -> None:
+    with pytest.raises(RoutineFileError) as raised:
+        _load(tmp_path, content, resolver)
+    message = str(raised.value)
+    where = f"dad.yaml, line {line}: " if line else "dad.yaml: "
+    assert raised.value.line == line
+    assert where in message and words in message and "\n" not in message
+
+
+def test_a_missing_file_is_named(tmp_path: Path, resolver: IntentResolver) -> None:
+    with pytest.raises(RoutineFileError) as raised:
+        load_routine(tmp_path / "dad.yaml", resolver)
+    assert raised.value.line is None
+    assert str(raised.value) == f"{tmp_path / 'dad.yaml'}: there is no such file."
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda path: path.mkdir(), "the file cannot be read"),
+    (lambda path: path.write_bytes(b"steps:\n  - \xff\xfe heat\n"), "not a text file"),
+])
+def test_an_unreadable_file_is_named(tmp_path: Path, resolver: IntentResolver, make, words: str) -> None:
+    path = tmp_path / "dad.yaml"
+    make(path)
+    with pytest.raises(RoutineFileError) as raised:
+        load_routine(path, resolver)
+    assert raised.value.line is None
+    assert str(raised.value).startswith(f"{path}: ") and words in str(raised.value)
+
+
+def test_a_multi_line_step_still_gives_a_one_line_message(tmp_path: Path, resolver: IntentResolver) -> None:
+    with pytest.raises(RoutineFileError) as raised:
+        _load(tmp_path, 'steps:\n  - "fly me\\nto the moon"\n', resolver)
+    assert "'fly me to the moon'" in str(raised.value) and "\n" not in str(raised.value)
