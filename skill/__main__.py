@@ -1,11 +1,11 @@
-"""Command line: `python -m skill talk ...` (also installed as `spine-coach`)."""
+"""Command line: `python -m skill talk ...` and `python -m skill render-audio` (also installed as `spine-coach`)."""
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import logging
 import sys
+from pathlib import Path
 
 from skill.content import DEFAULT_LOCALE
 
@@ -13,6 +13,7 @@ from skill.content import DEFAULT_LOCALE
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="spine-coach", description="Spine Coach, the back-spasm voice coach.")
     commands = parser.add_subparsers(dest="command", required=True)
+
     talk = commands.add_parser("talk", help="talk to the skill by typing, as Alexa would hear you")
     talk.add_argument("utterances", nargs="*", metavar="UTTERANCE",
                       help="run these in order as one conversation and exit; none: an interactive prompt")
@@ -20,28 +21,29 @@ def main(argv: list[str] | None = None) -> int:
     talk.add_argument("--locale", default=DEFAULT_LOCALE, help="e.g. en-US (default)")
     talk.add_argument("--user", default="local-user", help="whose progress to use (default: local-user)")
     talk.add_argument("--db", help="SQLite file for progress (default: SPINE_COACH_DB or the user data folder)")
+    talk.add_argument("--no-voice", action="store_true", help="text only")
+    talk.add_argument("--voice", metavar="NAME", help="a pyttsx3 voice id or name, e.g. en-us")
+    talk.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute")
+    talk.add_argument("--save-audio", type=Path, metavar="DIR", help="also write each reply as a WAV file in DIR")
+    talk.add_argument("--fast", action="store_true", help="compress every hold, rest and countdown (demos, tests)")
+    talk.add_argument("--hands-free", action="store_true", help="routines carry on without saying next")
+    talk.add_argument("--routine", type=Path, metavar="FILE", help="play a caregiver's routine file (YAML or JSON)")
+
+    render = commands.add_parser("render-audio", help="render every known phrase to WAV for instant playback")
+    render.add_argument("--out", type=Path, metavar="DIR", help="cache folder (default: audio/rendered)")
+    render.add_argument("--locale", default=DEFAULT_LOCALE)
+    render.add_argument("--voice", metavar="NAME")
+    render.add_argument("--rate", type=int, metavar="WPM")
+
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return _talk(args)
+    if args.command == "render-audio":
+        from skill.local.render import main as render_audio
 
+        return render_audio(args.out, args.locale, args.voice, args.rate)
+    from skill.local.session import run_talk  # the skill loads only for the command that needs it
 
-def _talk(args: argparse.Namespace) -> int:
-    # Imported here so `--help` answers without loading the skill.
-    from skill.app import create_skill
-    from skill.envelopes import AlexaSession
-    from skill.local.talk import LocalConversation, prompt_lines, run
-    from skill.persistence import SQLitePersistenceAdapter
-
-    skill = create_skill(persistence=SQLitePersistenceAdapter(args.db))
-    conversation = LocalConversation(skill, AlexaSession(user_id=f"amzn1.ask.account.{args.user}",
-                                                         locale=args.locale))
-    if args.utterances:
-        run(conversation, args.utterances, args.json)
-    else:
-        print("Type what you would say to Alexa; Ctrl-D to finish.", file=sys.stderr)
-        run(conversation, itertools.chain(["open spine coach"], prompt_lines()), args.json)
-    conversation.end()
-    return 0
+    return run_talk(args)
 
 
 if __name__ == "__main__":

@@ -70,6 +70,12 @@ def _breaks(seconds: float) -> list[str]:
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
+_MARKUP = re.compile(r"<(/?)([a-zA-Z:-]+)([^>]*)>")
+_ATTRIBUTE = re.compile(r'([a-zA-Z-]+)\s*=\s*"([^"]*)"')
+_BREAK_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
+# Alexa's break strengths, in seconds (medium is the default for a bare <break/>).
+_BREAK_STRENGTHS = {"none": 0.0, "x-weak": 0.1, "weak": 0.35, "medium": 0.75, "strong": 1.0, "x-strong": 1.25}
+_SOUND_NAMES = {uri: name for name, uri in SOUNDBANK.items()}
 
 
 def ssml_to_text(ssml: str | None) -> str:
@@ -77,6 +83,52 @@ def ssml_to_text(ssml: str | None) -> str:
     if not ssml:
         return ""
     return html.unescape(_SPACES.sub(" ", _TAG.sub(" ", ssml))).strip()
+
+
+def parse_ssml(ssml: str | None) -> list[Part]:
+    """Playback parts for an SSML string: breaks become pauses (neighbours merged, so 10+10+5 s is one 25 s pause),
+    sound-library audio becomes a Sound, and every other tag (say-as, emphasis, prosody, p, s...) is dropped,
+    keeping its words. Audio the offline runner has no file for is skipped rather than read out."""
+    parts: list[Part] = []
+    position = 0
+    for tag in _MARKUP.finditer(ssml or ""):
+        _add_text(parts, ssml[position:tag.start()])
+        position = tag.end()
+        closing, name, attributes = tag.group(1), tag.group(2).lower(), dict(_ATTRIBUTE.findall(tag.group(3)))
+        if closing:
+            continue
+        if name == "break":
+            _add_pause(parts, _break_seconds(attributes))
+        elif name == "audio" and attributes.get("src") in _SOUND_NAMES:
+            parts.append(Sound(_SOUND_NAMES[attributes["src"]]))
+    _add_text(parts, (ssml or "")[position:])
+    return parts
+
+
+def _break_seconds(attributes: dict[str, str]) -> float:
+    match = _BREAK_TIME.match(attributes.get("time", ""))
+    if match:
+        return min(float(match[1]) / (1000 if match[2] == "ms" else 1), MAX_BREAK_SECONDS)
+    return _BREAK_STRENGTHS.get(attributes.get("strength", "medium"), _BREAK_STRENGTHS["medium"])
+
+
+def _add_text(parts: list[Part], raw: str) -> None:
+    text = _SPACES.sub(" ", html.unescape(raw)).strip()
+    if not text:
+        return
+    if parts and isinstance(parts[-1], Say):
+        parts[-1] = Say(f"{parts[-1].text} {text}")
+    else:
+        parts.append(Say(text))
+
+
+def _add_pause(parts: list[Part], seconds: float) -> None:
+    if seconds <= 0:
+        return
+    if parts and isinstance(parts[-1], Pause):
+        parts[-1] = Pause(round(parts[-1].seconds + seconds, 3))
+    else:
+        parts.append(Pause(seconds))
 
 
 def audio_seconds(parts: Iterable[Part]) -> float:

@@ -72,8 +72,8 @@ def test_whole_conversation_through_lambda_handler(tmp_path, monkeypatch):
 
 
 def talk(*utterances: str, db: Path, user: str = "acceptance") -> list[dict]:
-    result = subprocess.run([sys.executable, "-m", "skill", "talk", "--json", "--db", str(db), "--user", user,
-                             *utterances], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "skill", "talk", "--fast", "--no-voice", "--json", "--db", str(db),
+                             "--user", user, *utterances], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -98,3 +98,20 @@ def test_whole_conversation_through_talk(tmp_path):
     assert len(tips) == 13 and len(set(tips)) == 13
     last = turns[-1]
     assert last["speech"].startswith("Call 911") and last["end_session"] and last["triage"] == "emergency"
+
+
+def test_resume_offer_works_across_two_runs(tmp_path):
+    db = tmp_path / "two-runs.db"
+    talk("open spine coach", "start my lower back stretches", "no", "next", "next", "stop", db=db)
+    second = talk("open spine coach", "yes", db=db)
+    assert "Shall we carry on" in second[0]["speech"] and "step 2" in second[0]["speech"]
+    assert "Step 2 of" in second[1]["speech"]
+    other_user = talk("open spine coach", db=db, user="someone-else")
+    assert "Shall we carry on" not in other_user[0]["speech"]
+
+
+def test_hands_free_routine_runs_to_its_end_from_the_command_line(tmp_path):
+    turns = talk("open spine coach", "start hands-free lower back stretches", db=tmp_path / "hands-free.db")
+    assert turns[1]["slots"]["mode"]
+    assert "finished" in turns[-1]["speech"] and turns[-1]["end_session"]
+    assert sum(1 for t in turns if t["intent"] == "AMAZON.NextIntent") == LOWER_BACK_SEGMENTS + 1

@@ -1,41 +1,88 @@
-"""`python -m skill talk`: the JSON transcript, one-shot and launch phrasing, and state across two runs."""
+"""The offline runner: transcripts, real-time holds on a fake clock, interruptions, hands-free routines, the
+heat alarm. Time is a FakeClock throughout: nothing here sleeps."""
 
 from __future__ import annotations
 
 import io
 import json
+import queue
 import random
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
 from skill.app import create_skill
 from skill.envelopes import AlexaSession
-from skill.local.talk import LocalConversation, run
-from skill.timers import FakeAlarm
+from skill.flow import plan_segments
+from skill.local.alarm import LocalAlarm
+from skill.local.clock import FakeClock
+from skill.local.performer import Performer
+from skill.local.routine_file import load_routine
+from skill.local.talk import HANDS_FREE_HEARD, LocalConversation, Runner, Transcript
+from skill.profile import HEAT_SCREEN_QUESTIONS
+from skill.routines import load_routines
+from skill.speech import Pause, Say
 
 KEYS = {"heard", "request_type", "intent", "slots", "speech", "reprompt", "end_session", "triage", "directives"}
+LOWER_BACK = load_routines("en-US")["lower_back"]
+LOWER_BACK_SEGMENTS = sum(len(plan_segments(s)) for s in LOWER_BACK.steps)
+
+
+class TypedLines:
+    """Lines typed at given moments of the fake clock, delivered as LineReader does: stop first, then the line."""
+
+    def __init__(self, clock: FakeClock, stop: threading.Event):
+        self.clock = clock
+        self.stop = stop
+        self.waiting: queue.Queue[str] = queue.Queue()
+
+    def type_at(self, seconds_from_now: float, text: str) -> None:
+        def typed():
+            self.stop.set()
+            self.waiting.put(text)
+        self.clock.after(seconds_from_now, typed)
+
+    def next(self, timeout: float) -> str | None:
+        return self.waiting.get_nowait()
+
+
+class Harness:
+    """A runner on a fake clock, text only, with its transcript in memory."""
+
+    def __init__(self, store, as_json: bool = True, hands_free: bool = False):
+        self.clock = FakeClock()
+        self.alarm = LocalAlarm(self.clock)
+        skill = create_skill(persistence=store, alarm=self.alarm, rng=random.Random(0))
+        self.conversation = LocalConversation(skill, AlexaSession(user_id="amzn1.ask.account.TALK"),
+                                              clock=self.clock, hands_free=hands_free)
+        self.out = io.StringIO()
+        self.transcript = Transcript(self.out, as_json=as_json)
+        self.runner = Runner(self.conversation, Performer(self.clock, show=self.transcript.sentence), self.alarm,
+                             self.transcript)
+        self.runner.lines = self.lines = TypedLines(self.clock, self.runner.stop)
+
+    def turns(self) -> list[dict]:
+        return [json.loads(line) for line in self.out.getvalue().splitlines()]
+
+    def type_at(self, seconds_from_now: float, text: str) -> None:
+        self.lines.type_at(seconds_from_now, text)
+
+    def answer_typed(self):
+        """What the runner does next with a line typed during a reply: take it and handle it."""
+        return self.runner.handle(self.runner._typed_line(wait=0))
 
 
 @pytest.fixture
-def local(store):
-    clock = [1_795_000_000.0]
-
-    def tick():
-        clock[0] += 20
-        return clock[0]
-
-    return LocalConversation(create_skill(persistence=store, alarm=FakeAlarm(), rng=random.Random(0)),
-                             AlexaSession(user_id="amzn1.ask.account.TALK"), clock=tick)
+def harness(store):
+    return Harness(store)
 
 
-def transcript(local, *utterances):
-    out = io.StringIO()
-    run(local, utterances, as_json=True, out=out)
-    return [json.loads(line) for line in out.getvalue().splitlines()]
-
-
-def test_json_lines_have_exactly_the_agreed_keys_and_types(local):
-    turns = transcript(local, "open spine coach", "what can I say", "give me a tip about sleep")
+def test_json_lines_have_exactly_the_agreed_keys_and_types(harness):
+    harness.runner.run_script(["open spine coach", "what can I say", "give me a tip about sleep"])
+    turns = harness.turns()
     assert [set(t) for t in turns] == [KEYS] * 3
     for turn in turns:
         assert isinstance(turn["speech"], str) and "<" not in turn["speech"]
@@ -46,37 +93,180 @@ def test_json_lines_have_exactly_the_agreed_keys_and_types(local):
     assert turns[2]["intent"] == "PreventionTipIntent" and turns[2]["slots"]["topic"]
 
 
-def test_one_shot_request_starts_a_session_with_that_intent(local):
-    turn = transcript(local, "ask spine coach to start my neck stretches")[0]
+def test_one_shot_request_starts_a_session_with_that_intent(harness):
+    harness.runner.run_script(["ask spine coach to start my neck stretches"])
+    turn = harness.turns()[0]
     assert turn["request_type"] == "IntentRequest" and turn["intent"] == "StartStretchIntent"
 
 
-def test_typed_red_flag_is_screened_before_intent_resolution(local):
-    turns = transcript(local, "open spine coach", "start my lower back stretches", "no", "next",
-                       "my husband can't feel his bottom when he wipes")
-    last = turns[-1]
+def test_typed_red_flag_is_screened_before_intent_resolution(harness):
+    harness.runner.run_script(["open spine coach", "start my lower back stretches", "no", "next",
+                               "my husband can't feel his bottom when he wipes"])
+    last = harness.turns()[-1]
     assert last["intent"] == "SymptomReportIntent" and last["triage"] == "emergency"
     assert last["speech"].startswith("Call 911") and last["end_session"]
 
 
-def test_blank_lines_are_ignored_and_nonsense_falls_back(local):
-    turns = transcript(local, "open spine coach", "   ", "the cat sat on the mat")
+def test_blank_lines_are_ignored_and_nonsense_falls_back(harness):
+    harness.runner.run_script(["open spine coach", "   ", "the cat sat on the mat"])
+    turns = harness.turns()
     assert len(turns) == 2 and turns[1]["intent"] == "AMAZON.FallbackIntent" and not turns[1]["end_session"]
 
 
-def test_text_mode_prints_the_reply(local):
-    out = io.StringIO()
-    run(local, ["open spine coach"], as_json=False, out=out)
-    assert out.getvalue().startswith("Spine Coach: Welcome to Spine Coach.")
+def test_holds_play_in_real_time(harness):
+    harness.runner.run_script(["open spine coach", "start my lower back stretches", "no"])
+    before = harness.clock.now()
+    harness.runner.run_script(["next"])
+    step = LOWER_BACK.steps[0]
+    segment = plan_segments(step)[0]
+    assert harness.clock.now() - before >= step.hold_seconds * segment.reps
 
 
-def test_resume_offer_works_across_two_runs(tmp_path):
-    from test_acceptance import talk
+def test_text_mode_prints_the_words_between_pauses_as_they_are_reached(store):
+    h = Harness(store, as_json=False)
+    h.runner.run_script(["open spine coach", "start my lower back stretches", "no", "next"])
+    lines = h.out.getvalue().splitlines()
+    assert lines[0].startswith("Spine Coach: Welcome to Spine Coach.")
+    step_lines = lines[3:]
+    assert "Step 1 of" in step_lines[0] and step_lines[-1] == "Spine Coach: How did that feel?"
+    assert len(step_lines) > plan_segments(LOWER_BACK.steps[0])[0].reps  # a line before each hold, not one block
+    assert all(line.startswith("Spine Coach: ") for line in step_lines)
 
-    db = tmp_path / "two-runs.db"
-    talk("open spine coach", "start my lower back stretches", "no", "next", "next", "stop", db=db)
-    second = talk("open spine coach", "yes", db=db)
-    assert "Shall we carry on" in second[0]["speech"] and "step 2" in second[0]["speech"]
-    assert "Step 2 of" in second[1]["speech"]
-    other_user = talk("open spine coach", db=db, user="someone-else")
-    assert "Shall we carry on" not in other_user[0]["speech"]
+
+def test_a_red_flag_typed_during_a_hold_cuts_in_and_is_answered_at_once(harness):
+    harness.runner.run_script(["open spine coach", "start my lower back stretches", "no"])
+    start = harness.clock.now()
+    harness.type_at(1.0, "I can't feel my bottom when I wipe")
+    harness.runner.handle("next")  # leads step 1 with its holds; the user types a second into it
+    assert harness.runner.stop.is_set()
+    assert harness.clock.now() - start == pytest.approx(1.0)  # the hold ended the moment the line arrived
+    answer = harness.answer_typed()
+    assert answer.record["speech"].startswith("Call 911") and answer.record["end_session"]
+    assert harness.clock.now() - start == pytest.approx(1.0)  # answered with no further waiting
+
+
+def test_the_hands_free_flag_makes_any_routine_carry_on_by_itself(store):
+    h = Harness(store, hands_free=True)
+    h.runner.run_script(["open spine coach", "start my lower back stretches"])
+    heard = [t["heard"] for t in h.turns()]
+    assert heard.count(HANDS_FREE_HEARD) == LOWER_BACK_SEGMENTS + 1  # warm-up rest, then every segment
+
+
+def test_stop_typed_during_a_hands_free_rest_ends_the_routine(store):
+    h = Harness(store, hands_free=True)
+    h.runner.run_script(["open spine coach"])
+    h.type_at(3.0, "stop")  # during the rest after the warm-up
+    h.runner.handle("start my neck stretches")
+    assert HANDS_FREE_HEARD not in [t["heard"] for t in h.turns()]
+    goodbye = h.answer_typed()
+    assert goodbye.record["end_session"] and goodbye.record["intent"] == "AMAZON.StopIntent"
+
+
+def test_hands_free_runs_a_whole_routine_to_its_end(store):
+    h = Harness(store)
+    h.runner.run_script(["open spine coach", "start hands-free lower back stretches"])
+    turns = h.turns()
+    assert turns[1]["slots"]["mode"] == "hands free"
+    assert "say stop now" in turns[1]["speech"]
+    led = [t for t in turns if t["heard"] == HANDS_FREE_HEARD]
+    assert len(led) == LOWER_BACK_SEGMENTS + 1
+    assert "Step 1 of" in led[0]["speech"] and "carry on" in led[0]["speech"]
+    assert "finished" in turns[-1]["speech"] and turns[-1]["end_session"]
+
+
+def test_pause_stops_a_hands_free_routine_and_resume_carries_on(store):
+    h = Harness(store, hands_free=True)
+    h.runner.run_script(["open spine coach", "start my lower back stretches"])  # today's screening is done
+    h.type_at(20.0, "pause")  # during the first neck stretch
+    h.runner.handle("start my neck stretches")
+    paused = h.answer_typed()
+    assert paused.record["intent"] == "AMAZON.PauseIntent" and not paused.continues_hands_free
+    h.runner.handle("resume")
+    assert "finished" in h.turns()[-1]["speech"]
+
+
+def test_heat_countdown_rings_with_a_chime_and_announcement(harness):
+    harness.runner.run_script(["open spine coach", "set the heat pad for ten minutes", *["no"] * 3])
+    started = harness.clock.now()
+    harness.runner.run_script(["no"])  # the last screening answer starts the countdown; a script waits for it
+    alarm_turn = harness.turns()[-1]
+    assert alarm_turn["request_type"] == "HeatAlarm" and "take the heat pack off" in alarm_turn["speech"]
+    assert harness.clock.now() - started == pytest.approx(600, abs=5)
+
+
+def test_status_and_cancel_work_while_the_countdown_runs(harness):
+    harness.runner.run_script(["open spine coach", "heat pad please", *["no"] * 3])
+    harness.runner.handle("no")  # the last screening answer starts 15 minutes
+    harness.clock.wait(5 * 60, harness.runner.stop)
+    assert "About 10 minutes left" in harness.runner.handle("how long is left on the heat").record["speech"]
+    harness.type_at(60, "cancel the heat timer")
+    harness.runner.wait_for_alarms()  # waiting for the countdown; the user cuts in after a minute
+    cancelled = harness.answer_typed()
+    assert "cancelled" in cancelled.record["speech"]
+    assert harness.alarm.next_due() is None
+    assert not [t for t in harness.turns() if t["request_type"] == "HeatAlarm"]
+
+
+def test_performer_plays_pauses_on_the_clock_and_stops_when_told():
+    clock = FakeClock()
+    said = []
+    performer = Performer(clock, show=said.append)
+    stop = threading.Event()
+    clock.after(12, stop.set)
+    assert performer.perform([Say("Hold."), Pause(25), Say("Relax.")], stop) is True
+    assert said == ["Hold."] and clock.waits == [25]
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "dads-evening.yaml"
+
+
+def routine_steps(h: Harness) -> list[str]:
+    return [step.utterance for step in load_routine(EXAMPLE, h.conversation.resolver).steps]
+
+
+def test_a_caregivers_routine_file_plays_every_step_to_its_end(store):
+    h = Harness(store, hands_free=True)
+    h.runner.run_script(["set the heat pad for 15 minutes", *["no"] * 4])  # screened on an earlier day
+    h.clock.wait(24 * 60 * 60, threading.Event())
+    h.runner.run_routine(routine_steps(h))
+    turns = h.turns()
+    assert "finished" in next(t for t in turns if "finished" in t["speech"])["speech"]
+    assert any(t["intent"] == "PreventionTipIntent" for t in turns)
+    assert turns[-1]["request_type"] == "HeatAlarm"
+
+
+def test_an_unanswered_heat_screening_in_a_routine_starts_no_heat_and_moves_on(store):
+    h = Harness(store, hands_free=True)
+    h.runner.run_routine(["set the heat pad for 15 minutes", "a prevention tip"])
+    turns = h.turns()
+    assert "numb" in turns[0]["speech"] and h.alarm.next_due() is None
+    assert turns[-1]["intent"] == "PreventionTipIntent"
+    assert not any(t["request_type"] == "HeatAlarm" for t in turns)
+
+
+def test_answers_typed_during_the_rest_are_taken_by_the_routine(store):
+    h = Harness(store, hands_free=True)
+    for n in range(4):
+        h.type_at(1 + n * 0.001, "no")
+    h.runner.run_routine(["set the heat pad for 15 minutes"])
+    assert [t["heard"] for t in h.turns()][1:5] == ["no"] * 4
+    assert h.turns()[-1]["request_type"] == "HeatAlarm"
+
+
+def test_stop_typed_during_a_routine_ends_it(store):
+    h = Harness(store, hands_free=True)
+    h.runner.run_routine(["open spine coach", "lower back stretches"])  # today's screening done
+    h.type_at(30, "stop")
+    h.runner.run_routine(["neck stretches", "a prevention tip", "heat for 15 minutes"])
+    assert h.turns()[-1]["intent"] == "AMAZON.StopIntent"
+    assert h.alarm.next_due() is None
+
+
+def test_a_bad_routine_file_is_reported_with_its_line_and_nothing_runs(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps:\n  - lower back stretches\n  - fly me to the moon\n")
+    result = subprocess.run([sys.executable, "-m", "skill", "talk", "--fast", "--no-voice", "--db",
+                             str(tmp_path / "x.db"), "--routine", str(bad)], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "bad.yaml, line 3" in result.stderr

@@ -1,4 +1,5 @@
-"""Talk to Spine Coach by typing: utterances become real Alexa envelopes for the same skill Lambda runs.
+"""Talk to Spine Coach offline: typed utterances become real Alexa envelopes for the same skill Lambda runs,
+and the replies are printed and played in real time.
 
 Typed text is screened for red flags first (the raw words are available here, unlike on Alexa); a finding is
 sent as SymptomReportIntent carrying those words, so the skill's own triage answers it. Otherwise the local
@@ -8,96 +9,249 @@ resolver reads the interaction model Alexa gets and produces the intent and slot
 from __future__ import annotations
 
 import json
+import queue
 import sys
-import time
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, TextIO
+from typing import Any, Callable, Iterable, Protocol, TextIO
 
 from ask_sdk_core.skill import CustomSkill
 
 from skill.app import invoke
-from skill.envelopes import SKILL_ID, AlexaSession, intent, launch, session_ended
+from skill.content import Content, resolve_locale
+from skill.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
+from skill.local.alarm import LocalAlarm
+from skill.local.clock import Clock, RealClock
+from skill.local.performer import Performer
 from skill.local.resolver import IntentResolver
 from skill.safety import triage_for
-from skill.speech import ssml_to_text
+from skill.speech import Part, Say, Sound, parse_ssml, ssml_to_text
 
 SYMPTOM_INTENT = "SymptomReportIntent"
+HANDS_FREE_REST_SECONDS = 5  # between stretches: time to move, and to speak up
+HANDS_FREE_HEARD = "[hands-free] next"
+STOP_INTENTS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+
+
+@dataclass
+class Exchange:
+    """One turn: the transcript record (`--json`), the reply as playable parts, and the session it leaves."""
+
+    record: dict[str, Any]
+    parts: list[Part]
+    attributes: dict[str, Any]
+
+    @property
+    def asks(self) -> bool:
+        """The reply is waiting on a yes or no."""
+        return not self.record["end_session"] and "question" in self.attributes
+
+    @property
+    def continues_hands_free(self) -> bool:
+        routine = self.attributes.get("routine") or {}
+        return (not self.record["end_session"] and routine.get("hands_free") is True
+                and routine.get("status") in ("ready", "running") and "question" not in self.attributes)
 
 
 @dataclass
 class LocalConversation:
     skill: CustomSkill
     session: AlexaSession
-    clock: Callable[[], float] = time.time
-    resolver: IntentResolver = field(init=False)
+    clock: Clock = field(default_factory=RealClock)
+    hands_free: bool = False  # --hands-free: every routine started here runs without "next"
 
     def __post_init__(self):
         self.resolver = IntentResolver.for_locale(self.session.locale)
-        self.triage = triage_for(self.session.locale)
+        self.triage = triage_for(resolve_locale(self.session.locale))
 
-    def hear(self, text: str) -> dict[str, Any]:
-        """Run one utterance as one turn; the transcript record of what was heard and said."""
+    def hear(self, text: str) -> Exchange:
+        """Run one utterance as one turn."""
         kind, words = self.resolver.split_invocation(text)
         if kind != "continue":
             self.session.close()  # "open spine coach" / "ask spine coach to ..." always start a new session
         if kind == "launch" or (kind == "one_shot" and not words.strip()):
-            request, slots = launch(), {}
-        elif self.triage.classify(words):
-            request, slots = intent(SYMPTOM_INTENT, {"symptom": words}), {"symptom": words}
-        else:
-            resolution = self.resolver.resolve(words)
-            request = intent(resolution.intent, {name: slot.to_alexa(SKILL_ID)
-                                                 for name, slot in resolution.slots.items() if slot.value is not None})
-            slots = resolution.slot_values()
-        return self._send(text, request, slots)
+            return self._send(text, launch(), {})
+        if self.triage.classify(words):
+            return self._send(text, intent(SYMPTOM_INTENT, {"symptom": words}), {"symptom": words})
+        resolution = self.resolver.resolve(words)
+        slots = {name: slot.to_alexa(SKILL_ID) for name, slot in resolution.slots.items() if slot.value is not None}
+        if self.hands_free and resolution.intent == "StartStretchIntent":
+            slots["mode"] = resolved_slot("mode", "hands-free", "STRETCH_MODE", "hands_free")
+        return self._send(text, intent(resolution.intent, slots), resolution.slot_values())
+
+    def carry_on(self) -> Exchange:
+        """What the user would otherwise say between hands-free stretches."""
+        return self._send(HANDS_FREE_HEARD, intent("AMAZON.NextIntent"), {})
 
     def end(self) -> None:
         """Tell the skill the user has gone, as Alexa does when a session closes without a final response."""
         if self.session.open:
-            invoke(self.session.envelope(session_ended(), at=self.clock()), self.skill)
+            invoke(self.session.envelope(session_ended(), at=self.clock.now()), self.skill)
             self.session.close()
 
-    def _send(self, heard: str, request: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
-        response = invoke(self.session.envelope(request, at=self.clock()), self.skill)
+    def _send(self, heard: str, request: dict[str, Any], slots: dict[str, Any]) -> Exchange:
+        response = invoke(self.session.envelope(request, at=self.clock.now()), self.skill)
         self.session.absorb(response)
         body = response.get("response") or {}
+        ssml = (body.get("outputSpeech") or {}).get("ssml")
         reprompt = (body.get("reprompt") or {}).get("outputSpeech") or {}
-        return {
+        attributes = response.get("sessionAttributes") or {}
+        record = {
             "heard": heard,
             "request_type": request["type"],
             "intent": request.get("intent", {}).get("name"),
             "slots": slots,
-            "speech": ssml_to_text((body.get("outputSpeech") or {}).get("ssml")),
+            "speech": ssml_to_text(ssml),
             "reprompt": ssml_to_text(reprompt.get("ssml")) or None,
             "end_session": body.get("shouldEndSession") is True,
-            "triage": (response.get("sessionAttributes") or {}).get("triage"),
+            "triage": attributes.get("triage"),
             "directives": [d.get("type") for d in body.get("directives") or []],
         }
+        return Exchange(record, parse_ssml(ssml), attributes)
 
 
-def run(conversation: LocalConversation, utterances: Iterable[str], as_json: bool, out: TextIO = sys.stdout) -> None:
-    for text in utterances:
-        if not text.strip():
-            continue
-        record = conversation.hear(text)
-        if as_json:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            out.write(f"Spine Coach: {record['speech']}\n")
-        out.flush()
+class Transcript:
+    """Where turns are written: one JSON object per line, or the words as they are spoken."""
+
+    def __init__(self, out: TextIO = sys.stdout, as_json: bool = False):
+        self.out = out
+        self.as_json = as_json
+
+    def turn(self, record: dict[str, Any]) -> None:
+        if self.as_json:
+            self._write(json.dumps(record, ensure_ascii=False))
+
+    def sentence(self, text: str) -> None:
+        if not self.as_json:
+            self._write(f"Spine Coach: {text}")
+
+    def _write(self, line: str) -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
 
 
-def prompt_lines(stream: TextIO = sys.stdin, prompt: str = "you> ") -> Iterable[str]:
-    """Lines typed at an interactive prompt, until end of input or Ctrl-C."""
-    interactive = stream.isatty()
-    while True:
-        if interactive:
-            sys.stderr.write(prompt)
-            sys.stderr.flush()
+class Lines(Protocol):
+    def next(self, timeout: float) -> str | None: ...  # None at end of input; queue.Empty when nothing came
+
+
+class Runner:
+    """Drives a conversation: each reply is shown and performed, hands-free routines carry on by themselves, the heat
+    alarm rings when due, and a line typed meanwhile (`lines` sets `stop` first) cuts in at once."""
+
+    def __init__(self, conversation: LocalConversation, performer: Performer, alarm: LocalAlarm,
+                 transcript: Transcript, lines: Lines | None = None, rest_seconds: float = HANDS_FREE_REST_SECONDS):
+        self.conversation = conversation
+        self.lines = lines
+        self.performer = performer
+        self.alarm = alarm
+        self.transcript = transcript
+        self.rest_seconds = rest_seconds
+        self.clock = conversation.clock
+        self.stop = threading.Event()
+        self.content = Content(resolve_locale(conversation.session.locale))
+        self.on_reply: Callable[[Exchange], None] = lambda exchange: None  # e.g. --save-audio
+
+    def handle(self, text: str) -> Exchange:
+        """One utterance and everything it sets going; returns the last exchange."""
+        exchange = self._reply(self.conversation.hear(text))
+        while exchange.continues_hands_free and not self.stop.is_set():
+            if self.clock.wait(self.rest_seconds, self.stop):
+                break
+            self.ring_due_alarms()
+            exchange = self._reply(self.conversation.carry_on())
+        return exchange
+
+    def run_script(self, utterances: Iterable[str]) -> None:
+        """Utterances in order, each after the previous reply has played; then any heat countdown to its end."""
+        for text in utterances:
+            if text.strip():
+                self.handle(text)
+                self.ring_due_alarms()
+        self.wait_for_alarms()
+
+    def run_routine(self, utterances: Iterable[str]) -> None:
+        """A caregiver's routine: each step runs to its end, a heat session included, before the next starts.
+
+        A question (the first heat session's screening) waits one rest for a typed answer; unanswered, that
+        activity simply does not happen. A typed line that ends the session (stop, an emergency) ends the routine."""
+        for text in utterances:
+            exchange = self.handle(text)
+            while (typed := self._typed_line(wait=self.rest_seconds if exchange.asks else 0)) is not None:
+                exchange = self.handle(typed)
+                if exchange.record["intent"] in STOP_INTENTS or exchange.record["triage"] == "emergency":
+                    return
+            self.wait_for_alarms()
+
+    def wait_for_alarms(self) -> None:
+        while (due := self.alarm.next_due()) is not None and not self.stop.is_set():
+            if not self.clock.wait(due - self.clock.now(), self.stop):
+                self.ring_due_alarms()
+
+    def run_interactive(self) -> None:
+        """Typed lines as they come; a line typed while a reply plays interrupts it and is handled at once."""
+        while True:
+            try:
+                text = self.lines.next(timeout=0.25)
+            except queue.Empty:
+                self.ring_due_alarms()
+                continue
+            if text is None:
+                return
+            self.stop.clear()
+            if text.strip():
+                self.handle(text)
+
+    def _typed_line(self, wait: float) -> str | None:
+        """A line typed during the last reply, or within `wait` seconds more; None if there is none."""
+        if self.lines is None or not (self.stop.is_set() or self.clock.wait(wait, self.stop)):
+            return None
         try:
-            line = stream.readline()
-        except KeyboardInterrupt:
-            return
-        if not line:
-            return
-        yield line.strip()
+            text = self.lines.next(timeout=0.5)  # it was queued right after stop was set
+        except queue.Empty:
+            return None
+        self.stop.clear()
+        return text
+
+    def ring_due_alarms(self) -> None:
+        for _ in self.alarm.pop_due():
+            parts = [Sound("chime"), Say(self.content.say("heat.time_up"))]
+            self.transcript.turn({"heard": None, "request_type": "HeatAlarm", "intent": None, "slots": {},
+                                  "speech": parts[1].text, "reprompt": None, "end_session": False, "triage": None,
+                                  "directives": []})
+            self.performer.perform(parts, self.stop)
+
+    def _reply(self, exchange: Exchange) -> Exchange:
+        self.transcript.turn(exchange.record)
+        self.on_reply(exchange)
+        self.performer.perform(exchange.parts, self.stop)
+        return exchange
+
+
+class LineReader:
+    """Reads typed lines on a thread, so typing can interrupt a reply that is still playing."""
+
+    def __init__(self, stream: TextIO, interrupt: threading.Event, prompt: str = "you> "):
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._stream = stream
+        self._interrupt = interrupt
+        self._prompt = prompt if stream.isatty() else ""
+        threading.Thread(target=self._read, daemon=True, name="spine-coach-input").start()
+
+    def next(self, timeout: float) -> str | None:
+        """The next line (None at end of input); queue.Empty if none arrives within `timeout`."""
+        return self._lines.get(timeout=timeout)
+
+    def _read(self) -> None:
+        while True:
+            if self._prompt:
+                sys.stderr.write(self._prompt)
+                sys.stderr.flush()
+            line = self._stream.readline()
+            if not line:
+                self._lines.put(None)  # end of input: let the reply that is playing finish
+                return
+            if line.strip():
+                # Interrupt before queueing: the runner clears the flag only after taking the line, so the flag
+                # can never be left set for the reply to the line itself.
+                self._interrupt.set()
+                self._lines.put(line.strip())

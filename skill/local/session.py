@@ -1,0 +1,78 @@
+"""Assembles the offline runner from the command line: clock, voice, alarm, skill, and what to play."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+from skill.app import create_skill
+from skill.envelopes import AlexaSession
+from skill.local.alarm import LocalAlarm
+from skill.local.clock import FastClock, RealClock
+from skill.local.performer import Performer
+from skill.local.routine_file import RoutineFileError, load_routine
+from skill.local.talk import Exchange, LineReader, LocalConversation, Runner, Transcript
+from skill.local.voice import AUDIO_DIR, open_audio, sentences, sound_file, write_reply_wav
+from skill.persistence import SQLitePersistenceAdapter
+
+RENDER_CACHE = AUDIO_DIR / "rendered"
+
+
+def run_talk(args: argparse.Namespace) -> int:
+    clock = FastClock() if args.fast else RealClock()
+    alarm = LocalAlarm(clock)
+    skill = create_skill(persistence=SQLitePersistenceAdapter(args.db), alarm=alarm)
+    conversation = LocalConversation(skill, AlexaSession(user_id=f"amzn1.ask.account.{args.user}",
+                                                         locale=args.locale),
+                                     clock=clock, hands_free=args.hands_free or args.routine is not None)
+    routine = None
+    if args.routine:
+        try:
+            routine = load_routine(args.routine, conversation.resolver)
+        except RoutineFileError as error:
+            print(error, file=sys.stderr)
+            return 2
+    renderer, player = (None, None)
+    if not args.no_voice or args.save_audio:
+        renderer, player = open_audio(args.voice, args.rate, RENDER_CACHE, _warn)
+    transcript = Transcript(sys.stdout, as_json=args.json)
+    performer = Performer(clock, renderer, None if args.no_voice else player, sound_file,
+                          show=transcript.sentence, split=sentences)
+    typing = args.routine is not None or not args.utterances  # a script's words are all on the command line
+    runner = Runner(conversation, performer, alarm, transcript)
+    if typing:
+        runner.lines = LineReader(sys.stdin, runner.stop)
+    if args.save_audio:
+        runner.on_reply = _saver(args.save_audio, renderer)
+    try:
+        if routine:
+            runner.run_routine([step.utterance for step in routine.steps])
+        elif args.utterances:
+            runner.run_script(args.utterances)
+        else:
+            print("Type what you would say to Alexa; Ctrl-D to finish.", file=sys.stderr)
+            runner.handle("open spine coach")
+            runner.run_interactive()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        conversation.end()
+    return 0
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _saver(folder: Path, renderer):
+    """--save-audio: each reply written as the next numbered WAV in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    numbers = itertools.count(1)
+
+    def save(exchange: Exchange) -> None:
+        if renderer is not None and exchange.parts:
+            write_reply_wav(exchange.parts, renderer, folder / f"reply-{next(numbers):03d}.wav")
+
+    return save
