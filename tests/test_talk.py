@@ -22,7 +22,6 @@ from skill.local.clock import FakeClock
 from skill.local.performer import Performer
 from skill.local.routine_file import load_routine
 from skill.local.talk import HANDS_FREE_HEARD, LocalConversation, Runner, Transcript
-from skill.profile import HEAT_SCREEN_QUESTIONS
 from skill.routines import load_routines
 from skill.speech import Pause, Say
 
