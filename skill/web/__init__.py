@@ -1,0 +1,1 @@
+"""The self-hosted HTTPS endpoint: Flask app and Alexa request verification."""
