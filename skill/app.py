@@ -17,16 +17,16 @@ from skill.handlers import request_handlers
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.interceptors import (SaveConversationInterceptor, SaveProfileInterceptor, TriageInterceptor,
                                 TurnInterceptor)
-from skill.persistence import SQLitePersistenceAdapter
+from skill.storage import persistence_from_environment
 from skill.timers import HeatAlarm, NoAlarm
 
 
 def build_skill_builder(persistence: AbstractPersistenceAdapter | None = None, alarm: HeatAlarm | None = None,
                         rng: random.Random | None = None) -> CustomSkillBuilder:
-    """The skill's builder. Defaults: SQLite at SPINE_COACH_DB (or the user data folder), no device alarm."""
+    """The skill's builder. Defaults: the store the environment names (skill.storage), no device alarm."""
     rng = rng or random.Random()
     alarm = alarm or NoAlarm()
-    builder = CustomSkillBuilder(persistence_adapter=persistence or SQLitePersistenceAdapter())
+    builder = CustomSkillBuilder(persistence_adapter=persistence or persistence_from_environment())
     turns = TurnInterceptor(rng)
     builder.add_global_request_interceptor(turns)
     builder.add_global_request_interceptor(TriageInterceptor())

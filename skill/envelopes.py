@@ -2,7 +2,7 @@
 
 The offline runner and the tests both talk to the skill through these, so they exercise the exact Lambda path:
 a new session for a launch or one-shot request, then each response's sessionAttributes fed into the next
-request, as Alexa does.
+request, as Alexa does. Skill events (the user disabled the skill, say) come from the same user with no session.
 """
 
 from __future__ import annotations
@@ -46,6 +46,13 @@ def launch() -> dict[str, Any]:
 
 def session_ended(reason: str = "USER_INITIATED") -> dict[str, Any]:
     return {"type": "SessionEndedRequest", "reason": reason}
+
+
+def skill_disabled(persisted: bool = True) -> dict[str, Any]:
+    """The event sent when the user disables the skill. `persisted` is whether Alexa keeps their user id for a
+    later re-enable (PERSISTED) or issues a new one (NOT_PERSISTED)."""
+    status = "PERSISTED" if persisted else "NOT_PERSISTED"
+    return {"type": "AlexaSkillEvent.SkillDisabled", "body": {"userInformationPersistenceStatus": status}}
 
 
 def resolved_slot(name: str, value: str, slot_type: str, value_id: str | None) -> dict[str, Any]:
@@ -95,8 +102,19 @@ class AlexaSession:
             "context": {"System": {"application": application, "user": user,
                                    "device": {"deviceId": DEVICE_ID, "supportedInterfaces": {}},
                                    "apiEndpoint": API_ENDPOINT, "apiAccessToken": "local-token"}},
-            "request": {**request, "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-                        "timestamp": timestamp(at), "locale": self.locale},
+            "request": {**request, "requestId": _request_id(), "timestamp": timestamp(at), "locale": self.locale},
+        }
+
+    def event_envelope(self, event: Mapping[str, Any], at: datetime | float | None = None) -> dict[str, Any]:
+        """A skill event from this user, e.g. skill_disabled(). Events arrive outside any conversation: no
+        session, no device and no locale, and the open session (if any) is left as it is."""
+        stamp = timestamp(at)
+        return {
+            "version": "1.0",
+            "context": {"System": {"application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
+                                   "apiEndpoint": API_ENDPOINT, "apiAccessToken": "local-token"}},
+            "request": {**event, "requestId": _request_id(), "timestamp": stamp, "eventCreationTime": stamp,
+                        "eventPublishingTime": stamp},
         }
 
     def absorb(self, response: Mapping[str, Any]) -> None:
@@ -109,3 +127,7 @@ class AlexaSession:
     def close(self) -> None:
         self.session_id = None
         self.attributes = {}
+
+
+def _request_id() -> str:
+    return f"amzn1.echo-api.request.{uuid.uuid4()}"

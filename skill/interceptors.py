@@ -56,6 +56,8 @@ class SaveConversationInterceptor(AbstractResponseInterceptor):
     """Writes the conversation back to session attributes, with the last speech kept as a string for Repeat."""
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
+        if handler_input.request_envelope.session is None:
+            return  # a skill event: there is no conversation to carry on
         turn = Turn.of(handler_input)
         conversation = turn.conversation
         if response is not None and response.output_speech is not None:

@@ -1,7 +1,8 @@
-"""Persistent attributes in SQLite, behind ask-sdk's own adapter interface.
+"""Persistent attributes in SQLite, behind ask-sdk's own adapter interface, and what every store shares.
 
 One row per user: the profile as JSON. WAL mode and a short-lived connection per call let several processes
-(gunicorn workers, two terminals) share one file; each save is a single upsert transaction.
+(gunicorn workers, two terminals) share one file; each save is a single upsert transaction. The DynamoDB adapter
+keys and encodes its items with the same functions, so a user's row is the same text in either store.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
@@ -20,13 +21,13 @@ from ask_sdk_model import RequestEnvelope
 DB_ENV = "SPINE_COACH_DB"
 
 
-def default_db_path() -> Path:
+def default_db_path(environ: Mapping[str, str] = os.environ) -> Path:
     """Where the embedded store lives unless SPINE_COACH_DB says otherwise."""
-    if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV])
-    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # only /tmp is writable on Lambda
+    if environ.get(DB_ENV):
+        return Path(environ[DB_ENV])
+    if environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # only /tmp is writable on Lambda
         return Path("/tmp/spine-coach.db")
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    data_home = Path(environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return data_home / "spine-coach" / "state.db"
 
 
@@ -35,6 +36,19 @@ def user_id_key(request_envelope: RequestEnvelope) -> str:
     if not isinstance(user_id, str) or not user_id:
         raise PersistenceException("the request carries no user id")  # never pool anonymous users in one row
     return user_id
+
+
+def encode_attributes(attributes: dict[str, Any]) -> str:
+    """Compact, key-sorted JSON: the same attributes always give the same stored text."""
+    return json.dumps(attributes, separators=(",", ":"), sort_keys=True)
+
+
+def decode_attributes(stored: str) -> dict[str, Any]:
+    try:
+        loaded = json.loads(stored)
+    except json.JSONDecodeError as damaged:
+        raise PersistenceException(f"stored attributes for this user are not JSON: {damaged}") from damaged
+    return loaded if isinstance(loaded, dict) else {}
 
 
 class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
@@ -55,17 +69,11 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         key = self.partition_key(request_envelope)
         with closing(self._connect()) as db:
             row = db.execute("SELECT data FROM attributes WHERE id = ?", (key,)).fetchone()
-        if row is None:
-            return {}
-        try:
-            loaded = json.loads(row[0])
-        except json.JSONDecodeError as damaged:
-            raise PersistenceException(f"stored attributes for this user are not JSON: {damaged}") from damaged
-        return loaded if isinstance(loaded, dict) else {}
+        return {} if row is None else decode_attributes(row[0])
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
         key = self.partition_key(request_envelope)
-        data = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
+        data = encode_attributes(attributes)
         with closing(self._connect()) as db, db:
             db.execute("INSERT INTO attributes (id, data) VALUES (?, ?) "
                        "ON CONFLICT(id) DO UPDATE SET data = excluded.data", (key, data))

@@ -31,7 +31,9 @@ class Turn:
         self.handler_input = handler_input
         self.content = content
         envelope = handler_input.request_envelope
-        loaded = Conversation.from_attributes(handler_input.attributes_manager.session_attributes)
+        # Skill events (the user disabled the skill, say) arrive outside any conversation, with no session.
+        loaded = Conversation.from_attributes(
+            handler_input.attributes_manager.session_attributes if envelope.session else None)
         self.asked: Question | None = loaded.question  # what the previous response asked, if anything
         self.conversation = replace(loaded, question=None)  # a question lasts one turn unless asked again
         self.finding = None  # the triage finding for this request's words (set by TriageInterceptor)

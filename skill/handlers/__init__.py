@@ -1,5 +1,5 @@
 """The handler chain. ask-sdk picks the first handler whose can_handle is true, so this order is the priority:
-red flags before anything else, the catch-all last."""
+skill events (which carry no words) first, then red flags before anything else, the catch-all last."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from skill.handlers.heat import CancelHeatHandler, HeatStatusHandler, StartHeatHandler, heat_answers
 from skill.handlers.learn import (InfoTopicHandler, SymptomReportHandler, TipHandler, WarningSignsHandler,
                                   learn_answers)
+from skill.handlers.privacy import SkillDisabledHandler, SkillEventHandler
 from skill.handlers.safety import TriageHandler, safety_answers
 from skill.handlers.session import (AnswerHandler, FallbackHandler, HelpHandler, LaunchHandler, RepeatHandler,
                                     SessionEndedHandler, StopHandler)
@@ -20,6 +21,8 @@ from skill.timers import HeatAlarm
 def request_handlers(alarm: HeatAlarm, rng: random.Random) -> tuple[AbstractRequestHandler, ...]:
     answers = {**safety_answers(alarm), **stretch_answers(alarm), **heat_answers(alarm), **learn_answers(rng)}
     return (
+        SkillDisabledHandler(),
+        SkillEventHandler(),
         TriageHandler(alarm),
         SessionEndedHandler(),
         AnswerHandler(answers),

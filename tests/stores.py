@@ -1,0 +1,105 @@
+"""Both persistence stores behind one fixture, each with a way to read a user's row around the adapter.
+
+DynamoDB runs in moto, with fake credentials and no AWS config files, so no test can reach a real account. The
+table is created the way the CloudFormation template creates it: partition key `id` (string), on demand.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from skill.app import create_skill
+from skill.dynamodb import DynamoDbPersistenceAdapter
+from skill.persistence import SQLitePersistenceAdapter
+
+REGION = "eu-west-1"
+TABLE = "spine-coach-test"
+
+
+@pytest.fixture
+def fake_aws(monkeypatch, tmp_path):
+    """Moto in place of AWS, and nothing from this machine's AWS set-up."""
+    for name in [name for name in os.environ if name.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with mock_aws():
+        yield
+
+
+def dynamodb_client() -> Any:
+    return boto3.client("dynamodb", region_name=REGION)
+
+
+def create_table(name: str = TABLE) -> None:
+    dynamodb_client().create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                                   KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                   AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+
+
+@dataclass
+class Store:
+    name: str
+    adapter: Any
+    stored: Callable[[str], str | None]  # a user's row as the store holds it, or None
+    users: Callable[[], list[str]]  # every user with a row
+
+    def skill(self, seed: int = 0, **options: Any):
+        return create_skill(persistence=self.adapter, rng=random.Random(seed), **options)
+
+
+def sqlite_store(path) -> Store:
+    adapter = SQLitePersistenceAdapter(path)
+
+    def stored(user_id: str) -> str | None:
+        with closing(sqlite3.connect(path)) as db:
+            row = db.execute("SELECT data FROM attributes WHERE id = ?", (user_id,)).fetchone()
+        return row[0] if row else None
+
+    def users() -> list[str]:
+        with closing(sqlite3.connect(path)) as db:
+            return sorted(row[0] for row in db.execute("SELECT id FROM attributes"))
+
+    return Store("sqlite", adapter, stored, users)
+
+
+def dynamodb_store(table: str = TABLE) -> Store:
+    create_table(table)
+    client = dynamodb_client()
+
+    def stored(user_id: str) -> str | None:
+        item = client.get_item(TableName=table, Key={"id": {"S": user_id}}, ConsistentRead=True).get("Item")
+        return item["data"]["S"] if item else None
+
+    def users() -> list[str]:
+        return sorted(item["id"]["S"] for item in client.scan(TableName=table, ConsistentRead=True)["Items"])
+
+    return Store("dynamodb", DynamoDbPersistenceAdapter(table, region=REGION), stored, users)
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def any_store(request, tmp_path) -> Store:
+    if request.param == "sqlite":
+        return sqlite_store(tmp_path / "state.db")
+    request.getfixturevalue("fake_aws")
+    return dynamodb_store()
+
+
+def record_dynamodb_calls(client: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every call `client` makes from now on, as (operation, parameters)."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+    client.meta.events.register(
+        "provide-client-params.dynamodb", lambda params, model, **_: calls.append((model.name, dict(params))))
+    return calls
