@@ -1,4 +1,4 @@
-"""Command line: `python -m skill talk ...` and `python -m skill render-audio` (also installed as `spine-coach`)."""
+"""Command line: `python -m skill talk ...`, `serve` and `render-audio` (also installed as `spine-coach`)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,17 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--voice", metavar="NAME")
     render.add_argument("--rate", type=int, metavar="WPM")
 
+    serve = commands.add_parser("serve", help="answer Alexa's HTTPS requests on this machine (verified by default)")
+    from skill.web.serve import add_arguments
+
+    add_arguments(serve)
+
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "serve":
+        from skill.web.serve import run_serve
+
+        return run_serve(args)
     if args.command == "render-audio":
         from skill.local.render import main as render_audio
 

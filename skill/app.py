@@ -17,6 +17,7 @@ from skill.handlers import request_handlers
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.interceptors import (SaveConversationInterceptor, SaveProfileInterceptor, TriageInterceptor,
                                 TurnInterceptor)
+from skill.request_log import RequestLogInterceptor, StartClockInterceptor
 from skill.storage import persistence_from_environment
 from skill.timers import HeatAlarm, NoAlarm
 
@@ -28,12 +29,14 @@ def build_skill_builder(persistence: AbstractPersistenceAdapter | None = None, a
     alarm = alarm or NoAlarm()
     builder = CustomSkillBuilder(persistence_adapter=persistence or persistence_from_environment())
     turns = TurnInterceptor(rng)
+    builder.add_global_request_interceptor(StartClockInterceptor())
     builder.add_global_request_interceptor(turns)
     builder.add_global_request_interceptor(TriageInterceptor())
     for handler in request_handlers(alarm, rng):
         builder.add_request_handler(handler)
     builder.add_global_response_interceptor(SaveConversationInterceptor())
     builder.add_global_response_interceptor(SaveProfileInterceptor())
+    builder.add_global_response_interceptor(RequestLogInterceptor())
     builder.add_exception_handler(ApologyExceptionHandler(turns.content_for))
     return builder
 

@@ -22,8 +22,14 @@ BASE_LANGUAGE = "en"  # spoken where no better match exists; names no country's 
 PHRASE_DOCUMENTS = ("prompts", "advice")
 
 
+@functools.cache
 def supported_locales() -> tuple[str, ...]:
     return tuple(sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir() and "-" in p.name))
+
+
+@functools.cache
+def supported_languages() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir() and "-" not in p.name))
 
 
 def resolve_locale(locale: str | None) -> str:
@@ -33,8 +39,9 @@ def resolve_locale(locale: str | None) -> str:
     The language base names no number ("your local emergency number")."""
     if locale in supported_locales():
         return locale
-    language = (locale or "").split("-")[0]
-    return language if language and (LOCALE_DIR / language).is_dir() else BASE_LANGUAGE
+    # Only names of folders we ship: the locale comes from the request, so it must never become a path.
+    language = locale.split("-")[0] if isinstance(locale, str) else ""
+    return language if language in supported_languages() else BASE_LANGUAGE
 
 
 @functools.cache

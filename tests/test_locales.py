@@ -32,3 +32,8 @@ def test_locales_without_their_own_content_never_hear_another_countrys_number(sk
 @pytest.mark.parametrize("asked, spoken", [("en-US", "en-US"), ("en-GB", "en"), ("fr-FR", "en"), (None, "en")])
 def test_resolve_locale(asked, spoken):
     assert resolve_locale(asked) == spoken
+
+
+@pytest.mark.parametrize("asked", ["..", "../..-US", "/etc", "a" * 5000, "", 42, "en/../.."])
+def test_a_locale_from_the_request_never_becomes_a_path(asked):
+    assert resolve_locale(asked) == "en"

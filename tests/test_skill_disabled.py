@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
+from ask_sdk_core.exceptions import PersistenceException
 
 from conftest import MORNING, Chat
 from skill.app import create_skill, invoke
@@ -108,11 +109,10 @@ def test_other_skill_events_answer_empty_and_change_nothing(any_store: Store, ev
     assert errors_logged(caplog) == []
 
 
-def test_a_store_that_fails_the_delete_still_gets_a_well_formed_silent_answer(fake_aws, caplog):
+def test_a_failed_delete_fails_the_request_so_alexa_delivers_the_event_again(fake_aws, caplog):
     skill = create_skill(persistence=DynamoDbPersistenceAdapter("no-such-table", region="eu-west-1"))
-    with caplog.at_level(logging.INFO):
-        response = invoke(AlexaSession(user_id=ALICE).event_envelope(skill_disabled(), at=MORNING), skill)
-    assert_silent(response)
+    with caplog.at_level(logging.INFO), pytest.raises(PersistenceException):
+        invoke(AlexaSession(user_id=ALICE).event_envelope(skill_disabled(), at=MORNING), skill)
     assert any("ResourceNotFoundException" in record.getMessage() for record in errors_logged(caplog))
 
 

@@ -1,0 +1,98 @@
+"""One JSON line per request: which request, what kind, how long it took and how it ended.
+
+Never what the user said, slot values, session attributes or triage: in this skill they are health data. So the
+line is built from an allow-list of fields, and a logged exception contributes its type and the line it was
+raised at, never its message (a KeyError's message can be a slot value).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+import traceback
+from datetime import datetime, timezone
+from typing import IO, Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest, RequestEnvelope, Response
+
+REQUEST_LOG = logging.getLogger("skill.requests")
+STARTED = "started"  # request attribute: perf_counter() when the turn began
+LOGGED_FIELDS = ("request_id", "request_type", "intent", "locale", "new_session", "latency_ms", "outcome",
+                 "ends_session", "status", "reason", "error", "where")
+
+
+def request_fields(envelope: RequestEnvelope | None) -> dict[str, Any]:
+    """The parts of a request that identify it without saying anything about the user's health."""
+    request = getattr(envelope, "request", None)
+    fields: dict[str, Any] = {"request_id": getattr(request, "request_id", None),
+                              "request_type": getattr(request, "object_type", None),
+                              "locale": getattr(request, "locale", None)}
+    if isinstance(request, IntentRequest) and request.intent is not None:
+        fields["intent"] = request.intent.name
+    session = getattr(envelope, "session", None)
+    if session is not None:
+        fields["new_session"] = bool(session.new)
+    return fields
+
+
+def log_request(outcome: str, started: float | None, level: int = logging.INFO, exc_info: Any = None,
+                **fields: Any) -> None:
+    if started is not None:
+        fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 3)
+    REQUEST_LOG.log(level, "request", exc_info=exc_info, extra={"fields": {**fields, "outcome": outcome}})
+
+
+def log_turn(handler_input: HandlerInput, outcome: str, response: Response | None = None,
+             exc_info: Any = None) -> None:
+    """The request line for a turn the skill dispatched (ok) or answered with its apology (error)."""
+    fields = request_fields(handler_input.request_envelope)
+    if response is not None:
+        fields["ends_session"] = response.should_end_session is True
+    started = handler_input.attributes_manager.request_attributes.get(STARTED)
+    log_request(outcome, started, logging.ERROR if exc_info else logging.INFO, exc_info=exc_info, **fields)
+
+
+class StartClockInterceptor(AbstractRequestInterceptor):
+    """Registered first, so a turn's latency covers every interceptor and handler."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[STARTED] = time.perf_counter()
+
+
+class RequestLogInterceptor(AbstractResponseInterceptor):
+    """Registered last. Response interceptors do not run after an exception; the apology handler logs those."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        log_turn(handler_input, "ok", response)
+
+
+class JsonLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(), "logger": record.name, "event": record.getMessage()}
+        fields = getattr(record, "fields", {})
+        line.update({name: fields[name] for name in LOGGED_FIELDS if fields.get(name) is not None})
+        if record.exc_info and record.exc_info[0] is not None:
+            line.setdefault("error", record.exc_info[0].__name__)
+            line.setdefault("where", _raised_at(record.exc_info[2]))
+        return json.dumps(line, separators=(",", ":"))
+
+
+def _raised_at(tb: Any) -> str | None:
+    frames = traceback.extract_tb(tb)
+    if not frames:
+        return None
+    last = frames[-1]
+    return f"{last.filename.rsplit('/', 1)[-1]}:{last.lineno} in {last.name}"
+
+
+def configure_json_logging(stream: IO[str] | None = None, level: int = logging.INFO) -> None:
+    """Every log record as one JSON line (Lambda, gunicorn, `serve`). The local `talk` keeps plain text."""
+    handler = logging.StreamHandler(stream or sys.stdout)
+    handler.setFormatter(JsonLineFormatter())
+    logging.basicConfig(handlers=[handler], level=level, force=True)

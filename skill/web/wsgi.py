@@ -1,0 +1,10 @@
+"""The production entry point for gunicorn: `gunicorn 'skill.web.wsgi:app'` (see the README for the flags).
+
+Configuration comes from the environment (`skill.web.app.SETTINGS`); every log record is a JSON line.
+"""
+
+from skill.request_log import configure_json_logging
+from skill.web.app import create_app
+
+configure_json_logging()
+app = create_app()
