@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup voice clean
+.PHONY: run test setup voice clean package skill-package
 
 run: setup
 	$(BIN)/python -m skill talk
@@ -32,3 +32,18 @@ voice:
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# The Lambda artifact: build/lambda/ and build/spine-coach-lambda.zip, smoke-tested on its own (deploy/README.md).
+package: setup
+	$(BIN)/python deploy/package.py
+
+# The ASK CLI skill package in build/skill-package. These defaults are placeholders, not for `ask deploy`: set
+# SPINE_COACH_ENDPOINT (the stack's FunctionArn, or an https URL), SPINE_COACH_PRIVACY_URL and SPINE_COACH_TERMS_URL.
+SPINE_COACH_ENDPOINT ?= arn:aws:lambda:us-east-1:123456789012:function:REPLACE-ME-spine-coach-skill
+SPINE_COACH_PRIVACY_URL ?= https://example.com/REPLACE-ME/privacy
+SPINE_COACH_TERMS_URL ?= https://example.com/REPLACE-ME/terms
+skill-package: setup
+	$(BIN)/python deploy/export_skill_package.py --out build/skill-package --endpoint "$(SPINE_COACH_ENDPOINT)" \
+		--privacy-url "$(SPINE_COACH_PRIVACY_URL)" --terms-url "$(SPINE_COACH_TERMS_URL)" \
+		$(if $(SPINE_COACH_SSL_CERTIFICATE_TYPE),--ssl-certificate-type "$(SPINE_COACH_SSL_CERTIFICATE_TYPE)") \
+		$(if $(SPINE_COACH_SKILL_ID),--skill-id "$(SPINE_COACH_SKILL_ID)")
