@@ -10,7 +10,6 @@ from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
 from skill.handlers import request_handlers
@@ -18,17 +17,19 @@ from skill.handlers.errors import ApologyExceptionHandler
 from skill.interceptors import (SaveConversationInterceptor, SaveProfileInterceptor, TriageInterceptor,
                                 TurnInterceptor)
 from skill.request_log import RequestLogInterceptor, StartClockInterceptor
+from skill.retrying_skill import RetryingSkillBuilder
 from skill.storage import persistence_from_environment
 from skill.timers import HeatAlarm, NoAlarm
 
 
 def build_skill_builder(persistence: AbstractPersistenceAdapter | None = None, alarm: HeatAlarm | None = None,
-                        rng: random.Random | None = None) -> CustomSkillBuilder:
+                        rng: random.Random | None = None) -> RetryingSkillBuilder:
     """The skill's builder. Defaults: the store the environment names (skill.storage), no device alarm."""
     rng = rng or random.Random()
     alarm = alarm or NoAlarm()
-    builder = CustomSkillBuilder(persistence_adapter=persistence or persistence_from_environment())
     turns = TurnInterceptor(rng)
+    builder = RetryingSkillBuilder(ApologyExceptionHandler(turns.content_for),
+                                   persistence_adapter=persistence or persistence_from_environment())
     builder.add_global_request_interceptor(StartClockInterceptor())
     builder.add_global_request_interceptor(turns)
     builder.add_global_request_interceptor(TriageInterceptor())
@@ -37,7 +38,6 @@ def build_skill_builder(persistence: AbstractPersistenceAdapter | None = None, a
     builder.add_global_response_interceptor(SaveConversationInterceptor())
     builder.add_global_response_interceptor(SaveProfileInterceptor())
     builder.add_global_response_interceptor(RequestLogInterceptor())
-    builder.add_exception_handler(ApologyExceptionHandler(turns.content_for))
     return builder
 
 

@@ -1,7 +1,8 @@
 """Persistent attributes in DynamoDB, for the skill on Lambda.
 
-One item per user, `{"id": user id, "data": JSON text}`: the same key and the same text as a SQLite row, so no
-float needs converting to Decimal and the two stores stay interchangeable. boto3 is imported, and the client
+One item per user, `{"id": user id, "data": JSON text, "revision": N}`: the same key and the same text as a SQLite
+row, so no float needs converting to Decimal and the two stores stay interchangeable; the revision makes a
+save conditional on nobody having saved since the turn read (see skill.persistence). boto3 is imported, and the client
 made, on the first request, because Lambda builds the skill at import time and importing must never need an
 AWS region or credentials. Every AWS failure becomes ask-sdk's PersistenceException, which the skill answers
 with its calm apology, leaving the stored state as it was.
@@ -10,6 +11,7 @@ with its calm apology, leaving the stored state as it was.
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from typing import Any, Callable
 
@@ -17,10 +19,11 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
-from skill.persistence import decode_attributes, encode_attributes, user_id_key
+from skill.persistence import REVISION, ConcurrentUpdate, decode_attributes, encode_attributes, user_id_key
 
 KEY_ATTRIBUTE = "id"
 DATA_ATTRIBUTE = "data"
+REVISION_ATTRIBUTE = "revision"
 # The only calls made; the IAM actions below are derived from them so the least-privilege role cannot drift.
 _CLIENT_METHODS = {"GetItem": "get_item", "PutItem": "put_item", "DeleteItem": "delete_item"}
 DYNAMODB_ACTIONS = tuple(f"dynamodb:{operation}" for operation in _CLIENT_METHODS)
@@ -52,11 +55,26 @@ class DynamoDbPersistenceAdapter(AbstractPersistenceAdapter):
         stored = item.get(DATA_ATTRIBUTE, {}).get("S")
         if not isinstance(stored, str):
             raise PersistenceException(f"stored item for this user has no string {DATA_ATTRIBUTE!r} attribute")
-        return decode_attributes(stored)
+        revision = item.get(REVISION_ATTRIBUTE, {}).get("N")
+        return {**decode_attributes(stored), **({REVISION: int(revision)} if revision else {})}
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
+        """Saved only if the item is still at the revision the caller read (skill.persistence.REVISION)."""
         key = self.partition_key(request_envelope)
-        self._call("PutItem", Item={**self._key(key), DATA_ATTRIBUTE: {"S": encode_attributes(attributes)}})
+        expected = attributes.get(REVISION)
+        data = encode_attributes({name: value for name, value in attributes.items() if name != REVISION})
+        # A fresh random revision rather than a counter: PutItem cannot increment, and equality is all we test.
+        item = {**self._key(key), DATA_ATTRIBUTE: {"S": data},
+                REVISION_ATTRIBUTE: {"N": str(secrets.randbelow(2**62) + 1)}}
+        if expected is None:
+            self._call("PutItem", Item=item)
+        elif expected == 0:
+            self._call("PutItem", Item=item, ConditionExpression="attribute_not_exists(#id)",
+                       ExpressionAttributeNames={"#id": KEY_ATTRIBUTE})
+        else:
+            self._call("PutItem", Item=item, ConditionExpression="#revision = :expected",
+                       ExpressionAttributeNames={"#revision": REVISION_ATTRIBUTE},
+                       ExpressionAttributeValues={":expected": {"N": str(expected)}})
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         key = self.partition_key(request_envelope)
@@ -73,7 +91,10 @@ class DynamoDbPersistenceAdapter(AbstractPersistenceAdapter):
         try:
             return getattr(client, _CLIENT_METHODS[operation])(TableName=self.table_name, **parameters)
         except ClientError as error:
-            raise self._failure(operation, error.response.get("Error", {}).get("Code") or "ClientError") from None
+            code = error.response.get("Error", {}).get("Code") or "ClientError"
+            if code == "ConditionalCheckFailedException":  # another request saved first: not a failure
+                raise ConcurrentUpdate("this user's item changed since it was read") from None
+            raise self._failure(operation, code) from None
         except BotoCoreError as error:  # no credentials, no endpoint, timeouts
             raise self._failure(operation, type(error).__name__) from None
 

@@ -1,8 +1,13 @@
 """Persistent attributes in SQLite, behind ask-sdk's own adapter interface, and what every store shares.
 
 One row per user: the profile as JSON. WAL mode and a short-lived connection per call let several processes
-(gunicorn workers, two terminals) share one file; each save is a single upsert transaction. The DynamoDB adapter
-keys and encodes its items with the same functions, so a user's row is the same text in either store.
+(gunicorn workers, two terminals) share one file. The DynamoDB adapter keys and encodes its items with the same
+functions, so a user's row is the same text in either store.
+
+Optimistic concurrency: a row carries a revision, read back as the `REVISION` attribute. A save that passes the
+revision it read only succeeds if nobody saved in between; otherwise it raises ConcurrentUpdate and the skill
+runs the turn again on the fresh profile. Two devices of one household can then never undo each other's
+progress, and no request holds a lock while a handler runs.
 """
 
 from __future__ import annotations
@@ -38,6 +43,13 @@ def user_id_key(request_envelope: RequestEnvelope) -> str:
     return user_id
 
 
+REVISION = "_revision"  # the stored revision a turn read; 0: it read no row at all
+
+
+class ConcurrentUpdate(PersistenceException):
+    """Another request saved this user's attributes after this one read them; its turn should run again."""
+
+
 def encode_attributes(attributes: dict[str, Any]) -> str:
     """Compact, key-sorted JSON: the same attributes always give the same stored text."""
     return json.dumps(attributes, separators=(",", ":"), sort_keys=True)
@@ -60,7 +72,10 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db, db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL, "
+                       "revision INTEGER NOT NULL DEFAULT 1)")
+            if "revision" not in {column[1] for column in db.execute("PRAGMA table_info(attributes)")}:
+                db.execute("ALTER TABLE attributes ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")  # older files
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=self.timeout)
@@ -68,15 +83,27 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         key = self.partition_key(request_envelope)
         with closing(self._connect()) as db:
-            row = db.execute("SELECT data FROM attributes WHERE id = ?", (key,)).fetchone()
-        return {} if row is None else decode_attributes(row[0])
+            row = db.execute("SELECT data, revision FROM attributes WHERE id = ?", (key,)).fetchone()
+        return {} if row is None else {**decode_attributes(row[0]), REVISION: row[1]}
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
+        """Saved only if the row is still at the revision the caller read (see `REVISION`); without one, saved."""
         key = self.partition_key(request_envelope)
-        data = encode_attributes(attributes)
+        expected = attributes.get(REVISION)
+        data = encode_attributes({name: value for name, value in attributes.items() if name != REVISION})
         with closing(self._connect()) as db, db:
-            db.execute("INSERT INTO attributes (id, data) VALUES (?, ?) "
-                       "ON CONFLICT(id) DO UPDATE SET data = excluded.data", (key, data))
+            if expected is None:
+                db.execute("INSERT INTO attributes (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE "
+                           "SET data = excluded.data, revision = revision + 1", (key, data))
+                return
+            if expected == 0:
+                saved = db.execute("INSERT INTO attributes (id, data) VALUES (?, ?) ON CONFLICT(id) DO NOTHING",
+                                   (key, data))
+            else:
+                saved = db.execute("UPDATE attributes SET data = ?, revision = revision + 1 "
+                                   "WHERE id = ? AND revision = ?", (data, key, expected))
+        if saved.rowcount != 1:
+            raise ConcurrentUpdate("this user's attributes changed since they were read")
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         key = self.partition_key(request_envelope)

@@ -17,6 +17,7 @@ from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response
 
 from skill.content import Content
+from skill.persistence import REVISION
 from skill.profile import Profile
 from skill.speech import Part, Pause, Say, Sound, to_ssml
 from skill.state import Conversation, Question
@@ -45,6 +46,7 @@ class Turn:
         self.new_session = bool(envelope.session and envelope.session.new)
         self._profile: Profile | None = None
         self._stored_profile: dict[str, Any] | None = None
+        self._read_revision = 0
 
     @staticmethod
     def of(handler_input: HandlerInput) -> Turn:
@@ -54,17 +56,19 @@ class Turn:
     def profile(self) -> Profile:
         """The user's stored profile, read from persistence on first use only."""
         if self._profile is None:
-            stored = self.handler_input.attributes_manager.persistent_attributes
-            self._stored_profile = dict(stored)
+            stored = dict(self.handler_input.attributes_manager.persistent_attributes)
+            self._read_revision = stored.pop(REVISION, 0)
+            self._stored_profile = stored
             self._profile = Profile.from_attributes(stored)
         return self._profile
 
     def profile_changes(self) -> dict[str, Any] | None:
-        """The profile to save, or None when it was never read or did not change."""
+        """The profile to save, or None when it was never read or did not change. It carries the revision it was
+        read at, so the store refuses it if another request saved in between (the turn then runs again)."""
         if self._profile is None:
             return None
         current = self._profile.to_attributes()
-        return None if current == self._stored_profile else current
+        return None if current == self._stored_profile else {**current, REVISION: self._read_revision}
 
     def expect_answer(self, question_id: str, arg: Any = None) -> None:
         self.conversation = self.conversation.asking(question_id, arg)

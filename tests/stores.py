@@ -19,7 +19,7 @@ from moto import mock_aws
 
 from skill.app import create_skill
 from skill.dynamodb import DynamoDbPersistenceAdapter
-from skill.persistence import SQLitePersistenceAdapter
+from skill.persistence import REVISION, SQLitePersistenceAdapter
 
 REGION = "eu-west-1"
 TABLE = "spine-coach-test"
@@ -103,3 +103,8 @@ def record_dynamodb_calls(client: Any) -> list[tuple[str, dict[str, Any]]]:
     client.meta.events.register(
         "provide-client-params.dynamodb", lambda params, model, **_: calls.append((model.name, dict(params))))
     return calls
+
+
+def without_revision(attributes: dict) -> dict:
+    """What a store read back, minus the revision it adds for optimistic concurrency."""
+    return {name: value for name, value in attributes.items() if name != REVISION}

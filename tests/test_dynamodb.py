@@ -25,7 +25,7 @@ from skill.dynamodb import DYNAMODB_ACTIONS, DynamoDbPersistenceAdapter
 from skill.envelopes import AlexaSession, launch
 from skill.persistence import encode_attributes
 from stores import (REGION, TABLE, Store, any_store, create_table, dynamodb_client, dynamodb_store,  # noqa: F401
-                    fake_aws, record_dynamodb_calls, sqlite_store)
+                    fake_aws, record_dynamodb_calls, sqlite_store, without_revision)
 
 ROOT = Path(__file__).resolve().parents[1]
 ALICE_ID, BOB_ID = "amzn1.ask.account.ALICE", "amzn1.ask.account.BOB"
@@ -50,19 +50,19 @@ def tip_id(speech: str) -> str:
 
 
 def test_unknown_user_gets_empty_attributes(any_store: Store):
-    assert any_store.adapter.get_attributes(ALICE) == {}
+    assert without_revision(any_store.adapter.get_attributes(ALICE)) == {}
 
 
 def test_save_then_get_round_trips_floats_and_unicode(any_store: Store):
     any_store.adapter.save_attributes(ALICE, ATTRIBUTES)
-    assert any_store.adapter.get_attributes(ALICE) == ATTRIBUTES
+    assert without_revision(any_store.adapter.get_attributes(ALICE)) == ATTRIBUTES
     assert any_store.stored(ALICE_ID) == encode_attributes(ATTRIBUTES)
 
 
 def test_save_overwrites_and_keeps_one_row_per_user(any_store: Store):
     any_store.adapter.save_attributes(ALICE, {"v": 1, "a": 1})
     any_store.adapter.save_attributes(ALICE, {"v": 1, "b": 2})
-    assert any_store.adapter.get_attributes(ALICE) == {"v": 1, "b": 2}
+    assert without_revision(any_store.adapter.get_attributes(ALICE)) == {"v": 1, "b": 2}
     assert any_store.users() == [ALICE_ID]
 
 
@@ -71,7 +71,7 @@ def test_delete_removes_only_that_user_and_an_unknown_user_is_harmless(any_store
     any_store.adapter.save_attributes(BOB, {"who": "bob"})
     any_store.adapter.delete_attributes(ALICE)
     any_store.adapter.delete_attributes(ALICE)
-    assert any_store.adapter.get_attributes(ALICE) == {}
+    assert without_revision(any_store.adapter.get_attributes(ALICE)) == {}
     assert any_store.users() == [BOB_ID]
 
 
@@ -133,7 +133,9 @@ def dynamo(fake_aws) -> Store:
 def test_the_item_is_the_user_id_and_one_json_string(dynamo: Store):
     dynamo.adapter.save_attributes(ALICE, ATTRIBUTES)
     item = dynamodb_client().get_item(TableName=TABLE, Key={"id": {"S": ALICE_ID}})["Item"]
+    revision = item.pop("revision")["N"]
     assert item == {"id": {"S": ALICE_ID}, "data": {"S": encode_attributes(ATTRIBUTES)}}
+    assert int(revision) > 0
 
 
 def test_only_the_iam_actions_it_declares_are_used_and_reads_are_consistent(dynamo: Store):
@@ -211,7 +213,7 @@ def test_a_damaged_item_raises_and_other_users_are_unaffected(dynamo: Store, ite
     dynamodb_client().put_item(TableName=TABLE, Item={"id": {"S": ALICE_ID}, **item})
     with pytest.raises(PersistenceException):
         dynamo.adapter.get_attributes(ALICE)
-    assert dynamo.adapter.get_attributes(BOB) == {}
+    assert without_revision(dynamo.adapter.get_attributes(BOB)) == {}
 
 
 def test_a_missing_table_mid_conversation_gets_the_apology_and_keeps_the_question(dynamo: Store):

@@ -11,6 +11,7 @@ from ask_sdk_model import Response
 
 from skill.content import Content
 from skill.handlers.privacy import SKILL_EVENT_PREFIX
+from skill.persistence import ConcurrentUpdate
 from skill.request_log import log_turn
 from skill.speech import Say, to_ssml
 
@@ -20,6 +21,8 @@ class ApologyExceptionHandler(AbstractExceptionHandler):
         self.content_for = content_for
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        if isinstance(exception, ConcurrentUpdate):
+            return False  # the skill runs the turn again (skill.retrying_skill)
         # A skill event (above all SkillDisabled, which deletes the user's data) cannot hear an apology; failing
         # the request makes Alexa deliver it again later, so a failed deletion is retried instead of forgotten.
         return not getattr(handler_input.request_envelope.request, "object_type", "").startswith(SKILL_EVENT_PREFIX)
