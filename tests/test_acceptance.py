@@ -9,6 +9,9 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+from ask_sdk_core.exceptions import AskSdkException
+
 from skill.content import load_document
 from skill.envelopes import AlexaSession, intent, launch, resolved_slot
 from skill.flow import plan_segments
@@ -115,3 +118,13 @@ def test_hands_free_routine_runs_to_its_end_from_the_command_line(tmp_path):
     assert turns[1]["slots"]["mode"]
     assert "finished" in turns[-1]["speech"] and turns[-1]["end_session"]
     assert sum(1 for t in turns if t["intent"] == "AMAZON.NextIntent") == LOWER_BACK_SEGMENTS + 1
+
+
+def test_on_lambda_a_request_for_another_skill_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPINE_COACH_DB", str(tmp_path / "lambda.db"))
+    monkeypatch.setenv("SPINE_COACH_SKILL_IDS", "amzn1.ask.skill.11111111-1111-1111-1111-111111111111")
+    handler = importlib.reload(importlib.import_module("lambda_function")).lambda_handler
+    with pytest.raises(AskSdkException, match="Skill ID Verification failed"):
+        handler(AlexaSession().envelope(launch()), None)
+    monkeypatch.delenv("SPINE_COACH_SKILL_IDS")
+    importlib.reload(importlib.import_module("lambda_function"))
