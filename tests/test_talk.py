@@ -21,7 +21,7 @@ from skill.local.alarm import LocalAlarm
 from skill.local.clock import FakeClock
 from skill.local.performer import Performer
 from skill.local.routine_file import load_routine
-from skill.local.talk import HANDS_FREE_HEARD, LocalConversation, Runner, Transcript
+from skill.local.talk import HANDS_FREE_HEARD, LineReader, LocalConversation, Runner, Transcript
 from skill.routines import load_routines
 from skill.speech import Pause, Say
 
@@ -46,6 +46,9 @@ class TypedLines:
 
     def next(self, timeout: float) -> str | None:
         return self.waiting.get_nowait()
+
+    def has_waiting_line(self) -> bool:
+        return not self.waiting.empty()
 
 
 class Harness:
@@ -269,3 +272,14 @@ def test_a_bad_routine_file_is_reported_with_its_line_and_nothing_runs(tmp_path)
                             cwd=Path(__file__).resolve().parents[1], timeout=120)
     assert result.returncode == 2 and result.stdout == ""
     assert "bad.yaml, line 3" in result.stderr
+
+
+def test_lines_typed_ahead_interrupt_the_reply_before_them(harness):
+    """Piped input (or fast typing) arrives all at once: "stop" must not wait for step 1's holds to play out."""
+    harness.runner.lines = LineReader(io.StringIO("open spine coach\nstart my neck stretches\nno\nnext\nstop\n"),
+                                      harness.runner.stop)
+    start = harness.clock.now()
+    harness.runner.run_interactive()
+    turns = harness.turns()
+    assert [t["intent"] for t in turns][-2:] == ["AMAZON.NextIntent", "AMAZON.StopIntent"]
+    assert harness.clock.now() - start < 5  # step 1 alone holds for 5 seconds ten times

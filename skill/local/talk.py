@@ -198,6 +198,8 @@ class Runner:
             if text is None:
                 return
             self.stop.clear()
+            if self.lines.has_waiting_line():
+                self.stop.set()  # typed ahead (or piped): the reply to this line must not hold up the next one
             if text.strip():
                 self.handle(text)
 
@@ -240,6 +242,11 @@ class LineReader:
     def next(self, timeout: float) -> str | None:
         """The next line (None at end of input); queue.Empty if none arrives within `timeout`."""
         return self._lines.get(timeout=timeout)
+
+    def has_waiting_line(self) -> bool:
+        """Whether another typed line is already queued (the end of input is not a line)."""
+        with self._lines.mutex:
+            return any(line is not None for line in self._lines.queue)
 
     def _read(self) -> None:
         while True:
