@@ -14,6 +14,7 @@ from skill.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slo
 from skill.persistence import SQLitePersistenceAdapter
 from skill.speech import ssml_to_text
 from skill.timers import FakeAlarm
+from stores import Store, fake_aws_environment, store_for
 
 MORNING = datetime(2026, 11, 21, 8, 0, tzinfo=timezone.utc)
 SLOT_TYPES = {"area": "STRETCH_AREA", "topic": "TIP_TOPIC", "feeling": "PAIN_FEELING"}
@@ -71,6 +72,16 @@ class Chat:
 
     def later(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def fake_aws(monkeypatch, tmp_path):
+    yield from fake_aws_environment(monkeypatch, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def any_store(request, tmp_path) -> Store:
+    return store_for(request, tmp_path)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Both persistence stores behind one fixture, each with a way to read a user's row around the adapter.
+"""Both persistence stores behind one fixture (`any_store`, in conftest), each with a way to read a user's row.
 
 DynamoDB runs in moto, with fake credentials and no AWS config files, so no test can reach a real account. The
 table is created the way the CloudFormation template creates it: partition key `id` (string), on demand.
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import boto3
-import pytest
 from moto import mock_aws
 
 from skill.app import create_skill
@@ -25,9 +24,8 @@ REGION = "eu-west-1"
 TABLE = "spine-coach-test"
 
 
-@pytest.fixture
-def fake_aws(monkeypatch, tmp_path):
-    """Moto in place of AWS, and nothing from this machine's AWS set-up."""
+def fake_aws_environment(monkeypatch, tmp_path):
+    """Moto in place of AWS, and nothing from this machine's AWS set-up (the `fake_aws` fixture, in conftest)."""
     for name in [name for name in os.environ if name.startswith("AWS_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -89,8 +87,8 @@ def dynamodb_store(table: str = TABLE) -> Store:
     return Store("dynamodb", DynamoDbPersistenceAdapter(table, region=REGION), stored, users)
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
-def any_store(request, tmp_path) -> Store:
+def store_for(request, tmp_path) -> Store:
+    """The `any_store` fixture's store (in conftest): SQLite or DynamoDB, as the parameter says."""
     if request.param == "sqlite":
         return sqlite_store(tmp_path / "state.db")
     request.getfixturevalue("fake_aws")

@@ -16,7 +16,7 @@ from conftest import Chat
 from skill.app import create_skill
 from skill.persistence import REVISION, ConcurrentUpdate
 from skill.retrying_skill import SAVE_ATTEMPTS
-from stores import Store, any_store, fake_aws  # noqa: F401
+from stores import Store
 from test_persistence import ALICE
 
 USER = "amzn1.ask.account.ALICE"

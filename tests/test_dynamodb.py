@@ -24,8 +24,8 @@ from skill.content import load_document
 from skill.dynamodb import DYNAMODB_ACTIONS, DynamoDbPersistenceAdapter
 from skill.envelopes import AlexaSession, launch
 from skill.persistence import encode_attributes
-from stores import (REGION, TABLE, Store, any_store, create_table, dynamodb_client, dynamodb_store,  # noqa: F401
-                    fake_aws, record_dynamodb_calls, sqlite_store, without_revision)
+from stores import (REGION, TABLE, Store, create_table, dynamodb_client, dynamodb_store, record_dynamodb_calls,
+                    sqlite_store, without_revision)
 
 ROOT = Path(__file__).resolve().parents[1]
 ALICE_ID, BOB_ID = "amzn1.ask.account.ALICE", "amzn1.ask.account.BOB"

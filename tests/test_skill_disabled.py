@@ -18,8 +18,7 @@ from skill.envelopes import AlexaSession, skill_disabled
 from skill.handlers import request_handlers
 from skill.handlers.privacy import SkillDisabledHandler
 from skill.timers import FakeAlarm
-from stores import (TABLE, Store, any_store, dynamodb_client, dynamodb_store, fake_aws,  # noqa: F401
-                    record_dynamodb_calls)
+from stores import TABLE, Store, dynamodb_client, dynamodb_store, record_dynamodb_calls
 
 EXAMPLE = Path(__file__).parent / "envelopes" / "skill_disabled.json"
 ALICE, BOB = "amzn1.ask.account.ALICE", "amzn1.ask.account.BOB"
