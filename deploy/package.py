@@ -41,6 +41,8 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+from skill.envelopes import SKILL_ID, AlexaSession, launch  # the same envelopes the tests and `talk` send
+
 REPO = Path(__file__).resolve().parents[1]
 PYPROJECT = REPO / "pyproject.toml"
 ARTIFACT_NAME = "spine-coach-lambda.zip"
@@ -62,30 +64,7 @@ DIST_INFO_KEPT = re.compile(r"^(METADATA|(LICEN[CS]E|COPYING|NOTICE|AUTHORS)[^/]
 FORBIDDEN_MODULES = ("pyttsx3", "yaml", "flask", "werkzeug", "gunicorn", "cryptography", "cffi", "jinja2",
                      "boto3", "botocore", "skill.local", "skill.web")
 
-SMOKE_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
-LAUNCH_REQUEST = {
-    "version": "1.0",
-    "session": {
-        "new": True,
-        "sessionId": "amzn1.echo-api.session.package-smoke-test",
-        "application": {"applicationId": SMOKE_SKILL_ID},
-        "user": {"userId": "amzn1.ask.account.PACKAGE-SMOKE-TEST"},
-    },
-    "context": {
-        "System": {
-            "application": {"applicationId": SMOKE_SKILL_ID},
-            "user": {"userId": "amzn1.ask.account.PACKAGE-SMOKE-TEST"},
-            "device": {"deviceId": "amzn1.ask.device.PACKAGE-SMOKE-TEST", "supportedInterfaces": {}},
-            "apiEndpoint": "https://api.amazonalexa.com",
-        }
-    },
-    "request": {
-        "type": "LaunchRequest",
-        "requestId": "amzn1.echo-api.request.package-smoke-test",
-        "timestamp": "2026-01-01T08:00:00Z",
-        "locale": "en-US",
-    },
-}
+SMOKE_USER = "amzn1.ask.account.PACKAGE-SMOKE-TEST"
 
 EXIT_PIP_FAILED = 3  # tests tell "PyPI unreachable" from a broken build by this code
 EXIT_SMOKE_FAILED = 4
@@ -266,11 +245,11 @@ def smoke_test(artifact: Path) -> dict:
         unpacked, db, result_path = root / "task", root / "x.db", root / "result.json"
         with zipfile.ZipFile(artifact) as archive:
             archive.extractall(unpacked)
-        env = {"SPINE_COACH_STORE": "sqlite", "SPINE_COACH_DB": str(db), "SPINE_COACH_SKILL_IDS": SMOKE_SKILL_ID,
+        env = {"SPINE_COACH_STORE": "sqlite", "SPINE_COACH_DB": str(db), "SPINE_COACH_SKILL_IDS": SKILL_ID,
                "AWS_LAMBDA_FUNCTION_NAME": "spine-coach-package-smoke-test", "HOME": str(root), "TZ": "UTC",
                "LANG": "C.UTF-8", "PATH": os.defpath}
         command = [sys.executable, "-I", "-S", "-c", SMOKE_SCRIPT, str(unpacked), str(result_path),
-                   json.dumps(FORBIDDEN_MODULES), json.dumps(LAUNCH_REQUEST)]
+                   json.dumps(FORBIDDEN_MODULES), json.dumps(AlexaSession(user_id=SMOKE_USER).envelope(launch()))]
         run = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120)
         output = f"--- stdout ---\n{run.stdout}--- stderr ---\n{run.stderr}"
         if run.returncode != 0 or not result_path.is_file():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import random
-from typing import Any
+from typing import Any, Callable
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
@@ -50,8 +50,18 @@ def _default_skill() -> CustomSkill:
     return create_skill()
 
 
-def invoke(event: dict, skill: CustomSkill | None = None) -> dict:
+def invoke(event: dict, skill: CustomSkill | None = None, context: Any = None) -> dict:
     """A request envelope in, a response envelope out, as plain JSON-ready dicts (exactly what Lambda does)."""
+    return respond(json.dumps(event), skill, context)
+
+
+def respond(payload: str, skill: CustomSkill | None = None, context: Any = None) -> dict:
+    """`invoke` for a request still in its JSON text, as the web endpoint receives it."""
     skill = skill or _default_skill()
-    envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
-    return skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=None))
+    envelope = skill.serializer.deserialize(payload, RequestEnvelope)
+    return skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+
+
+def lambda_handler_for(skill: CustomSkill) -> Callable[[dict, Any], dict]:
+    """Lambda's entry point for a skill built once per container (ask-sdk's own rebuilds it on every request)."""
+    return lambda event, context: invoke(event, skill, context)

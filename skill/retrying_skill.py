@@ -7,9 +7,8 @@ profile they read, so only a fresh read gives the right answer ("that tip was ju
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any, Callable
+from typing import Any
 
 from ask_sdk_core.attributes_manager import AttributesManager
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
@@ -54,13 +53,3 @@ class RetryingSkillBuilder(CustomSkillBuilder):
 
     def create(self) -> RetryingSkill:
         return RetryingSkill(self.skill_configuration, self.last_resort)
-
-    def lambda_handler(self) -> Callable[[dict, Any], dict]:
-        """Unlike ask-sdk's, builds the skill once per Lambda container, not once per request."""
-        skill = self.create()
-
-        def handle(event: dict, context: Any) -> dict:
-            envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
-            return skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
-
-        return handle

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ask_sdk_core.exceptions import SerializationException
@@ -18,6 +17,7 @@ from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from skill.app import create_skill, respond
 from skill.request_log import log_request
 from skill.web.envelope import BadEnvelope, parse_envelope
 from skill.web.verification import RequestVerifier, VerificationError, load_trust_roots
@@ -67,33 +67,24 @@ def create_app(config: Mapping[str, Any] | None = None, skill: CustomSkill | Non
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["SPINE_COACH_MAX_BODY_BYTES"])
     verifier = verifier or verifier_from(app.config)
-    if skill is None:
-        from skill.app import create_skill  # built here, not at import, so importing the app has no side effects
-
-        skill = create_skill()
-    _register(app, skill, verifier)
+    _register(app, skill or create_skill(), verifier)
     return app
 
 
 def verifier_from(config: Mapping[str, Any]) -> RequestVerifier:
-    skill_ids = config["SPINE_COACH_SKILL_IDS"]
-    if isinstance(skill_ids, str):
-        skill_ids = _id_list(skill_ids)
     if not config["ASK_SDK_VERIFY_SIGNATURE"] or not config["ASK_SDK_VERIFY_TIMESTAMP"]:
         log.warning("request verification is partly OFF: never expose this endpoint to the internet")
-    if not skill_ids:
+    if not config["SPINE_COACH_SKILL_IDS"]:
         log.warning("SPINE_COACH_SKILL_IDS is not set: requests for any skill id will be answered")
     roots = config["SPINE_COACH_TRUST_ROOTS"]
-    chain_dir = config["SPINE_COACH_CERT_CHAIN_DIR"]
-    return RequestVerifier(trust_roots=load_trust_roots(roots) if roots else None, skill_ids=frozenset(skill_ids),
+    return RequestVerifier(trust_roots=load_trust_roots(roots) if roots else None,
+                           skill_ids=config["SPINE_COACH_SKILL_IDS"],
                            verify_signature=bool(config["ASK_SDK_VERIFY_SIGNATURE"]),
                            verify_timestamp=bool(config["ASK_SDK_VERIFY_TIMESTAMP"]),
-                           chain_dir=Path(chain_dir) if chain_dir else None)
+                           chain_dir=config["SPINE_COACH_CERT_CHAIN_DIR"])
 
 
 def _register(app: Flask, skill: CustomSkill, verifier: RequestVerifier) -> None:
-    from skill.app import invoke
-
     @app.post("/")
     def alexa() -> Response | tuple[Response, int]:
         started = time.perf_counter()
@@ -105,7 +96,7 @@ def _register(app: Flask, skill: CustomSkill, verifier: RequestVerifier) -> None
         except (BadEnvelope, VerificationError) as rejected:
             return _reject(str(rejected), started, envelope)
         try:
-            return jsonify(invoke(envelope, skill))
+            return jsonify(respond(body.decode("utf-8"), skill))  # the text already parsed as JSON
         except SerializationException:  # a field of the wrong type, found by the SDK's model
             return _reject("malformed request", started, envelope)
 

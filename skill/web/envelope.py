@@ -26,7 +26,7 @@ def parse_envelope(body: bytes, mimetype: str) -> dict[str, Any]:
     if mimetype != JSON_TYPE:
         raise BadEnvelope(f"content type must be {JSON_TYPE}")
     try:
-        envelope = json.loads(body)
+        envelope = json.loads(body.decode("utf-8"))  # Alexa sends UTF-8; json.loads(bytes) would guess others
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise BadEnvelope("body is not valid JSON") from None
     if not isinstance(envelope, dict):

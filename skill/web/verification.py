@@ -141,7 +141,8 @@ def parse_chain(data: bytes) -> list[x509.Certificate]:
         raise VerificationError("certificate chain is not PEM certificates") from None
 
 
-def check_chain(chain: Sequence[x509.Certificate], roots: verification.Store, now: datetime) -> None:
+def check_chain(chain: Sequence[x509.Certificate], roots: verification.Store,
+                now: datetime) -> list[x509.Certificate]:
     """The leaf is checked by hand first only to give clear reasons; cryptography's path validation (CA/Browser
     forum server profile, as for a TLS server named echo-api.amazon.com) then checks all of it again."""
     leaf, intermediates = chain[0], list(chain[1:])
@@ -160,7 +161,7 @@ def check_chain(chain: Sequence[x509.Certificate], roots: verification.Store, no
     verifier = (verification.PolicyBuilder().store(roots).time(now)
                 .build_server_verifier(x509.DNSName(ALEXA_SIGNER)))
     try:
-        verifier.verify(leaf, intermediates)
+        return verifier.verify(leaf, intermediates)  # the validated path, leaf to root
     except verification.VerificationError as failure:
         raise VerificationError("certificate chain is not trusted") from failure
 
@@ -215,29 +216,33 @@ def check_application_id(envelope: Mapping[str, Any], skill_ids: frozenset[str])
 
 
 class ChainCache:
-    """Signing chains by URL, each kept until its leaf expires.
+    """Validated signing chains by URL, each kept while every certificate on its path is in date.
 
-    Locked because a threaded server shares one verifier; bounded because the URL (query string and all) comes
-    from the request, so a sender could otherwise fill memory with copies of Amazon's chain.
+    Roots and chain do not change, so a path valid once stays valid exactly while the clock is inside all of its
+    certificates' validity windows: a hit needs no path validation, only that comparison. Locked because a
+    threaded server shares one verifier; bounded because the URL (query string and all) comes from the
+    request, so a sender could otherwise fill memory with copies of Amazon's chain.
     """
 
     def __init__(self, max_entries: int = 32):
-        self._chains: dict[str, list[x509.Certificate]] = {}
+        self._chains: dict[str, tuple[list[x509.Certificate], datetime, datetime]] = {}
         self._max_entries = max_entries
         self._lock = threading.Lock()
 
     def get(self, url: str, now: datetime) -> list[x509.Certificate] | None:
         with self._lock:
-            chain = self._chains.get(url)
-            if chain is not None and now > chain[0].not_valid_after_utc:
+            chain, valid_from, valid_until = self._chains.get(url, (None, now, now))
+            if chain is not None and not valid_from <= now <= valid_until:
                 del self._chains[url]
                 return None
             return chain
 
-    def put(self, url: str, chain: list[x509.Certificate]) -> None:
+    def put(self, url: str, chain: list[x509.Certificate], path: Sequence[x509.Certificate]) -> None:
+        valid_from = max(certificate.not_valid_before_utc for certificate in path)
+        valid_until = min(certificate.not_valid_after_utc for certificate in path)
         with self._lock:
             self._chains.pop(url, None)
-            self._chains[url] = chain
+            self._chains[url] = (chain, valid_from, valid_until)
             while len(self._chains) > self._max_entries:
                 del self._chains[next(iter(self._chains))]  # the oldest entry
 
@@ -280,12 +285,10 @@ class RequestVerifier:
 
     def _trusted_chain(self, url: str, now: datetime) -> list[x509.Certificate]:
         chain = self._cache.get(url, now)
-        if chain is not None:
-            check_chain(chain, self._trust_store(), now)  # the clock moves on; validation is cheap
-            return chain
-        chain = parse_chain(self._load_chain(url))
-        check_chain(chain, self._trust_store(), now)
-        self._cache.put(url, chain)  # only chains that passed, so failures are retried, not remembered
+        if chain is None:
+            chain = parse_chain(self._load_chain(url))
+            path = check_chain(chain, self._trust_store(), now)
+            self._cache.put(url, chain, path)  # only chains that passed, so failures are retried, not remembered
         return chain
 
     def _load_chain(self, url: str) -> bytes:
