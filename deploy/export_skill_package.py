@@ -1,5 +1,5 @@
 """Export the ASK CLI v2 skill package: the manifest from deploy/skill-manifest.json, the interaction models from
-interaction_models/.
+interaction_models/ (the shared English model merged with each locale's wording, skill.interaction_model).
 
     python deploy/export_skill_package.py --out build/skill-package --endpoint ARN_OR_HTTPS_URL \
         --privacy-url https://... --terms-url https://... [--ssl-certificate-type Trusted|Wildcard|SelfSigned]
@@ -7,14 +7,14 @@ interaction_models/.
 writes
     OUT/ask-resources.json                               skill metadata only: the code is deployed by SAM
     OUT/skill-package/skill.json                         the manifest, placeholders filled
-    OUT/skill-package/interactionModels/custom/<locale>.json   one per interaction_models/<locale>.json
+    OUT/skill-package/interactionModels/custom/<locale>.json   one per interaction_models/locales/<locale>.json
     OUT/.ask/ask-states.json                             with --skill-id: `ask deploy` updates that skill
                                                          rather than creating a new one
 
 The manifest source has placeholders: ${ENDPOINT} (apis.custom and events endpoints), ${PRIVACY_URL} and
 ${TERMS_URL} (privacyAndCompliance, per locale) and ${DISCLAIMER} (in each locale's description), which is the
 skill's own spoken disclaimer (skill/locale, "disclaimer.full") for that locale, so the store listing and the
-skill never disagree. A new locale needs its interaction model, a publishingInformation entry, privacy URLs
+skill never disagree. A new locale needs its wording file in interaction_models/locales/, a publishingInformation entry, privacy URLs
 (filled from the options) and a skill/locale/<locale>/ overlay naming its emergency number.
 """
 
@@ -35,10 +35,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # run as a script from anywhere: skill.content is the disclaimer's source
 
 from skill.content import Content, supported_locales  # noqa: E402
+from skill.interaction_model import interaction_model, model_locales  # noqa: E402
 
 MANIFEST_SOURCE = REPO / "deploy" / "skill-manifest.json"
-MODEL_DIR = REPO / "interaction_models"
-LOCALE_FILE = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
 LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}"
                         r"(?::[A-Za-z0-9_$-]{1,128})?$")
 SSL_CERTIFICATE_TYPES = ("Trusted", "Wildcard", "SelfSigned")
@@ -85,28 +84,13 @@ def https_url(option: str, url: str) -> str:
     return url
 
 
-def interaction_models(model_dir: Path = MODEL_DIR) -> dict[str, Path]:
-    """locale -> its interaction model file; every file in the folder must be one."""
-    models: dict[str, Path] = {}
-    for path in sorted(model_dir.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        if path.suffix != ".json" or not LOCALE_FILE.match(path.stem):
-            raise ExportError(f"{path.relative_to(model_dir.parent)}: interaction models are named <locale>.json, "
-                              "e.g. en-US.json")
-        try:
-            model = json.loads(path.read_text(encoding="utf-8"))
-            model["interactionModel"]["languageModel"]["invocationName"]
-        except (ValueError, KeyError, TypeError) as error:
-            raise ExportError(f"{path.name} is not an interaction model ({error!r})") from error
-        models[path.stem] = path
-    if not models:
-        raise ExportError(f"no interaction models in {model_dir}")
-    return models
+def interaction_models() -> dict[str, dict[str, Any]]:
+    """locale -> its complete interaction model."""
+    return {locale: interaction_model(locale) for locale in model_locales()}
 
 
-def invocation_name(model_path: Path) -> str:
-    return json.loads(model_path.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]["invocationName"]
+def invocation_name(model: dict[str, Any]) -> str:
+    return model["interactionModel"]["languageModel"]["invocationName"]
 
 
 def disclaimer(locale: str) -> str:
@@ -115,7 +99,7 @@ def disclaimer(locale: str) -> str:
 
 
 # --- the manifest -------------------------------------------------------------------------------------------------
-def build_manifest(source: dict[str, Any], models: dict[str, Path], endpoint: dict[str, str],
+def build_manifest(source: dict[str, Any], models: dict[str, dict[str, Any]], endpoint: dict[str, str],
                    privacy_url: str | None, terms_url: str | None) -> dict[str, Any]:
     skill = copy.deepcopy(source)
     manifest = skill["manifest"]
@@ -184,21 +168,21 @@ def check_locale(locale: str, info: dict[str, Any], invocation: str) -> None:
 # --- writing ----------------------------------------------------------------------------------------------------
 def export(out: Path, endpoint: str, privacy_url: str | None = None, terms_url: str | None = None,
            ssl_certificate_type: str | None = None, skill_id: str | None = None,
-           manifest_source: Path = MANIFEST_SOURCE, model_dir: Path = MODEL_DIR) -> Path:
+           manifest_source: Path = MANIFEST_SOURCE, models: dict[str, dict[str, Any]] | None = None) -> Path:
     if skill_id is not None and not SKILL_ID.match(skill_id):
         raise ExportError(f"--skill-id {skill_id!r} is not an Alexa skill id (amzn1.ask.skill.<uuid>)")
-    models = interaction_models(model_dir)
+    models = interaction_models() if models is None else models
     source = json.loads(manifest_source.read_text(encoding="utf-8"))
     skill = build_manifest(source, models, endpoint_object(endpoint, ssl_certificate_type), privacy_url, terms_url)
     package = out / "skill-package"
     if package.exists():
-        shutil.rmtree(package)  # a locale removed from interaction_models/ must not linger
+        shutil.rmtree(package)  # a locale no longer published must not linger
     custom = package / "interactionModels" / "custom"
     custom.mkdir(parents=True)
     _write_json(out / "ask-resources.json", ASK_RESOURCES)
     _write_json(package / "skill.json", skill)
-    for locale, path in models.items():
-        shutil.copyfile(path, custom / f"{locale}.json")
+    for locale, model in models.items():
+        _write_json(custom / f"{locale}.json", model)
     if skill_id:
         write_skill_id(out / ".ask" / "ask-states.json", skill_id)
     return out

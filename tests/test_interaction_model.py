@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from skill.interaction_model import interaction_model
 from skill.local.resolver import normalize
 
 REPO = Path(__file__).resolve().parents[1]
-MODEL = json.loads((REPO / "interaction_models" / "en-US.json").read_text(encoding="utf-8"))
+MODEL = interaction_model("en-US")
 LANGUAGE_MODEL = MODEL["interactionModel"]["languageModel"]
 INTENTS = {intent["name"]: intent for intent in LANGUAGE_MODEL["intents"]}
 TYPES = {slot_type["name"]: slot_type for slot_type in LANGUAGE_MODEL["types"]}

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import random
-from pathlib import Path
 
 import pytest
 
 from skill.content import load_document
 from skill.handlers import request_handlers
+from skill.interaction_model import interaction_model
 from skill.handlers.stretch import ROUTINE_TRIGGERS
 from skill.timers import FakeAlarm
 
-MODEL = json.loads((Path(__file__).resolve().parents[1] / "interaction_models" / "en-US.json").read_text())
+MODEL = interaction_model("en-US")
 MODEL_INTENTS = {i["name"] for i in MODEL["interactionModel"]["languageModel"]["intents"]}
 CUSTOM_INTENTS = sorted(name for name in MODEL_INTENTS if not name.startswith("AMAZON."))
 

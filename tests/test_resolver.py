@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from skill.interaction_model import interaction_model
 from skill.local.resolver import IntentResolver, Resolution, SlotValue, normalize
 
 REPO = Path(__file__).resolve().parents[1]
-MODEL = json.loads((REPO / "interaction_models" / "en-US.json").read_text(encoding="utf-8"))
+MODEL = interaction_model("en-US")
 LANGUAGE_MODEL = MODEL["interactionModel"]["languageModel"]
 BUILTIN_SAMPLES = json.loads((REPO / "skill" / "local" / "builtin_samples.json").read_text(encoding="utf-8"))
 TYPES = {t["name"]: t["values"] for t in LANGUAGE_MODEL["types"]}

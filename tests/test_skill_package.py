@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
+from skill import interaction_model
 from skill.content import Content
 from skill.local.resolver import FALLBACK_INTENT, IntentResolver
 
 REPO = Path(__file__).resolve().parents[1]
 EXPORTER = REPO / "deploy" / "export_skill_package.py"
-MODEL_DIR = REPO / "interaction_models"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:spine-coach-skill"
 URL = "https://coach.example.org/alexa"
 PRIVACY, TERMS = "https://coach.example.org/privacy", "https://coach.example.org/terms"
@@ -58,7 +58,7 @@ def manifest(package: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def model_locales() -> set[str]:
-    return {p.stem for p in MODEL_DIR.glob("*.json")}
+    return set(interaction_model.model_locales())
 
 
 def test_layout_is_what_ask_cli_v2_reads(package: Path, model_locales: set[str]) -> None:
@@ -72,12 +72,12 @@ def test_layout_is_what_ask_cli_v2_reads(package: Path, model_locales: set[str])
     assert "skillInfrastructure" not in profile  # the function is SAM's (deploy/template.yaml)
 
 
-def test_every_file_is_valid_json_and_models_are_copied_unchanged(package: Path) -> None:
+def test_every_file_is_valid_json_and_each_model_is_the_merged_one(package: Path, model_locales: set[str]) -> None:
     for path in package.rglob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))
-    for model in MODEL_DIR.glob("*.json"):
-        exported = package / "skill-package" / "interactionModels" / "custom" / model.name
-        assert exported.read_bytes() == model.read_bytes()
+    for locale in model_locales:
+        exported = package / "skill-package" / "interactionModels" / "custom" / f"{locale}.json"
+        assert json.loads(exported.read_text(encoding="utf-8")) == interaction_model.interaction_model(locale)
 
 
 def test_locales_have_both_a_listing_and_a_model(manifest: dict[str, Any], model_locales: set[str]) -> None:
@@ -110,7 +110,7 @@ def test_listing_fields(manifest: dict[str, Any]) -> None:
 
 def test_example_phrases_work_in_the_interaction_model(manifest: dict[str, Any]) -> None:
     for locale, info in manifest["publishingInformation"]["locales"].items():
-        model = json.loads((MODEL_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+        model = interaction_model.interaction_model(locale)
         resolver = IntentResolver.for_locale(locale)
         intents = {intent["name"] for intent in model["interactionModel"]["languageModel"]["intents"]}
         invocation = model["interactionModel"]["languageModel"]["invocationName"]
@@ -193,12 +193,9 @@ def test_a_skill_id_points_ask_deploy_at_the_existing_skill(tmp_path: Path) -> N
 
 
 def test_locales_must_match_between_listing_and_models(tmp_path: Path) -> None:
-    models = tmp_path / "models"
-    models.mkdir()
-    for name in ("en-US.json", "en-GB.json"):
-        (models / name).write_bytes((MODEL_DIR / "en-US.json").read_bytes())
+    models = {**exporter.interaction_models(), "en-NZ": interaction_model.interaction_model("en-US")}
     with pytest.raises(exporter.ExportError, match="same locales"):
-        exporter.export(tmp_path / "out", ARN, PRIVACY, TERMS, model_dir=models)
+        exporter.export(tmp_path / "out", ARN, PRIVACY, TERMS, models=models)
 
 
 def test_a_description_without_the_disclaimer_is_refused(tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from skill.interaction_model import interaction_model, model_locale_for
 from skill.local.durations import duration_slot_value, find_duration, find_number, number_slot_value
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
 BUILTIN_SAMPLES = Path(__file__).with_name("builtin_samples.json")
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
@@ -261,7 +261,7 @@ class IntentResolver:
 
     @classmethod
     def for_locale(cls, locale: str = "en-US") -> IntentResolver:
-        return _resolver_for(cls, locale)
+        return _resolver_for(cls, model_locale_for(locale))
 
     @classmethod
     def from_model(cls, model: Mapping[str, Any],
@@ -517,19 +517,8 @@ def _idf(documents: int, containing: int) -> float:
 
 @functools.cache
 def _resolver_for(cls: type[IntentResolver], locale: str) -> IntentResolver:
-    model = json.loads(model_path(locale).read_text(encoding="utf-8"))
     builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
-    return cls.from_model(model, builtins)
-
-
-def model_path(locale: str) -> Path:
-    """The locale's interaction model, else one in the same language (people speak English alike enough to be
-    understood), else en-US."""
-    exact = MODEL_DIR / f"{locale}.json"
-    if exact.is_file():
-        return exact
-    same_language = sorted(MODEL_DIR.glob(f"{locale.split('-')[0]}-*.json"))
-    return same_language[0] if same_language else MODEL_DIR / "en-US.json"
+    return cls.from_model(interaction_model(locale), builtins)
 
 
 def _expanded_words(text: str) -> list[str]:
