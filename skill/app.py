@@ -9,9 +9,11 @@ import random
 from typing import Any, Callable
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_model.services import ApiClient
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
+from skill.api_client import TimeLimitedApiClient
 from skill.handlers import request_handlers
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.interceptors import (SaveConversationInterceptor, SaveProfileInterceptor, TriageInterceptor,
@@ -23,13 +25,15 @@ from skill.timers import HeatAlarm, NoAlarm
 
 
 def build_skill_builder(persistence: AbstractPersistenceAdapter | None = None, alarm: HeatAlarm | None = None,
-                        rng: random.Random | None = None) -> RetryingSkillBuilder:
-    """The skill's builder. Defaults: the store the environment names (skill.storage), no device alarm."""
+                        rng: random.Random | None = None, api_client: ApiClient | None = None) -> RetryingSkillBuilder:
+    """The skill's builder. Defaults: the store the environment names (skill.storage), no device alarm, and
+    ask-sdk's HTTP client (time-limited) for Alexa's REST APIs, which gives handlers the service clients."""
     rng = rng or random.Random()
     alarm = alarm or NoAlarm()
     turns = TurnInterceptor(rng)
     builder = RetryingSkillBuilder(ApologyExceptionHandler(turns.content_for),
-                                   persistence_adapter=persistence or persistence_from_environment())
+                                   persistence_adapter=persistence or persistence_from_environment(),
+                                   api_client=api_client or TimeLimitedApiClient())
     builder.add_global_request_interceptor(StartClockInterceptor())
     builder.add_global_request_interceptor(turns)
     builder.add_global_request_interceptor(TriageInterceptor())

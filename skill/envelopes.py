@@ -16,6 +16,12 @@ from typing import Any, Mapping
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 DEVICE_ID = "amzn1.ask.device.00000000"
 API_ENDPOINT = "https://api.amazonalexa.com"
+API_ACCESS_TOKEN = "local-token"
+# What an Echo Show declares (a round Echo Spot's viewport would do as well): APL and its screen.
+APL_INTERFACE = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.2"}}}
+SHOW_VIEWPORT = {"experiences": [{"canRotate": False, "canResize": False}], "shape": "RECTANGLE",
+                 "pixelWidth": 1280, "pixelHeight": 800, "dpi": 160, "currentPixelWidth": 1280,
+                 "currentPixelHeight": 800, "touch": ["SINGLE"], "video": {"codecs": ["H_264_42", "H_264_41"]}}
 
 
 def timestamp(moment: datetime | float | None = None) -> str:
@@ -55,6 +61,17 @@ def skill_disabled(persisted: bool = True) -> dict[str, Any]:
     return {"type": "AlexaSkillEvent.SkillDisabled", "body": {"userInformationPersistenceStatus": status}}
 
 
+def connections_response(token: str, outcome: str = "ACCEPTED", scope: str | None = None,
+                         card_sent: bool = False, code: str = "200") -> dict[str, Any]:
+    """Alexa's answer to the skill's AskFor permission request: `outcome` is ACCEPTED, DENIED or NOT_ANSWERED;
+    code 400 is what Alexa sends when it could not ask (the manifest lacks the permission)."""
+    payload: dict[str, Any] = {"status": outcome, "isCardThrown": "true" if card_sent else "false"}
+    if scope:
+        payload["permissionScope"] = scope
+    return {"type": "Connections.Response", "name": "AskFor", "token": token,
+            "status": {"code": code, "message": "OK" if code == "200" else "Bad Request"}, "payload": payload}
+
+
 def resolved_slot(name: str, value: str, slot_type: str, value_id: str | None) -> dict[str, Any]:
     """A custom-type slot as Alexa sends it after entity resolution (ER_SUCCESS_MATCH when an id is known)."""
     authority = {"authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.{slot_type}",
@@ -82,6 +99,10 @@ class AlexaSession:
     locale: str = "en-US"
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    api_endpoint: str = API_ENDPOINT
+    api_access_token: str = API_ACCESS_TOKEN
+    granted_scopes: tuple[str, ...] = ()  # permissions the user has given the skill (skill.consent scopes)
+    screen: bool = False  # the device supports APL (an Echo Show) rather than voice only
 
     @property
     def open(self) -> bool:
@@ -94,16 +115,27 @@ class AlexaSession:
             self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
             self.attributes = {}
         application = {"applicationId": SKILL_ID}
-        user = {"userId": self.user_id}
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.granted_scopes:
+            user["permissions"] = {"consentToken": self.api_access_token,
+                                   "scopes": {scope: {"status": "GRANTED"} for scope in self.granted_scopes}}
+        device = {"deviceId": DEVICE_ID, "supportedInterfaces": dict(APL_INTERFACE) if self.screen else {}}
+        context: dict[str, Any] = {"System": {"application": application, "user": user, "device": device,
+                                              "apiEndpoint": self.api_endpoint,
+                                              "apiAccessToken": self.api_access_token}}
+        if self.screen:
+            context["Viewport"] = copy.deepcopy(SHOW_VIEWPORT)
         return {
             "version": "1.0",
             "session": {"new": new, "sessionId": self.session_id, "application": application,
                         "attributes": copy.deepcopy(self.attributes), "user": user},
-            "context": {"System": {"application": application, "user": user,
-                                   "device": {"deviceId": DEVICE_ID, "supportedInterfaces": {}},
-                                   "apiEndpoint": API_ENDPOINT, "apiAccessToken": "local-token"}},
+            "context": context,
             "request": {**request, "requestId": _request_id(), "timestamp": timestamp(at), "locale": self.locale},
         }
+
+    def grant(self, *scopes: str) -> None:
+        """The user grants permissions (by voice or in the app): later requests show them."""
+        self.granted_scopes = tuple(dict.fromkeys((*self.granted_scopes, *scopes)))
 
     def event_envelope(self, event: Mapping[str, Any], at: datetime | float | None = None) -> dict[str, Any]:
         """A skill event from this user, e.g. skill_disabled(). Events arrive outside any conversation: no
@@ -112,7 +144,7 @@ class AlexaSession:
         return {
             "version": "1.0",
             "context": {"System": {"application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
-                                   "apiEndpoint": API_ENDPOINT, "apiAccessToken": "local-token"}},
+                                   "apiEndpoint": self.api_endpoint, "apiAccessToken": self.api_access_token}},
             "request": {**event, "requestId": _request_id(), "timestamp": stamp, "eventCreationTime": stamp,
                         "eventPublishingTime": stamp},
         }

@@ -14,7 +14,8 @@ from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type
-from ask_sdk_model import Response
+from ask_sdk_model import Directive, Response
+from ask_sdk_model.ui import Card
 
 from skill.content import Content
 from skill.persistence import REVISION
@@ -112,7 +113,9 @@ class Reply:
     content: Content
     parts: list[Part] = field(default_factory=list)
     reprompt: list[Part] | None = None
-    end_session: bool | None = None
+    end_session: bool | None = None  # None: leave it to Alexa, as a directive that hands over the dialog needs
+    directives: list[Directive] = field(default_factory=list)
+    card: Card | None = None
 
     def say(self, key: str, **slots: Any) -> Reply:
         self.parts.append(Say(self.content.say(key, **slots)))
@@ -142,6 +145,14 @@ class Reply:
         self.end_session = False
         return self
 
+    def directive(self, directive: Directive) -> Reply:
+        self.directives.append(directive)
+        return self
+
+    def with_card(self, card: Card) -> Reply:
+        self.card = card
+        return self
+
     def end(self) -> Reply:
         self.end_session = True
         self.reprompt = None
@@ -153,5 +164,9 @@ class Reply:
             builder.speak(to_ssml(self.parts))
         if self.reprompt:
             builder.ask(to_ssml(self.reprompt))
+        for directive in self.directives:
+            builder.add_directive(directive)
+        if self.card is not None:
+            builder.set_card(self.card)
         builder.set_should_end_session(self.end_session)
         return builder.response

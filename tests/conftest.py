@@ -14,6 +14,7 @@ from skill.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slo
 from skill.persistence import SQLitePersistenceAdapter
 from skill.speech import ssml_to_text
 from skill.timers import FakeAlarm
+from alexa_api import AlexaApiStub
 from stores import Store, fake_aws_environment, store_for
 
 MORNING = datetime(2026, 11, 21, 8, 0, tzinfo=timezone.utc)
@@ -72,6 +73,15 @@ class Chat:
 
     def later(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def alexa_api(monkeypatch, tmp_path):
+    """A stand-in for api.amazonalexa.com over HTTPS on loopback (tests/alexa_api.py), trusted by `requests`.
+    Point a session at it with AlexaSession(api_endpoint=alexa_api.endpoint, api_access_token=ACCESS_TOKEN)."""
+    with AlexaApiStub.running(tmp_path / "alexa-api") as api:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(api.ca_bundle))
+        yield api
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from skill import interaction_model
+from skill import consent, interaction_model
 from skill.content import Content
 from skill.local.resolver import FALLBACK_INTENT, IntentResolver
 
@@ -22,9 +22,8 @@ EXPORTER = REPO / "deploy" / "export_skill_package.py"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:spine-coach-skill"
 URL = "https://coach.example.org/alexa"
 PRIVACY, TERMS = "https://coach.example.org/privacy", "https://coach.example.org/terms"
-# The scopes the skill asks for. No module declares any yet (the timers/reminders work will add
-# alexa::alerts:timers:skill:readwrite); when one does, compare with its constant instead.
-SKILL_PERMISSIONS: list[dict[str, str]] = []
+# The scopes the skill asks for: exactly the ones skill.consent knows how to ask for.
+SKILL_PERMISSIONS = [{"name": consent.TIMERS}, {"name": consent.REMINDERS}]
 CERTIFICATION_DISCLAIMER = "not a substitute for professional medical advice"
 
 
@@ -144,7 +143,15 @@ def test_permissions_are_the_scopes_the_skill_uses(manifest: dict[str, Any]) -> 
 def test_disabling_the_skill_reaches_our_endpoint(manifest: dict[str, Any]) -> None:
     assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
     assert manifest["events"]["endpoint"] == manifest["apis"]["custom"]["endpoint"] == {"uri": ARN}
-    assert manifest["apis"]["custom"]["interfaces"] == []
+
+
+def test_screens_are_declared_for_echo_show_sizes(manifest: dict[str, Any]) -> None:
+    (apl,) = manifest["apis"]["custom"]["interfaces"]
+    assert apl["type"] == "ALEXA_PRESENTATION_APL"
+    shapes = {(viewport["mode"], viewport["shape"]) for viewport in apl["supportedViewports"]}
+    assert shapes == {("HUB", "ROUND"), ("HUB", "RECTANGLE")}
+    for viewport in apl["supportedViewports"]:
+        assert viewport["minWidth"] <= viewport["maxWidth"] and viewport["minHeight"] <= viewport["maxHeight"]
 
 
 def test_an_https_endpoint_carries_its_certificate_type(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import random
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
+from skill.handlers.consent import ConsentResponseHandler
 from skill.handlers.heat import CancelHeatHandler, HeatStatusHandler, StartHeatHandler, heat_answers
 from skill.handlers.learn import (InfoTopicHandler, SymptomReportHandler, TipHandler, WarningSignsHandler,
                                   learn_answers)
@@ -20,11 +21,13 @@ from skill.timers import HeatAlarm
 
 def request_handlers(alarm: HeatAlarm, rng: random.Random) -> tuple[AbstractRequestHandler, ...]:
     answers = {**safety_answers(alarm), **stretch_answers(alarm), **heat_answers(alarm), **learn_answers(rng)}
+    permission_answers = {}  # purpose -> what to do with Alexa's answer to an AskFor (handlers/consent.py)
     return (
         SkillDisabledHandler(),
         SkillEventHandler(),
         TriageHandler(alarm),
         SessionEndedHandler(),
+        ConsentResponseHandler(permission_answers),
         AnswerHandler(answers),
         StopHandler(),
         StartStretchHandler(),
