@@ -17,9 +17,11 @@ from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import Card
 
+from skill import consent
 from skill.content import Content
 from skill.persistence import REVISION
 from skill.profile import Profile
+from skill.screen import may_show
 from skill.speech import Part, Pause, Say, Sound, to_ssml
 from skill.state import Conversation, Question
 from skill.timers import AlarmContext
@@ -78,9 +80,17 @@ class Turn:
         self.conversation = replace(self.conversation, **changes)
 
     def alarm_context(self) -> AlarmContext:
-        system = self.handler_input.request_envelope.context.system
+        """For the heat alarm: who and when, the device timer's label and announcement in the user's language,
+        whether the timers permission shows as granted, and the request's service clients (Timers API)."""
+        envelope = self.handler_input.request_envelope
+        system = envelope.context.system
         return AlarmContext(user_id=system.user.user_id, locale=self.content.locale, now=self.now,
-                            api_endpoint=system.api_endpoint, api_access_token=system.api_access_token)
+                            api_endpoint=system.api_endpoint, api_access_token=system.api_access_token,
+                            request_locale=getattr(envelope.request, "locale", None) or self.content.locale,
+                            label=self.content.say("heat.timer_label"),
+                            announcement=self.content.say("heat.time_up"),
+                            permitted=consent.granted(envelope, consent.TIMERS),
+                            services=self.handler_input.service_client_factory)
 
     def reply(self) -> Reply:
         return Reply(self.content)
@@ -91,6 +101,8 @@ class Turn:
         if self.finding is not None and self.triage is None:
             self.triage = self.finding.tier  # a "soon" finding left to the intent's own handler
             reply.say("triage.soon_also")
+        if self.triage in URGENT_TIERS:
+            reply.screen = None  # a warning sign's answer is for the ears: nothing on screen may compete with it
         if (self.new_session and self.request_type == "IntentRequest" and self.triage not in URGENT_TIERS
                 and not self.profile.disclaimer_heard):
             reply.prepend("disclaimer.short")
@@ -116,6 +128,7 @@ class Reply:
     end_session: bool | None = None  # None: leave it to Alexa, as a directive that hands over the dialog needs
     directives: list[Directive] = field(default_factory=list)
     card: Card | None = None
+    screen: Directive | None = None  # an APL document beside the speech; sent only where `may_show` allows it
 
     def say(self, key: str, **slots: Any) -> Reply:
         self.parts.append(Say(self.content.say(key, **slots)))
@@ -153,6 +166,11 @@ class Reply:
         self.card = card
         return self
 
+    def show(self, screen: Directive) -> Reply:
+        """What a screen shows beside this reply (skill/screen.py); voice-only devices never receive it."""
+        self.screen = screen
+        return self
+
     def end(self) -> Reply:
         self.end_session = True
         self.reprompt = None
@@ -166,6 +184,8 @@ class Reply:
             builder.ask(to_ssml(self.reprompt))
         for directive in self.directives:
             builder.add_directive(directive)
+        if self.screen is not None and may_show(handler_input, self.directives):
+            builder.add_directive(self.screen)
         if self.card is not None:
             builder.set_card(self.card)
         builder.set_should_end_session(self.end_session)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.content import BASE_LANGUAGE, Content, load_document, placeholders, supported_locales, variants
+from skill.content import (BASE_LANGUAGE, PHRASE_DOCUMENTS, Content, load_document, placeholders,
+                           supported_locales, variants)
 from skill.handlers.learn import SIGN_TIERS
 from skill.profile import HEAT_SCREEN_QUESTIONS
 from skill.state import ROUTINE_STATUSES
@@ -75,11 +76,11 @@ def test_every_phrase_in_the_content_is_spoken_somewhere(content):
 
 
 def test_variants_of_a_phrase_share_their_placeholders(content):
+    documents = [load_document(content.locale, name) for name in PHRASE_DOCUMENTS]
     for key in content.keys():
         if key == "_about":
             continue
-        options = variants(load_document(content.locale, "prompts").get(key)
-                           or load_document(content.locale, "advice").get(key))
+        options = variants(next(document[key] for document in documents if key in document))
         for first, other in itertools.pairwise(options):
             assert placeholders(first) == placeholders(other), key
 
@@ -87,7 +88,7 @@ def test_variants_of_a_phrase_share_their_placeholders(content):
 def test_every_phrase_can_be_said(content):
     """Each phrase formats with the slots the code gives it (numbers and names stand in here)."""
     slots = {"minutes": 12, "asked": 45, "count": 3, "number": 2, "total": 6, "seconds": 10, "name": "press-up",
-             "side": "left", "routine": "lower back stretches"}
+             "side": "left", "routine": "lower back stretches", "hour": 8, "time": "8 AM", "old_time": "7 AM"}
     for key in content.keys():
         if key != "_about":
             assert "{" not in content.say(key, **slots), key

@@ -6,6 +6,7 @@ from skill import flow
 from skill.handlers.base import Answer, TurnHandler, slot_id
 from skill.handlers.safety import ask_clarifying, answer_tier, stop_routine
 from skill.routines import Routine, load_routines
+from skill.screen import stretch_step_screen
 from skill.state import RoutineState
 from skill.timers import HeatAlarm
 from skill.turn import Reply, Turn
@@ -117,7 +118,7 @@ def lead(turn: Turn, routine: Routine, state: RoutineState, note: str | None = N
     turn.profile.unfinished = {"routine": routine.id, "step": state.step}
     step = routine.steps[state.step]
     segment = flow.plan_segments(step)[state.segment]
-    reply = turn.reply()
+    reply = turn.reply().show(stretch_step_screen(turn.content, routine, state.step, segment.side))
     if note:
         reply.say(f"stretch.{note}")
     if state.step == 0 and state.segment == 0:
