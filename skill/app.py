@@ -13,6 +13,7 @@ from ask_sdk_model.services import ApiClient
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
+from skill.alexa_timers import AlexaTimersAlarm
 from skill.api_client import TimeLimitedApiClient
 from skill.handlers import request_handlers
 from skill.handlers.errors import ApologyExceptionHandler
@@ -21,15 +22,16 @@ from skill.interceptors import (SaveConversationInterceptor, SaveProfileIntercep
 from skill.request_log import RequestLogInterceptor, StartClockInterceptor
 from skill.retrying_skill import RetryingSkillBuilder
 from skill.storage import persistence_from_environment
-from skill.timers import HeatAlarm, NoAlarm
+from skill.timers import HeatAlarm
 
 
 def build_skill_builder(persistence: AbstractPersistenceAdapter | None = None, alarm: HeatAlarm | None = None,
                         rng: random.Random | None = None, api_client: ApiClient | None = None) -> RetryingSkillBuilder:
-    """The skill's builder. Defaults: the store the environment names (skill.storage), no device alarm, and
-    ask-sdk's HTTP client (time-limited) for Alexa's REST APIs, which gives handlers the service clients."""
+    """The skill's builder. Defaults: the store the environment names (skill.storage), the heat countdown as an
+    Alexa device timer (Timers API), and ask-sdk's HTTP client (time-limited) for Alexa's REST APIs, which gives
+    handlers the service clients."""
     rng = rng or random.Random()
-    alarm = alarm or NoAlarm()
+    alarm = alarm or AlexaTimersAlarm()
     turns = TurnInterceptor(rng)
     builder = RetryingSkillBuilder(ApologyExceptionHandler(turns.content_for),
                                    persistence_adapter=persistence or persistence_from_environment(),

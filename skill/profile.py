@@ -13,15 +13,61 @@ from typing import Any, Mapping
 PROFILE_VERSION = 1
 HISTORY_DAYS = 60  # completed-session dates kept for the weekly count
 HEAT_SCREEN_QUESTIONS = ("numb_skin", "diabetes", "circulation", "pregnancy")
+PAUSE_LIMIT_SECONDS = 60 * 60  # a heat pack left off this long has cooled: the paused session is over
 
 
 @dataclass
 class HeatSession:
     started_at: float  # epoch seconds
-    ends_at: float  # planned end, or the moment it was cancelled
+    ends_at: float  # planned end (moved on by each pause), or the moment it was cancelled
+    timer_id: str | None = None  # the device timer counting it down (Alexa Timers API), when there is one
+    paused_at: float | None = None  # when it was paused: the time left stays frozen until it resumes
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
 
     def remaining(self, now: float) -> float:
+        if self.paused_at is not None:
+            if now - self.paused_at > PAUSE_LIMIT_SECONDS:
+                return 0.0
+            return max(0.0, self.ends_at - self.paused_at)
         return max(0.0, self.ends_at - now)
+
+    def pause(self, now: float) -> None:
+        if self.paused_at is None:
+            self.paused_at = now
+
+    def resume(self, now: float) -> None:
+        """Carry on from the frozen time left: the end moves on by as long as the pause lasted."""
+        if self.paused_at is not None:
+            self.ends_at += max(0.0, now - self.paused_at)
+            self.paused_at = None
+
+    def stop(self, now: float) -> None:
+        """The heat came off now: the cool-down counts from here, and the device timer is no longer followed (if
+        deleting it failed, the next session's start removes it by its label)."""
+        self.ends_at = min(self.ends_at, now) if self.paused_at is None else now
+        self.paused_at = None
+        self.timer_id = None
+
+    def follow(self, now: float, remaining: float, paused: bool) -> None:
+        """Take the device timer's view (the user may have paused or resumed it by voice, outside the skill)."""
+        self.ends_at = now + remaining
+        self.paused_at = now if paused else None
+
+    def to_attributes(self) -> dict[str, Any]:
+        """Only the fields in use, so a profile stored before device timers reads back unchanged."""
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
+    @classmethod
+    def from_attributes(cls, raw: Any) -> HeatSession | None:
+        if not _is_heat(raw):
+            return None
+        timer_id, paused_at = raw.get("timer_id"), raw.get("paused_at")
+        return cls(float(raw["started_at"]), float(raw["ends_at"]),
+                   timer_id=timer_id if isinstance(timer_id, str) and timer_id else None,
+                   paused_at=float(paused_at) if _is_number(paused_at) else None)
 
 
 @dataclass
@@ -40,7 +86,6 @@ class Profile:
     def from_attributes(cls, raw: Mapping[str, Any] | None) -> Profile:
         if not isinstance(raw, Mapping) or raw.get("v") != PROFILE_VERSION:
             return cls()
-        heat = raw.get("heat")
         return cls(
             disclaimer_heard=raw.get("disclaimer_heard") is True,
             screened_on=_iso_date(raw.get("screened_on")),
@@ -51,11 +96,13 @@ class Profile:
             heat_screen={q: raw["heat_screen"][q] is True for q in HEAT_SCREEN_QUESTIONS
                          if isinstance(raw.get("heat_screen"), Mapping) and q in raw["heat_screen"]},
             heat_cleared=raw.get("heat_cleared") is True,
-            heat=HeatSession(float(heat["started_at"]), float(heat["ends_at"])) if _is_heat(heat) else None,
+            heat=HeatSession.from_attributes(raw.get("heat")),
         )
 
     def to_attributes(self) -> dict[str, Any]:
-        return {"v": PROFILE_VERSION, **asdict(self)}
+        attributes = {"v": PROFILE_VERSION, **asdict(self)}
+        attributes["heat"] = self.heat.to_attributes() if self.heat else None
+        return attributes
 
     def record_completed(self, day: date) -> None:
         cutoff = (day - timedelta(days=HISTORY_DAYS)).isoformat()
@@ -99,5 +146,8 @@ def _unfinished(value: Any) -> dict[str, Any] | None:
 
 
 def _is_heat(value: Any) -> bool:
-    return isinstance(value, Mapping) and all(
-        isinstance(value.get(k), (int, float)) and not isinstance(value.get(k), bool) for k in ("started_at", "ends_at"))
+    return isinstance(value, Mapping) and all(_is_number(value.get(k)) for k in ("started_at", "ends_at"))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

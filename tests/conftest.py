@@ -3,7 +3,9 @@ through real Alexa envelopes with a controllable clock."""
 
 from __future__ import annotations
 
+import ipaddress
 import random
+import socket
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -73,6 +75,38 @@ class Chat:
 
     def later(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """No test leaves this machine. The default heat alarm calls Alexa's Timers API at the envelope's apiEndpoint
+    (https://api.amazonalexa.com unless a test points it at the stub), so a connection or name lookup for any host
+    but loopback is refused here, and the test that tried fails instead of quietly hearing a calm "couldn't reach"."""
+    attempts: list[str] = []
+    connect, getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def local(host) -> bool:
+        try:
+            return host == "localhost" or ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+        except ValueError:
+            return False
+
+    def guarded_connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not local(address[0]):
+            attempts.append(str(address[0]))
+            raise ConnectionRefusedError(f"tests stay on loopback: {address[0]}")
+        return connect(sock, address)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if host is not None and not local(host.decode() if isinstance(host, bytes) else host):
+            attempts.append(str(host))
+            raise socket.gaierror(socket.EAI_NONAME, f"tests stay on loopback: {host}")
+        return getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    yield
+    assert not attempts, f"the test tried to reach {attempts}"
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from ask_sdk_core.exceptions import AskSdkException
 
 from skill.content import load_document
-from skill.envelopes import AlexaSession, intent, launch, resolved_slot
+from skill.envelopes import AlexaSession, connections_response, intent, launch, resolved_slot
 from skill.flow import plan_segments
 from skill.profile import HEAT_SCREEN_QUESTIONS
 from skill.routines import load_routines
@@ -60,8 +60,11 @@ def test_whole_conversation_through_lambda_handler(tmp_path, monkeypatch):
 
     speech, ends, _ = send(intent("HeatTimerIntent", {"duration": "PT45M"}))
     for _ in HEAT_SCREEN_QUESTIONS:
-        speech, ends, _ = send(intent("AMAZON.NoIntent"))
-    assert "45 minutes is longer than is safe" in speech and "set 20" in speech and ends
+        speech, ends, attributes = send(intent("AMAZON.NoIntent"))
+    assert "45 minutes is longer than is safe" in speech and "set 20" in speech
+    assert attributes["question"]["id"] == "heat_timer"  # no timers permission yet: Alexa asks for it
+    speech, ends, _ = send(connections_response("heat_timer", "DENIED"))
+    assert "set a 20 minute timer yourself" in speech and "never fall asleep" in speech and ends
 
     heard = [tip_id(send(intent("PreventionTipIntent"))[0])]
     for _ in range(12):

@@ -1,13 +1,24 @@
-"""The heat timer through real envelopes: screening, default and cap, clarifying, cool-down, status, cancel."""
+"""The heat timer through real envelopes: screening, default and cap, clarifying, cool-down, status, cancel,
+pause and resume (the device timer itself is tests/test_device_timers.py)."""
 
 from __future__ import annotations
 
+import json
+import random
+import sqlite3
+import threading
+from contextlib import closing
+
 import pytest
 
-from conftest import Chat
+from conftest import MORNING, Chat
+from skill.app import create_skill
+from skill.local.alarm import LocalAlarm
+from skill.local.clock import FakeClock
 from skill.profile import HEAT_SCREEN_QUESTIONS
 
 SAFETY = ("towel", "on top of you", "never fall asleep")
+MORNING_EPOCH = MORNING.timestamp()
 
 
 def screened(chat: Chat, answers=(False,) * len(HEAT_SCREEN_QUESTIONS), duration=None):
@@ -149,11 +160,114 @@ def test_cool_down_counts_from_a_cancelled_session(chat):
     assert "about a minute more" in chat.intent("HeatTimerIntent").speech
 
 
-def test_a_host_without_an_alarm_says_to_set_a_timer_too(store):
-    import random
+def test_pause_freezes_the_time_left_and_resume_carries_on_from_it(chat, alarm):
+    screened(chat)  # 08:00, 15 minutes
+    chat.later(minutes=5)
+    chat.launch()
+    paused = chat.intent("PauseHeatIntent")
+    assert "paused" in paused.speech.lower() and paused.ends and alarm.paused == ["amzn1.ask.account.TEST"]
+    chat.later(minutes=40)
+    chat.launch()
+    assert "paused, with about 10 minutes left" in chat.intent("HeatStatusIntent").speech
+    assert "paused, with about 10 minutes left" in chat.intent("HeatTimerIntent").speech  # not a second session
+    chat.launch()
+    resumed = chat.intent("ResumeHeatIntent")
+    assert "running again" in resumed.speech and "About 10 minutes left" in resumed.speech
+    assert alarm.resumed == ["amzn1.ask.account.TEST"] and len(alarm.started) == 1
 
-    from skill.app import create_skill
 
-    chat = Chat(create_skill(persistence=store, rng=random.Random(0)))
-    said = screened(chat)
-    assert "can't ring" in said.speech and "15 minute timer" in said.speech
+def test_pausing_twice_or_resuming_a_running_timer_says_how_things_stand(chat, alarm):
+    screened(chat)
+    chat.launch()
+    assert "already running" in chat.intent("ResumeHeatIntent").speech and alarm.resumed == []
+    chat.intent("PauseHeatIntent")
+    chat.launch()
+    assert "paused, with about 15 minutes left" in chat.intent("PauseHeatIntent").speech
+    assert len(alarm.paused) == 1
+
+
+def test_pause_and_resume_with_no_heat_running_say_so(chat, alarm):
+    chat.launch()
+    assert "no heat timer running" in chat.intent("PauseHeatIntent").speech
+    assert "no heat timer running" in chat.intent("ResumeHeatIntent").speech
+    assert alarm.paused == alarm.resumed == []
+
+
+def test_a_plain_pause_and_resume_mean_the_heat_when_no_routine_runs(chat, alarm):
+    screened(chat)
+    chat.launch()
+    assert "paused" in chat.intent("AMAZON.PauseIntent").speech.lower()
+    chat.launch()
+    assert "running again" in chat.intent("AMAZON.ResumeIntent").speech
+    assert alarm.paused == alarm.resumed == ["amzn1.ask.account.TEST"]
+
+
+def test_a_plain_resume_with_the_heat_running_still_offers_the_unfinished_routine(returning_chat, alarm):
+    chat = returning_chat
+    chat.launch()
+    chat.intent("StartStretchIntent", area=("lower back", "lower_back"))  # screened today: the first step
+    chat.intent("AMAZON.StopIntent")  # left part way
+    chat.launch()
+    chat.intent("HeatTimerIntent")
+    for _ in HEAT_SCREEN_QUESTIONS:
+        chat.no()
+    chat.launch()
+    said = chat.intent("AMAZON.ResumeIntent")
+    assert alarm.resumed == [] and said.attributes["routine"]["routine"] == "lower_back"
+
+
+def test_the_cool_down_counts_from_the_real_end_of_a_paused_session(chat):
+    screened(chat)  # 08:00
+    chat.later(minutes=5)
+    chat.launch()
+    chat.intent("PauseHeatIntent")
+    chat.later(minutes=30)
+    chat.launch()
+    chat.intent("ResumeHeatIntent")  # ends at 08:45 now
+    chat.later(minutes=10 + 110)  # 10:35
+    chat.launch()
+    assert "10 more minutes" in chat.intent("HeatTimerIntent").speech
+
+
+def test_a_session_paused_and_forgotten_for_an_hour_is_over(chat, alarm):
+    screened(chat)
+    chat.launch()
+    chat.intent("PauseHeatIntent")
+    chat.later(minutes=61)
+    chat.launch()
+    assert "no heat timer running" in chat.intent("HeatStatusIntent").speech
+
+
+def test_a_profile_stored_before_device_timers_still_loads(store, alarm):
+    started = MORNING.timestamp()
+    old = {"v": 1, "disclaimer_heard": True, "heat_screen": {q: False for q in HEAT_SCREEN_QUESTIONS},
+           "heat": {"started_at": started, "ends_at": started + 900}}
+    chat = Chat(create_skill(persistence=store, alarm=alarm, rng=random.Random(0)))
+    chat.launch()  # creates the table
+    with closing(sqlite3.connect(store.path)) as db, db:
+        db.execute("UPDATE attributes SET data = ? WHERE id = ?", (json.dumps(old), chat.session.user_id))
+    chat.later(minutes=5)
+    chat.launch()
+    assert "About 10 minutes left" in chat.intent("HeatStatusIntent").speech
+    chat.launch()
+    assert "paused" in chat.intent("PauseHeatIntent").speech.lower()
+
+
+def test_the_offline_runners_alarm_pauses_and_resumes_on_its_clock(store):
+    clock = FakeClock(start=MORNING_EPOCH)
+    local = LocalAlarm(clock)
+    chat = Chat(create_skill(persistence=store, alarm=local, rng=random.Random(0)))
+    screened(chat)
+    assert local.next_due() == MORNING_EPOCH + 900
+    clock.wait(300, threading.Event())
+    chat.later(minutes=5)
+    chat.launch()
+    chat.intent("PauseHeatIntent")
+    assert local.next_due() is None  # a paused countdown never rings
+    clock.wait(600, threading.Event())
+    chat.later(minutes=10)
+    chat.launch()
+    assert "paused, with about 10 minutes left" in chat.intent("HeatStatusIntent").speech
+    chat.launch()
+    chat.intent("ResumeHeatIntent")
+    assert local.next_due() == clock.now() + 600
