@@ -18,8 +18,8 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "en-US"
 BASE_LANGUAGE = "en"  # spoken where no better match exists; names no country's emergency number
 
-# Documents whose entries are spoken sentences, looked up by dotted key.
-PHRASE_DOCUMENTS = ("prompts", "advice")
+# Documents whose entries are phrases looked up by dotted key: spoken ones, and the labels screens show.
+PHRASE_DOCUMENTS = ("prompts", "advice", "screens", "reminders")
 
 
 @functools.cache

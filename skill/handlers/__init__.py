@@ -8,10 +8,13 @@ import random
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from skill.handlers.consent import ConsentResponseHandler
-from skill.handlers.heat import CancelHeatHandler, HeatStatusHandler, StartHeatHandler, heat_answers
+from skill.handlers.heat import (CancelHeatHandler, HeatStatusHandler, PauseHeatHandler, ResumeHeatHandler,
+                                 StartHeatHandler, heat_answers, heat_permission_answers)
 from skill.handlers.learn import (InfoTopicHandler, SymptomReportHandler, TipHandler, WarningSignsHandler,
                                   learn_answers)
 from skill.handlers.privacy import SkillDisabledHandler, SkillEventHandler
+from skill.handlers.reminders import (CancelReminderHandler, ReminderStatusHandler, SetReminderHandler,
+                                      reminder_answers, reminder_permission_answers)
 from skill.handlers.safety import TriageHandler, safety_answers
 from skill.handlers.session import (AnswerHandler, FallbackHandler, HelpHandler, LaunchHandler, RepeatHandler,
                                     SessionEndedHandler, StopHandler)
@@ -20,8 +23,10 @@ from skill.timers import HeatAlarm
 
 
 def request_handlers(alarm: HeatAlarm, rng: random.Random) -> tuple[AbstractRequestHandler, ...]:
-    answers = {**safety_answers(alarm), **stretch_answers(alarm), **heat_answers(alarm), **learn_answers(rng)}
-    permission_answers = {}  # purpose -> what to do with Alexa's answer to an AskFor (handlers/consent.py)
+    answers = {**safety_answers(alarm), **stretch_answers(alarm), **heat_answers(alarm), **learn_answers(rng),
+               **reminder_answers()}
+    # purpose -> what to do with Alexa's answer to an AskFor (handlers/consent.py)
+    permission_answers = {**heat_permission_answers(alarm), **reminder_permission_answers()}
     return (
         SkillDisabledHandler(),
         SkillEventHandler(),
@@ -31,10 +36,15 @@ def request_handlers(alarm: HeatAlarm, rng: random.Random) -> tuple[AbstractRequ
         AnswerHandler(answers),
         StopHandler(),
         StartStretchHandler(),
+        PauseHeatHandler(alarm),  # before the routine's: a plain "pause" pauses the heat when no routine runs
+        ResumeHeatHandler(alarm),
         RoutineControlHandler(),
         StartHeatHandler(alarm),
-        HeatStatusHandler(),
+        HeatStatusHandler(alarm),
         CancelHeatHandler(alarm),
+        SetReminderHandler(),
+        CancelReminderHandler(),
+        ReminderStatusHandler(),
         TipHandler(rng),
         WarningSignsHandler(),
         SymptomReportHandler(),

@@ -11,6 +11,7 @@ from skill.app import create_skill
 from skill.envelopes import AlexaSession
 from skill.local.alarm import LocalAlarm
 from skill.local.clock import FastClock, RealClock
+from skill.local.no_cloud import NoCloudApiClient
 from skill.local.performer import Performer
 from skill.local.routine_file import RoutineFileError, load_routine
 from skill.local.talk import Exchange, LineReader, LocalConversation, Runner, Transcript
@@ -23,7 +24,8 @@ RENDER_CACHE = AUDIO_DIR / "rendered"
 def run_talk(args: argparse.Namespace) -> int:
     clock = FastClock() if args.fast else RealClock()
     alarm = LocalAlarm(clock)
-    skill = create_skill(persistence=SQLitePersistenceAdapter(args.db), alarm=alarm)
+    # No Alexa cloud here: API calls (reminders) are refused at once, and the skill says they need an Echo.
+    skill = create_skill(persistence=SQLitePersistenceAdapter(args.db), alarm=alarm, api_client=NoCloudApiClient())
     conversation = LocalConversation(skill, AlexaSession(user_id=f"amzn1.ask.account.{args.user}",
                                                          locale=args.locale),
                                      clock=clock, hands_free=args.hands_free or args.routine is not None)
