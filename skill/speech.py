@@ -2,6 +2,11 @@
 
 A stretch hold is part of the response audio, not a wait on the server: Lambda and web requests must return
 at once, so time is rendered as `<break>` tags. Alexa allows at most 10 s per break.
+
+Emergency and health-line numbers are said digit by digit, as people say them ("nine nine nine", "one one two",
+"N H S one one one"): left to itself a voice reads 999 as "nine hundred and ninety-nine". The text keeps the
+digits ("Call 999 now"); the SSML marks them `<say-as interpret-as="digits">`, and the offline voice, which
+reads `parse_ssml`'s parts, gets them spaced ("9 9 9").
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ SOUNDBANK = {
     "chime": "soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01",
 }
 SOUND_SECONDS = 2
+
+# Every emergency or health-line number a locale speaks (skill/locale/*/locale.json; tests/test_locales.py checks
+# that each one is listed). Only whole numbers: "1,000" or "9110" are left alone.
+PHONE_NUMBERS = ("000", "111", "112", "911", "999")
+_PHONE_NUMBER = re.compile(r"(?<![\w.,])(" + "|".join(PHONE_NUMBERS) + r")(?![\w]|[.,]\d)")
+_DIGITS_READINGS = ("digits", "telephone")  # say-as readings the offline voice speaks digit by digit
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,8 @@ def to_ssml(parts: Iterable[Part]) -> str:
     out = []
     for part in parts:
         if isinstance(part, Say):
-            out.append(html.escape(part.text, quote=False))
+            out.append(_PHONE_NUMBER.sub(r'<say-as interpret-as="digits">\1</say-as>',
+                                         html.escape(part.text, quote=False)))
         elif isinstance(part, Pause):
             out.extend(_breaks(part.seconds))
         else:
@@ -69,6 +81,7 @@ def _breaks(seconds: float) -> list[str]:
 
 
 _TAG = re.compile(r"<[^>]+>")
+_INLINE_TAG = re.compile(r"</?say-as\b[^>]*>")  # inside a sentence: "call <say-as>999</say-as>:" reads "call 999:"
 _SPACES = re.compile(r"\s+")
 _MARKUP = re.compile(r"<(/?)([a-zA-Z:-]+)([^>]*)>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z-]+)\s*=\s*"([^"]*)"')
@@ -82,27 +95,41 @@ def ssml_to_text(ssml: str | None) -> str:
     """The words of an SSML string, markup removed, for transcripts and logs."""
     if not ssml:
         return ""
-    return html.unescape(_SPACES.sub(" ", _TAG.sub(" ", ssml))).strip()
+    return html.unescape(_SPACES.sub(" ", _TAG.sub(" ", _INLINE_TAG.sub("", ssml)))).strip()
 
 
 def parse_ssml(ssml: str | None) -> list[Part]:
     """Playback parts for an SSML string: breaks become pauses (neighbours merged, so 10+10+5 s is one 25 s pause),
-    sound-library audio becomes a Sound, and every other tag (say-as, emphasis, prosody, p, s...) is dropped,
+    sound-library audio becomes a Sound, a say-as reading digits or a telephone number is spelled out digit by
+    digit ("9 9 9": a voice reads "999" as a number), and every other tag (emphasis, prosody, p, s...) is dropped,
     keeping its words. Audio the offline runner has no file for is skipped rather than read out."""
     parts: list[Part] = []
+    text = ""  # words since the last tag that separates them; say-as sits inside a sentence ("call 999:")
+    digit_by_digit = False
     position = 0
     for tag in _MARKUP.finditer(ssml or ""):
-        _add_text(parts, ssml[position:tag.start()])
+        between = ssml[position:tag.start()]
+        text += _spelled_digits(between) if digit_by_digit else between
         position = tag.end()
         closing, name, attributes = tag.group(1), tag.group(2).lower(), dict(_ATTRIBUTE.findall(tag.group(3)))
+        if name == "say-as":
+            digit_by_digit = not closing and attributes.get("interpret-as") in _DIGITS_READINGS
+            continue
+        _add_text(parts, text)
+        text = ""
         if closing:
             continue
         if name == "break":
             _add_pause(parts, _break_seconds(attributes))
         elif name == "audio" and attributes.get("src") in _SOUND_NAMES:
             parts.append(Sound(_SOUND_NAMES[attributes["src"]]))
-    _add_text(parts, (ssml or "")[position:])
+    _add_text(parts, text + (ssml or "")[position:])
     return parts
+
+
+def _spelled_digits(text: str) -> str:
+    """ "999" -> "9 9 9", "0121-496" -> "0 1 2 1 4 9 6": each digit a word, so a voice says each one."""
+    return " ".join(character for character in html.unescape(text) if character.isdigit())
 
 
 def _break_seconds(attributes: dict[str, str]) -> float:

@@ -1,5 +1,6 @@
-"""The local resolver stands in for Alexa: every model sample must resolve to its own intent (the OVOS
-naptime idea), and utterances the model never lists must still land where a patient or carer means."""
+"""The local resolver stands in for Alexa: every model sample, in every published locale's model, must resolve to
+its own intent (the OVOS naptime idea), and utterances the model never lists must still land where a patient or
+carer means."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.interaction_model import interaction_model
+from skill.interaction_model import interaction_model, model_locales
 from skill.local.resolver import IntentResolver, Resolution, SlotValue, normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,11 +18,13 @@ MODEL = interaction_model("en-US")
 LANGUAGE_MODEL = MODEL["interactionModel"]["languageModel"]
 BUILTIN_SAMPLES = json.loads((REPO / "skill" / "local" / "builtin_samples.json").read_text(encoding="utf-8"))
 TYPES = {t["name"]: t["values"] for t in LANGUAGE_MODEL["types"]}
+LOCALES = model_locales()
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 # What each built-in slot type is filled with when a sample is turned into an utterance.
 BUILTIN_FILLERS = {"AMAZON.DURATION": ("fifteen minutes", "PT15M"),
-                   "AMAZON.SearchQuery": ("tingling in both feet", "tingling in both feet")}
+                   "AMAZON.SearchQuery": ("tingling in both feet", "tingling in both feet"),
+                   "AMAZON.TIME": ("half past seven in the evening", "19:30")}
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +32,15 @@ def resolver() -> IntentResolver:
     return IntentResolver.for_locale("en-US")
 
 
-def _filled(sample: str, slot_types: dict[str, str]) -> tuple[str, dict[str, tuple[str, str | None]]]:
+def _filled(sample: str, slot_types: dict[str, str],
+            types: dict[str, list] = TYPES) -> tuple[str, dict[str, tuple[str, str | None]]]:
     """The sample with each slot filled by a value of its type, and the expected (value, id) per slot."""
     expected: dict[str, tuple[str, str | None]] = {}
 
     def fill(match: re.Match[str]) -> str:
         slot_type = slot_types[match.group(1)]
-        if slot_type in TYPES:
-            first = TYPES[slot_type][0]
+        if slot_type in types:
+            first = types[slot_type][0]
             spoken = (first["name"].get("synonyms") or [first["name"]["value"]])[0]
             expected[match.group(1)] = (spoken, first["id"])
             return spoken
@@ -49,19 +53,23 @@ def _filled(sample: str, slot_types: dict[str, str]) -> tuple[str, dict[str, tup
 
 def _model_cases() -> list[pytest.param]:
     cases = []
-    for intent in LANGUAGE_MODEL["intents"]:
-        slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-        samples = [*intent["samples"], *BUILTIN_SAMPLES.get(intent["name"], [])]
-        for sample in samples:
-            utterance, expected = _filled(sample, slot_types)
-            cases.append(pytest.param(intent["name"], utterance, expected, id=f"{intent['name']}: {utterance}"))
+    for locale in LOCALES:
+        language_model = interaction_model(locale)["interactionModel"]["languageModel"]
+        types = {t["name"]: t["values"] for t in language_model["types"]}
+        for intent in language_model["intents"]:
+            slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+            samples = [*intent["samples"], *BUILTIN_SAMPLES.get(intent["name"], [])]
+            for sample in samples:
+                utterance, expected = _filled(sample, slot_types, types)
+                cases.append(pytest.param(locale, intent["name"], utterance, expected,
+                                          id=f"{locale} {intent['name']}: {utterance}"))
     return cases
 
 
-@pytest.mark.parametrize(("intent", "utterance", "expected_slots"), _model_cases())
-def test_every_sample_resolves_to_its_own_intent(resolver: IntentResolver, intent: str, utterance: str,
+@pytest.mark.parametrize(("locale", "intent", "utterance", "expected_slots"), _model_cases())
+def test_every_sample_resolves_to_its_own_intent(locale: str, intent: str, utterance: str,
                                                   expected_slots: dict[str, tuple[str, str | None]]) -> None:
-    resolution = resolver.resolve(utterance)
+    resolution = IntentResolver.for_locale(locale).resolve(utterance)
     assert resolution.intent == intent
     for name, (value, value_id) in expected_slots.items():
         assert resolution.slots[name].value == value
