@@ -122,4 +122,5 @@ class FallbackHandler(TurnHandler):
         if turn.asked:
             turn.expect_answer(turn.asked.id, turn.asked.arg)
             return turn.reply().say("fallback.question").ask("help.question")
-        return turn.reply().say("fallback.general").ask("menu.reprompt")
+        # On an Echo a symptom Alexa could not place arrives here with none of its words, so the way to help is said.
+        return turn.reply().say("fallback.general").say("fallback.safety_net").ask("menu.reprompt")

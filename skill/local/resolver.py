@@ -21,11 +21,12 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from skill.interaction_model import interaction_model, model_locale_for
 from skill.local.durations import duration_slot_value, find_duration, find_number, number_slot_value
+from skill.local.times import find_time, time_slot_value
 
 BUILTIN_SAMPLES = Path(__file__).with_name("builtin_samples.json")
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
-DURATION, NUMBER = "AMAZON.DURATION", "AMAZON.NUMBER"
+DURATION, NUMBER, TIME = "AMAZON.DURATION", "AMAZON.NUMBER", "AMAZON.TIME"
 ER_MATCH, ER_NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
 
 # Similarity tuning, chosen on ~110 utterances that are neither samples nor test paraphrases, plus 30
@@ -54,7 +55,8 @@ _LEADING_FILLERS = (("okay", "so"), ("so",), ("well",), ("okay",), ("and",), ("o
                     ("can", "you"), ("would", "you"), ("will", "you"), ("i", "want", "to"),
                     ("i", "would", "like", "to"))
 # Emergency numbers are said digit by digit, and samples spell them that way.
-_SPOKEN_DIGITS = {"911": "nine one one", "999": "nine nine nine", "111": "one one one", "112": "one one two"}
+_SPOKEN_DIGITS = {"911": "nine one one", "999": "nine nine nine", "111": "one one one", "112": "one one two",
+                  "000": "triple zero"}  # Australia's Triple Zero
 _NOT_PERIOD = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _NOT_WORD = re.compile(r"[^a-z0-9'. ]+")
 
@@ -182,7 +184,8 @@ class SlotValue:
     name: str
     slot_type: str
     # What Alexa puts in slot.value: the spoken words for custom types and SearchQuery, ISO-8601 for
-    # AMAZON.DURATION ("PT20M", or "?" when unparseable), digits for AMAZON.NUMBER.
+    # AMAZON.DURATION ("PT20M", or "?" when unparseable), digits for AMAZON.NUMBER, "HH:MM" or a part of the
+    # day ("MO", "EV") for AMAZON.TIME.
     value: str | None
     status: str | None = None  # custom types only: ER_SUCCESS_MATCH or ER_SUCCESS_NO_MATCH
     id: str | None = None
@@ -244,7 +247,7 @@ class _Mention:
 
 _SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 # Built-in types whose values can be picked out of a whole sentence: (start, end, slot value) or None.
-_FINDERS = {DURATION: find_duration, NUMBER: find_number}
+_FINDERS = {DURATION: find_duration, NUMBER: find_number, TIME: find_time}
 _SLOT_SENTINEL = "slotref{}x"  # survives normalize() as one word
 _QUALIFIERS = frozenset("my the his her their our your a an some this that very quite so bit little "
                         "kind of pretty just still now getting again today has have is are was been".split())
@@ -376,10 +379,16 @@ class IntentResolver:
             if iso is None:
                 return None
             return SlotValue(name, slot_type, iso), _DURATION_UNKNOWN if iso == "?" else _SLOT_MATCH
+        if slot_type == TIME:
+            time = time_slot_value(words)  # "08:00", or "MO" for a part of the day said on its own
+            return None if time is None else (SlotValue(name, slot_type, time), _SLOT_MATCH)
         if slot_type == NUMBER:
             digits = number_slot_value(words)
             return None if digits is None else (SlotValue(name, slot_type, digits), _SLOT_MATCH)
-        # SearchQuery and other free-text built-in types: Alexa passes the words through.
+        # SearchQuery and other free-text built-in types: Alexa passes the words through. It hears "I'm" as one
+        # word, though, so a carrier ending in "i" never leaves the "am" of an expanded "I'm" in the slot.
+        if words.split()[0] == "am":
+            return None
         return SlotValue(name, slot_type, words), _FREE_TEXT
 
     def _lookup_value(self, slot_type: str, words: str) -> tuple[str, _TypeValue] | None:

@@ -1,0 +1,64 @@
+"""On a real Echo the skill never hears the whole sentence. Alexa sends the intent and its slot values, and the
+words of the sample the sentence matched ("i can't {symptom}") are gone: "I can't pee" arrives as "pee". Red-flag
+triage must reach the same tier from what Alexa sends as from the whole sentence, so samples keep the words that
+carry meaning inside the slot ("i {symptom}" sends "can't pee").
+
+The offline resolver fills slots the way Alexa does, so it shows what the skill would receive in each locale. (The
+offline runner itself screens the whole typed sentence first, which is why the other tests cannot see this.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Said
+from skill.app import create_skill, invoke
+from skill.envelopes import AlexaSession, intent
+from skill.interaction_model import model_locales
+from skill.local.resolver import IntentResolver
+from skill.safety import triage_for
+from skill.timers import FakeAlarm
+from test_safety import CLINICAL_FACTS_1E, OWN_PHRASINGS
+
+# Sentences whose meaning sits in words no carrier phrase can leave in the slot (Alexa needs at least one carrier
+# word before an AMAZON.SearchQuery slot): the pronoun or age in front. Listed so a fix shows up (strict xfail).
+CARRIER_DEPENDENT = {
+    "I'm really worried about my back",
+    "I've done the exercises for two weeks and nothing's changed.",
+    "Nan had a fall and her back hurts",
+    "my left leg is numb, my other leg is fine",
+    "something's wrong with my bladder",
+}
+
+
+def _tier(triage, text):
+    finding = triage.classify(text)
+    return finding.tier if finding else None
+
+
+def _reported_symptoms() -> list:
+    """(locale, utterance) for every bank sentence that reaches SymptomReportIntent in that locale's model."""
+    cases = []
+    for locale in model_locales():
+        resolver = IntentResolver.for_locale(locale)
+        for utterance, _ in CLINICAL_FACTS_1E + OWN_PHRASINGS:
+            if resolver.resolve(utterance).intent == "SymptomReportIntent":
+                marks = [pytest.mark.xfail(strict=True, reason="meaning in the carrier")] \
+                    if utterance in CARRIER_DEPENDENT else []
+                cases.append(pytest.param(locale, utterance, marks=marks, id=f"{locale}: {utterance}"))
+    return cases
+
+
+@pytest.mark.parametrize(("locale", "utterance"), _reported_symptoms())
+def test_a_symptom_keeps_its_tier_in_what_alexa_sends(locale, utterance):
+    resolution = IntentResolver.for_locale(locale).resolve(utterance)
+    triage = triage_for(locale)
+    assert _tier(triage, resolution.slot_values()["symptom"]) == _tier(triage, utterance), resolution
+
+
+@pytest.mark.parametrize(("locale", "number"), [("en-US", "911"), ("en-GB", "999"), ("en-AU", "000")])
+def test_what_alexa_could_not_place_still_hears_the_way_to_help(store, locale, number):
+    # A symptom Alexa cannot place reaches the skill as FallbackIntent, with none of its words to screen.
+    skill = create_skill(persistence=store, alarm=FakeAlarm())
+    said = Said(invoke(AlexaSession(locale=locale).envelope(intent("AMAZON.FallbackIntent")), skill))
+    assert f"call {number}" in said.speech and not said.ends
