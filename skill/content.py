@@ -19,7 +19,8 @@ DEFAULT_LOCALE = "en-US"
 BASE_LANGUAGE = "en"  # spoken where no better match exists; names no country's emergency number
 
 # Documents whose entries are phrases looked up by dotted key: spoken ones, and the labels screens show.
-PHRASE_DOCUMENTS = ("prompts", "advice", "screens", "reminders")
+SPOKEN_DOCUMENTS = ("prompts", "advice", "reminders")
+PHRASE_DOCUMENTS = (*SPOKEN_DOCUMENTS, "screens")
 
 
 @functools.cache

@@ -103,7 +103,8 @@ class AlexaApiStub:
         server.daemon_threads = True
         server.socket = context.wrap_socket(server.socket, server_side=True)
         stub.endpoint = f"https://{HOST}:{server.server_address[1]}"
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        # shutdown() waits for the loop to poll: a short interval keeps each test's teardown quick
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         thread.start()
         try:
             yield stub

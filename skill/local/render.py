@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence, TextIO
 
-from skill.content import PHRASE_DOCUMENTS, load_document, placeholders, resolve_locale, variants
+from skill.content import SPOKEN_DOCUMENTS, load_document, placeholders, resolve_locale, variants
 from skill.local.voice import AUDIO_DIR, Pyttsx3Renderer, RenderError, UnknownVoiceError, sentences
 from skill.routines import load_routines
 
@@ -44,7 +44,7 @@ def phrases(locale: str) -> list[str]:
 
 def _phrasebook(locale: str) -> Iterator[str]:
     facts = load_document(locale, "locale")
-    for name in PHRASE_DOCUMENTS:
+    for name in SPOKEN_DOCUMENTS:  # screen labels are shown, never spoken
         for key, entry in load_document(locale, name).items():
             if key.startswith("_"):  # "_about" notes for writers
                 continue
