@@ -83,13 +83,17 @@ class Content:
         self._phrases: dict[str, Any] = {}
         for name in PHRASE_DOCUMENTS:
             self._phrases.update(load_document(locale, name))
+        self._facts = load_document(locale, "locale")
+        self._variants: dict[str, tuple[str, ...]] = {}  # key -> its variants, read from the entry on first use
 
     def say(self, key: str, **slots: Any) -> str:
         """One variant of phrase `key`, its placeholders filled from `slots` and the locale's facts
         (emergency_number, urgent_help, routine_help); KeyError for an unknown key or placeholder."""
-        options = variants(self._phrases[key])
+        options = self._variants.get(key)
+        if options is None:
+            options = self._variants[key] = tuple(variants(self._phrases[key]))
         choice = options[0] if len(options) == 1 else self._rng.choice(options)
-        return choice.format_map({**self.facts, **slots}) if "{" in choice else choice
+        return choice.format_map({**self._facts, **slots}) if "{" in choice else choice
 
     def has(self, key: str) -> bool:
         return key in self._phrases
@@ -102,4 +106,4 @@ class Content:
 
     @property
     def facts(self) -> Mapping[str, str]:
-        return load_document(self.locale, "locale")
+        return self._facts

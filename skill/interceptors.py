@@ -14,7 +14,6 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response
 
 from skill.content import Content, resolve_locale
-from skill.safety import TIERS, triage_for
 from skill.turn import TURN, Turn
 
 
@@ -37,17 +36,22 @@ class TurnInterceptor(AbstractRequestInterceptor):
 
 
 class TriageInterceptor(AbstractRequestInterceptor):
-    """Screens the user's words in any intent's slots, in every state, before any handler is chosen."""
+    """Screens the user's words in any intent's slots, in every state, before any handler is chosen.
+
+    The triage engine (skill.safety) is imported with the first words there are to screen: a launch, "next" or
+    "yes" carries none, so a cold start does not wait for it."""
 
     def process(self, handler_input: HandlerInput) -> None:
-        turn = Turn.of(handler_input)
         request = handler_input.request_envelope.request
         if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
             return
+        words = [slot.value for slot in request.intent.slots.values() if isinstance(getattr(slot, "value", None), str)]
+        if not words:
+            return
+        from skill.safety import TIERS, triage_for
+        turn = Turn.of(handler_input)
         triage = triage_for(turn.content.locale)
-        findings = [triage.classify(slot.value) for slot in request.intent.slots.values()
-                    if isinstance(getattr(slot, "value", None), str)]
-        findings = [f for f in findings if f is not None]
+        findings = [finding for finding in map(triage.classify, words) if finding is not None]
         if findings:
             turn.finding = min(findings, key=lambda f: TIERS.index(f.tier))
 

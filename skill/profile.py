@@ -6,9 +6,12 @@ utterances or symptoms (the skill is not HIPAA-eligible, see alexa-platform.md s
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping  # for isinstance: typing.Mapping answers the same, several times slower
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any
+
+from skill.state import json_ready
 
 PROFILE_VERSION = 1
 HISTORY_DAYS = 60  # completed-session dates kept for the weekly count
@@ -58,7 +61,7 @@ class HeatSession:
 
     def to_attributes(self) -> dict[str, Any]:
         """Only the fields in use, so a profile stored before device timers reads back unchanged."""
-        return {name: value for name, value in asdict(self).items() if value is not None}
+        return {name: value for name, value in json_ready(self).items() if value is not None}
 
     @classmethod
     def from_attributes(cls, raw: Any) -> HeatSession | None:
@@ -100,7 +103,7 @@ class Profile:
         )
 
     def to_attributes(self) -> dict[str, Any]:
-        attributes = {"v": PROFILE_VERSION, **asdict(self)}
+        attributes = {"v": PROFILE_VERSION, **json_ready(self)}
         attributes["heat"] = self.heat.to_attributes() if self.heat else None
         return attributes
 

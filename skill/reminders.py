@@ -25,15 +25,14 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterator
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import requests
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ServiceException
 from ask_sdk_model.services.reminder_management import (AlertInfo, PushNotification, PushNotificationStatus,
                                                          Recurrence, ReminderRequest, SpokenInfo, SpokenText,
                                                          Trigger, TriggerType, spoken_info)
 
+from skill.api_client import timed_out
 from skill.content import Content
 
 # AMAZON.TIME sends a part of the day said on its own as a code; the skill then asks for the exact time.
@@ -135,6 +134,7 @@ def valid_zone(name: Any) -> str | None:
     """`name` when it is an IANA zone this machine knows (the settings service's answer, or a session value)."""
     if not isinstance(name, str) or not name or len(name) > 64:
         return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # the tz database loads with a reminder, not at import
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -148,7 +148,10 @@ def fallback_zone(locale: str | None) -> str | None:
 
 
 def clock_for(zone: str | None) -> tzinfo:
-    return ZoneInfo(zone) if zone else LATEST_CLOCK
+    if not zone:
+        return LATEST_CLOCK
+    from zoneinfo import ZoneInfo
+    return ZoneInfo(zone)
 
 
 def next_occurrence(time: DailyTime, now: float, zone: str | None) -> datetime:
@@ -208,7 +211,7 @@ def failure_kind(error: BaseException) -> str:
     chain = list(_chain(error))
     if any(isinstance(e, NoAlexaCloud) for e in chain):
         return OFFLINE
-    if any(isinstance(e, requests.exceptions.Timeout) for e in chain):
+    if any(map(timed_out, chain)):
         return SLOW
     if any(isinstance(e, ApiClientException) for e in chain):
         return UNREACHABLE

@@ -19,7 +19,6 @@ from typing import Any, Iterable
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Directive
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 from skill.content import Content
 from skill.routines import Routine
@@ -91,6 +90,9 @@ def _heat(content: Content, headline: str) -> Directive:
 
 def _render(name: str, datasources: dict[str, Any]) -> Directive:
     """The documents bind the whole datasources object to their one parameter, `payload`."""
+    # ask-sdk-model's APL package is about 200 classes (10 ms to import): loaded with the first screen, so a cold
+    # start, and every voice-only device, never pays for it.
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
     return RenderDocumentDirective(token=f"{TOKEN_PREFIX}{name}", document=load_document(name),
                                    datasources=datasources)
 

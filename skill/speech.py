@@ -11,6 +11,7 @@ reads `parse_ssml`'s parts, gets them spaced ("9 9 9").
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -59,8 +60,7 @@ def to_ssml(parts: Iterable[Part]) -> str:
     out = []
     for part in parts:
         if isinstance(part, Say):
-            out.append(_PHONE_NUMBER.sub(r'<say-as interpret-as="digits">\1</say-as>',
-                                         html.escape(part.text, quote=False)))
+            out.append(_say_ssml(part.text))
         elif isinstance(part, Pause):
             out.extend(_breaks(part.seconds))
         else:
@@ -68,7 +68,15 @@ def to_ssml(parts: Iterable[Part]) -> str:
     return "<speak>" + " ".join(out) + "</speak>"
 
 
-def _breaks(seconds: float) -> list[str]:
+# Every sentence comes from the content files, so a running skill says a few hundred distinct ones and the same
+# pauses: each is rendered once (a stretch step is some 25 parts, re-rendered on every "next" and "repeat").
+@functools.lru_cache(maxsize=4096)
+def _say_ssml(text: str) -> str:
+    return _PHONE_NUMBER.sub(r'<say-as interpret-as="digits">\1</say-as>', html.escape(text, quote=False))
+
+
+@functools.lru_cache(maxsize=256)
+def _breaks(seconds: float) -> tuple[str, ...]:
     if not math.isfinite(seconds):
         raise ValueError(f"a pause of {seconds} s cannot be rendered")
     remaining = round(seconds, 1)
@@ -77,7 +85,7 @@ def _breaks(seconds: float) -> list[str]:
         chunk = min(MAX_BREAK_SECONDS, remaining)
         tags.append(f'<break time="{chunk:g}s"/>')
         remaining = round(remaining - chunk, 1)
-    return tags
+    return tuple(tags)
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -7,8 +7,9 @@ damaged values are read as a fresh conversation rather than raising.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
-from typing import Any, Mapping
+from collections.abc import Mapping  # for isinstance: typing.Mapping answers the same, several times slower
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any
 
 STATE_VERSION = 1
 
@@ -69,13 +70,33 @@ class Conversation:
 
     def to_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {"v": STATE_VERSION}
-        for name, value in asdict(self).items():
+        for name, value in json_ready(self).items():
             if value not in (None, False):
                 attributes[name] = value
         return attributes
 
     def asking(self, question_id: str, arg: Any = None) -> Conversation:
         return replace(self, question=Question(question_id, arg))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # dataclass -> its field names; () for any other type
+
+
+def json_ready(value: Any) -> Any:
+    """`dataclasses.asdict` for stored state, which holds JSON primitives only: dataclasses become dicts, lists
+    and dicts are copied, everything else is immutable already. asdict deep-copies every value on the way
+    (about 25 µs for a profile and a conversation, each turn); this is a few µs."""
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind)) if is_dataclass(kind) else ()
+    if names:
+        return {name: json_ready(getattr(value, name)) for name in names}
+    if kind is list:
+        return [json_ready(item) for item in value]
+    if kind is dict:
+        return {key: json_ready(item) for key, item in value.items()}
+    return value
 
 
 def _natural(value: Any) -> bool:

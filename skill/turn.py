@@ -7,6 +7,7 @@ the persistence adapter directly, so a handler that raises leaves the stored sta
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -21,7 +22,7 @@ from skill import consent
 from skill.content import Content
 from skill.persistence import REVISION
 from skill.profile import Profile
-from skill.screen import may_show
+from skill.screen import may_show, supports_apl
 from skill.speech import Part, Pause, Say, Sound, to_ssml
 from skill.state import Conversation, Question
 from skill.timers import AlarmContext
@@ -39,7 +40,8 @@ class Turn:
         loaded = Conversation.from_attributes(
             handler_input.attributes_manager.session_attributes if envelope.session else None)
         self.asked: Question | None = loaded.question  # what the previous response asked, if anything
-        self.conversation = replace(loaded, question=None)  # a question lasts one turn unless asked again
+        # A question lasts one turn unless asked again.
+        self.conversation = loaded if loaded.question is None else replace(loaded, question=None)
         self.finding = None  # the triage finding for this request's words (set by TriageInterceptor)
         self.triage: str | None = None  # the tier this response reached
         self.now = _request_time(envelope.request)
@@ -54,6 +56,12 @@ class Turn:
     @staticmethod
     def of(handler_input: HandlerInput) -> Turn:
         return handler_input.attributes_manager.request_attributes[TURN]
+
+    @functools.cached_property
+    def shows_screens(self) -> bool:
+        """Whether the device runs APL: a screen is worth making only then (Reply.build still decides whether
+        this response may carry it)."""
+        return supports_apl(self.handler_input)
 
     @property
     def profile(self) -> Profile:

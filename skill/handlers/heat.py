@@ -228,7 +228,8 @@ def start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | 
         return ask_permission(turn, reply, consent.TIMERS, PERMISSION_PURPOSE, _plan_arg(plan))
     turn.profile.heat = HeatSession(started_at=turn.now, ends_at=turn.now + seconds, timer_id=result.timer_id)
     reply.say("heat.started" if result.done else "heat.counting", minutes=plan.minutes).say("heat.safety")
-    reply.show(heat_timer_screen(turn.content, plan.minutes))
+    if turn.shows_screens:
+        reply.show(heat_timer_screen(turn.content, plan.minutes))
     if result.done:
         return reply.say("heat.alarm_rings").end()
     reply.say(NO_DEVICE_TIMER[result.outcome]).say("heat.no_alarm", minutes=plan.minutes)
@@ -243,7 +244,9 @@ def time_left(turn: Turn, heat: HeatSession, key: str) -> Reply:
         spoken = turn.reply().say("heat.paused_left" if minutes > 1 else "heat.paused_left_one", minutes=minutes)
     else:
         spoken = turn.reply().say(key if minutes > 1 else f"{key}_one", minutes=minutes)
-    return spoken.show(heat_left_screen(turn.content, minutes)).end()
+    if turn.shows_screens:
+        spoken.show(heat_left_screen(turn.content, minutes))
+    return spoken.end()
 
 
 def _gone(turn: Turn, heat: HeatSession) -> Reply:

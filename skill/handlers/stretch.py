@@ -118,7 +118,9 @@ def lead(turn: Turn, routine: Routine, state: RoutineState, note: str | None = N
     turn.profile.unfinished = {"routine": routine.id, "step": state.step}
     step = routine.steps[state.step]
     segment = flow.plan_segments(step)[state.segment]
-    reply = turn.reply().show(stretch_step_screen(turn.content, routine, state.step, segment.side))
+    reply = turn.reply()
+    if turn.shows_screens:
+        reply.show(stretch_step_screen(turn.content, routine, state.step, segment.side))
     if note:
         reply.say(f"stretch.{note}")
     if state.step == 0 and state.segment == 0:
