@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import shutil
 import sys
 import wave
@@ -11,8 +12,14 @@ from pathlib import Path
 import pytest
 import pyttsx3
 
-from skill.local.render import main, phrases, render_all
+from skill.app import create_skill
+from skill.envelopes import AlexaSession
+from skill.local.alarm import LocalAlarm
+from skill.local.clock import FakeClock
+from skill.local.render import main, phrases, render_all, spoken, spoken_phrases
+from skill.local.talk import Exchange, LocalConversation
 from skill.local.voice import Pyttsx3Renderer, RenderError, sentences
+from skill.speech import Say
 
 HAVE_ESPEAK = sys.platform.startswith("linux") and shutil.which("espeak-ng") is not None
 
@@ -72,6 +79,65 @@ def test_phrases_follow_the_locale():
     assert "In an emergency, call your local emergency number: I can't call for you." in base
     assert not [sentence for sentence in base if "911" in sentence]
     assert phrases("en-US") == phrases("en-US")  # a stable order
+
+
+def test_phrases_still_leave_out_values_not_known_ahead(us_phrases):
+    assert "Heat timer set for 15 minutes." in us_phrases  # minutes of a heat session: 1 to 20
+    assert "Step 2 of 6: knee rolls." in us_phrases
+    assert not [sentence for sentence in us_phrases if "is longer than is safe" in sentence]  # any minutes asked for
+
+
+def test_spoken_forms_are_what_the_runner_gives_the_voice():
+    assert spoken("Call 999 now.") == "Call 9 9 9 now."
+    assert spoken("Heat & ice: 20 minutes.") == "Heat & ice: 20 minutes."
+    assert spoken_phrases("en-US") == [spoken(sentence) for sentence in phrases("en-US")]
+
+
+# --- what render-audio renders is what the runner looks up ------------------------------------------------------
+
+
+def conversation(store, locale: str = "en-US", hands_free: bool = False) -> LocalConversation:
+    clock = FakeClock()
+    skill = create_skill(persistence=store, alarm=LocalAlarm(clock), rng=random.Random(0))
+    return LocalConversation(skill, AlexaSession(user_id="amzn1.ask.account.RENDER", locale=locale), clock=clock,
+                             hands_free=hands_free)
+
+
+def spoken_sentences(exchange: Exchange) -> list[str]:
+    """The cache keys the runner's performer looks up for a reply, in order."""
+    return [sentence for part in exchange.parts if isinstance(part, Say) for sentence in sentences(part.text)]
+
+
+@pytest.mark.parametrize("locale, digits", [("en-US", "9 1 1"), ("en-CA", "9 1 1"), ("en-GB", "9 9 9"),
+                                            ("en-AU", "0 0 0"), ("en-IN", "1 1 2"), ("en", None)])
+def test_an_emergency_answer_is_rendered_ahead_in_the_words_the_runner_speaks(store, locale, digits):
+    talk = conversation(store, locale)
+    answer = talk.hear("I can't feel my bottom when I wipe")
+    said = spoken_sentences(answer)
+    assert answer.record["triage"] == "emergency"
+    assert digits is None or digits in said[0]  # "Call 9 9 9 now": the number as the voice reads it
+    warning_signs = spoken_sentences(talk.hear("ask spine coach what the warning signs are"))
+    assert set(said) | set(warning_signs) <= set(spoken_phrases(locale))
+
+
+@pytest.mark.parametrize("area", ["lower back", "neck", "whole back"])
+def test_every_sentence_of_a_whole_routine_is_rendered_ahead(store, area):
+    talk = conversation(store, hands_free=True)
+    replies = [talk.hear(f"start my {area} stretches"), talk.hear("no")]
+    while replies[-1].continues_hands_free:
+        replies.append(talk.carry_on())
+    assert "finished" in replies[-1].record["speech"]
+    known = set(spoken_phrases("en-US"))
+    assert [sentence for reply in replies for sentence in spoken_sentences(reply) if sentence not in known] == []
+
+
+def test_a_heat_session_and_its_status_are_rendered_ahead(store):
+    talk = conversation(store)
+    replies = [talk.hear("set the heat pad for fifteen minutes"), *[talk.hear("no") for _ in range(4)],
+               talk.hear("how long is left on the heat")]
+    assert "Heat timer set for 15 minutes." in spoken_sentences(replies[-2])
+    known = set(spoken_phrases("en-US"))
+    assert [sentence for reply in replies for sentence in spoken_sentences(reply) if sentence not in known] == []
 
 
 def test_render_all_renders_everything_once_then_only_what_changed():

@@ -221,6 +221,40 @@ def test_a_cancelled_render_is_tried_again_and_never_cached(tmp_path, monkeypatc
     assert not [path for path in (tmp_path / "always").rglob("*") if path.is_file()]
 
 
+def with_chunk_before_data(wav: bytes, chunk_id: bytes, body: bytes) -> bytes:
+    """`wav` (a plain 44-byte-header WAV) with another chunk between "fmt " and "data", as some writers add."""
+    padded = body + b"\0" * (len(body) % 2)
+    riff_size = int.from_bytes(wav[4:8], "little") + 8 + len(padded)
+    return (wav[:4] + riff_size.to_bytes(4, "little") + wav[8:36] + chunk_id + len(body).to_bytes(4, "little")
+            + padded + wav[36:])
+
+
+def test_only_a_wav_holding_every_sample_its_header_promises_is_complete(tmp_path):
+    whole = write_tone(tmp_path / "whole.wav", 0.5)
+    data = whole.read_bytes()
+    half = tmp_path / "half.wav"
+    half.write_bytes(data[:len(data) // 2])  # the header already counts every sample; half have been written
+    unpatched = tmp_path / "unpatched.wav"
+    unpatched.write_bytes(data[:40] + (0).to_bytes(4, "little") + data[44:])  # size patched in on close, later
+    listed = tmp_path / "listed.wav"
+    listed.write_bytes(with_chunk_before_data(data, b"LIST", b"INFOISFT"))
+    odd = tmp_path / "odd.wav"
+    odd.write_bytes(with_chunk_before_data(data, b"note", b"abc"))  # an odd-sized chunk is padded to even
+    odd_cut = tmp_path / "odd-cut.wav"
+    odd_cut.write_bytes(odd.read_bytes()[:-1])
+    growing = tmp_path / "growing.wav"  # written in two goes: the header counts the first, the second follows
+    first = write_tone(tmp_path / "first.wav", 0.25).read_bytes()
+    growing.write_bytes(first + data[44:44 + 2000])
+    odd_data = write_tone(tmp_path / "odd-data.wav", 0.5, WavFormat(1, 1, 22050))  # 11025 bytes of samples
+    padded = tmp_path / "padded.wav"
+    padded.write_bytes(odd_data.read_bytes() + b"\0")  # a pad byte some writers add and leave out of the count
+    not_wav = tmp_path / "text.wav"
+    not_wav.write_text("RIFF but not really")
+    assert [voice._is_complete_wav(path) for path in (whole, listed, odd, odd_data, padded)] == [True] * 5
+    assert [voice._is_complete_wav(path) for path in (half, unpatched, odd_cut, growing, not_wav,
+                                                      tmp_path / "none.wav")] == [False] * 6
+
+
 def test_an_engine_that_cannot_start_raises_render_error(tmp_path, monkeypatch):
     monkeypatch.setattr(pyttsx3, "init", _no_engine)
     with pytest.raises(RenderError, match="could not start"):

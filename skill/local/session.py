@@ -10,40 +10,35 @@ from pathlib import Path
 from skill.app import create_skill
 from skill.envelopes import AlexaSession
 from skill.local.alarm import LocalAlarm
-from skill.local.clock import FastClock, RealClock
+from skill.local.clock import Clock, FastClock, RealClock
 from skill.local.no_cloud import NoCloudApiClient
 from skill.local.performer import Performer
+from skill.local.resolver import IntentResolver
 from skill.local.routine_file import RoutineFileError, load_routine
 from skill.local.talk import Exchange, LineReader, LocalConversation, Runner, Transcript
-from skill.local.voice import AUDIO_DIR, open_audio, sentences, sound_file, write_reply_wav
+from skill.local.voice import AUDIO_DIR, Player, Renderer, open_audio, sentences, sound_file, write_reply_wav
 from skill.persistence import SQLitePersistenceAdapter
 
 RENDER_CACHE = AUDIO_DIR / "rendered"
 
 
 def run_talk(args: argparse.Namespace) -> int:
-    clock = FastClock() if args.fast else RealClock()
-    alarm = LocalAlarm(clock)
-    # No Alexa cloud here: API calls (reminders) are refused at once, and the skill says they need an Echo.
-    skill = create_skill(persistence=SQLitePersistenceAdapter(args.db), alarm=alarm, api_client=NoCloudApiClient())
-    conversation = LocalConversation(skill, AlexaSession(user_id=f"amzn1.ask.account.{args.user}",
-                                                         locale=args.locale),
-                                     clock=clock, hands_free=args.hands_free or args.routine is not None)
     routine = None
     if args.routine:
         try:
-            routine = load_routine(args.routine, conversation.resolver)
+            routine = load_routine(args.routine, IntentResolver.for_locale(args.locale))
         except RoutineFileError as error:
             print(error, file=sys.stderr)
             return 2
     renderer, player = (None, None)
     if not args.no_voice or args.save_audio:
         renderer, player = open_audio(args.voice, args.rate, RENDER_CACHE, _warn)
-    transcript = Transcript(sys.stdout, as_json=args.json)
-    performer = Performer(clock, renderer, None if args.no_voice else player, sound_file,
-                          show=transcript.sentence, split=sentences)
+    runner = assemble_runner(clock=FastClock() if args.fast else RealClock(), db=args.db, user=args.user,
+                             locale=args.locale, renderer=renderer, player=None if args.no_voice else player,
+                             transcript=Transcript(sys.stdout, as_json=args.json),
+                             hands_free=args.hands_free or args.routine is not None)
+    conversation = runner.conversation
     typing = args.routine is not None or not args.utterances  # a script's words are all on the command line
-    runner = Runner(conversation, performer, alarm, transcript)
     if typing:
         runner.lines = LineReader(sys.stdin, runner.stop)
     if args.save_audio:
@@ -62,6 +57,19 @@ def run_talk(args: argparse.Namespace) -> int:
     finally:
         conversation.end()
     return 0
+
+
+def assemble_runner(*, clock: Clock, db: str | Path | None, user: str, locale: str, renderer: Renderer | None,
+                    player: Player | None, transcript: Transcript, hands_free: bool = False) -> Runner:
+    """The runner `talk` drives, from its parts. bench/first_audio.py builds its runner here too, so what it times
+    is exactly what a user gets."""
+    alarm = LocalAlarm(clock)
+    # No Alexa cloud here: API calls (reminders) are refused at once, and the skill says they need an Echo.
+    skill = create_skill(persistence=SQLitePersistenceAdapter(db), alarm=alarm, api_client=NoCloudApiClient())
+    conversation = LocalConversation(skill, AlexaSession(user_id=f"amzn1.ask.account.{user}", locale=locale),
+                                     clock=clock, hands_free=hands_free)
+    performer = Performer(clock, renderer, player, sound_file, show=transcript.sentence, split=sentences)
+    return Runner(conversation, performer, alarm, transcript)
 
 
 def _warn(message: str) -> None:

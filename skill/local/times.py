@@ -12,6 +12,7 @@ thirty", "8 pm", "every morning"), never a lone number, "I am" or "stiff at nigh
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -47,6 +48,8 @@ def find_time(words: Sequence[str]) -> tuple[int, int, str] | None:
     """The first, longest unmistakable time in `words`: (start, end, slot value). "at eight" counts (the hour,
     not the "at"); a bare "eight" does not, nor a part of the day without "every" or "each"."""
     words = [w.lower() for w in words]
+    if not any(_could_be_in_a_time(token) for word in words for token in _tokens(word)):
+        return None  # most sentences: no reading below could succeed, so none is tried
     for start in range(len(words)):
         if words[start] in _LEADING:
             continue  # "at", "every", "the": the carrier's words, not the time's
@@ -68,8 +71,21 @@ def _words(text: str) -> list[str]:
     return tokens(re.sub(r"(\d)\.(\d)", r"\1 \2", text.lower().replace("o'clock", " oclock ")))
 
 
+@functools.lru_cache(maxsize=4096)
+def _tokens(word: str) -> tuple[str, ...]:
+    """`_words` of one word, remembered: find_time reads each word of a sentence in up to eight spans."""
+    return tuple(_words(word))
+
+
+@functools.lru_cache(maxsize=4096)
+def _could_be_in_a_time(token: str) -> bool:
+    """Whether a reading can succeed with `token` in it: every reading has a part of the day, noon or midnight,
+    or an hour, and an hour is one word that is a number."""
+    return token in PERIODS or token in _NOON + _MIDNIGHT or parse_number([token]) is not None
+
+
 def _read(words: Sequence[str]) -> _Reading | None:
-    words = [token for word in words for token in _words(word)]
+    words = [token for word in words for token in _tokens(word)]
     while words and words[0] in _LEADING and len(words) > 1:
         words = words[1:]
     if not words:

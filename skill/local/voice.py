@@ -97,6 +97,15 @@ class Pyttsx3Renderer:
         """Start the engine and resolve the voice now rather than on the first render; raises RenderError."""
         self._started()
 
+    def engine_name(self) -> str:
+        """pyttsx3's driver: 'espeak' (espeak-ng) on Linux, 'nsss' on macOS."""
+        return self._started().engine.driver_name
+
+    def voice_and_rate(self) -> tuple[str, int]:
+        """The voice id and words per minute this renderer speaks with, as resolved when the engine started."""
+        settings = self._started()
+        return settings.voice_id, settings.rate
+
     def voices(self) -> list[tuple[str, str]]:
         """(id, name) of every installed voice."""
         engine = self._started().engine
@@ -262,16 +271,38 @@ def _match_voice(wanted: str, installed: Sequence[tuple[str, str]]) -> str:
 
 
 def _wait_for_complete_wav(path: Path, deadline: float) -> None:
-    """Until `path` has a non-zero size that stays the same between two looks and reads as a WAV. The driver
-    closes the file before its event fires, but a different driver or version might not: cheap to make sure."""
-    last_size = -1
+    """Until `path` reads as a WAV with samples and holds every byte its header promises. The driver closes the
+    file before its event fires, so the first look normally passes; a different driver or version might not, so
+    it is checked rather than assumed. (One look, not two equal sizes 10 ms apart: that wait was a third of the
+    time from Enter to the first sample of an uncached sentence.)"""
     while time.monotonic() < deadline:
-        size = path.stat().st_size if path.exists() else 0
-        if size > 0 and size == last_size and _is_wav(path):
+        if _is_complete_wav(path):
             return
-        last_size = size
         time.sleep(FILE_POLL_SECONDS)
     raise RenderError(f"pyttsx3 reported success but {path.name} never became a complete WAV")
+
+
+def _is_complete_wav(path: Path) -> bool:
+    """A RIFF WAVE file with PCM samples, as long as its header says. Writers put sizes in the header before the
+    samples and patch them on close (Python's wave does both), so a file still being written promises more bytes
+    than it has, promises none, or has more than its header counts (samples appended after the first write)."""
+    try:
+        with path.open("rb") as file:
+            length = os.fstat(file.fileno()).st_size
+            riff = file.read(12)
+            if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:] != b"WAVE":
+                return False
+            declared = int.from_bytes(riff[4:8], "little") + 8
+            if not declared <= length <= declared + 1:  # + 1: a pad byte after odd-sized data, left uncounted
+                return False
+            while len(header := file.read(8)) == 8:
+                size = int.from_bytes(header[4:], "little")
+                if header[:4] == b"data":
+                    return 0 < size <= length - file.tell() and _is_wav(path)
+                file.seek(size + size % 2, os.SEEK_CUR)  # chunks are padded to an even length
+            return False
+    except OSError:
+        return False
 
 
 def _is_wav(path: Path) -> bool:
