@@ -4,13 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup voice clean package skill-package
+.PHONY: run test setup voice clean package skill-package bench
 
 run: setup
 	$(BIN)/python -m skill talk
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Spine Coach against a hello-world ask-sdk-core skill, side by side (bench/): writes bench/RESULTS.md in a few
+# minutes. It reports the figures and never fails on them.
+bench: setup
+	$(BIN)/python -m bench.run
 
 setup: $(STAMP) voice
 
