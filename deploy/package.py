@@ -20,6 +20,11 @@ say, urllib3 neither changes the artifact unnoticed nor breaks determinism.
 boto3 is NOT bundled: the Lambda python3.11 runtime provides it (and botocore), and the skill only needs it
 for the DynamoDB store, which is selected on Lambda.
 
+Bytecode ships with the code: Lambda's code folder is read-only, so without `__pycache__` every cold start would
+compile the skill and ask-sdk again (about 200 ms on top of the imports). It is compiled for Python 3.11 with
+unchecked-hash invalidation (a deployed package never changes, and no build time goes into the files), paths as
+Lambda sees them (/var/task) and a fixed hash seed, so two builds are still byte-identical.
+
 After building, the zip is unpacked into a temporary folder and smoke-tested in isolation: `python -I -S`
 with only the standard library and the unpacked artifact on sys.path answers a LaunchRequest. Anything on
 the Lambda import path that needs pyttsx3, yaml, flask, cryptography... (or boto3 while the SQLite store is
@@ -56,6 +61,8 @@ PIP_PLATFORM_FLAGS = ("--only-binary=:all:", "--platform", "manylinux2014_x86_64
                       "--python-version", LAMBDA_PYTHON)
 EXCLUDED_SKILL_PARTS = ("local", "web", "__main__.py")  # directly under skill/
 
+BYTECODE_SUFFIX = f".cpython-{LAMBDA_PYTHON.replace('.', '')}.pyc"
+LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip: the source paths the bytecode names
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say; the same for every build
 ZIP_FILE_MODE = 0o100644  # regular file, readable by Lambda's sandbox user whatever the build machine's umask
 DIST_INFO_KEPT = re.compile(r"^(METADATA|(LICEN[CS]E|COPYING|NOTICE|AUTHORS)[^/]*|licenses/.+)$")
@@ -128,7 +135,8 @@ def install_dependencies(target: Path, requirements: list[str], constraints: lis
 
 
 def prune_dependencies(target: Path) -> None:
-    """Drop what only pip and a shell need: console scripts, bytecode, and dist-info files beyond METADATA
+    """Drop what only pip and a shell need: console scripts, bytecode (compile_bytecode makes it again,
+    reproducibly), and dist-info files beyond METADATA
     (importlib.metadata.version works) and the licences the packages ask to be shipped with them."""
     shutil.rmtree(target / "bin", ignore_errors=True)
     for cache in sorted(target.rglob("__pycache__"), reverse=True):
@@ -175,6 +183,20 @@ def stage(staging: Path, repo: Path = REPO) -> None:
         destination = staging / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(repo / relative, destination)
+    compile_bytecode(staging)
+
+
+def compile_bytecode(staging: Path) -> None:
+    """`__pycache__` for every module, the same bytes on every build (see the module docstring)."""
+    if sys.version_info[:2] != tuple(int(part) for part in LAMBDA_PYTHON.split(".")):
+        raise PackageError(f"bytecode is built by the running Python ({sys.version.split()[0]}); Lambda runs "
+                           f"{LAMBDA_PYTHON}: build with Python {LAMBDA_PYTHON}")
+    command = [sys.executable, "-m", "compileall", "-q", "-j", "1", "--invalidation-mode", "unchecked-hash",
+               "-s", str(staging), "-p", LAMBDA_TASK_ROOT, str(staging)]
+    # A fixed hash seed: the order of frozenset constants in the bytecode follows the strings' hashes.
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    if result.returncode != 0:
+        raise PackageError(f"could not compile the bytecode:\n{result.stdout}{result.stderr}")
 
 
 def write_zip(staging: Path, artifact: Path) -> None:
@@ -198,8 +220,8 @@ def check_contents(artifact: Path) -> None:
                 "ask_sdk_model/__init__.py"]
     problems = [f"missing {name}" for name in required if name not in names]
     problems += [f"should not contain {name}" for name in names
-                 if name.endswith((".pyc", ".pyo")) or "__pycache__/" in name
-                 or name.startswith(("skill/local/", "skill/web/", "boto3/", "botocore/"))]
+                 if name.startswith(("skill/local/", "skill/web/", "boto3/", "botocore/"))
+                 or (name.endswith((".pyc", ".pyo")) and not name.endswith(BYTECODE_SUFFIX))]
     if problems:
         raise PackageError(f"{artifact.name}: " + "; ".join(problems))
 

@@ -6,6 +6,7 @@ with the reason; any other failure fails them."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import zipfile
@@ -65,13 +66,29 @@ def test_the_skill_package_is_complete(names: list[str]) -> None:
     expected = {p.relative_to(REPO).as_posix() for p in (REPO / "skill").rglob("*")
                 if p.suffix in (".py", ".json") and "__pycache__" not in p.parts
                 and not p.relative_to(REPO / "skill").as_posix().startswith(("local/", "web/", "__main__.py"))}
-    assert {n for n in names if n.startswith("skill/")} == expected
+    assert {n for n in names if n.startswith("skill/") and "__pycache__/" not in n} == expected
+
+
+def test_every_module_ships_its_bytecode_unchecked(names: list[str], builds) -> None:
+    """Lambda's code folder is read-only: without bytecode in the zip every cold start compiles everything."""
+    modules = [n for n in names if n.endswith(".py")]
+    compiled = {n for n in names if "__pycache__/" in n}
+    with zipfile.ZipFile(builds[1]) as archive:
+        for module in modules:
+            folder, _, stem = module.rpartition("/")
+            pyc = f"{folder}/__pycache__/{stem[:-3]}.cpython-311.pyc".lstrip("/")
+            assert pyc in compiled, module
+        for pyc in sorted(compiled)[:50]:
+            header = archive.read(pyc)[:16]
+            assert header[:4] == importlib.util.MAGIC_NUMBER, pyc
+            assert int.from_bytes(header[4:8], "little") == 0b01, pyc  # hash-based, source never checked
+    assert len(compiled) == len(modules)
 
 
 def test_what_lambda_does_not_need_stays_out(names: list[str]) -> None:
     assert not [n for n in names if n.startswith(("skill/local/", "skill/web/"))]
     assert "skill/__main__.py" not in names
-    assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__/" in n]
+    assert not [n for n in names if n.endswith(".pyo") or (n.endswith(".pyc") and not n.endswith(".cpython-311.pyc"))]
     assert not [n for n in names if n.startswith("bin/")]
     top_level = {n.split("/")[0] for n in names}
     for absent in ("boto3", "botocore", "yaml", "pyttsx3", "flask", "werkzeug", "gunicorn", "cryptography",
