@@ -9,9 +9,9 @@ Two figures per run:
 - in-process: `import lambda_function` plus the first `lambda_handler` call, timed inside the child.
 The event is read from a file before the in-process clock starts.
 
-The main figures load modules from their bytecode caches, as any pip-installed environment does. The Lambda zip
-that `make package` builds ships no bytecode and Lambda cannot write any (/var/task is read-only), so a real Lambda
-cold start also compiles the skill and every dependency it imports: `measure(..., bytecode=False)` measures that.
+The main figures load modules from their bytecode caches, as any pip-installed environment does, and as the Lambda
+zip from `make package` does (it ships reproducible bytecode). `measure(..., bytecode=False)` measures a zip
+without it: Lambda cannot write bytecode (/var/task is read-only), so every cold start would compile everything.
 """
 
 from __future__ import annotations

@@ -168,11 +168,12 @@ def cold_start(settings: Settings, scratch: Path) -> Section:
         "", table(header, lines(wall, inside)), "",
         f"Target: whole process ≤ {COLD_MAX_RATIO}× the baseline: {verdict(row.met)} "
         f"({wall_ratio:.2f}×).", "",
-        f"As on Lambda ({settings.cold_source_runs} runs each, informational, no target): the Lambda zip from "
-        "`make package` ships no `.pyc` files and Lambda's /var/task is read-only, so a real cold start compiles "
-        "the skill and every dependency it imports, each time. Here each skill runs from a copy of just what it "
-        "imports (its code and the packages it loads from site-packages), without bytecode and writing none; the "
-        "standard library keeps its caches, as Lambda's runtime does:", "",
+        f"Without bytecode ({settings.cold_source_runs} runs each, informational, no target): what a Lambda zip "
+        "with no `.pyc` files costs, since Lambda's /var/task is read-only and nothing compiled is kept. (The zip "
+        "from `make package` ships reproducible bytecode for this reason, so on Lambda the figures above apply.) "
+        "Here each skill runs from a copy of just what it imports (its code and the packages it loads from "
+        "site-packages), without bytecode and writing none; the standard library keeps its caches, as Lambda's "
+        "runtime does:", "",
         table(header, lines(source_wall, source_inside)),
     ]
     if not row.met:
