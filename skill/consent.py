@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 TIMERS = "alexa::alerts:timers:skill:readwrite"
@@ -35,8 +34,11 @@ def granted(envelope: Any, scope: str) -> bool:
     return bool(permissions.consent_token) and not scopes
 
 
-def ask_for(scope: str, token: str) -> SendRequestDirective:
-    """Hands the conversation to Alexa's permission prompt; `token` comes back with the answer."""
+def ask_for(scope: str, token: str) -> Any:
+    """Hands the conversation to Alexa's permission prompt; `token` comes back with the answer (a
+    SendRequestDirective: its package loads here, on the rare turn that asks, not on every cold start)."""
+    from ask_sdk_model.interfaces.connections import SendRequestDirective
+
     return SendRequestDirective(name=ASK_FOR, token=token, payload={
         "@type": "AskForPermissionsConsentRequest", "@version": "1", "permissionScope": scope})
 

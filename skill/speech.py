@@ -12,7 +12,6 @@ reads `parse_ssml`'s parts, gets them spaced ("9 9 9").
 from __future__ import annotations
 
 import functools
-import html
 import math
 import re
 from dataclasses import dataclass
@@ -72,7 +71,19 @@ def to_ssml(parts: Iterable[Part]) -> str:
 # pauses: each is rendered once (a stretch step is some 25 parts, re-rendered on every "next" and "repeat").
 @functools.lru_cache(maxsize=4096)
 def _say_ssml(text: str) -> str:
-    return _PHONE_NUMBER.sub(r'<say-as interpret-as="digits">\1</say-as>', html.escape(text, quote=False))
+    return _PHONE_NUMBER.sub(r'<say-as interpret-as="digits">\1</say-as>', text.translate(_SSML_ESCAPES))
+
+
+# What html.escape(text, quote=False) does, without importing `html` (and its entity tables) on Lambda's cold start.
+_SSML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def _unescape(text: str) -> str:
+    """Entities back to characters, for transcripts and the offline voice: never on the request path, so `html`
+    is imported here rather than at start-up."""
+    from html import unescape
+
+    return unescape(text)
 
 
 @functools.lru_cache(maxsize=256)
@@ -103,7 +114,7 @@ def ssml_to_text(ssml: str | None) -> str:
     """The words of an SSML string, markup removed, for transcripts and logs."""
     if not ssml:
         return ""
-    return html.unescape(_SPACES.sub(" ", _TAG.sub(" ", _INLINE_TAG.sub("", ssml)))).strip()
+    return _unescape(_SPACES.sub(" ", _TAG.sub(" ", _INLINE_TAG.sub("", ssml)))).strip()
 
 
 def parse_ssml(ssml: str | None) -> list[Part]:
@@ -137,7 +148,7 @@ def parse_ssml(ssml: str | None) -> list[Part]:
 
 def _spelled_digits(text: str) -> str:
     """ "999" -> "9 9 9", "0121-496" -> "0 1 2 1 4 9 6": each digit a word, so a voice says each one."""
-    return " ".join(character for character in html.unescape(text) if character.isdigit())
+    return " ".join(character for character in _unescape(text) if character.isdigit())
 
 
 def _break_seconds(attributes: dict[str, str]) -> float:
@@ -148,7 +159,7 @@ def _break_seconds(attributes: dict[str, str]) -> float:
 
 
 def _add_text(parts: list[Part], raw: str) -> None:
-    text = _SPACES.sub(" ", html.unescape(raw)).strip()
+    text = _SPACES.sub(" ", _unescape(raw)).strip()
     if not text:
         return
     if parts and isinstance(parts[-1], Say):
