@@ -8,8 +8,8 @@ import random
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from skill.handlers.consent import ConsentResponseHandler
-from skill.handlers.heat import (CancelHeatHandler, HeatStatusHandler, PauseHeatHandler, ResumeHeatHandler,
-                                 StartHeatHandler, heat_answers, heat_permission_answers)
+from skill.handlers.heat import StartHeatHandler, heat_answers, heat_permission_answers
+from skill.handlers.heat_running import CancelHeatHandler, HeatStatusHandler, PauseHeatHandler, ResumeHeatHandler
 from skill.handlers.learn import (InfoTopicHandler, SymptomReportHandler, TipHandler, WarningSignsHandler,
                                   learn_answers)
 from skill.handlers.privacy import SkillDisabledHandler, SkillEventHandler

@@ -1,4 +1,5 @@
-"""Heat-therapy timer: screening once, safety essentials every time, capped length, cool-down between sessions.
+"""Starting heat therapy: screening once, safety essentials every time, capped length, cool-down between sessions.
+(A running session's status, pause, resume and cancel: heat_running.py.)
 
 The countdown itself is the alarm's (skill.timers): on an Echo a device timer through the Timers API, which
 needs the user's timers permission. Without it the skill asks by voice (AskFor); whatever the answer, or if the
@@ -9,16 +10,15 @@ why there is no device timer and is asked to set one by hand. The plan only ever
 
 from __future__ import annotations
 
-from typing import Callable
-
 from skill import consent
 from skill.consent import ConsentAnswer
 from skill.handlers.base import Answer, TurnHandler, slot_value
 from skill.handlers.consent import Continuation, ask_permission, send_consent_card
+from skill.handlers.heat_running import device_heat, time_left
 from skill.heat import HeatPlan, cool_down_left, plan_heat, spoken_minutes
-from skill.profile import HEAT_SCREEN_QUESTIONS, PAUSE_LIMIT_SECONDS, HeatSession
-from skill.screen import heat_left_screen, heat_timer_screen
-from skill.timers import AlarmContext, AlarmResult, HeatAlarm, Outcome
+from skill.profile import HEAT_SCREEN_QUESTIONS, HeatSession
+from skill.screen import heat_timer_screen
+from skill.timers import AlarmResult, HeatAlarm, Outcome
 from skill.turn import Reply, Turn
 
 PERMISSION_PURPOSE = "heat_timer"  # the AskFor token, and the open question while Alexa asks
@@ -51,144 +51,6 @@ class StartHeatHandler(TurnHandler):
             turn.expect_answer("heat_duration")
             return turn.reply().say("heat.ask_duration").ask("heat.ask_duration_reprompt")
         return screen_then_start(turn, plan, self.alarm)
-
-
-class HeatStatusHandler(TurnHandler):
-    intents = ("HeatStatusIntent",)
-
-    def __init__(self, alarm: HeatAlarm):
-        self.alarm = alarm
-
-    def act(self, turn: Turn) -> Reply:
-        heat = device_heat(turn, self.alarm)
-        if heat:
-            return time_left(turn, heat, "heat.time_left")
-        return turn.reply().say("heat.none_running").ask("menu.reprompt")
-
-
-class CancelHeatHandler(TurnHandler):
-    intents = ("CancelHeatIntent",)
-
-    def __init__(self, alarm: HeatAlarm):
-        self.alarm = alarm
-
-    def act(self, turn: Turn) -> Reply:
-        if turn.profile.running_heat(turn.now) is None:
-            device_heat(turn, self.alarm)  # a timer paused by voice may outlast the session's planned end
-        result = end_heat(turn, self.alarm)
-        if result is None:
-            return turn.reply().say("heat.none_running").ask("menu.reprompt")
-        reply = turn.reply().say("heat.cancelled").say("heat.skin_check")
-        if not result.done and result.outcome is not Outcome.GONE:
-            reply.say("heat.cancel_failed")
-        return reply.end()
-
-
-class PauseHeatHandler(TurnHandler):
-    """Pauses the heat: "pause the heat timer", or a plain "pause" while heat runs and no routine does (a routine
-    keeps its own pause)."""
-
-    intents = ("PauseHeatIntent",)
-
-    def __init__(self, alarm: HeatAlarm):
-        self.alarm = alarm
-
-    def accepts(self, turn: Turn) -> bool:
-        return turn.intent in self.intents or (
-            turn.intent == "AMAZON.PauseIntent" and turn.conversation.routine is None
-            and turn.profile.running_heat(turn.now) is not None)
-
-    def act(self, turn: Turn) -> Reply:
-        heat, seen = follow_device(turn, self.alarm)
-        if heat is None:
-            return turn.reply().say("heat.none_running").ask("menu.reprompt")
-        if heat.paused:
-            return time_left(turn, heat, "heat.time_left")
-        result = _unless_unreachable(seen, self.alarm.pause, turn, heat)
-        if result.outcome is Outcome.GONE:
-            return _gone(turn, heat)
-        if not result.done:
-            return turn.reply().say("heat.pause_failed").end()
-        heat.pause(turn.now)
-        return turn.reply().say("heat.paused").end()
-
-
-class ResumeHeatHandler(TurnHandler):
-    """Resumes the heat: "resume my heat timer", or a plain "resume" while the heat is paused and no routine
-    runs."""
-
-    intents = ("ResumeHeatIntent",)
-
-    def __init__(self, alarm: HeatAlarm):
-        self.alarm = alarm
-
-    def accepts(self, turn: Turn) -> bool:
-        if turn.intent in self.intents:
-            return True
-        if turn.intent != "AMAZON.ResumeIntent" or turn.conversation.routine is not None:
-            return False
-        heat = turn.profile.running_heat(turn.now)
-        return heat is not None and heat.paused
-
-    def act(self, turn: Turn) -> Reply:
-        heat, seen = follow_device(turn, self.alarm)
-        if heat is None:
-            return turn.reply().say("heat.none_running").ask("menu.reprompt")
-        if not heat.paused:
-            return time_left(turn, heat, "heat.already_running")
-        result = _unless_unreachable(seen, self.alarm.resume, turn, heat)
-        if result.outcome is Outcome.GONE:
-            return _gone(turn, heat)
-        if not result.done:
-            return turn.reply().say("heat.resume_failed").end()
-        heat.resume(turn.now)
-        return time_left(turn, heat, "heat.time_left").prepend("heat.resumed")
-
-
-def device_heat(turn: Turn, alarm: HeatAlarm) -> HeatSession | None:
-    """The running session as the device timer sees it (see `follow_device`)."""
-    return follow_device(turn, alarm)[0]
-
-
-def follow_device(turn: Turn, alarm: HeatAlarm) -> tuple[HeatSession | None, Outcome]:
-    """The running session as the device timer sees it, and how asking went. The user may have paused, resumed
-    or cancelled the timer by voice, outside the skill, so a timer paused that way can outlast the session's
-    planned end. The stored session answers when the alarm cannot tell (no device timer, or the API failed)."""
-    heat, running = turn.profile.heat, turn.profile.running_heat(turn.now)
-    if heat is None or (running is None and not _may_be_paused_by_voice(heat, turn.now)):
-        return running, Outcome.DONE
-    result = alarm.status(turn.alarm_context(), heat.timer_id)
-    if result.outcome is Outcome.GONE:
-        if running:
-            heat.stop(turn.now)
-        return None, result.outcome
-    if result.done and result.remaining is not None and (running or result.remaining > 0):
-        heat.follow(turn.now, result.remaining, result.paused)
-    return turn.profile.running_heat(turn.now), result.outcome
-
-
-def _may_be_paused_by_voice(heat: HeatSession, now: float) -> bool:
-    return heat.timer_id is not None and not heat.paused and now < heat.ends_at + PAUSE_LIMIT_SECONDS
-
-
-def _unless_unreachable(seen: Outcome, operation: Callable[[AlarmContext, str | None], AlarmResult], turn: Turn,
-                        heat: HeatSession) -> AlarmResult:
-    """`operation` on the session's timer, unless the API just gave no answer at all: a second wait for it could
-    outlast the 8 seconds Alexa allows a turn."""
-    if seen is Outcome.UNREACHABLE:
-        return AlarmResult(seen)
-    return operation(turn.alarm_context(), heat.timer_id)
-
-
-def end_heat(turn: Turn, alarm: HeatAlarm) -> AlarmResult | None:
-    """Stop a running heat session now (the cool-down counts from here); None when none was running. The
-    session ends skill-side whatever the device says: the heat pack is coming off."""
-    heat = turn.profile.running_heat(turn.now)
-    if heat is None:
-        return None
-    result = alarm.cancel(turn.alarm_context(), heat.timer_id)
-    heat.stop(turn.now)
-    return result
 
 
 def screen_then_start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | None = None) -> Reply:
@@ -236,23 +98,6 @@ def start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | 
     if result.outcome is Outcome.NEEDS_PERMISSION and answer is not None:
         send_consent_card(reply, answer, consent.TIMERS)  # declined, unanswered, or not kept (401 after a yes)
     return reply.end()
-
-
-def time_left(turn: Turn, heat: HeatSession, key: str) -> Reply:
-    minutes = spoken_minutes(heat.remaining(turn.now))
-    if heat.paused:
-        spoken = turn.reply().say("heat.paused_left" if minutes > 1 else "heat.paused_left_one", minutes=minutes)
-    else:
-        spoken = turn.reply().say(key if minutes > 1 else f"{key}_one", minutes=minutes)
-    if turn.shows_screens:
-        spoken.show(heat_left_screen(turn.content, minutes))
-    return spoken.end()
-
-
-def _gone(turn: Turn, heat: HeatSession) -> Reply:
-    """The device timer is no longer there (it rang, or was cancelled by voice): the session is over."""
-    heat.stop(turn.now)
-    return turn.reply().say("heat.none_running").ask("menu.reprompt")
 
 
 def ask_screening(turn: Turn, plan: HeatPlan, intro: bool) -> Reply:

@@ -6,7 +6,7 @@ Each tier has one fixed wording (no random variants) so a clinical reviewer sees
 from __future__ import annotations
 
 from skill.handlers.base import Answer, TurnHandler
-from skill.handlers.heat import end_heat
+from skill.handlers.heat_running import end_heat
 from skill.timers import HeatAlarm
 from skill.turn import Reply, Turn
 
