@@ -6,7 +6,8 @@ attribute map, sets each field with setattr after a run of isinstance checks, an
 dateutil's general parser: about 240 µs here, 86 % of a bare skill's warm turn by the issue's profile.
 `FastSerializer` walks the same model from a plan made once per class (each field's JSON key and converter, the
 attributes a fresh instance starts with): about 45 µs, json.loads included (bench/deserializer.py). Responses
-are written the same way, with plain dicts and lists (an APL document) copied in line.
+are written the same way, with plain dicts and lists copied in line, and a `PlainJson` (a constant APL
+document, loaded once) handed on as it is: it is already what the SDK would make of it.
 
 Same objects by construction, not by imitation:
 - Every class, enum and type string is resolved the SDK's way (its type strings, its `attribute_map`, the
@@ -49,6 +50,18 @@ _PRIMITIVE_CLASSES = frozenset((float, bool, bytes, str, int))
 _JSON_LEAVES = frozenset((str, int, float, bool, type(None)))  # serialized as they are
 # Alexa's own format: 2026-11-21T08:00:00Z, sometimes with milliseconds. Anything else is dateutil's to read.
 _ALEXA_TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?Z", re.ASCII)
+
+
+class PlainJson(dict):
+    """A JSON object that is already JSON-ready and is never changed: `serialize` hands it on as it is.
+
+    For constant data a response carries on every turn (skill.screen's APL documents, 7 KB): ask-sdk's serializer
+    would rebuild it, a dict and a list at a time, only to get an equal copy. The promise is the maker's: only
+    str, int, float, bool, None, plain lists and dicts inside, none of them changed after it is made (a test holds
+    the screens' documents to it). Serialized by ask-sdk's own DefaultSerializer it is just a dict.
+    """
+
+    __slots__ = ()
 
 
 class NotCovered(Exception):
@@ -312,7 +325,7 @@ class FastSerializer(Serializer):
     def _writer(self, kind: type) -> Converter:
         """How the SDK serializes an instance of `kind`, in the order of its isinstance checks."""
         to_json = self.to_json
-        if issubclass(kind, tuple(_PRIMITIVE_CLASSES)):
+        if issubclass(kind, tuple(_PRIMITIVE_CLASSES)) or kind is PlainJson:
             writer: Converter = _same
         elif kind is list:
             writer = self._list_writer

@@ -21,6 +21,7 @@ from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Directive
 
 from skill.content import Content
+from skill.fast_serializer import PlainJson
 from skill.routines import Routine
 
 SCREENS_DIR = Path(__file__).parent / "screens"
@@ -38,9 +39,10 @@ HANDS_OVER = frozenset({
 
 
 @functools.cache
-def load_document(name: str) -> dict[str, Any]:
-    """The APL document `name`, read once per process and shared by every response: never changed after loading."""
-    return json.loads((SCREENS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+def load_document(name: str) -> PlainJson:
+    """The APL document `name`, read once per process and shared by every response: never changed after loading,
+    so it is marked as plain JSON, which the skill's serializer hands on without copying it on every turn."""
+    return PlainJson(json.loads((SCREENS_DIR / f"{name}.json").read_text(encoding="utf-8")))
 
 
 def supports_apl(handler_input: HandlerInput) -> bool:

@@ -33,7 +33,7 @@ from skill.app import build_skill_builder, create_skill, invoke, lambda_handler_
 from skill.consent import REMINDERS, TIMERS
 from skill.envelopes import (SKILL_ID, AlexaSession, connections_response, intent, launch, resolved_slot,
                              session_ended, skill_disabled)
-from skill.fast_serializer import FastSerializer
+from skill.fast_serializer import FastSerializer, PlainJson
 from skill.persistence import SQLitePersistenceAdapter
 from skill.timers import FakeAlarm
 
@@ -572,6 +572,34 @@ def test_an_instance_with_its_own_map_serializes_as_the_sdk_does():
     envelope = our_envelopes()["launch"]
     envelope["request"]["deserialized_types"] = {"locale": "str"}  # the SDK sets unknown keys as attributes
     assert_serializes_as_sdk(SDK.deserialize(json.dumps(envelope), RequestEnvelope))
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                           max_leaves=30)
+
+
+@FUZZ
+@given(document=st.dictionaries(st.text(), JSON_VALUES, max_size=6),
+       datasources=st.dictionaries(st.text(), JSON_VALUES, max_size=4))
+def test_plain_json_is_passed_on_as_it_is_and_writes_the_json_the_sdk_writes(document, datasources):
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+    from ask_sdk_model import Response
+
+    marked = PlainJson(copy.deepcopy(document))
+    response = ResponseEnvelope(version="1.0", response=Response(directives=[
+        RenderDocumentDirective(token="t", document=marked, datasources=datasources)]))
+    ours, sdk = FAST.serialize(response), SDK.serialize(response)
+    assert ours["response"]["directives"][0]["document"] is marked  # not walked, not copied
+    assert json.dumps(ours) == json.dumps(sdk)  # the same JSON text, key order included
+    assert marked == document  # and left as it was
+
+
+@pytest.mark.parametrize("value", [PlainJson(), PlainJson({"a": [1, {"b": None}], "c": "d"})])
+def test_plain_json_on_its_own_and_inside_plain_data(value):
+    assert FAST.serialize(value) is value
+    assert json.dumps(FAST.serialize({"inner": [value]})) == json.dumps(SDK.serialize({"inner": [value]}))
+    assert type(SDK.serialize(value)) is dict  # ask-sdk's own serializer just copies it
 
 
 # -- the skill, either way ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from conftest import Chat, Said
 from skill.consent import TIMERS, ask_for
 from skill.content import Content, supported_locales
 from skill.envelopes import AlexaSession, intent, skill_disabled
+from skill.fast_serializer import PlainJson
 from skill.flow import plan_segments
 from skill.heat import MAX_MINUTES
 from skill.profile import HEAT_SCREEN_QUESTIONS
@@ -113,6 +114,26 @@ def test_every_document_is_an_apl_2023_document(name):
 def test_round_and_rectangular_screens_are_told_apart(name):
     conditions = [node for key, node in walk(load_document(name)) if key == "when"]
     assert any("viewport.shape == 'round'" in condition for condition in conditions)
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_a_document_is_plain_json_that_no_turn_changes(name, chat):
+    """The promise PlainJson asks of its maker (skill.fast_serializer hands it on without copying it): JSON values
+    only, and the one shared copy the same after turns that show it."""
+    document = load_document(name)
+    assert type(document) is PlainJson
+    assert all(type(node) in (dict, list, str, int, float, bool, type(None)) for _, node in walk(document)
+               if node is not document)
+    chat.session.screen = True
+    chat.launch()
+    said = [chat.intent("StartStretchIntent", area=("lower back", "lower_back"))]
+    said += [chat.no(), chat.intent("AMAZON.NextIntent"), chat.intent("AMAZON.StopIntent")]
+    said += [chat.intent("HeatTimerIntent", duration="PT15M")] + [chat.no() for _ in HEAT_SCREEN_QUESTIONS]
+    said += [chat.intent("HeatStatusIntent")]
+    shown = [screen["document"] for answer in said for screen in screens(answer)]
+    assert any(shown_document == document for shown_document in shown)
+    assert load_document(name) is document
+    assert document == json.loads((SCREENS_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)

@@ -54,6 +54,22 @@ def test_answers_exactly_what_lambda_answers(tmp_path):
     assert over_http.get_json() == invoke(copy.deepcopy(envelope), twins[1])
 
 
+def test_a_screen_turn_answers_exactly_what_lambda_answers(tmp_path):
+    """An Echo Show mid-routine (an APL document in the reply): the body is one JSON text, equal to Lambda's."""
+    twins = [create_skill(persistence=SQLitePersistenceAdapter(tmp_path / f"{n}.db"), alarm=FakeAlarm(),
+                          rng=random.Random(7)) for n in (1, 2)]
+    client = create_app(UNVERIFIED, skill=twins[0]).test_client()
+    session = AlexaSession(user_id="amzn1.ask.account.SHOW", screen=True)
+    for request in (launch(), intent("StartStretchIntent", {"area": "lower back"}), intent("AMAZON.NoIntent"),
+                    intent("AMAZON.NextIntent")):
+        envelope = session.envelope(request, at=MORNING)
+        over_http = post(client, envelope)
+        assert over_http.status_code == 200 and over_http.mimetype == "application/json"
+        assert json.loads(over_http.get_data()) == invoke(copy.deepcopy(envelope), twins[1])
+        session.absorb(over_http.get_json())
+    assert over_http.get_json()["response"]["directives"][0]["document"]["type"] == "APL"
+
+
 def test_health_check(client):
     answer = client.get("/healthz")
     assert answer.status_code == 200 and answer.get_json() == {"status": "ok"}

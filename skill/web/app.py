@@ -7,6 +7,7 @@ app is built, and verification on by default, done by `skill.web.verification` o
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -14,10 +15,10 @@ from typing import Any, Callable, Mapping
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.skill import CustomSkill
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from skill.app import create_skill, respond
+from skill.app import create_skill, invoke
 from skill.request_log import log_request
 from skill.web.envelope import BadEnvelope, parse_envelope
 from skill.web.verification import RequestVerifier, VerificationError, load_trust_roots
@@ -96,13 +97,14 @@ def _register(app: Flask, skill: CustomSkill, verifier: RequestVerifier) -> None
         except (BadEnvelope, VerificationError) as rejected:
             return _reject(str(rejected), started, envelope)
         try:
-            return jsonify(respond(body.decode("utf-8"), skill))  # the text already parsed as JSON
+            answer = invoke(envelope, skill)  # the envelope as parsed above: the body is read as JSON once
         except SerializationException:  # a field of the wrong type, found by the SDK's model
             return _reject("malformed request", started, envelope)
+        return json_response(answer)
 
     @app.get("/healthz")
     def healthz() -> Response:
-        return jsonify(status="ok")
+        return json_response({"status": "ok"})
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_: RequestEntityTooLarge) -> tuple[Response, int]:
@@ -110,12 +112,12 @@ def _register(app: Flask, skill: CustomSkill, verifier: RequestVerifier) -> None
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:
-        return jsonify(error=error.name.lower()), error.code or 500
+        return json_response({"error": error.name.lower()}), error.code or 500
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:
         log_request("failed", None, logging.ERROR, exc_info=error, status=500)
-        return jsonify(error="internal error"), 500
+        return json_response({"error": "internal error"}), 500
 
 
 def _reject(reason: str, started: float | None, envelope: Mapping[str, Any] | None) -> tuple[Response, int]:
@@ -124,4 +126,13 @@ def _reject(reason: str, started: float | None, envelope: Mapping[str, Any] | No
     request_id = alexa_request.get("requestId") if isinstance(alexa_request, Mapping) else None
     log_request("rejected", started, logging.WARNING, status=400, reason=reason,
                 request_id=request_id if isinstance(request_id, str) else None)
-    return jsonify(error="bad request", reason=reason), 400
+    return json_response({"error": "bad request", "reason": reason}), 400
+
+
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
+def json_response(value: Any) -> Response:
+    """`value` as one compact JSON text. Not Flask's jsonify: its provider sorts every object's keys, a third of
+    the cost of writing a 7 KB screen, and Alexa reads JSON by key, not by order."""
+    return Response(_COMPACT_JSON.encode(value), mimetype="application/json")

@@ -16,6 +16,9 @@ KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 REQUIRED_TEXT = ("version", "request.type", "request.requestId", "request.timestamp",
                  "context.System.application.applicationId", "context.System.user.userId")
 OPTIONAL_OBJECTS = ("session", "session.attributes", "request.intent")
+# The same paths split once, not on every request.
+_REQUIRED_TEXT = tuple((path, tuple(path.split("."))) for path in REQUIRED_TEXT)
+_OPTIONAL_OBJECTS = tuple((path, tuple(path.split("."))) for path in OPTIONAL_OBJECTS)
 
 
 class BadEnvelope(ValueError):
@@ -31,20 +34,22 @@ def parse_envelope(body: bytes, mimetype: str) -> dict[str, Any]:
         raise BadEnvelope("body is not valid JSON") from None
     if not isinstance(envelope, dict):
         raise BadEnvelope("body must be a JSON object")
-    for path in REQUIRED_TEXT:
-        if not isinstance(_field(envelope, path), str) or not _field(envelope, path):
+    for path, names in _REQUIRED_TEXT:
+        value = _field(envelope, names)
+        if not isinstance(value, str) or not value:
             raise BadEnvelope(f"missing or invalid field: {path}")
-    for path in OPTIONAL_OBJECTS:
-        if _field(envelope, path) is not None and not isinstance(_field(envelope, path), dict):
+    for path, names in _OPTIONAL_OBJECTS:
+        value = _field(envelope, names)
+        if value is not None and not isinstance(value, dict):
             raise BadEnvelope(f"invalid field: {path}")
     if envelope["request"]["type"] not in KNOWN_REQUEST_TYPES:
         raise BadEnvelope("unknown request type")
     return envelope
 
 
-def _field(envelope: dict[str, Any], path: str) -> Any:
+def _field(envelope: dict[str, Any], names: tuple[str, ...]) -> Any:
     value: Any = envelope
-    for name in path.split("."):
+    for name in names:
         if not isinstance(value, dict):
             return None
         value = value.get(name)

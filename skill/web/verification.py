@@ -89,7 +89,12 @@ def utc_now() -> datetime:
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:
-    """Case-insensitive, for plain dicts as well as Werkzeug's headers."""
+    """Case-insensitive, for plain dicts as well as Werkzeug's headers. A direct lookup first: Werkzeug's is
+    case-insensitive itself (one environ key), so the walk through every header only runs for a header that is
+    missing or a plain dict spelt another way."""
+    value = headers.get(name)
+    if value is not None:
+        return value
     wanted = name.lower()
     return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
