@@ -38,7 +38,12 @@ _DIGITS_READINGS = ("digits", "telephone")  # say-as readings the offline voice 
 
 @dataclass(frozen=True)
 class Say:
-    text: str
+    text: str  # what is spoken
+    shown: str | None = None  # what is shown, where that differs: "Call 999 now" for a spoken "Call 9 9 9 now"
+
+    @property
+    def written(self) -> str:
+        return self.text if self.shown is None else self.shown
 
 
 @dataclass(frozen=True)
@@ -123,26 +128,28 @@ def parse_ssml(ssml: str | None) -> list[Part]:
     digit ("9 9 9": a voice reads "999" as a number), and every other tag (emphasis, prosody, p, s...) is dropped,
     keeping its words. Audio the offline runner has no file for is skipped rather than read out."""
     parts: list[Part] = []
-    text = ""  # words since the last tag that separates them; say-as sits inside a sentence ("call 999:")
+    text = shown = ""  # words since the last tag that separates them; say-as sits inside a sentence ("call 999:")
     digit_by_digit = False
     position = 0
     for tag in _MARKUP.finditer(ssml or ""):
         between = ssml[position:tag.start()]
         text += _spelled_digits(between) if digit_by_digit else between
+        shown += between  # a transcript keeps "999"; only the voice needs it spelled
         position = tag.end()
         closing, name, attributes = tag.group(1), tag.group(2).lower(), dict(_ATTRIBUTE.findall(tag.group(3)))
         if name == "say-as":
             digit_by_digit = not closing and attributes.get("interpret-as") in _DIGITS_READINGS
             continue
-        _add_text(parts, text)
-        text = ""
+        _add_text(parts, text, shown)
+        text = shown = ""
         if closing:
             continue
         if name == "break":
             _add_pause(parts, _break_seconds(attributes))
         elif name == "audio" and attributes.get("src") in _SOUND_NAMES:
             parts.append(Sound(_SOUND_NAMES[attributes["src"]]))
-    _add_text(parts, text + (ssml or "")[position:])
+    rest = (ssml or "")[position:]
+    _add_text(parts, text + rest, shown + rest)
     return parts
 
 
@@ -158,14 +165,15 @@ def _break_seconds(attributes: dict[str, str]) -> float:
     return _BREAK_STRENGTHS.get(attributes.get("strength", "medium"), _BREAK_STRENGTHS["medium"])
 
 
-def _add_text(parts: list[Part], raw: str) -> None:
+def _add_text(parts: list[Part], raw: str, raw_shown: str) -> None:
     text = _SPACES.sub(" ", _unescape(raw)).strip()
     if not text:
         return
+    shown = _SPACES.sub(" ", _unescape(raw_shown)).strip()
     if parts and isinstance(parts[-1], Say):
-        parts[-1] = Say(f"{parts[-1].text} {text}")
-    else:
-        parts.append(Say(text))
+        text, shown = f"{parts[-1].text} {text}", f"{parts[-1].written} {shown}"
+        parts.pop()
+    parts.append(Say(text, shown if shown != text else None))
 
 
 def _add_pause(parts: list[Part], seconds: float) -> None:

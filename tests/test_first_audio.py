@@ -36,7 +36,7 @@ def test_every_turn_of_the_conversation_hands_its_first_samples_to_the_player(tm
     assert turns[0]["first_sentence"] == "Welcome to Spine Coach." and turns[0]["from_cache"] is True
     assert turns[1]["from_cache"] is False  # "Before we start, a quick safety check." was rendered after Enter
     emergency = next(t for t in turns if t["case"] == "emergency")
-    assert emergency["first_sentence"].startswith("Call 9 1 1 now")
+    assert emergency["first_sentence"].startswith("Call 911 now")  # as shown; the voice is given "Call 9 1 1 now"
 
     summary = first_audio._summary(turns, passes=1, voice="espeak-ng via pyttsx3", prerender_seconds=0.0)
     assert summary["samples"] == len(turns) and summary["silent_turns"] == 0

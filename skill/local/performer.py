@@ -36,7 +36,7 @@ class Performer:
                     return True
             elif isinstance(part, Say):
                 if self.show:
-                    self.show(part.text)
+                    self.show(part.written)  # "999" on screen, "9 9 9" for the voice
                 self._speak(part.text, stop)
             elif isinstance(part, Sound) and self.player and self.sound_file:
                 self.player.play(self.sound_file(part.name), stop)
