@@ -107,7 +107,7 @@ def _end_with_parent() -> None:
 
 
 def raw_request(port: int, body: bytes, headers: Mapping[str, str] | None = None) -> bytes:
-    lines = [f"POST / HTTP/1.1", f"Host: 127.0.0.1:{port}", "Content-Type: application/json; charset=utf-8",
+    lines = ["POST / HTTP/1.1", f"Host: 127.0.0.1:{port}", "Content-Type: application/json; charset=utf-8",
              f"Content-Length: {len(body)}", "Connection: close", *(f"{k}: {v}" for k, v in (headers or {}).items())]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 

@@ -45,8 +45,6 @@ class AlarmContext:
     user_id: str
     locale: str  # the content's locale: what the offline runner speaks at the end
     now: float  # request time, epoch seconds
-    api_endpoint: str | None = None
-    api_access_token: str | None = None
     request_locale: str | None = None  # Alexa's locale for the device timer's announcement, e.g. en-GB
     label: str = ""  # the device timer's label (unique per user, so it also finds our earlier timer)
     announcement: str = ""  # what Alexa says when the time is up

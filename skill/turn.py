@@ -93,7 +93,6 @@ class Turn:
         envelope = self.handler_input.request_envelope
         system = envelope.context.system
         return AlarmContext(user_id=system.user.user_id, locale=self.content.locale, now=self.now,
-                            api_endpoint=system.api_endpoint, api_access_token=system.api_access_token,
                             request_locale=getattr(envelope.request, "locale", None) or self.content.locale,
                             label=self.content.say("heat.timer_label"),
                             announcement=self.content.say("heat.time_up"),
