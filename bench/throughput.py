@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import importlib.util
 import json
 import multiprocessing
 import os
@@ -43,6 +42,8 @@ from typing import Any, Callable, Iterator, Mapping
 
 from bench import envelopes
 from skill.envelopes import SKILL_ID
+from tests.certificates import TestPKI  # the same throw-away PKI the endpoint's tests use
+from tests.servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_DIR = ROOT / "bench" / "baseline"
@@ -50,21 +51,6 @@ CONNECTIONS = 8
 WORKERS = 2
 STARTUP_LIMIT_SECONDS = 60
 REQUEST_TIMEOUT_SECONDS = 10
-
-
-def load_test_pki() -> Any:
-    """tests/certificates.py's TestPKI, imported by path: the same throw-away PKI the endpoint's tests use."""
-    spec = importlib.util.spec_from_file_location("bench_test_certificates", ROOT / "tests" / "certificates.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up while building TestPKI
-    spec.loader.exec_module(module)
-    return module
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -86,12 +72,7 @@ def gunicorn(kind: str, app: str, cwd: Path, env: Mapping[str, str], log: Path) 
     try:
         yield Server(kind, port, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def _end_with_parent() -> None:
@@ -305,8 +286,7 @@ def signature_check_us(pki: Any, chains: Path, body: bytes, calls: int = 2000) -
 
 
 def measure(seconds: float, warmup: float, rounds: int, scratch: Path) -> dict[str, Any]:
-    certificates = load_test_pki()
-    pki = certificates.TestPKI.generate()
+    pki = TestPKI.generate()
     roots, chains = pki.write_root(scratch / "roots.pem"), scratch / "chains"
     pki.write_chain(chains)
     ours_env = {"SPINE_COACH_SKILL_IDS": SKILL_ID, "SPINE_COACH_DB": str(scratch / "load.db"),

@@ -27,9 +27,10 @@ from typing import Any, Callable
 from werkzeug.test import EnvironBuilder
 
 from bench import envelopes
-from bench.throughput import BASELINE_DIR, load_test_pki
+from bench.throughput import BASELINE_DIR
 from bench.warm import profile_table
 from skill.envelopes import SKILL_ID
+from tests.certificates import TestPKI
 
 Check = Callable[[dict], None]
 WsgiApp = Callable[..., Any]
@@ -47,7 +48,7 @@ def environ_for(body: bytes, headers: dict[str, str] | None = None) -> dict:
 
 
 def ours(scratch: Path) -> tuple[WsgiApp, list[tuple[Callable[[], dict], Check]]]:
-    pki = load_test_pki().TestPKI.generate()
+    pki = TestPKI.generate()
     roots, chains = pki.write_root(scratch / "roots.pem"), scratch / "chains"
     pki.write_chain(chains)
     os.environ["SPINE_COACH_DB"] = str(scratch / "web.db")

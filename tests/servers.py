@@ -72,9 +72,14 @@ def running(arguments: list[str], port: int, log_dir: Path, env: Mapping[str, st
             server.wait_until_healthy()
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
+
+
+def stop(process: subprocess.Popen, grace_seconds: float = 15) -> None:
+    """Ask `process` to finish (SIGTERM: gunicorn and `serve` shut down cleanly), then kill it if it does not."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
