@@ -69,11 +69,9 @@ class PauseHeatHandler(TurnHandler):
             return turn.reply().say("heat.none_running").ask("menu.reprompt")
         if heat.paused:
             return time_left(turn, heat, "heat.time_left")
-        result = _unless_unreachable(seen, self.alarm.pause, turn, heat)
-        if result.outcome is Outcome.GONE:
-            return _gone(turn, heat)
-        if not result.done:
-            return turn.reply().say("heat.pause_failed").end()
+        refused = _on_device(turn, heat, seen, self.alarm.pause, "heat.pause_failed")
+        if refused:
+            return refused
         heat.pause(turn.now)
         return turn.reply().say("heat.paused").end()
 
@@ -101,11 +99,9 @@ class ResumeHeatHandler(TurnHandler):
             return turn.reply().say("heat.none_running").ask("menu.reprompt")
         if not heat.paused:
             return time_left(turn, heat, "heat.already_running")
-        result = _unless_unreachable(seen, self.alarm.resume, turn, heat)
-        if result.outcome is Outcome.GONE:
-            return _gone(turn, heat)
-        if not result.done:
-            return turn.reply().say("heat.resume_failed").end()
+        refused = _on_device(turn, heat, seen, self.alarm.resume, "heat.resume_failed")
+        if refused:
+            return refused
         heat.resume(turn.now)
         return time_left(turn, heat, "heat.time_left").prepend("heat.resumed")
 
@@ -136,13 +132,16 @@ def _may_be_paused_by_voice(heat: HeatSession, now: float) -> bool:
     return heat.timer_id is not None and not heat.paused and now < heat.ends_at + PAUSE_LIMIT_SECONDS
 
 
-def _unless_unreachable(seen: Outcome, operation: Callable[[AlarmContext, str | None], AlarmResult], turn: Turn,
-                        heat: HeatSession) -> AlarmResult:
-    """`operation` on the session's timer, unless the API just gave no answer at all: a second wait for it could
-    outlast the 8 seconds Alexa allows a turn."""
-    if seen is Outcome.UNREACHABLE:
-        return AlarmResult(seen)
-    return operation(turn.alarm_context(), heat.timer_id)
+def _on_device(turn: Turn, heat: HeatSession, seen: Outcome,
+               operation: Callable[[AlarmContext, str | None], AlarmResult], failed_key: str) -> Reply | None:
+    """Pause or resume the session's device timer: None when it went through, else the reply. Skipped when the API
+    just gave no answer at all (`seen`): a second wait for it could outlast the 8 seconds Alexa allows a turn."""
+    result = AlarmResult(seen) if seen is Outcome.UNREACHABLE else operation(turn.alarm_context(), heat.timer_id)
+    if result.outcome is Outcome.GONE:
+        return _gone(turn, heat)
+    if not result.done:
+        return turn.reply().say(failed_key).end()
+    return None
 
 
 def end_heat(turn: Turn, alarm: HeatAlarm) -> AlarmResult | None:
