@@ -9,10 +9,8 @@ it means for the user (skill.reminders); the handlers (skill/handlers/reminders.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Callable, TypeVar
 
-from skill.content import DEFAULT_LOCALE
 from skill.reminders import GONE, OFFLINE, SLOW, UNREACHABLE, failure_kind, fallback_zone, is_stretch_reminder, \
     valid_zone
 from skill.turn import Turn
@@ -20,7 +18,6 @@ from skill.turn import Turn
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-_LOCALE = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
 
 
 class ReminderFailure(Exception):
@@ -53,7 +50,7 @@ class RemindersApi:
                 zone = None
             if zone:
                 return zone
-        return fallback_zone(request_locale(self.turn))
+        return fallback_zone(self.turn.device_locale)
 
     def stretch_reminders(self) -> list[Any]:
         response = self._call("list", lambda: self._client().get_reminders())
@@ -98,9 +95,3 @@ class RemindersApi:
             kind = failure_kind(error)
             log.log(logging.INFO if kind == OFFLINE else logging.WARNING, "reminders: %s failed: %s", what, kind)
             raise ReminderFailure(kind) from error
-
-
-def request_locale(turn: Turn) -> str:
-    """The device's locale, e.g. en-GB, for the reminder's spoken text."""
-    locale = getattr(turn.handler_input.request_envelope.request, "locale", None)
-    return locale if isinstance(locale, str) and _LOCALE.match(locale) else DEFAULT_LOCALE

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Protocol
 
+from skill.content import DEFAULT_LOCALE
+
 
 class Outcome(Enum):
     DONE = "done"  # started, cancelled, paused, resumed, or the status read
@@ -45,7 +47,7 @@ class AlarmContext:
     user_id: str
     locale: str  # the content's locale: what the offline runner speaks at the end
     now: float  # request time, epoch seconds
-    request_locale: str | None = None  # Alexa's locale for the device timer's announcement, e.g. en-GB
+    request_locale: str = DEFAULT_LOCALE  # the device's locale for the timer's announcement (Turn.device_locale)
     label: str = ""  # the device timer's label (unique per user, so it also finds our earlier timer)
     announcement: str = ""  # what Alexa says when the time is up
     permitted: bool = False  # the request shows the timers permission granted

@@ -8,6 +8,7 @@ the persistence adapter directly, so a handler that raises leaves the stored sta
 from __future__ import annotations
 
 import functools
+import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -19,7 +20,7 @@ from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import Card
 
 from skill import consent
-from skill.content import Content
+from skill.content import DEFAULT_LOCALE, Content
 from skill.persistence import REVISION
 from skill.profile import Profile
 from skill.screen import may_show, supports_apl
@@ -29,6 +30,7 @@ from skill.timers import AlarmContext
 
 TURN = "turn"  # request attribute holding the Turn
 URGENT_TIERS = ("emergency", "urgent")
+_LOCALE = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
 
 
 class Turn:
@@ -93,11 +95,18 @@ class Turn:
         envelope = self.handler_input.request_envelope
         system = envelope.context.system
         return AlarmContext(user_id=system.user.user_id, locale=self.content.locale, now=self.now,
-                            request_locale=getattr(envelope.request, "locale", None) or self.content.locale,
+                            request_locale=self.device_locale,
                             label=self.content.say("heat.timer_label"),
                             announcement=self.content.say("heat.time_up"),
                             permitted=consent.granted(envelope, consent.TIMERS),
                             services=self.handler_input.service_client_factory)
+
+    @property
+    def device_locale(self) -> str:
+        """The device's locale (e.g. en-GB) for text Alexa speaks later, a timer's announcement or a reminder:
+        the request's when it is a well-formed locale, else the default."""
+        locale = getattr(self.handler_input.request_envelope.request, "locale", None)
+        return locale if isinstance(locale, str) and _LOCALE.match(locale) else DEFAULT_LOCALE
 
     def reply(self) -> Reply:
         return Reply(self.content)

@@ -118,6 +118,16 @@ def test_the_announcement_is_in_the_requests_locale(store, alexa_api):
     assert timers.created[0]["timerLabel"] == british.say("heat.timer_label")
 
 
+def test_a_malformed_request_locale_never_reaches_the_api(store, alexa_api):
+    chat = Chat(create_skill(persistence=store, rng=random.Random(0)), user=USER)
+    chat.session = AlexaSession(user_id=USER, locale="english please", api_endpoint=alexa_api.endpoint,
+                                api_access_token=ACCESS_TOKEN, granted_scopes=(consent.TIMERS,))
+    timers = TimersApi.on(alexa_api, now=lambda: chat.now)
+    ask_for_heat(chat)
+    (announce,) = timers.created[0]["triggeringBehavior"]["operation"]["textToAnnounce"]
+    assert announce["locale"] == "en-US"  # the base English text, under a locale the Timers API accepts
+
+
 # Asking by voice ------------------------------------------------------------------------------------------------
 
 def test_without_the_permission_the_skill_asks_by_voice_and_sets_nothing_yet(echo, timers, alexa_api, store):

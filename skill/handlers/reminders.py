@@ -15,7 +15,7 @@ from typing import Any
 
 from skill import consent
 from skill.consent import ConsentAnswer, consent_card
-from skill.alexa_reminders import ReminderFailure, RemindersApi, request_locale
+from skill.alexa_reminders import ReminderFailure, RemindersApi
 from skill.handlers.base import Answer, TurnHandler, slot_value
 from skill.handlers.consent import Continuation, ask_permission, send_consent_card
 from skill.reminders import (BAD_REQUEST, BUSY, FORBIDDEN, OFFLINE, PERMISSION, SERVICE, SLOW, UNREACHABLE,
@@ -112,7 +112,7 @@ def set_up(turn: Turn, time: DailyTime, zone: str | None) -> Reply:
 
 
 def create(turn: Turn, time: DailyTime, zone: str | None, may_ask_again: bool) -> Reply:
-    request = stretch_reminder_request(time, turn.now, zone, request_locale(turn),
+    request = stretch_reminder_request(time, turn.now, zone, turn.device_locale,
                                        turn.content.say("reminders.alert_text"))
     try:
         replaced = RemindersApi(turn).set_daily(request)
