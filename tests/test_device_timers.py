@@ -106,12 +106,18 @@ def test_granted_creates_a_visible_announcing_timer_for_the_capped_plan(granted,
     assert stored_heat(store)["timer_id"] == "timer-1"
 
 
-def test_the_announcement_is_in_the_requests_locale(store, alexa_api):
+def heat_in_locale(store, alexa_api, locale: str) -> TimersApi:
+    """A permitted heat request from a device set to `locale`; the Timers API it reached."""
     chat = Chat(create_skill(persistence=store, rng=random.Random(0)), user=USER)
-    chat.session = AlexaSession(user_id=USER, locale="en-GB", api_endpoint=alexa_api.endpoint,
+    chat.session = AlexaSession(user_id=USER, locale=locale, api_endpoint=alexa_api.endpoint,
                                 api_access_token=ACCESS_TOKEN, granted_scopes=(consent.TIMERS,))
     timers = TimersApi.on(alexa_api, now=lambda: chat.now)
     ask_for_heat(chat)
+    return timers
+
+
+def test_the_announcement_is_in_the_requests_locale(store, alexa_api):
+    timers = heat_in_locale(store, alexa_api, "en-GB")
     british = Content(resolve_locale("en-GB"))
     announce = timers.created[0]["triggeringBehavior"]["operation"]["textToAnnounce"]
     assert announce == [{"locale": "en-GB", "text": british.say("heat.time_up")}]
@@ -119,11 +125,7 @@ def test_the_announcement_is_in_the_requests_locale(store, alexa_api):
 
 
 def test_a_malformed_request_locale_never_reaches_the_api(store, alexa_api):
-    chat = Chat(create_skill(persistence=store, rng=random.Random(0)), user=USER)
-    chat.session = AlexaSession(user_id=USER, locale="english please", api_endpoint=alexa_api.endpoint,
-                                api_access_token=ACCESS_TOKEN, granted_scopes=(consent.TIMERS,))
-    timers = TimersApi.on(alexa_api, now=lambda: chat.now)
-    ask_for_heat(chat)
+    timers = heat_in_locale(store, alexa_api, "english please")
     (announce,) = timers.created[0]["triggeringBehavior"]["operation"]["textToAnnounce"]
     assert announce["locale"] == "en-US"  # the base English text, under a locale the Timers API accepts
 
