@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -77,6 +79,16 @@ SYNCHRONOUS = "PRAGMA synchronous=NORMAL"  # with WAL: durable across crashes of
 _INHERITED_CONNECTIONS: list[sqlite3.Connection] = []  # see SQLitePersistenceAdapter._connection
 
 
+def _set_up_schema(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA journal_mode=WAL")
+    with db:
+        db.execute("BEGIN IMMEDIATE")  # one process at a time looks for the revision column and adds it
+        db.execute("CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL, "
+                   "revision INTEGER NOT NULL DEFAULT 1)")
+        if "revision" not in {column[1] for column in db.execute("PRAGMA table_info(attributes)")}:
+            db.execute("ALTER TABLE attributes ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")  # older files
+
+
 class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
     def __init__(self, path: str | os.PathLike | None = None,
                  partition_key: Callable[[RequestEnvelope], str] = user_id_key, timeout: float = 5.0):
@@ -92,13 +104,23 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             # several milliseconds each, on every Lambda cold start (always a new file in /tmp). A power cut in
             # those milliseconds could at worst spoil the empty file, never anyone's data.
             db.execute("PRAGMA synchronous=OFF")
-        with db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL, "
-                       "revision INTEGER NOT NULL DEFAULT 1)")
-            if "revision" not in {column[1] for column in db.execute("PRAGMA table_info(attributes)")}:
-                db.execute("ALTER TABLE attributes ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")  # older files
+        self._while_busy(lambda: _set_up_schema(db))
         db.execute(SYNCHRONOUS)
+
+    def _while_busy(self, step: Callable[[], None]) -> None:
+        """Runs `step`, again while another process holds the lock, for up to `timeout` seconds.
+
+        Needed for the set-up only: two gunicorn workers (or two terminals) opening a new file at the same moment
+        both try to switch it to WAL, and SQLite answers the loser "database is locked" at once rather than
+        waiting (its busy timeout does not cover a journal-mode switch), which would stop that worker booting."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                    raise
+            time.sleep(random.uniform(0.005, 0.02))  # apart, so the two don't meet again in step
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.timeout)

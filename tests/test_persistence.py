@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sqlite3
 import threading
 from contextlib import closing
@@ -146,6 +147,58 @@ def test_two_adapters_on_one_file_see_each_others_writes(db):
 def test_reopening_keeps_the_data(db):
     SQLitePersistenceAdapter(db).save_attributes(BOB, {"kept": True})
     assert without_revision(SQLitePersistenceAdapter(db).get_attributes(BOB)) == {"kept": True}
+
+
+def write_file_from_before_revisions(db: Path) -> None:
+    """A store as the first release wrote it: no revision column, one user's row."""
+    with closing(sqlite3.connect(db)) as old, old:
+        old.execute("CREATE TABLE attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        old.execute("INSERT INTO attributes VALUES (?, ?)", ("amzn1.ask.account.BOB", '{"kept":true}'))
+
+
+def test_a_file_from_before_revisions_is_upgraded_and_keeps_its_data(db):
+    write_file_from_before_revisions(db)
+    adapter = SQLitePersistenceAdapter(db)
+    assert adapter.get_attributes(BOB) == {"kept": True, "_revision": 1}
+    adapter.save_attributes(BOB, adapter.get_attributes(BOB) | {"more": 1})
+    assert adapter.get_attributes(BOB)["_revision"] == 2
+
+
+def _open_at_the_signal(db: Path, start, outcomes) -> None:
+    start.wait()
+    try:
+        SQLitePersistenceAdapter(db)
+        outcomes.put("opened")
+    except Exception as error:  # noqa: BLE001 - sent to the test, which names it
+        outcomes.put(f"{type(error).__name__}: {error}")
+
+
+def open_in_processes_at_once(db: Path, processes: int = 3) -> list[str]:
+    """What each of several processes got from opening one file at the same moment, as gunicorn's workers do."""
+    context = multiprocessing.get_context("fork")
+    start, outcomes = context.Barrier(processes), context.Queue()
+    workers = [context.Process(target=_open_at_the_signal, args=(db, start, outcomes)) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sorted(outcomes.get(timeout=10) for _ in workers)
+
+
+# Before the set-up waited out a busy file, about one try in three failed with "database is locked".
+@pytest.mark.parametrize("attempt", range(25))
+def test_processes_opening_a_new_file_at_once_all_open_it(tmp_path, attempt):
+    db = tmp_path / "state.db"
+    assert open_in_processes_at_once(db) == ["opened"] * 3
+    assert without_revision(SQLitePersistenceAdapter(db).get_attributes(BOB)) == {}
+
+
+@pytest.mark.parametrize("attempt", range(10))
+def test_processes_upgrading_an_old_file_at_once_all_open_it(tmp_path, attempt):
+    db = tmp_path / "state.db"
+    write_file_from_before_revisions(db)
+    assert open_in_processes_at_once(db) == ["opened"] * 3
+    assert SQLitePersistenceAdapter(db).get_attributes(BOB) == {"kept": True, "_revision": 1}
 
 
 def test_concurrent_saves_from_eight_threads_all_land(db):
