@@ -65,7 +65,8 @@ class Server:
 def gunicorn(kind: str, app: str, cwd: Path, env: Mapping[str, str], log: Path) -> Iterator[Server]:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class", "sync",
-               "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--log-level", "warning", app]
+               "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--log-level", "warning",
+               "--no-control-socket", app]  # by default both servers would take over one socket in $HOME in turn
     with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
                                    preexec_fn=_end_with_parent)
@@ -297,24 +298,38 @@ def measure(seconds: float, warmup: float, rounds: int, scratch: Path) -> dict[s
     with ExitStack() as servers:
         ours = servers.enter_context(gunicorn("ours", "skill.web.wsgi:app", ROOT, ours_env, scratch / "ours.log"))
         baseline = servers.enter_context(gunicorn("baseline", "wsgi:app", BASELINE_DIR, {}, scratch / "baseline.log"))
-        hello = json.dumps(envelopes.baseline_intent()).encode()
-        wait_until_answering(baseline, hello, lambda body: {})
-        launch = json.dumps(envelopes.launch_request(envelopes.user_id("readiness"))).encode()
-        wait_until_answering(ours, launch, pki.headers)
-        poster = SignedPoster(ours.port, pki)
-        routines = [envelopes.Routine(envelopes.user_id(f"load {n}")).prepare(poster) for n in range(CONNECTIONS)]
-        for index in range(rounds):
-            for kind in (("ours", "baseline") if index % 2 == 0 else ("baseline", "ours")):
-                load = (ours_requests(ours.port, pki, routines) if kind == "ours" else baseline_requests(baseline.port))
-                result[kind].append(run_load(ours if kind == "ours" else baseline, load, warmup, seconds))
-        for server in (ours, baseline):
-            if server.process.poll() is not None:
-                raise RuntimeError(f"{server.kind} server died during the load")
+        with servers_logs_on_failure(ours, baseline):
+            hello = json.dumps(envelopes.baseline_intent()).encode()
+            wait_until_answering(baseline, hello, lambda body: {})
+            launch = json.dumps(envelopes.launch_request(envelopes.user_id("readiness"))).encode()
+            wait_until_answering(ours, launch, pki.headers)
+            poster = SignedPoster(ours.port, pki)
+            routines = [envelopes.Routine(envelopes.user_id(f"load {n}")).prepare(poster) for n in range(CONNECTIONS)]
+            for index in range(rounds):
+                for kind in (("ours", "baseline") if index % 2 == 0 else ("baseline", "ours")):
+                    load = (ours_requests(ours.port, pki, routines) if kind == "ours"
+                            else baseline_requests(baseline.port))
+                    result[kind].append(run_load(ours if kind == "ours" else baseline, load, warmup, seconds))
+            for server in (ours, baseline):
+                if server.process.poll() is not None:
+                    raise RuntimeError(f"{server.kind} server died during the load")
     result["signature_check_us"] = signature_check_us(pki, chains, ours_requests(0, pki, routines[:1])[0][0][0]
                                                       .partition(b"\r\n\r\n")[2])
     result["ours_log_outcomes"] = _outcomes(scratch / "ours.log")
     result["cpu_count"] = os.cpu_count()
     return result
+
+
+@contextmanager
+def servers_logs_on_failure(*servers: Server) -> Iterator[None]:
+    """A failure carries the end of each server's log: the logs live in a folder deleted on the way out, and a
+    dropped connection says nothing of why a worker stopped."""
+    try:
+        yield
+    except Exception as failure:
+        logs = "".join(f"\n--- {server.kind} gunicorn log, last lines ---\n"
+                       f"{server.log.read_text(errors='replace')[-3000:]}" for server in servers)
+        raise RuntimeError(f"{type(failure).__name__}: {failure}{logs}") from failure
 
 
 def _outcomes(log: Path) -> dict[str, int]:
