@@ -11,11 +11,13 @@ writes
     OUT/.ask/ask-states.json                             with --skill-id: `ask deploy` updates that skill
                                                          rather than creating a new one
 
-The manifest source has placeholders: ${ENDPOINT} (apis.custom and events endpoints), ${PRIVACY_URL} and
-${TERMS_URL} (privacyAndCompliance, per locale) and ${DISCLAIMER} (in each locale's description), which is the
-skill's own spoken disclaimer (skill/locale, "disclaimer.full") for that locale, so the store listing and the
-skill never disagree. A new locale needs its wording file in interaction_models/locales/, a publishingInformation entry, privacy URLs
-(filled from the options) and a skill/locale/<locale>/ overlay naming its emergency number.
+The manifest source holds the structure and has placeholders: ${ENDPOINT} (apis.custom and events endpoints),
+${PRIVACY_URL} and ${TERMS_URL} (privacyAndCompliance, per locale). Each locale's listing (name, summary,
+description, example phrases, keywords) comes from the content files (skill/locale/*/listing.json), where every
+clinical line carries its sources like everything the skill says; its description embeds the skill's own spoken
+disclaimer for that locale, so the store listing and the skill never disagree. A new locale needs its wording file
+in interaction_models/locales/, an entry in publishingInformation.locales, privacy URLs (filled from the options)
+and a skill/locale/<locale>/ overlay naming its emergency number.
 """
 
 from __future__ import annotations
@@ -27,14 +29,14 @@ import re
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # run as a script from anywhere: skill.content is the disclaimer's source
+    sys.path.insert(0, str(REPO))  # run as a script from anywhere: skill.content holds the listing's words
 
-from skill.content import Content, supported_locales  # noqa: E402
+from skill.content import Content, load_document, supported_locales  # noqa: E402
 from skill.interaction_model import interaction_model, model_locales  # noqa: E402
 
 MANIFEST_SOURCE = REPO / "deploy" / "skill-manifest.json"
@@ -98,9 +100,25 @@ def disclaimer(locale: str) -> str:
     return Content(locale).say("disclaimer.full")
 
 
+def listing(locale: str) -> dict[str, Any]:
+    """publishingInformation.locales.<locale>, worded by skill/locale/<locale>/listing.json over en/listing.json."""
+    words = load_document(locale, "listing")
+    facts = {**load_document(locale, "locale"), "disclaimer": disclaimer(locale)}
+
+    def text(key: str) -> str:
+        entry = words[key]
+        return (entry["text"] if isinstance(entry, dict) else entry).format_map(facts)
+
+    return {"name": words["name"], "summary": text("summary"),
+            "description": "\n\n".join("\n".join(text(key) for key in block) for block in words["description"]),
+            "examplePhrases": list(words["example_phrases"]),
+            "keywords": [*words["keywords"], *words["keywords.local"]]}
+
+
 # --- the manifest -------------------------------------------------------------------------------------------------
 def build_manifest(source: dict[str, Any], models: dict[str, dict[str, Any]], endpoint: dict[str, str],
-                   privacy_url: str | None, terms_url: str | None) -> dict[str, Any]:
+                   privacy_url: str | None, terms_url: str | None,
+                   listings: Callable[[str], dict[str, Any]] = listing) -> dict[str, Any]:
     skill = copy.deepcopy(source)
     manifest = skill["manifest"]
     publishing = manifest["publishingInformation"]
@@ -131,7 +149,7 @@ def build_manifest(source: dict[str, Any], models: dict[str, dict[str, Any]], en
                                   f"{urls.get(key)!r} in {MANIFEST_SOURCE.name}")
 
     for locale, info in locales.items():
-        info["description"] = info["description"].replace("${DISCLAIMER}", disclaimer(locale))
+        info.update(listings(locale))
         check_locale(locale, info, invocation_name(models[locale]))
 
     manifest["apis"]["custom"]["endpoint"] = dict(endpoint)
@@ -154,7 +172,7 @@ def check_locale(locale: str, info: dict[str, Any], invocation: str) -> None:
     if len(info["description"]) > MAX_DESCRIPTION:
         fail(f"description is {len(info['description'])} characters; at most {MAX_DESCRIPTION}")
     if disclaimer(locale) not in info["description"]:
-        fail("description must carry the health disclaimer: put ${DISCLAIMER} in it")
+        fail("description must carry the health disclaimer: put {disclaimer} in a line of listing.json")
     phrases = info["examplePhrases"]
     if len(phrases) > MAX_EXAMPLE_PHRASES:
         fail(f"{len(phrases)} examplePhrases; at most {MAX_EXAMPLE_PHRASES}")
@@ -168,12 +186,14 @@ def check_locale(locale: str, info: dict[str, Any], invocation: str) -> None:
 # --- writing ----------------------------------------------------------------------------------------------------
 def export(out: Path, endpoint: str, privacy_url: str | None = None, terms_url: str | None = None,
            ssl_certificate_type: str | None = None, skill_id: str | None = None,
-           manifest_source: Path = MANIFEST_SOURCE, models: dict[str, dict[str, Any]] | None = None) -> Path:
+           manifest_source: Path = MANIFEST_SOURCE, models: dict[str, dict[str, Any]] | None = None,
+           listings: Callable[[str], dict[str, Any]] = listing) -> Path:
     if skill_id is not None and not SKILL_ID.match(skill_id):
         raise ExportError(f"--skill-id {skill_id!r} is not an Alexa skill id (amzn1.ask.skill.<uuid>)")
     models = interaction_models() if models is None else models
     source = json.loads(manifest_source.read_text(encoding="utf-8"))
-    skill = build_manifest(source, models, endpoint_object(endpoint, ssl_certificate_type), privacy_url, terms_url)
+    skill = build_manifest(source, models, endpoint_object(endpoint, ssl_certificate_type), privacy_url, terms_url,
+                           listings)
     package = out / "skill-package"
     if package.exists():
         shutil.rmtree(package)  # a locale no longer published must not linger

@@ -141,6 +141,16 @@ def _spoken(path: Path, data: Any) -> Iterator[tuple[str, str]]:
             yield where, node
 
 
+def _read(path: Path, data: Any) -> Iterator[tuple[str, str]]:
+    """(where, text) for every line of the store listing: read by people, not spoken, so no breath limit."""
+    if path.name != "listing.json" or not isinstance(data, dict):
+        return
+    for key, entry in data.items():
+        text = entry.get("text") if isinstance(entry, dict) else entry
+        if not key.startswith("_") and isinstance(text, str):
+            yield key, text
+
+
 def _sentences(text: str) -> list[str]:
     text = re.sub(r"<[^>]+>", " ", text)  # SSML tags are not words
     return [s for s in re.split(r"(?<=[.!?])\s+|\s*\n\s*", text.strip()) if s]
@@ -221,7 +231,8 @@ def test_no_sentence_is_copied_from_the_seeds(path: Path) -> None:
     seed_text = " " + " ".join(norm(p.read_text(encoding="utf-8")) for p in seeds) + " "
     window = 10
     problems = []
-    for where, text in _spoken(path, _load(path)):
+    data = _load(path)
+    for where, text in [*_spoken(path, data), *_read(path, data)]:
         words = norm(text).split()
         for i in range(len(words) - window + 1):
             chunk = " ".join(words[i : i + window])
