@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from skill.interaction_model import interaction_model, model_locales
-from skill.local.resolver import IntentResolver, Resolution, SlotValue, normalize
+from skill.local.resolver import Heard, IntentResolver, Resolution, SlotValue, normalize
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = interaction_model("en-US")
@@ -118,7 +118,7 @@ PARAPHRASES = [
     ("my husband's got numbness in his groin", "SymptomReportIntent", {"symptom": "numbness in his groin"}),
     ("I'm really worried about my legs going weak", "SymptomReportIntent", {"symptom": "my legs going weak"}),
     ("mum says she can't feel her bottom when she wipes", "SymptomReportIntent",
-     {"symptom": "she can not feel her bottom when she wipes"}),
+     {"symptom": "she can't feel her bottom when she wipes"}),
     ("I think I've wet myself", "SymptomReportIntent", {"symptom": "wet myself"}),
     ("what exactly is a slipped disc", "DiscInfoIntent", {}),
     ("can you explain what a herniated disk is", "DiscInfoIntent", {}),
@@ -211,6 +211,33 @@ def test_small_word_order_changes_do_not_matter(resolver: IntentResolver, uttera
 def test_nonsense_falls_back_with_no_slots(resolver: IntentResolver, utterance: str) -> None:
     assert resolver.resolve(utterance) == Resolution("AMAZON.FallbackIntent", {}, resolver.resolve(utterance).score)
     assert resolver.resolve(utterance).slots == {}
+
+
+@pytest.mark.parametrize(("utterance", "symptom"), [
+    ("I've done the exercises for two weeks and nothing's changed.",
+     "done the exercises for two weeks and nothing's changed"),  # not "nothings changed"
+    ("I can't, um, feel my bottom", "can't um feel my bottom"),  # Alexa sends what it heard, fillers too
+    ("I've got pins-and-needles in both feet", "pins and needles in both feet"),
+    ("there's blood when I wee, it's red", "blood when i wee it's red"),
+])
+def test_free_text_slots_carry_the_words_as_alexa_hears_them(resolver: IntentResolver, utterance: str,
+                                                              symptom: str) -> None:
+    assert resolver.resolve(utterance).slot_values() == {"symptom": symptom}
+
+
+def test_no_slot_starts_or_ends_inside_a_spoken_word() -> None:
+    # Expanded, "I'm numb, I'll call" is "i am numb i will call"; Alexa hears "i'm" and "i'll" as one word each,
+    # so a carrier "i" can never leave "am numb" in a slot, nor a slot end in the "i" of "i'll".
+    heard = Heard.from_text("I'm numb, I'll call")
+    assert heard.words == ("i", "am", "numb", "i", "will", "call")
+    assert heard.said(1, 2) is None and heard.said(2, 3) is None
+    assert heard.said(2, 2) == "numb" and heard.said(2, 5) == "numb i'll call"
+
+
+def test_words_dropped_as_filler_stay_in_the_slot_alexa_fills() -> None:
+    heard = Heard.from_text("I think, um, really, my leg is numb")
+    assert heard.words == ("i", "think", "my", "leg", "is", "numb")
+    assert heard.said(2, 5) == "um really my leg is numb"
 
 
 def test_custom_slot_with_unknown_value_is_no_match_with_spoken_words(resolver: IntentResolver) -> None:

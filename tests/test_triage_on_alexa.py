@@ -24,7 +24,6 @@ from test_safety import CLINICAL_FACTS_1E, OWN_PHRASINGS
 # word before an AMAZON.SearchQuery slot): the pronoun or age in front. Listed so a fix shows up (strict xfail).
 CARRIER_DEPENDENT = {
     "I'm really worried about my back",
-    "I've done the exercises for two weeks and nothing's changed.",
     "Nan had a fall and her back hurts",
     "my left leg is numb, my other leg is fine",
     "something's wrong with my bladder",

@@ -63,13 +63,43 @@ _NOT_WORD = re.compile(r"[^a-z0-9'. ]+")
 
 def normalize(text: str) -> str:
     """Lowercase words with contractions expanded and fillers dropped: "Um, I'm done." -> "i am done"."""
-    text = text.translate(_APOSTROPHES).lower().replace("&", " and ").replace("-", " ")
-    text = _NOT_PERIOD.sub(" ", _NOT_WORD.sub(" ", text))
-    words: list[str] = []
-    for word in text.split():
-        words.extend(_expand(word.strip("'")).split())
-    words = [_SPOKEN_DIGITS.get(w, w) for w in _join_spelled_letters(words) if w not in _FILLER_WORDS]
-    return " ".join(_drop_leading_fillers(" ".join(words).split()))
+    return " ".join(Heard.from_text(text).words)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """An utterance two ways: `spoken`, its words as Alexa hears them ("i'm", "nothing's"), and `words`, the
+    normalised words samples are matched on ("i", "am"), each with the span of spoken words it came from
+    (`sources`), so a slot can be given the words as said."""
+
+    spoken: tuple[str, ...]
+    words: tuple[str, ...]
+    sources: tuple[tuple[int, int], ...]  # per word: first and last index into `spoken`
+
+    @classmethod
+    def from_text(cls, text: str) -> Heard:
+        text = text.translate(_APOSTROPHES).lower().replace("&", " and ").replace("-", " ")
+        spoken = tuple(word.strip("'") for word in _NOT_PERIOD.sub(" ", _NOT_WORD.sub(" ", text)).split())
+        expanded = [(part, (index, index)) for index, word in enumerate(spoken) for part in _expand(word).split()]
+        joined = _join_spelled_letters(expanded)
+        kept = [(part, source) for word, source in joined if word not in _FILLER_WORDS
+                for part in _SPOKEN_DIGITS.get(word, word).split()]
+        kept = kept[len(kept) - len(_drop_leading_fillers([word for word, _ in kept])):]
+        return cls(spoken, tuple(word for word, _ in kept), tuple(source for _, source in kept))
+
+    def said(self, first: int, last: int) -> str | None:
+        """The spoken words Alexa would put in a slot filling words[first..last] between the carrier words
+        around it; None if a carrier word and the slot would share one spoken word (the "am" of "i'm")."""
+        start, end = self.sources[first][0], self.sources[last][1]
+        if first > 0:
+            if self.sources[first - 1][1] >= start:
+                return None
+            start = self.sources[first - 1][1] + 1  # words dropped as filler after the carrier are still heard
+        if last + 1 < len(self.words):
+            if self.sources[last + 1][0] <= end:
+                return None
+            end = self.sources[last + 1][0] - 1
+        return " ".join(self.spoken[start:end + 1])
 
 
 def _expand(word: str) -> str:
@@ -83,16 +113,17 @@ def _expand(word: str) -> str:
     return word.replace("'", "")
 
 
-def _join_spelled_letters(words: list[str]) -> list[str]:
-    """ "e. r." and "ER" both become "er"; "a" and "i" are words, not letters."""
-    joined: list[str] = []
+def _join_spelled_letters(words: list[tuple[str, tuple[int, int]]]) -> list[tuple[str, tuple[int, int]]]:
+    """ "e. r." and "ER" both become "er"; "a" and "i" are words, not letters. Each word keeps its source span."""
+    joined: list[tuple[str, tuple[int, int]]] = []
     in_run = False
-    for word in words:
+    for word, source in words:
         is_letter = len(word) == 1 and word.isalpha() and word not in ("a", "i")
         if is_letter and in_run:
-            joined[-1] += word
+            previous, (first, _) = joined[-1]
+            joined[-1] = (previous + word, (first, source[1]))
         else:
-            joined.append(word)
+            joined.append((word, source))
         in_run = is_letter
     return joined
 
@@ -301,14 +332,15 @@ class IntentResolver:
 
     # --- resolving ---------------------------------------------------------------------------------
     def resolve(self, text: str) -> Resolution:
-        words = normalize(text).split()
+        heard = Heard.from_text(text)
+        words = list(heard.words)
         if not words:
             return Resolution(FALLBACK_INTENT, {}, 1.0)
         exact = self._exact.get(" ".join(words))
         if exact is not None:
             return Resolution(exact, self._unfilled(exact), 1.0)
         mentions = self._mentions(words)
-        template = self._best_template(words)
+        template = self._best_template(heard)
         score, sample = self._most_similar(self._similarity_tokens(words, mentions))
         if template is not None and template.score >= score:
             return template
@@ -329,10 +361,10 @@ class IntentResolver:
     def _unfilled(self, intent: str) -> dict[str, SlotValue]:
         return {name: SlotValue(name, slot_type, None) for name, slot_type in self._slot_types[intent].items()}
 
-    def _best_template(self, words: Sequence[str]) -> Resolution | None:
+    def _best_template(self, heard: Heard) -> Resolution | None:
         """The best-fitting slotted sample. Carriers compare canonically, so "my husband's got {symptom}"
         fits "my dad's got {symptom}"; slot values are then read from the words as typed."""
-        canonical = [_canonical(w) for w in words]
+        canonical = [_canonical(w) for w in heard.words]
         canonical_text, canonical_set = " ".join(canonical), frozenset(canonical)
         best: Resolution | None = None
         best_rank = (0.0, -1)
@@ -340,7 +372,7 @@ class IntentResolver:
             if not sample.canonical_carrier <= canonical_set:
                 continue
             match = sample.pattern.match(canonical_text)
-            filled = self._fill_template(sample, match, words) if match else None
+            filled = self._fill_template(sample, match, heard) if match else None
             if filled is None:
                 continue
             rank = (filled.score, len(sample.carrier))  # equally sure: the more specific carrier wins
@@ -348,22 +380,25 @@ class IntentResolver:
                 best, best_rank = filled, rank
         return best
 
-    def _fill_template(self, sample: _Sample, match: re.Match[str], words: Sequence[str]) -> Resolution | None:
+    def _fill_template(self, sample: _Sample, match: re.Match[str], heard: Heard) -> Resolution | None:
         slots = self._unfilled(sample.intent)
         score = 1.0
         for index, name in enumerate(sample.slots):
             start, end = match.span(f"s{index}")
-            said = " ".join(words[match.string.count(" ", 0, start):match.string.count(" ", 0, end) + 1])
-            judged = self._judge_slot(name, self._slot_types[sample.intent][name], said, bool(sample.carrier))
+            first, last = match.string.count(" ", 0, start), match.string.count(" ", 0, end)
+            words = " ".join(heard.words[first:last + 1])
+            judged = self._judge_slot(name, self._slot_types[sample.intent][name], words, heard.said(first, last),
+                                      bool(sample.carrier))
             if judged is None:
                 return None
             slots[name], slot_score = judged
             score = min(score, slot_score)
         return Resolution(sample.intent, slots, score)
 
-    def _judge_slot(self, name: str, slot_type: str, words: str,
+    def _judge_slot(self, name: str, slot_type: str, words: str, said: str | None,
                     has_carrier: bool) -> tuple[SlotValue, float] | None:
-        """The slot value for words heard in a slot position, and how sure we are; None if they can't fill it."""
+        """The slot value for words heard in a slot position, and how sure we are; None if they can't fill it.
+        Typed values are read from the normalised `words`; free text is `said`, the words as Alexa sends them."""
         if slot_type in self._values:
             found = self._lookup_value(slot_type, words)
             if found is not None:
@@ -385,11 +420,11 @@ class IntentResolver:
         if slot_type == NUMBER:
             digits = number_slot_value(words)
             return None if digits is None else (SlotValue(name, slot_type, digits), _SLOT_MATCH)
-        # SearchQuery and other free-text built-in types: Alexa passes the words through. It hears "I'm" as one
-        # word, though, so a carrier ending in "i" never leaves the "am" of an expanded "I'm" in the slot.
-        if words.split()[0] == "am":
+        # SearchQuery and other free-text built-in types: Alexa passes the words through as it heard them. It
+        # hears "I'm" as one word, so no carrier ends inside it (`said` is None for "i {symptom}" there).
+        if said is None:
             return None
-        return SlotValue(name, slot_type, words), _FREE_TEXT
+        return SlotValue(name, slot_type, said), _FREE_TEXT
 
     def _lookup_value(self, slot_type: str, words: str) -> tuple[str, _TypeValue] | None:
         """The value `words` name, allowing qualifiers around it ("my neck", "really sore now")."""
