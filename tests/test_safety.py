@@ -218,6 +218,8 @@ OWN_PHRASINGS = [
     ("something's wrong with my bladder", A),
     ("I leak a bit when I cough", A),
     ("I've got some tingling in my back", A),
+    ("I don't know what's wrong with my waterworks", A),
+    ("there's nothing wrong with my bladder, it's my back", N),
 ]
 
 

@@ -26,7 +26,6 @@ CARRIER_DEPENDENT = {
     "I'm really worried about my back",
     "Nan had a fall and her back hurts",
     "my left leg is numb, my other leg is fine",
-    "something's wrong with my bladder",
 }
 
 
