@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from skill.app import create_skill
+from skill.content import load_document, variants
 from skill.envelopes import AlexaSession
 from skill.flow import plan_segments
 from skill.local.alarm import LocalAlarm
@@ -272,6 +273,20 @@ def test_a_bad_routine_file_is_reported_with_its_line_and_nothing_runs(tmp_path)
                             cwd=Path(__file__).resolve().parents[1], timeout=120)
     assert result.returncode == 2 and result.stdout == ""
     assert "bad.yaml, line 3" in result.stderr
+
+
+def test_piped_lines_in_text_mode_show_every_reply(tmp_path):
+    """A developer's `printf ... | make run`: lines typed ahead cut each reply short so none holds up the next, but
+    every reply is still shown (before, only the last one was)."""
+    result = subprocess.run([sys.executable, "-m", "skill", "talk", "--no-voice", "--db", str(tmp_path / "x.db")],
+                            input="give me a tip about sleep\nstop\n", capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert result.returncode == 0, result.stderr
+    replies = [line.removeprefix("Spine Coach: ") for line in result.stdout.splitlines()]
+    assert len(replies) == 3, result.stdout  # the automatic launch, the tip, the goodbye
+    assert replies[0].startswith("Welcome to Spine Coach.")
+    assert replies[1] not in variants(load_document("en-US", "prompts")["goodbye"])
+    assert replies[2] in variants(load_document("en-US", "prompts")["goodbye"])
 
 
 def test_lines_typed_ahead_interrupt_the_reply_before_them(harness):

@@ -27,7 +27,16 @@ class Performer:
         self.split = split  # sentence splitter shared with render-audio, so pre-rendered files are found
 
     def perform(self, parts: Sequence[Part], stop: threading.Event) -> bool:
-        """Play `parts` in order; True when `stop` cut the performance short."""
+        """Play `parts` in order; True when `stop` cut the performance short.
+
+        A reply stopped before it starts (its line was typed ahead, or piped) is still shown in text mode, all at
+        once, so a script's replies can be read; only the playing and the waiting are skipped."""
+        if stop.is_set():
+            if self.show:
+                for part in parts:
+                    if isinstance(part, Say):
+                        self.show(part.written)
+            return True
         for part in parts:
             if stop.is_set():
                 return True
