@@ -98,14 +98,20 @@ def _where(filename: str, line: int, name: str) -> str:
     return f"{'/'.join(parts)}:{line}({name})"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def timed_calls_arguments(argv: list[str] | None, description: str, calls: int,
+                          warmup: int) -> argparse.Namespace:
+    """The command line bench.warm and bench.web share: which skill, how many calls, where the JSON goes."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("kind", choices=("ours", "baseline"))
-    parser.add_argument("--calls", type=int, default=5000)
-    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--calls", type=int, default=calls)
+    parser.add_argument("--warmup", type=int, default=warmup)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--profile", action="store_true", help="also profile the timed calls with cProfile")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = timed_calls_arguments(argv, __doc__.splitlines()[0], calls=5000, warmup=300)
 
     handler = load_handler(args.kind)
     cases = workload(args.kind, handler)

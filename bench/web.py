@@ -14,7 +14,6 @@ the timing covers the app call and reading its body. Every reply is checked as i
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import json
 import os
@@ -28,7 +27,7 @@ from werkzeug.test import EnvironBuilder
 
 from bench import envelopes
 from bench.throughput import BASELINE_DIR
-from bench.warm import profile_table
+from bench.warm import profile_table, timed_calls_arguments
 from skill.envelopes import SKILL_ID
 from tests.certificates import TestPKI
 
@@ -107,13 +106,7 @@ def measure(app: WsgiApp, cases: list[tuple[Callable[[], dict], Check]], calls: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=("ours", "baseline"))
-    parser.add_argument("--calls", type=int, default=2000)
-    parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--profile", action="store_true", help="also profile the timed calls with cProfile")
-    args = parser.parse_args(argv)
+    args = timed_calls_arguments(argv, __doc__.splitlines()[0], calls=2000, warmup=200)
     with tempfile.TemporaryDirectory(prefix="bench-web-") as scratch:
         app, cases = ours(Path(scratch)) if args.kind == "ours" else baseline()
         profiler = cProfile.Profile() if args.profile else None
