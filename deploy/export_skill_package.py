@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # run as a script from anywhere: skill.content holds the listing's words
 
-from skill.content import Content, load_document, supported_locales  # noqa: E402
+from skill.content import Content, supported_locales  # noqa: E402
 from skill.interaction_model import interaction_model, model_locales  # noqa: E402
 
 MANIFEST_SOURCE = REPO / "deploy" / "skill-manifest.json"
@@ -102,8 +102,9 @@ def disclaimer(locale: str) -> str:
 
 def listing(locale: str) -> dict[str, Any]:
     """publishingInformation.locales.<locale>, worded by skill/locale/<locale>/listing.json over en/listing.json."""
-    words = load_document(locale, "listing")
-    facts = {**load_document(locale, "locale"), "disclaimer": disclaimer(locale)}
+    content = Content(locale)
+    words = content.document("listing")
+    facts = {**content.facts, "disclaimer": content.say("disclaimer.full")}
 
     def text(key: str) -> str:
         entry = words[key]
