@@ -20,10 +20,10 @@ from skill.api_client import TimeLimitedApiClient
 from skill.fast_serializer import FastSerializer
 from skill.handlers import request_handlers
 from skill.handlers.errors import ApologyExceptionHandler
-from skill.interceptors import (SaveConversationInterceptor, SaveProfileInterceptor, TriageInterceptor,
-                                TurnInterceptor)
+from skill.interceptors import SaveConversationInterceptor, SaveProfileInterceptor, TurnInterceptor
 from skill.request_log import RequestLogInterceptor, StartClockInterceptor
 from skill.retrying_skill import RetryingSkillBuilder
+from skill.safety.screening import TriageInterceptor
 from skill.storage import persistence_from_environment
 from skill.timers import HeatAlarm
 

@@ -6,15 +6,18 @@ ask-sdk runs request interceptors before dispatch and response interceptors only
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import replace
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model import Response
 
 from skill.content import Content, resolve_locale
-from skill.turn import TURN, Turn
+from skill.turn import TURN, URGENT_TIERS, Turn
+
+log = logging.getLogger(__name__)
 
 
 class TurnInterceptor(AbstractRequestInterceptor):
@@ -33,27 +36,6 @@ class TurnInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
         content = self.content_for(getattr(handler_input.request_envelope.request, "locale", None))
         handler_input.attributes_manager.request_attributes[TURN] = Turn(handler_input, content)
-
-
-class TriageInterceptor(AbstractRequestInterceptor):
-    """Screens the user's words in any intent's slots, in every state, before any handler is chosen.
-
-    The triage engine (skill.safety) is imported with the first words there are to screen: a launch, "next" or
-    "yes" carries none, so a cold start does not wait for it."""
-
-    def process(self, handler_input: HandlerInput) -> None:
-        request = handler_input.request_envelope.request
-        if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
-            return
-        words = [slot.value for slot in request.intent.slots.values() if isinstance(getattr(slot, "value", None), str)]
-        if not words:
-            return
-        from skill.safety import TIERS, triage_for
-        turn = Turn.of(handler_input)
-        triage = triage_for(turn.content.locale)
-        findings = [finding for finding in map(triage.classify, words) if finding is not None]
-        if findings:
-            turn.finding = min(findings, key=lambda f: TIERS.index(f.tier))
 
 
 class SaveConversationInterceptor(AbstractResponseInterceptor):
@@ -77,7 +59,15 @@ class SaveProfileInterceptor(AbstractResponseInterceptor):
     """Saves the profile when this turn changed it: one write, only after the turn succeeded."""
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
-        changes = Turn.of(handler_input).profile_changes()
-        if changes is not None:
-            handler_input.attributes_manager.persistent_attributes = changes
+        turn = Turn.of(handler_input)
+        changes = turn.profile_changes()
+        if changes is None:
+            return
+        handler_input.attributes_manager.persistent_attributes = changes
+        if turn.triage not in URGENT_TIERS:
             handler_input.attributes_manager.save_persistent_attributes()
+            return
+        try:  # after a warning sign's answer saving is best effort: a failed save must not replace the answer
+            handler_input.attributes_manager.save_persistent_attributes()
+        except Exception:  # noqa: BLE001 - a lost race included: running the turn again would gain nothing
+            log.exception("could not save the profile after a warning sign's answer")

@@ -112,11 +112,8 @@ class Turn:
         return Reply(self.content)
 
     def respond(self, reply: Reply) -> Response:
-        """The response for `reply`, with the appointment advice for a "soon" finding no handler spoke to, and the
-        disclaimer first on a first-ever one-shot request (not in an emergency, where the number comes first)."""
-        if self.finding is not None and self.triage is None:
-            self.triage = self.finding.tier  # a "soon" finding left to the intent's own handler
-            reply.say("triage.soon_also")
+        """The response for `reply`, with the disclaimer first on a first-ever one-shot request (not in an
+        emergency, where the number comes first)."""
         if self.triage in URGENT_TIERS:
             reply.screen = None  # a warning sign's answer is for the ears: nothing on screen may compete with it
         if (self.new_session and self.request_type == "IntentRequest" and self.triage not in URGENT_TIERS

@@ -20,7 +20,7 @@ from skill.content import BASE_LANGUAGE, LOCALE_DIR, Content, load_document, res
 from skill.envelopes import AlexaSession, intent, launch
 from skill.interaction_model import model_locales
 from skill.local.talk import LocalConversation
-from skill.safety import triage_for
+from skill.safety.triage import triage_for
 from skill.speech import PHONE_NUMBERS, Say, parse_ssml, ssml_to_text, to_ssml
 
 from conftest import Said

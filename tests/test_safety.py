@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skill.content import LOCALE_DIR, load_document, load_sources
-from skill.safety import TIERS, Finding, Triage, triage_for
+from skill.safety.triage import TIERS, Finding, Triage, triage_for
 
 E, U, S, A, N = "emergency", "urgent", "soon", "clarify", None
 

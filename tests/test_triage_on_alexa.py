@@ -16,7 +16,7 @@ from skill.app import create_skill, invoke
 from skill.envelopes import AlexaSession, intent
 from skill.interaction_model import model_locales
 from skill.local.resolver import IntentResolver
-from skill.safety import triage_for
+from skill.safety.triage import triage_for
 from skill.timers import FakeAlarm
 from test_safety import CLINICAL_FACTS_1E, OWN_PHRASINGS
 

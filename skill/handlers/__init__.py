@@ -10,15 +10,14 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from skill.handlers.consent import ConsentResponseHandler
 from skill.handlers.heat import StartHeatHandler, heat_answers, heat_permission_answers
 from skill.handlers.heat_running import CancelHeatHandler, HeatStatusHandler, PauseHeatHandler, ResumeHeatHandler
-from skill.handlers.learn import (InfoTopicHandler, SymptomReportHandler, TipHandler, WarningSignsHandler,
-                                  learn_answers)
+from skill.handlers.learn import InfoTopicHandler, TipHandler, WarningSignsHandler, learn_answers
 from skill.handlers.privacy import SkillDisabledHandler, SkillEventHandler
 from skill.handlers.reminders import (CancelReminderHandler, ReminderStatusHandler, SetReminderHandler,
                                       reminder_answers, reminder_permission_answers)
-from skill.handlers.safety import TriageHandler, safety_answers
-from skill.handlers.session import (AnswerHandler, FallbackHandler, HelpHandler, LaunchHandler, RepeatHandler,
-                                    SessionEndedHandler, StopHandler)
+from skill.handlers.session import (AnswerHandler, HelpHandler, LaunchHandler, RepeatHandler, SessionEndedHandler,
+                                    StopHandler)
 from skill.handlers.stretch import RoutineControlHandler, StartStretchHandler, stretch_answers
+from skill.safety.answers import FallbackHandler, SymptomReportHandler, TriageHandler, safety_answers
 from skill.timers import HeatAlarm
 
 
@@ -27,10 +26,7 @@ def request_handlers(alarm: HeatAlarm, rng: random.Random) -> tuple[AbstractRequ
                **reminder_answers()}
     # purpose -> what to do with Alexa's answer to an AskFor (handlers/consent.py)
     permission_answers = {**heat_permission_answers(alarm), **reminder_permission_answers()}
-    return (
-        SkillDisabledHandler(),
-        SkillEventHandler(),
-        TriageHandler(alarm),
+    after_triage = (
         SessionEndedHandler(),
         ConsentResponseHandler(permission_answers),
         AnswerHandler(answers),
@@ -54,3 +50,6 @@ def request_handlers(alarm: HeatAlarm, rng: random.Random) -> tuple[AbstractRequ
         RepeatHandler(),
         FallbackHandler(),
     )
+    # A red flag is answered before anything else; the triage handler also sees the rest of the chain, for a
+    # "soon" finding that another intent's handler answers first (skill.safety.answers).
+    return (SkillDisabledHandler(), SkillEventHandler(), TriageHandler(alarm, after_triage), *after_triage)

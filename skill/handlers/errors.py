@@ -14,6 +14,7 @@ from skill.handlers.privacy import SKILL_EVENT_PREFIX
 from skill.persistence import ConcurrentUpdate
 from skill.request_log import log_turn
 from skill.speech import Say, to_ssml
+from skill.turn import TURN, URGENT_TIERS
 
 
 class ApologyExceptionHandler(AbstractExceptionHandler):
@@ -38,5 +39,19 @@ class ApologyExceptionHandler(AbstractExceptionHandler):
         if getattr(request, "object_type", None) not in ("IntentRequest", "LaunchRequest"):
             return builder.response
         content = self.content_for(getattr(request, "locale", None))
-        return builder.speak(to_ssml([Say(content.say("error.apology"))])).ask(
-            to_ssml([Say(content.say("error.reprompt"))])).response
+        finding = getattr(handler_input.attributes_manager.request_attributes.get(TURN), "finding", None)
+        if finding is not None and finding.tier in URGENT_TIERS:
+            # The failure came after a warning sign was found: its answer, from the content alone, not an apology.
+            speech = [Say(content.say(f"triage.{finding.tier}"))]
+            if finding.tier == "emergency":
+                return builder.speak(to_ssml(speech)).set_should_end_session(True).response
+            return builder.speak(to_ssml(speech)).ask(to_ssml([Say(content.say("triage.urgent_reprompt"))])).response
+        speech = [Say(content.say("error.apology"))]
+        if _carries_words(request):  # words we may not have screened: the safety net first
+            speech.insert(0, Say(content.say("error.safety_net")))
+        return builder.speak(to_ssml(speech)).ask(to_ssml([Say(content.say("error.reprompt"))])).response
+
+
+def _carries_words(request) -> bool:
+    slots = getattr(getattr(request, "intent", None), "slots", None) or {}
+    return any(isinstance(getattr(slot, "value", None), str) for slot in slots.values())

@@ -57,19 +57,6 @@ class WarningSignsHandler(TurnHandler):
         return read_signs(turn, "emergency")
 
 
-class SymptomReportHandler(TurnHandler):
-    """Symptoms in the user's words that raised no red flag: say so plainly, and offer the warning signs."""
-
-    intents = ("SymptomReportIntent",)
-
-    def act(self, turn: Turn) -> Reply:
-        turn.expect_answer("more_signs", "emergency")
-        reply = turn.reply().say("symptom.no_red_flag")
-        if turn.conversation.routine:
-            reply.say("stretch.carry_on")
-        return reply.say("symptom.offer_signs").ask("symptom.offer_signs")
-
-
 def read_signs(turn: Turn, tier: str) -> Reply:
     reply = turn.reply().say(f"signs.{tier}")
     following = SIGN_TIERS.index(tier) + 1

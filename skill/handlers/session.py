@@ -1,4 +1,4 @@
-"""Launch, help, stop, repeat, yes/no answers, session end and the catch-all fallback."""
+"""Launch, help, stop, repeat, yes/no answers and session end (the catch-all fallback is skill.safety.answers)."""
 
 from __future__ import annotations
 
@@ -106,21 +106,3 @@ class SessionEndedHandler(TurnHandler):
         request = handler_input.request_envelope.request
         log.info("session ended: %s", getattr(getattr(request, "reason", None), "value", None))
         return handler_input.response_builder.response
-
-
-class FallbackHandler(TurnHandler):
-    """Last in the chain: unmatched intents, unknown intents and request types the skill does not use."""
-
-    def accepts(self, turn: Turn) -> bool:
-        return True
-
-    def act(self, turn: Turn) -> Reply:
-        if turn.request_type not in ("IntentRequest", "LaunchRequest"):
-            return turn.reply()  # e.g. System.ExceptionEncountered: no speech is allowed
-        if turn.conversation.routine:
-            return turn.reply().say("fallback.routine").ask("stretch.check_in_reprompt")
-        if turn.asked:
-            turn.expect_answer(turn.asked.id, turn.asked.arg)
-            return turn.reply().say("fallback.question").ask("help.question")
-        # On an Echo a symptom Alexa could not place arrives here with none of its words, so the way to help is said.
-        return turn.reply().say("fallback.general").say("fallback.safety_net").ask("menu.reprompt")

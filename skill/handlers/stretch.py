@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from skill import flow
 from skill.handlers.base import Answer, TurnHandler, slot_id
-from skill.handlers.safety import ask_clarifying, answer_tier, stop_routine
+from skill.safety.answers import ask_clarifying, answer_tier, not_caught, stop_routine
 from skill.routines import Routine, load_routines
 from skill.screen import stretch_step_screen
 from skill.state import RoutineState
@@ -58,7 +58,7 @@ class RoutineControlHandler(TurnHandler):
         if active is None:
             return self._without_routine(turn)
         if trigger is None:
-            return turn.reply().say("stretch.check_in_unclear").ask("stretch.check_in_reprompt")
+            return not_caught(turn, "stretch.check_in_unclear")
         return take(turn, *active, trigger)
 
     def _without_routine(self, turn: Turn) -> Reply:

@@ -24,7 +24,7 @@ from skill.local.alarm import LocalAlarm
 from skill.local.clock import Clock, RealClock
 from skill.local.performer import Performer
 from skill.local.resolver import IntentResolver
-from skill.safety import triage_for
+from skill.safety.triage import triage_for
 from skill.speech import Part, Say, Sound, parse_ssml, ssml_to_text
 
 SYMPTOM_INTENT = "SymptomReportIntent"

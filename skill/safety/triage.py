@@ -30,6 +30,7 @@ class Finding:
     sign: str  # id of the rule in red_flags.json that fired
     question: str | None = None  # clarify only: one short yes/no question
     escalate_to: str | None = None  # clarify only: the tier a "yes" leads to
+    otherwise: str | None = None  # clarify only: the tier a "no" leads to, when what was said reaches one itself
 
 
 # Orthography, not vocabulary: sentence punctuation becomes ".", pauses become ",". Letters and digits are
@@ -348,7 +349,7 @@ def _break_lexicon(name: str) -> str:
 
 
 _SELF, _OTHERS = "subject:self", "subject:others"
-_RULE_KEYS = {"id", "tier", "sources", "when", "question", "escalate_to", "others_need", "note"}
+_RULE_KEYS = {"id", "tier", "sources", "when", "question", "escalate_to", "otherwise", "others_need", "note"}
 _PATTERN_KEYS = {"all", "any", "none", "within"}
 
 
@@ -555,8 +556,10 @@ def _rule(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> _Rule:
         problems.append("no sources")
     if tier == "clarify" and (not entry.get("question") or entry.get("escalate_to") not in TIERS[:-1]):
         problems.append("a clarify rule needs a question and an escalate_to tier")
-    if tier != "clarify" and ("question" in entry or "escalate_to" in entry):
+    if tier != "clarify" and ("question" in entry or "escalate_to" in entry or "otherwise" in entry):
         problems.append("only clarify rules ask questions")
+    if entry.get("otherwise") not in (None, "urgent", "soon"):
+        problems.append("'otherwise' must be urgent or soon")
     patterns = tuple(_pattern(pattern, problems) for pattern in entry.get("when", ()))
     if not patterns:
         problems.append("no 'when' patterns")
@@ -566,7 +569,7 @@ def _rule(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> _Rule:
         problems.append(f"unknown concepts {sorted(referenced - set(concepts))}")
     if problems:
         raise ValueError(f"red-flag rule {rule_id!r}: " + "; ".join(problems))
-    finding = Finding(tier, rule_id, entry.get("question"), entry.get("escalate_to"))
+    finding = Finding(tier, rule_id, entry.get("question"), entry.get("escalate_to"), entry.get("otherwise"))
     return _Rule(finding, patterns, others_need)
 
 
@@ -586,6 +589,11 @@ def _check_unique_ids(rules: Sequence[_Rule]) -> None:
     duplicates = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
     if duplicates:
         raise ValueError(f"duplicate red-flag rule ids {duplicates}")
+
+
+def most_severe(findings: Iterable[Finding | None]) -> Finding | None:
+    """The most severe of several findings (one per slot value, say); None when there are none."""
+    return min((f for f in findings if f is not None), key=lambda f: TIERS.index(f.tier), default=None)
 
 
 @functools.cache
