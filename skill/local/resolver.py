@@ -22,6 +22,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from skill.interaction_model import interaction_model, model_locale_for
 from skill.local.durations import duration_slot_value, find_duration, find_number, number_slot_value
 from skill.local.times import find_time, time_slot_value
+from skill.safety.text import fold
 
 BUILTIN_SAMPLES = Path(__file__).with_name("builtin_samples.json")
 
@@ -41,7 +42,6 @@ _LONGEST_UNKNOWN_VALUE = 3  # words in an ER_SUCCESS_NO_MATCH slot value
 _SLOT_MATCH, _DURATION_UNKNOWN, _NO_MATCH, _FREE_TEXT = 0.95, 0.9, 0.7, 0.65
 
 # --- normalisation: what does not change the meaning of typed text -----------------------------------
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _WORD_CONTRACTIONS = {
     "can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not", "let's": "let us",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "ok": "okay",
@@ -78,7 +78,7 @@ class Heard:
 
     @classmethod
     def from_text(cls, text: str) -> Heard:
-        text = text.translate(_APOSTROPHES).lower().replace("&", " and ").replace("-", " ")
+        text = fold(text).replace("&", " and ").replace("-", " ")
         spoken = tuple(word.strip("'") for word in _NOT_PERIOD.sub(" ", _NOT_WORD.sub(" ", text)).split())
         expanded = [(part, (index, index)) for index, word in enumerate(spoken) for part in _expand(word).split()]
         joined = _join_spelled_letters(expanded)
@@ -567,7 +567,7 @@ def _resolver_for(cls: type[IntentResolver], locale: str) -> IntentResolver:
 
 def _expanded_words(text: str) -> list[str]:
     """Slot values are normalised like utterances, but keep every word ("okay" is a value, not a filler)."""
-    return [w for word in text.translate(_APOSTROPHES).lower().replace("-", " ").split()
+    return [w for word in fold(text).replace("-", " ").split()
             for w in _expand(word.strip("'.,")).split()]
 
 
@@ -577,7 +577,7 @@ def _tag(slot_type: str) -> str:
 
 def _spoken_form(text: str) -> str:
     """Lowercase words without punctuation or wake word, keeping apostrophes: what Alexa would hear."""
-    words = re.sub(r"[^a-z0-9' ]+", " ", text.translate(_APOSTROPHES).lower()).split()
+    words = re.sub(r"[^a-z0-9' ]+", " ", fold(text)).split()
     while words and words[0] in ("alexa", "hey", "okay", "ok"):
         words = words[1:]
     return " ".join(words)

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from skill.content import load_document
+from skill.safety.text import fold
 
 TIERS = ("emergency", "urgent", "soon", "clarify")  # most to least severe, clarify last
 
@@ -38,7 +38,6 @@ class Finding:
 _SENTENCE_END = "."
 _PAUSE = ","
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z&]+(?:'[a-z]+)*|[.?!;]|[,:]")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _PUNCTUATION_TOKENS = {"?": _SENTENCE_END, "!": _SENTENCE_END, ";": _SENTENCE_END, ":": _PAUSE}
 
 # Phrase syntax in the JSON (see "_about").
@@ -48,9 +47,7 @@ _NUMBER_RANGE = re.compile(r"#(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
 
 
 def _raw_tokens(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii")
-    return [_PUNCTUATION_TOKENS.get(token, token) for token in _TOKEN.findall(ascii_text)]
+    return [_PUNCTUATION_TOKENS.get(token, token) for token in _TOKEN.findall(fold(text))]
 
 
 def _is_number(word: str) -> bool:
@@ -518,7 +515,7 @@ def _elements(text: str, normaliser: _Normaliser, lexicon: str) -> tuple[Element
             elif number:
                 elements.append(_Range(float(number.group(1)), float(number.group(2))))
             else:
-                elements.append(_Stem(piece[:-1].translate(_APOSTROPHES).casefold()))
+                elements.append(_Stem(fold(piece[:-1])))
         else:
             plain.append(piece)
     flush()

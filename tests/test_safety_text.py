@@ -1,0 +1,27 @@
+"""Triage and the offline resolver read a sentence through one normaliser (skill.safety.text): whatever mark a
+keyboard, a paste or a recogniser puts in "can't", both hear the same words."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.local.resolver import IntentResolver
+from skill.safety.text import fold
+from skill.safety.triage import triage_for
+
+MARKS = ["\u2019", "\u2018", "\u02bc", "`", "\u00b4", "\u2032"]
+
+
+@pytest.mark.parametrize("mark", MARKS, ids=[f"U+{ord(m):04X}" for m in MARKS])
+def test_every_apostrophe_reads_as_one_in_triage_and_in_the_resolver(mark):
+    typed = f"I can{mark}t pee and my back{mark}s bad"
+    assert fold(typed) == "i can't pee and my back's bad"
+    triage = triage_for("en-US")
+    assert triage.classify(typed) == triage.classify("I can't pee and my back's bad") is not None
+    resolver = IntentResolver.for_locale("en-US")
+    spoken = f"start my lower back stretches, I{mark}m ready"
+    assert resolver.resolve(spoken).intent == resolver.resolve("start my lower back stretches, I'm ready").intent
+
+
+def test_case_and_accents_fold_away():
+    assert fold("NUMBNESS in my BUM, naïve café") == "numbness in my bum, naive cafe"
