@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup voice clean package skill-package bench
+.PHONY: run test setup voice clean package skill-package bench red-flags
 
 run: setup
 	$(BIN)/python -m skill talk
@@ -16,6 +16,11 @@ test: setup
 # minutes. It reports the figures and never fails on them.
 bench: setup
 	$(BIN)/python -m bench.run
+
+# Red-flag triage on the development bank (bench/red_flags/: a tuning split and a sealed one), full text and what an
+# Echo sends, in every locale: writes bench/RED_FLAGS.md in under a minute.
+red-flags: setup
+	$(BIN)/python -m bench.red_flag_report
 
 setup: $(STAMP) voice
 
