@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from skill.content import LOCALE_DIR, load_sources, supported_locales, variants
+from skill.content import LOCALE_DIR, load_document, load_sources, supported_locales, variants
 from skill.routines import (
     AREAS,
     HOLD_SECONDS,
@@ -549,3 +549,59 @@ def test_heat_or_ice_topic_gives_the_rule() -> None:
             continue
         text = " ".join(topic["say"]).lower()
         assert "ice" in text and "heat" in text and "swelling" in text and "numb" in text
+
+
+# --- gaps found in clinical review (issue 11) ------------------------------------------------------
+
+# Words each phrase must carry, and a source key from clinical-facts.md that each one was written from (1A-1C).
+NEW_EMERGENCY_SIGNS = [
+    ("when you wipe", "CES-CHESTERFIELD"),  # altered feeling when wiping
+    ("erections", "CES-CHESTERFIELD"),  # new sexual dysfunction
+    ("less feeling during sex", "CES-CHESTERFIELD"),
+    ("sciatica in both legs", "NHS-SCI"),
+    ("difficulty walking", "OUH-CES"),
+]
+NEW_URGENT_SIGNS = [
+    ("you've had cancer", "CHOU"),
+    ("lost weight without trying", "NHS-BACK"),
+    ("inject drugs", "CHOU"),
+    ("weakened immune system", "CHOU"),
+    ("weak bones", "NTRUST"),
+    ("steroids long term", "CHOU"),
+    ("over fifty with your first back pain", "CHOU"),
+    ("between your shoulder blades", "NHS-BACK"),
+    ("numbness, tingling or weakness in your arms", "MPFT-NECK"),
+]
+# The day's red-flag question before the first stretch session: the same four emergency items, grouped.
+SCREENING_ITEMS = [
+    ("when you wipe", "CES-CHESTERFIELD"),
+    ("sex", "CES-CHESTERFIELD"),
+    ("both legs", "NHS-SCI"),
+    ("difficulty walking", "OUH-CES"),
+]
+
+
+def _advice(locale: str, key: str) -> tuple[str, list[str]]:
+    entry = load_document(locale, "advice")[key]
+    return entry["say"], entry["sources"]
+
+
+@pytest.mark.parametrize("locale", supported_locales())
+@pytest.mark.parametrize(
+    "key, items",
+    [("signs.emergency", NEW_EMERGENCY_SIGNS), ("signs.urgent", NEW_URGENT_SIGNS),
+     ("stretch.screen_question", SCREENING_ITEMS), ("stretch.screen_hands_free", SCREENING_ITEMS)],
+)
+def test_every_warning_sign_from_review_is_said_with_its_source(locale: str, key: str, items) -> None:
+    text, sources = _advice(locale, key)
+    for words, source in items:
+        assert words in text, f"{locale} {key}: no {words!r}"
+        assert source in sources, f"{locale} {key}: {words!r} needs its source {source}"
+
+
+@pytest.mark.parametrize("locale", supported_locales())
+def test_the_days_screening_is_still_one_yes_no_question(locale: str) -> None:
+    text, _ = _advice(locale, "stretch.screen_question")
+    question = _sentences(text)[-1]
+    assert text.count("?") == 1 and question.endswith("?") and question.startswith("Any new")
+    assert _words(question) <= SENTENCE_WORDS
