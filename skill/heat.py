@@ -1,9 +1,11 @@
-"""Heat-therapy rules (clinical-facts section 2B): 15 minutes by default, 20 at most, 2 hours between sessions."""
+"""Heat-therapy rules (clinical-facts section 2B): 15 minutes by default, 20 at most, 2 hours between sessions; and
+the screening before heat (sections 2D and 2E), grouped into four yes/no questions so it stays short by voice."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 from skill.profile import HeatSession
 
@@ -11,6 +13,24 @@ DEFAULT_MINUTES = 15
 MAX_MINUTES = 20
 MIN_SECONDS = 60  # anything shorter was not meant as a heat session
 COOL_DOWN_SECONDS = 2 * 60 * 60
+
+
+class IfYes(Enum):
+    """What a "yes" to one group of the heat screening means."""
+    CHECK_FIRST = "check_first"  # heat may not suit you: fine only if a professional has said so
+    NOT_NOW = "not_now"  # no heat: a fever, drowsiness, or nobody able to take the pad off
+    COLD_INSTEAD = "cold_instead"  # a new injury in the last 72 hours: cold, not heat
+
+
+# Question id (content key heat.screen.<id>) -> what a yes means, in the order they are asked. The answers are
+# never stored (Amazon's health-data policy; conditions change): only that the whole screening was heard.
+HEAT_SCREEN: dict[str, IfYes] = {
+    "skin": IfYes.CHECK_FIRST,  # numb, broken or infected skin; diabetes; poor circulation
+    "today": IfYes.NOT_NOW,  # fever; drowsy from medicines or alcohol; dementia or can't take the pad off
+    "conditions": IfYes.CHECK_FIRST,  # pregnancy, stroke, spinal cord injury, heart condition, cancer, radiotherapy
+    "injury": IfYes.COLD_INSTEAD,  # a new fall, strain or swelling in the last three days
+}
+HEAT_SCREEN_QUESTIONS = tuple(HEAT_SCREEN)
 
 _ISO_DURATION = re.compile(
     r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"

@@ -1,7 +1,9 @@
 """What Spine Coach remembers about a user between sessions, and nothing more.
 
-Only progress, tip rotation, heat history, heat-screening answers and the disclaimer flag are kept: never
-utterances or symptoms (the skill is not HIPAA-eligible, see alexa-platform.md section 4).
+Only progress, tip rotation, heat history, the date the heat screening was last heard in full and the disclaimer
+flag are kept: never utterances, symptoms or health answers (the skill is not HIPAA-eligible, see alexa-platform.md
+section 4). The heat screening's answers are used in the conversation and forgotten; a profile saved by an earlier
+version still holds them (`heat_screen`, `heat_cleared`): they are not read, so the next save drops them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from skill.state import json_ready
 
 PROFILE_VERSION = 1
 HISTORY_DAYS = 60  # completed-session dates kept for the weekly count
-HEAT_SCREEN_QUESTIONS = ("numb_skin", "diabetes", "circulation", "pregnancy")
 PAUSE_LIMIT_SECONDS = 60 * 60  # a heat pack left off this long has cooled: the paused session is over
 
 
@@ -81,8 +82,7 @@ class Profile:
     unfinished: dict[str, Any] | None = None  # {"routine": id, "step": index} of a routine left part way
     last_routine: str | None = None  # preference: what "start my stretches" means with no area named
     tips_heard: list[str] = field(default_factory=list)
-    heat_screen: dict[str, bool] = field(default_factory=dict)  # answers to HEAT_SCREEN_QUESTIONS
-    heat_cleared: bool = False  # a professional has said heat is fine despite a screening "yes"
+    heat_screened_on: str | None = None  # ISO date the whole heat screening was last heard (never its answers)
     heat: HeatSession | None = None
 
     @classmethod
@@ -96,9 +96,7 @@ class Profile:
             unfinished=_unfinished(raw.get("unfinished")),
             last_routine=raw.get("last_routine") if isinstance(raw.get("last_routine"), str) else None,
             tips_heard=[t for t in _list(raw.get("tips_heard")) if isinstance(t, str)],
-            heat_screen={q: raw["heat_screen"][q] is True for q in HEAT_SCREEN_QUESTIONS
-                         if isinstance(raw.get("heat_screen"), Mapping) and q in raw["heat_screen"]},
-            heat_cleared=raw.get("heat_cleared") is True,
+            heat_screened_on=_iso_date(raw.get("heat_screened_on")),
             heat=HeatSession.from_attributes(raw.get("heat")),
         )
 
@@ -118,14 +116,6 @@ class Profile:
 
     def running_heat(self, now: float) -> HeatSession | None:
         return self.heat if self.heat and self.heat.remaining(now) > 0 else None
-
-    @property
-    def heat_screen_done(self) -> bool:
-        return all(q in self.heat_screen for q in HEAT_SCREEN_QUESTIONS)
-
-    @property
-    def heat_contraindicated(self) -> bool:
-        return any(self.heat_screen.values()) and not self.heat_cleared
 
 
 def _iso_date(value: Any) -> str | None:

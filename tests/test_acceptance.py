@@ -15,7 +15,7 @@ from ask_sdk_core.exceptions import AskSdkException
 from skill.content import load_document
 from skill.envelopes import AlexaSession, connections_response, intent, launch, resolved_slot
 from skill.flow import plan_segments
-from skill.profile import HEAT_SCREEN_QUESTIONS
+from skill.heat import HEAT_SCREEN_QUESTIONS
 from skill.routines import load_routines
 from skill.speech import ssml_to_text
 

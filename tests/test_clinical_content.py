@@ -605,3 +605,41 @@ def test_the_days_screening_is_still_one_yes_no_question(locale: str) -> None:
     question = _sentences(text)[-1]
     assert text.count("?") == 1 and question.endswith("?") and question.startswith("Any new")
     assert _words(question) <= SENTENCE_WORDS
+
+
+# Heat (2C-2E): what each grouped screening question covers, and the safety lines, each item with a source.
+HEAT_SCREEN_ITEMS = {
+    "heat.screen.skin": [("numb", "NHS-SCI"), ("broken or infected", "HKEHS"), ("diabetes", "FDA-95"),
+                         ("poor circulation", "FDA-97")],
+    "heat.screen.today": [("fever", "HKEHS"), ("drowsy from medicines or alcohol", "FDA-95"),
+                          ("take the pad off yourself", "HKEHS"), ("dementia", "HKEHS")],
+    "heat.screen.conditions": [("pregnant", "DEROYAL"), ("stroke", "FDA-95"), ("spinal cord injury", "FDA-95"),
+                               ("heart condition", "HKEHS"), ("cancer", "HKEHS"), ("radiotherapy", "HKEHS")],
+    "heat.screen.injury": [("new injury", "CC-ICE"), ("last three days", "FPNOTEBOOK")],
+    "heat.cold_instead": [("cold pack", "CC-ICE"), ("twenty minutes", "NINDS"), ("serious fall", "NHS-BACK")],
+    "heat.check": [("numb", "NHS-SCI"), ("broken skin", "HKEHS"), ("fever", "HKEHS"), ("drowsiness", "FDA-95"),
+                   ("new injury", "CC-ICE")],
+    # every time: short
+    "heat.safety": [("lowest comfortable setting", "HKEHS"), ("towel", "FDA-97"), ("on top of you", "FDA-97"),
+                    ("stays red", "HKEHS"), ("pain grows", "HKEHS"), ("never fall asleep", "FDA-97")],
+    # after the full screening: the fuller checklist
+    "heat.safety_first_time": [("cord", "FDA-95"), ("worn, cracked or frayed", "FDA-95"), ("pin or fold", "FDA-97"),
+                               ("heat rubs", "FDA-97")],
+}
+
+
+@pytest.mark.parametrize("locale", supported_locales())
+@pytest.mark.parametrize("key", sorted(HEAT_SCREEN_ITEMS))
+def test_every_heat_screening_and_safety_item_is_said_with_its_source(locale: str, key: str) -> None:
+    text, sources = _advice(locale, key)
+    for words, source in HEAT_SCREEN_ITEMS[key]:
+        assert words in text, f"{locale} {key}: no {words!r}"
+        assert source in sources, f"{locale} {key}: {words!r} needs its source {source}"
+
+
+@pytest.mark.parametrize("locale", supported_locales())
+def test_each_heat_screening_prompt_is_one_short_yes_no_question(locale: str) -> None:
+    for key in [*(k for k in HEAT_SCREEN_ITEMS if k.startswith("heat.screen.")), "heat.check"]:
+        text, _ = _advice(locale, key)
+        assert len(_sentences(text)) == 1 and text.count("?") == 1 and text.endswith("?"), key
+        assert _words(text) <= 25, f"{key}: {_words(text)} words"

@@ -11,7 +11,7 @@ import pytest
 from skill.content import (BASE_LANGUAGE, PHRASE_DOCUMENTS, Content, load_document, placeholders,
                            supported_locales, variants)
 from skill.handlers.learn import SIGN_TIERS
-from skill.profile import HEAT_SCREEN_QUESTIONS
+from skill.heat import HEAT_SCREEN_QUESTIONS
 from skill.state import ROUTINE_STATUSES
 
 SKILL = Path(__file__).resolve().parents[1] / "skill"
@@ -21,6 +21,7 @@ SPEAKING_METHODS = {"say", "ask", "prepend"}
 DYNAMIC_KEYS = {
     "flow.not_now.{}": ROUTINE_STATUSES,
     "heat.screen.{}": HEAT_SCREEN_QUESTIONS,
+    "heat.screen_reprompt.{}": HEAT_SCREEN_QUESTIONS,
     "signs.{}": SIGN_TIERS,
     "signs.offer.{}": SIGN_TIERS[1:],
     "tips.repeat.{}": ("topic", "all"),

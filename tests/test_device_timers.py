@@ -23,7 +23,7 @@ from skill.api_client import TimeLimitedApiClient
 from skill.app import create_skill
 from skill.content import Content, resolve_locale
 from skill.envelopes import AlexaSession, connections_response
-from skill.profile import HEAT_SCREEN_QUESTIONS
+from skill.heat import HEAT_SCREEN_QUESTIONS
 from timers_api import PAUSE, RESUME, TIMER, TIMERS, TimersApi
 
 USER = "amzn1.ask.account.DEVICE-TIMERS"
@@ -64,9 +64,12 @@ def ask_for_heat(chat: Chat, duration: str | None = None):
 
 
 def again(chat: Chat):
-    """A later heat request from a user screened before."""
+    """A later heat request from a user screened before: one short combined question, answered no."""
     chat.launch()
-    return chat.intent("HeatTimerIntent")
+    said = chat.intent("HeatTimerIntent")
+    if said.attributes.get("question", {}).get("id") != "heat_check":
+        return said  # running, paused or cooling down: no question
+    return chat.no()
 
 
 def stored_heat(store, user: str = USER) -> dict | None:
@@ -140,9 +143,24 @@ def test_without_the_permission_the_skill_asks_by_voice_and_sets_nothing_yet(ech
     assert ask["payload"]["permissionScope"] == consent.TIMERS
     assert "shouldEndSession" not in said.raw["response"] and said.reprompt == ""
     assert "permission to set a timer" in said.speech
-    assert said.attributes["question"] == {"id": "heat_timer", "arg": {"minutes": 15, "capped_from": None}}
+    assert said.attributes["question"] == {"id": "heat_timer",
+                                           "arg": {"minutes": 15, "capped_from": None, "screened": "full"}}
     assert alexa_api.requests == [] and timers.created == []
     assert stored_heat(store) is None
+
+
+def test_a_later_sessions_permission_answer_starts_the_heat_without_asking_the_safety_question_again(echo, timers):
+    ask_for_heat(echo)
+    echo.send(connections_response("heat_timer", "DENIED", consent.TIMERS))
+    echo.later(hours=3)
+    echo.launch()
+    assert echo.intent("HeatTimerIntent").attributes["question"]["id"] == "heat_check"
+    asking = echo.no()
+    assert asking.attributes["question"] == {"id": "heat_timer",
+                                             "arg": {"minutes": 15, "capped_from": None, "screened": "check"}}
+    said = echo.send(connections_response("heat_timer", "ACCEPTED", consent.TIMERS))
+    assert "Heat timer set for 15 minutes" in said.speech and SAFETY in said.speech and said.ends
+    assert "cord" not in said.speech and len(timers.created) == 1  # the short essentials: not a first session
 
 
 @pytest.mark.parametrize("shown_in_request", [True, False], ids=["scope-shown", "scope-not-yet-shown"])
@@ -153,6 +171,7 @@ def test_accepted_creates_the_timer_and_speaks_the_safety_lines(echo, timers, st
     said = echo.send(connections_response("heat_timer", "ACCEPTED", consent.TIMERS))
     assert [body["duration"] for body in timers.created] == ["PT20M"]
     assert "Heat timer set for 20 minutes" in said.speech and SAFETY in said.speech and said.ends
+    assert "cord" in said.speech  # the first session's fuller checklist survives the permission prompt
     assert "longer than is safe" not in said.speech  # said before Alexa's prompt already
     assert card(said) is None and directives(said) == []
     assert stored_heat(store)["timer_id"] == "timer-1"

@@ -1,4 +1,4 @@
-"""The heat timer through real envelopes: screening, default and cap, clarifying, cool-down, status, cancel,
+"""The heat timer through real envelopes: screening (nothing of it stored), default and cap, clarifying, cool-down, status, cancel,
 pause and resume (the device timer itself is tests/test_device_timers.py)."""
 
 from __future__ import annotations
@@ -13,12 +13,20 @@ import pytest
 
 from conftest import MORNING, Chat
 from skill.app import create_skill
+from skill.heat import HEAT_SCREEN_QUESTIONS
 from skill.local.alarm import LocalAlarm
 from skill.local.clock import FakeClock
-from skill.profile import HEAT_SCREEN_QUESTIONS
 
-SAFETY = ("towel", "on top of you", "never fall asleep")
+SAFETY = ("lowest comfortable setting", "towel", "on top of you", "stays red", "pain grows", "never fall asleep")
+FIRST_TIME = ("cord", "pin or fold", "heat rubs")  # the fuller checklist, after the full screening only
 MORNING_EPOCH = MORNING.timestamp()
+# What each grouped question asks about (clinical-facts 2D, 2E), in the order they are asked.
+GROUPS = {
+    "skin": ("numb", "broken", "infected", "diabetes", "poor circulation"),
+    "today": ("fever", "drowsy from medicines or alcohol", "take the pad off yourself", "dementia"),
+    "conditions": ("pregnant", "stroke", "spinal cord injury", "heart condition", "cancer", "radiotherapy"),
+    "injury": ("new injury", "fall", "strain", "swelling", "last three days"),
+}
 
 
 def screened(chat: Chat, answers=(False,) * len(HEAT_SCREEN_QUESTIONS), duration=None):
@@ -33,52 +41,145 @@ def screened(chat: Chat, answers=(False,) * len(HEAT_SCREEN_QUESTIONS), duration
     return said
 
 
-def test_first_heat_request_screens_then_starts_fifteen_minutes_with_the_safety_essentials(chat, alarm):
-    first = chat.launch() and chat.intent("HeatTimerIntent")
-    assert "four quick" in first.speech and "numb" in first.speech
-    said = first
-    for _ in HEAT_SCREEN_QUESTIONS:
+def asked(said) -> tuple[str | None, str | None]:
+    question = said.attributes.get("question") or {}
+    return question.get("id"), (question.get("arg") or {}).get("q")
+
+
+def stored(store, chat: Chat) -> dict:
+    with closing(sqlite3.connect(store.path)) as db:
+        row = db.execute("SELECT data FROM attributes WHERE id = ?", (chat.session.user_id,)).fetchone()
+    return json.loads(row[0])
+
+
+def test_the_first_heat_request_asks_four_grouped_questions_then_starts_with_the_fuller_safety_list(chat, alarm):
+    said = chat.launch() and chat.intent("HeatTimerIntent")
+    assert "four quick yes or no questions" in said.speech
+    for question, items in GROUPS.items():
+        assert asked(said) == ("heat_screen", question) and not said.ends and alarm.started == []
+        assert all(item in said.speech.lower() for item in items), (question, said.speech)
+        assert said.reprompt != said.speech and "say no" in said.reprompt  # the reprompt says how to answer
         said = chat.no()
-    assert "15 minutes" in said.speech and all(s in said.speech for s in SAFETY)
-    assert alarm.started == [("amzn1.ask.account.TEST", 900)]
-    assert said.ends
+    assert "that's all I need to know" in said.speech and "15 minutes" in said.speech
+    assert all(s in said.speech for s in SAFETY + FIRST_TIME), said.speech
+    assert alarm.started == [("amzn1.ask.account.TEST", 900)] and said.ends
 
 
-def test_screening_answers_are_remembered(chat, alarm):
+def test_a_later_session_asks_one_short_combined_question_and_no_starts_it(chat, alarm):
     screened(chat)
     chat.later(hours=3)
     chat.launch()
-    said = chat.intent("HeatTimerIntent")
-    assert "four quick" not in said.speech and "15 minutes" in said.speech
-    assert len(alarm.started) == 2
+    check = chat.intent("HeatTimerIntent")
+    assert asked(check) == ("heat_check", None) and "four quick" not in check.speech
+    assert check.speech.startswith("Quick safety check") and check.speech.endswith("?")
+    assert all(item in check.speech for item in ("numb", "broken skin", "fever", "drowsiness", "new injury",
+                                                 "health changed"))
+    assert "Say no" in check.reprompt and "Say yes" in check.reprompt and len(alarm.started) == 1
+    said = chat.no()
+    assert "15 minutes" in said.speech and all(s in said.speech for s in SAFETY)
+    assert not any(s in said.speech for s in FIRST_TIME)  # the every-time essentials stay short
+    assert len(alarm.started) == 2 and said.ends
 
 
-@pytest.mark.parametrize("question", range(len(HEAT_SCREEN_QUESTIONS)))
-def test_a_yes_advises_against_heat_and_offers_alternatives(chat, alarm, question):
-    answers = [False] * question + [True]
-    said = screened(chat, answers)
-    assert "check with your doctor" in said.speech and "Gentle movement" in said.speech
-    assert alarm.started == []
-    chat.later(hours=1)
-    chat.launch()
-    again = chat.intent("HeatTimerIntent")
-    assert "Earlier you told me" in again.speech and alarm.started == []
-    assert "Gentle movement" in chat.no().speech
-
-
-def test_professional_clearance_lets_heat_start_and_is_remembered(chat, alarm):
-    screened(chat, [True])
+def test_a_yes_to_the_combined_question_goes_through_the_four_questions_again(chat, alarm):
+    screened(chat)
+    chat.later(hours=3)
     chat.launch()
     chat.intent("HeatTimerIntent")
     said = chat.yes()
-    assert "remember" in said.speech and alarm.started == []
-    for _ in HEAT_SCREEN_QUESTIONS[1:]:  # clearance for one answer does not skip the questions not yet asked
-        assert said.attributes["question"]["id"] == "heat_screen"
+    assert "again" in said.speech and asked(said) == ("heat_screen", "skin") and len(alarm.started) == 1
+    for _ in HEAT_SCREEN_QUESTIONS:
         said = chat.no()
+    assert "15 minutes" in said.speech and len(alarm.started) == 2
+
+
+@pytest.mark.parametrize("question", ["skin", "conditions"])
+def test_a_yes_that_needs_a_professional_asks_whether_one_has_said_heat_is_fine(chat, alarm, question):
+    answers = [False] * HEAT_SCREEN_QUESTIONS.index(question) + [True]
+    said = screened(chat, answers)
+    assert "check with your doctor, nurse or midwife" in said.speech and said.speech.endswith("?")
+    assert asked(said) == ("heat_clearance", question) and "Say yes if a professional" in said.reprompt
+    no = chat.no()
+    assert "Gentle movement" in no.speech and not no.ends and alarm.started == []
+
+
+def test_a_professionals_go_ahead_carries_on_with_the_questions_and_is_not_remembered(chat, alarm, store):
+    screened(chat, [True])
+    said = chat.yes()  # a doctor has said heat is fine
+    assert asked(said) == ("heat_screen", "today") and alarm.started == []
+    said = chat.no()
+    assert asked(said) == ("heat_screen", "conditions")
+    said = chat.yes()
+    assert asked(said) == ("heat_clearance", "conditions")
+    said = chat.yes()
+    assert asked(said) == ("heat_screen", "injury")
+    said = chat.no()
     assert "15 minutes" in said.speech and len(alarm.started) == 1
+    assert set(stored(store, chat)) == {"v", "disclaimer_heard", "screened_on", "completed", "unfinished",
+                                        "last_routine", "tips_heard", "heat_screened_on", "heat"}
     chat.later(hours=3)
     chat.launch()
-    assert "15 minutes" in chat.intent("HeatTimerIntent").speech
+    assert asked(chat.intent("HeatTimerIntent")) == ("heat_check", None)  # the same short question as anyone
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_no_screening_answer_is_stored_only_that_the_whole_screening_was_heard(chat, store, answer):
+    chat.launch()
+    said = chat.intent("HeatTimerIntent")
+    while said.attributes.get("question", {}).get("id") in ("heat_screen", "heat_clearance"):
+        clearance = said.attributes["question"]["id"] == "heat_clearance"
+        said = chat.yes() if clearance or (answer == "yes" and asked(said)[1] in ("skin", "conditions")) else chat.no()
+        raw = json.dumps(stored(store, chat))
+        for word in (*HEAT_SCREEN_QUESTIONS, "diabetes", "pregnan", "numb", "clear", "contraindicat", "answer"):
+            assert word not in raw, (word, raw)
+    profile = stored(store, chat)
+    assert profile["heat_screened_on"] == "2026-11-21" and profile["heat"]["ends_at"] == MORNING_EPOCH + 900
+    assert not any(value is True for key, value in profile.items() if key != "disclaimer_heard")
+
+
+def test_a_fever_drowsiness_or_no_one_to_take_the_pad_off_means_no_heat_and_the_full_screening_next_time(
+        chat, alarm, store):
+    said = screened(chat, [False, True])
+    assert "leave the heat off" in said.speech and "fever" in said.speech and said.speech.endswith("?")
+    assert not said.ends and asked(said) == (None, None) and alarm.started == []
+    assert stored(store, chat)["heat_screened_on"] is None  # not heard to the end: nothing to remember
+    chat.later(hours=3)
+    chat.launch()
+    again = chat.intent("HeatTimerIntent")
+    assert "four quick" in again.speech and asked(again) == ("heat_screen", "skin")
+
+
+def test_a_new_injury_suggests_cold_instead_and_names_the_emergency_number_for_a_serious_fall(chat, alarm):
+    said = screened(chat, [False, False, False, True])
+    assert "cold" in said.speech and "twenty minutes" in said.speech and "two or three days" in said.speech
+    assert "serious fall or crash, call 911" in said.speech
+    assert not said.ends and said.triage is None and alarm.started == []
+
+
+def test_the_cool_down_comes_before_any_question(chat, alarm):
+    screened(chat)
+    chat.later(minutes=30)
+    chat.launch()
+    said = chat.intent("HeatTimerIntent")
+    assert "two hours between heat sessions" in said.speech and asked(said) == (None, None)
+
+
+def test_a_profile_from_the_earlier_version_drops_its_screening_answers_on_the_next_save(store, alarm):
+    old = {"v": 1, "disclaimer_heard": True, "tips_heard": ["sleep_side"], "heat_cleared": True,
+           "heat_screen": {"numb_skin": False, "diabetes": True, "circulation": False, "pregnancy": True}}
+    chat = Chat(create_skill(persistence=store, alarm=alarm, rng=random.Random(0)))
+    chat.launch()  # creates the table
+    with closing(sqlite3.connect(store.path)) as db, db:
+        db.execute("UPDATE attributes SET data = ? WHERE id = ?", (json.dumps(old), chat.session.user_id))
+    chat.later(hours=1)
+    launched = chat.launch()
+    assert "Quick note" not in launched.speech  # loaded: the disclaimer was heard
+    saved = stored(store, chat)
+    assert "heat_screen" not in saved and "heat_cleared" not in saved
+    assert "diabetes" not in json.dumps(saved) and "pregnancy" not in json.dumps(saved)
+    assert saved["disclaimer_heard"] is True and saved["tips_heard"] == ["sleep_side"]
+    said = chat.intent("HeatTimerIntent")  # the new screening is longer: heard once in full
+    assert "four quick" in said.speech and asked(said) == ("heat_screen", "skin")
 
 
 @pytest.mark.parametrize("duration, minutes", [("PT10M", 10), ("PT20M", 20), ("PT18M", 18)])
@@ -146,7 +247,8 @@ def test_cool_down_of_two_hours_between_sessions(chat, alarm):
     assert len(alarm.started) == 1
     chat.later(minutes=60)
     chat.launch()
-    assert "15 minutes" in chat.intent("HeatTimerIntent").speech
+    assert asked(chat.intent("HeatTimerIntent")) == ("heat_check", None)
+    assert "15 minutes" in chat.no().speech
     assert len(alarm.started) == 2
 
 
@@ -240,7 +342,8 @@ def test_a_session_paused_and_forgotten_for_an_hour_is_over(chat, alarm):
 
 def test_a_profile_stored_before_device_timers_still_loads(store, alarm):
     started = MORNING.timestamp()
-    old = {"v": 1, "disclaimer_heard": True, "heat_screen": {q: False for q in HEAT_SCREEN_QUESTIONS},
+    old = {"v": 1, "disclaimer_heard": True,
+           "heat_screen": {q: False for q in ("numb_skin", "diabetes", "circulation", "pregnancy")},
            "heat": {"started_at": started, "ends_at": started + 900}}
     chat = Chat(create_skill(persistence=store, alarm=alarm, rng=random.Random(0)))
     chat.launch()  # creates the table

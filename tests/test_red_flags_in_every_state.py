@@ -7,7 +7,7 @@ from typing import Callable
 import pytest
 
 from conftest import Chat
-from skill.profile import HEAT_SCREEN_QUESTIONS
+from skill.heat import HEAT_SCREEN_QUESTIONS
 
 EMERGENCY = "I wet myself and didn't notice"
 

@@ -23,7 +23,7 @@ from skill.envelopes import AlexaSession, intent, skill_disabled
 from skill.fast_serializer import PlainJson
 from skill.flow import plan_segments
 from skill.heat import MAX_MINUTES
-from skill.profile import HEAT_SCREEN_QUESTIONS
+from skill.heat import HEAT_SCREEN_QUESTIONS
 from skill.routines import load_routines
 from skill.screen import (DOCUMENTS, HEAT_TIMER, SCREENS_DIR, STRETCH_STEP, heat_left_screen, heat_timer_screen,
                           load_document, stretch_step_screen, supports_apl)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.profile import HEAT_SCREEN_QUESTIONS, HISTORY_DAYS, PROFILE_VERSION, HeatSession, Profile
+from skill.profile import HISTORY_DAYS, PROFILE_VERSION, HeatSession, Profile
 from skill.state import ROUTINE_STATUSES, STATE_VERSION, Conversation, Question, RoutineState
 
 
@@ -187,8 +187,7 @@ FULL_PROFILE = Profile(
     unfinished={"routine": "lower_back", "step": 2},
     last_routine="neck",
     tips_heard=["lifting_plan", "sleep_side"],
-    heat_screen={"numb_skin": False, "diabetes": False, "circulation": False, "pregnancy": False},
-    heat_cleared=False,
+    heat_screened_on="2026-11-02",
     heat=HeatSession(started_at=1_790_000_000.0, ends_at=1_790_000_900.5),
 )
 
@@ -272,14 +271,21 @@ def test_non_list_iterable_list_field_reads_as_empty(field, value):
     assert getattr(Profile.from_attributes({"v": 1, field: value}), field) == []
 
 
-def test_heat_screen_keeps_known_questions_and_only_true_counts_as_yes():
-    raw = {"v": 1, "heat_screen": {"numb_skin": True, "diabetes": "yes", "pregnancy": 1, "unknown_q": True}}
-    assert Profile.from_attributes(raw).heat_screen == {"numb_skin": True, "diabetes": False, "pregnancy": False}
+def test_heat_screening_answers_of_an_earlier_version_are_not_read_and_the_next_save_drops_them():
+    raw = {"v": 1, "disclaimer_heard": True, "tips_heard": ["sleep_side"], "heat_cleared": True,
+           "heat_screen": {"numb_skin": True, "diabetes": False, "circulation": False, "pregnancy": True}}
+    profile = Profile.from_attributes(raw)
+    assert profile.disclaimer_heard and profile.tips_heard == ["sleep_side"]  # the rest of the profile survives
+    assert profile.heat_screened_on is None  # the new, longer screening is heard once in full
+    saved = profile.to_attributes()
+    assert "heat_screen" not in saved and "heat_cleared" not in saved
+    assert "pregnancy" not in json.dumps(saved) and "numb_skin" not in json.dumps(saved)
 
 
-@pytest.mark.parametrize("screen", [None, ["numb_skin"], "numb_skin", 1])
-def test_damaged_heat_screen_reads_as_unanswered(screen):
-    assert Profile.from_attributes({"v": 1, "heat_screen": screen}).heat_screen == {}
+@pytest.mark.parametrize("value", [None, True, "yesterday", ["2026-11-20"], 20261120])
+def test_a_damaged_heat_screening_date_reads_as_not_heard(value):
+    assert Profile.from_attributes({"v": 1, "heat_screened_on": value}).heat_screened_on is None
+    assert Profile.from_attributes({"v": 1, "heat_screened_on": "2026-11-20"}).heat_screened_on == "2026-11-20"
 
 
 @pytest.mark.parametrize(
@@ -305,8 +311,7 @@ def test_unfinished_with_a_negative_or_bool_step_is_dropped(step):
 
 @pytest.mark.parametrize("value, expected", [(True, True), ("true", False), (1, False), (None, False)])
 def test_flags_need_a_real_true(value, expected):
-    profile = Profile.from_attributes({"v": 1, "disclaimer_heard": value, "heat_cleared": value})
-    assert profile.disclaimer_heard is expected and profile.heat_cleared is expected
+    assert Profile.from_attributes({"v": 1, "disclaimer_heard": value}).disclaimer_heard is expected
 
 
 def test_last_routine_must_be_a_string():
@@ -352,43 +357,6 @@ def test_sessions_in_week_across_a_month_and_year_boundary():
     assert profile.sessions_in_week_to(date(2027, 1, 2)) == 4
     assert profile.sessions_in_week_to(date(2027, 1, 3)) == 3
     assert Profile().sessions_in_week_to(DAY) == 0
-
-
-# --- heat screening -----------------------------------------------------------------------------------
-
-
-def answers(yes=(), missing=()) -> dict[str, bool]:
-    return {q: q in yes for q in HEAT_SCREEN_QUESTIONS if q not in missing}
-
-
-@pytest.mark.parametrize(
-    "screen, done",
-    [
-        ({}, False),
-        (answers(missing=("pregnancy",)), False),
-        (answers(), True),
-        (answers(yes=("diabetes",)), True),
-        ({**answers(), "other": True}, True),
-    ],
-)
-def test_heat_screen_done_needs_every_question_answered(screen, done):
-    assert Profile(heat_screen=screen).heat_screen_done is done
-
-
-@pytest.mark.parametrize(
-    "screen, cleared, contraindicated",
-    [
-        ({}, False, False),
-        (answers(), False, False),
-        (answers(yes=("numb_skin",)), False, True),
-        (answers(yes=("diabetes", "pregnancy")), False, True),
-        (answers(yes=("circulation",), missing=("pregnancy",)), False, True),  # a yes counts before the end
-        (answers(yes=("numb_skin",)), True, False),  # a professional's clearance overrides
-        (answers(), True, False),
-    ],
-)
-def test_heat_contraindicated(screen, cleared, contraindicated):
-    assert Profile(heat_screen=screen, heat_cleared=cleared).heat_contraindicated is contraindicated
 
 
 def test_heat_session_remaining():

@@ -65,7 +65,7 @@ def test_only_progress_is_stored_never_words(chat, store):
     stored = json.loads(rows[0][0])
     assert "stiff" not in rows[0][0]
     assert set(stored) == {"v", "disclaimer_heard", "screened_on", "completed", "unfinished", "last_routine",
-                           "tips_heard", "heat_screen", "heat_cleared", "heat"}
+                           "tips_heard", "heat_screened_on", "heat"}
 
 
 @pytest.mark.parametrize("topic", load_document("en-US", "topics")["topics"], ids=lambda t: t["intent"])

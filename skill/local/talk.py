@@ -172,8 +172,9 @@ class Runner:
     def run_routine(self, utterances: Iterable[str]) -> None:
         """A caregiver's routine: each step runs to its end, a heat session included, before the next starts.
 
-        A question (the first heat session's screening) waits one rest for a typed answer; unanswered, that
-        activity simply does not happen. A typed line that ends the session (stop, an emergency) ends the routine."""
+        A question (heat's safety screening, asked every session) waits one rest for a typed answer; unanswered,
+        that activity simply does not happen. A typed line that ends the session (stop, an emergency) ends the
+        routine."""
         for text in utterances:
             exchange = self.handle(text)
             while (typed := self._typed_line(wait=self.rest_seconds if exchange.asks else 0)) is not None:
