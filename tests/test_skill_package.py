@@ -126,11 +126,13 @@ def test_each_store_lists_its_own_words(manifest: dict[str, Any]) -> None:
     locales = manifest["publishingInformation"]["locales"]
     assert "Call your GP" in locales["en-GB"]["description"] and "Call your GP" in locales["en-AU"]["description"]
     assert "Call your doctor" in locales["en-US"]["description"]
-    assert "hot water bottle" in locales["en-GB"]["description"]
+    for locale in ("en-GB", "en-IN"):  # NHS: no hot water bottles, which scald numb skin (clinical-facts 2A)
+        words = (locales[locale]["description"] + " ".join(locales[locale]["keywords"])).lower()
+        assert "hot water" not in words and "never use heat on numb skin" in words, locale
     assert "physical therapy" in locales["en-US"]["keywords"] and "physio" in locales["en-GB"]["keywords"]
     for locale, info in locales.items():
         assert len(set(info["keywords"])) == len(info["keywords"]) <= 30, locale
-        assert info["description"].count("\n\n") == 2, locale  # intro, what it does, the disclaimer
+        assert info["description"].count("\n\n") == 2, locale  # intro, what it does, the disclaimer and privacy
 
 
 def test_example_phrases_work_in_the_interaction_model(manifest: dict[str, Any]) -> None:
@@ -154,12 +156,23 @@ def test_example_phrases_work_in_the_interaction_model(manifest: dict[str, Any])
 def test_privacy_and_compliance(manifest: dict[str, Any]) -> None:
     privacy = manifest["privacyAndCompliance"]
     assert privacy["allowsPurchases"] is False
-    assert privacy["usesPersonalInfo"] is True  # progress and heat-screening answers, keyed by the user id
+    assert privacy["usesPersonalInfo"] is True  # progress and heat history, keyed by the user id
     assert privacy["isChildDirected"] is False
     assert privacy["isExportCompliant"] is True
     assert privacy["containsAds"] is False
     for urls in privacy["locales"].values():
         assert urls == {"privacyPolicyUrl": PRIVACY, "termsOfUseUrl": TERMS}
+
+
+def test_the_privacy_text_says_no_health_answers_are_kept(manifest: dict[str, Any]) -> None:
+    """What skill.profile keeps: never a screening answer (Amazon: no health information outside HIPAA skills)."""
+    publishing = manifest["publishingInformation"]
+    instructions = publishing["testingInstructions"]
+    assert "screening answers" not in instructions and "heat-screening answers" not in instructions
+    assert "never stores what the user said or any health information" in instructions
+    for locale, info in publishing["locales"].items():
+        assert "never keeps what you say or your answers about your health" in info["description"], locale
+        assert "Disabling the skill deletes it all" in info["description"], locale
 
 
 def test_permissions_are_the_scopes_the_skill_uses(manifest: dict[str, Any]) -> None:
