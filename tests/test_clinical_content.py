@@ -643,3 +643,53 @@ def test_each_heat_screening_prompt_is_one_short_yes_no_question(locale: str) ->
         text, _ = _advice(locale, key)
         assert len(_sentences(text)) == 1 and text.count("?") == 1 and text.endswith("?"), key
         assert _words(text) <= 25, f"{key}: {_words(text)} words"
+
+
+EXTENSION_STEPS = {"prone_on_elbows", "press_up", "standing_back_bend"}
+
+
+def test_the_not_harmful_tip_carries_the_stop_if_it_spreads_condition() -> None:
+    for path in _require("tips.json"):
+        for tip in _load(path).get("tips", []):
+            if tip["id"] == "exercise_not_harmful":
+                assert re.search(r"stop if pain spreads down your leg or arm", tip["say"]), tip["say"]
+                assert {"NHS-SCI", "MDT"} <= set(tip["sources"])
+
+
+@pytest.mark.parametrize("locale", supported_locales())
+def test_backward_bends_say_they_do_not_suit_everyone(locale: str) -> None:
+    steps = [(r.id, s) for r in load_routines(locale).values() for s in r.steps if s.id in EXTENSION_STEPS]
+    assert len(steps) >= 4
+    for routine, step in steps:
+        assert "doesn't suit everyone" in step.caution, f"{routine}.{step.id}"
+        assert "eorthopod" in step.sources and "MDT" in step.sources, f"{routine}.{step.id}"
+
+
+@pytest.mark.parametrize("locale", supported_locales())
+def test_cat_camel_cautions_on_the_rounding_and_holds_no_end_range(locale: str) -> None:
+    step = next(s for s in routine_for_area(locale, "whole_back").steps if s.id == "cat_camel")
+    assert step.hold_seconds == 1, "cycle smoothly, no hold at the end of the range (McGILL)"
+    assert any("don't hold at either end" in cue for cue in step.cues)
+    assert "Rounding your back" in step.caution and "CMDT" in step.sources
+    assert any("rounding up" in cue and "leave that part out" in cue for cue in step.cues)
+
+
+def test_medicine_topic_does_not_present_nerve_pain_or_stronger_painkillers_neutrally_for_sciatica() -> None:
+    for _, topic in _topics():
+        if topic["intent"] != "MedicineInfoIntent":
+            continue
+        sciatica = [s for s in topic["say"] if "nerve-pain" in s or "stronger" in s]
+        assert sciatica, "the classes are named only with NICE's caution"
+        for sentence in sciatica:
+            assert "sciatica" in sentence and "advise against" in sentence and "doctor or pharmacist" in sentence
+        assert "NICE-2020" in topic["sources"]
+
+
+def test_massage_topic_names_blood_thinners_weak_bones_recent_surgery_and_implants() -> None:
+    for _, topic in _topics():
+        if topic["intent"] != "MassageInfoIntent":
+            continue
+        text = " ".join(topic["say"]).lower()
+        for words in ("blood thinners", "weak bones", "recent operation", "implant"):
+            assert words in text, words
+        assert {"NCCIH-MIRROR", "S0"} <= set(topic["sources"])
