@@ -175,7 +175,7 @@ class _Matcher:
         self._by_word: dict[str, list[_Entry]] = defaultdict(list)
         self._by_pair: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
         self._by_stem: dict[str, list[_Entry]] = defaultdict(list)
-        self._numeric: list[_Entry] = []
+        self._numeric: list[tuple[_Range, _Entry]] = []
         for phrase in phrases:
             first, *rest = phrase.elements
             if isinstance(first, str) and rest and isinstance(rest[0], str):
@@ -187,7 +187,7 @@ class _Matcher:
             elif isinstance(first, _Stem):
                 self._by_stem[first.prefix].append(entry)
             else:
-                self._numeric.append(entry)
+                self._numeric.append((first, entry))
         self._stem_lengths = sorted({len(stem) for stem in self._by_stem})
         # Most words start no stem; one regex call rules them out before any per-length lookups.
         self._starts_a_stem = re.compile("|".join(map(re.escape, self._by_stem)) or "(?!)")
@@ -234,7 +234,8 @@ class _Matcher:
                     break
                 yield from self._by_stem.get(word[:length], ())
         if _is_number(word):
-            yield from self._numeric
+            number = float(word)
+            yield from (entry for limits, entry in self._numeric if limits.low <= number <= limits.high)
 
 
 def _match(elements: Sequence[Element], words: Sequence[str], bases: Sequence[str], i: int) -> int | None:
