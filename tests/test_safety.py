@@ -223,6 +223,29 @@ OWN_PHRASINGS = [
 ]
 
 
+# Recall by pattern (issue 11, "the rules, at their depth"): each group is one family of phrasings, written fresh.
+RECALL_PATTERNS = [
+    # A lost ability is the symptom, not a negation of it.
+    ("my uncle is unable to empty his bladder since the weekend", E),
+    ("I can no longer feel when my bladder is full", E),
+    ("she hasn't managed to pass urine all day", E),
+    ("I'm not able to pee even though I'm bursting", E),
+    # Failed attempts described rather than named.
+    ("I keep sitting on the toilet and nothing will come", E),
+    ("I stood in the bathroom for ages and just a dribble came out", E),
+    ("I've tried to go three times this morning and couldn't get anything out", E),
+    ("I strained on the loo for ages, it's just constipation", N),
+    ("I can't go to the bathroom, someone's in it", A),
+    # Leaks and not noticing, for oneself or someone else: new for them, or the back mentioned.
+    ("my brother has started needing pads and it's not like him", E),
+    ("grandpa wet himself in the car and didn't even notice", E),
+    ("my wife's had to wear pads since Thursday", E),
+    ("my two year old wet himself at daycare", N),
+    ("my nephew doesn't know when he needs the potty yet", N),
+    ("these days I never know when I need the loo until it's too late", E),
+    ("my husband can no longer tell when he needs the bathroom", E),
+]
+
 @pytest.fixture(scope="module")
 def triage() -> Triage:
     return triage_for("en-US")
@@ -239,6 +262,11 @@ def test_clinical_facts_examples(triage: Triage, utterance: str, expected: str |
 
 @pytest.mark.parametrize(("utterance", "expected"), OWN_PHRASINGS)
 def test_further_phrasings(triage: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(triage.classify(utterance)) == expected
+
+
+@pytest.mark.parametrize(("utterance", "expected"), RECALL_PATTERNS)
+def test_recall_by_pattern(triage: Triage, utterance: str, expected: str | None) -> None:
     assert _tier(triage.classify(utterance)) == expected
 
 
@@ -334,7 +362,7 @@ def test_rule_file_explains_its_format() -> None:
 
 def test_every_rule_can_fire(triage: Triage) -> None:
     """Each rule is reached by at least one phrasing above, so no rule is dead vocabulary."""
-    fired = {finding.sign for text, _ in CLINICAL_FACTS_1E + OWN_PHRASINGS
+    fired = {finding.sign for text, _ in CLINICAL_FACTS_1E + OWN_PHRASINGS + RECALL_PATTERNS
              if (finding := triage.classify(text)) is not None}
     assert {rule["id"] for rule in RULES} - fired == set()
 
