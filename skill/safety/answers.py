@@ -94,8 +94,15 @@ def ask_clarifying(turn: Turn, question: str, escalate_to: str, otherwise: str |
 
 
 def stop_routine(turn: Turn) -> None:
-    """End any routine without offering to resume it: after a warning sign it should not pick up by itself."""
+    """End any routine without offering to resume it: after a warning sign it should not pick up by itself.
+
+    The routine ends in the conversation whatever the store does; forgetting the resume offer needs the profile,
+    and a store that cannot be read must not turn the stop (and the safety answer it comes with) into an apology."""
     turn.update(routine=None)
+    best_effort("forget the unfinished routine", _forget_unfinished, turn)
+
+
+def _forget_unfinished(turn: Turn) -> None:
     if turn.profile.unfinished:
         turn.profile.unfinished = None
 
