@@ -113,12 +113,15 @@ class Turn:
 
     def respond(self, reply: Reply) -> Response:
         """The response for `reply`, with the disclaimer first on a first-ever one-shot request (not in an
-        emergency, where the number comes first)."""
+        emergency, where the number comes first; after a safety net, whose first sentence is the number)."""
         if self.triage in URGENT_TIERS:
             reply.screen = None  # a warning sign's answer is for the ears: nothing on screen may compete with it
         if (self.new_session and self.request_type == "IntentRequest" and self.triage not in URGENT_TIERS
                 and not self.profile.disclaimer_heard):
-            reply.prepend("disclaimer.short")
+            if reply.safety_net_first:
+                reply.say("disclaimer.short")
+            else:
+                reply.prepend("disclaimer.short")
             self.profile.disclaimer_heard = True
         return reply.build(self.handler_input)
 
@@ -142,6 +145,7 @@ class Reply:
     directives: list[Directive] = field(default_factory=list)
     card: Card | None = None
     screen: Directive | None = None  # an APL document beside the speech; sent only where `may_show` allows it
+    safety_net_first: bool = False  # the first sentence names the emergency number: nothing may go before it
 
     def say(self, key: str, **slots: Any) -> Reply:
         self.parts.append(Say(self.content.say(key, **slots)))

@@ -25,6 +25,8 @@ from skill.turn import URGENT_TIERS, Reply, Turn
 log = logging.getLogger(__name__)
 
 SYMPTOM_INTENT = "SymptomReportIntent"
+# What a routine waits for when it is not waiting for a pain check-in (fallback.routine covers that).
+ROUTINE_WAITING_FOR = {"paused": "stretch.paused_reprompt", "ready": "stretch.ready_reprompt"}
 
 
 class TriageHandler(TurnHandler):
@@ -137,11 +139,16 @@ def not_caught(turn: Turn, waiting_for: str | None = None) -> Reply:
 
     `waiting_for` names a content key for the guidance when the caller knows it (an unclear pain check-in)."""
     reply = turn.reply().say("fallback.safety_net")
+    reply.safety_net_first = True  # nothing goes before it, the first-use disclaimer included (Turn.respond)
     if turn.asked:
         turn.expect_answer(turn.asked.id, turn.asked.arg)  # the question is still open
         reply.parts.extend(parse_ssml(turn.conversation.last_reprompt) or [Say(turn.content.say("help.question"))])
         return reply.ask("help.question")
-    if waiting_for is not None or turn.conversation.routine:
+    routine = turn.conversation.routine
+    if waiting_for is None and routine is not None and routine.status in ROUTINE_WAITING_FOR:
+        guidance = ROUTINE_WAITING_FOR[routine.status]  # paused: resume; before the first stretch: next
+        return reply.say(guidance).ask(guidance)
+    if waiting_for is not None or routine is not None:
         return reply.say(waiting_for or "fallback.routine").ask("stretch.check_in_reprompt")
     if _heat_running(turn):
         return reply.say("fallback.heat").ask("fallback.heat")
