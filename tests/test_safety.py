@@ -387,3 +387,89 @@ def test_clinical_facts_sample_is_unchanged_when_available() -> None:
     section = sheet.read_text(encoding="utf-8").split("### 1E.")[1].split("\n## ")[0]
     quoted = {line.split('"')[1] for line in section.splitlines() if line.startswith('- "')}
     assert quoted == {text for text, _ in CLINICAL_FACTS_1E}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Urgent, soon and false alarms by pattern (issue 11, "the rules, at their depth"): each list holds new
+# phrasings of one family, none copied from the development bank, so a fix must cover the family.
+
+URGENT_FAMILIES = [
+    # immune suppression and injecting, without brand names
+    ("I've been on steroid tablets for years for my lungs and my back has started aching", "urgent"),
+    ("my brother had a kidney transplant and takes anti rejection pills, now his back hurts", "urgent"),
+    ("I'm being treated for HIV and my lower back has been sore since Monday", "urgent"),
+    ("he's been injecting for a while and now his back is really painful", "urgent"),
+    # thin bones, and minor falls or lifts late in life
+    ("the doctor told me my bones are thinning and now my back hurts", "urgent"),
+    ("I'm seventy four and I picked up my grandson and my back went", "urgent"),
+    # first-ever back pain late in life, ages said as words
+    ("I'm sixty one and I've never had back trouble until this month", "urgent"),
+    ("my dad turned seventy and out of the blue his back started hurting", "urgent"),
+    # fever said many ways
+    ("my temp is thirty nine point two and my back is aching", "urgent"),
+    ("I've woken up soaked in sweat two nights running and my back hurts", "urgent"),
+    # weight loss, cancer history
+    ("my clothes are hanging off me and I haven't been dieting and my back aches", "urgent"),
+    ("I had chemo for lymphoma and now my spine aches", "urgent"),
+    # thoracic pain and bands, lumps and shape
+    ("there's a sore patch in the middle of my spine level with my bra strap", "urgent"),
+    ("it's like a tight band round my ribs from my back", "urgent"),
+    ("there's a new bulge on my backbone", "urgent"),
+    # unsteady walking, arms and hands, foot drop, one leg worsening
+    ("I'm not steady on my feet since my back flared", "urgent"),
+    ("I keep dropping things and my neck is stiff", "urgent"),
+    ("the front of my foot won't come up when I walk so I trip", "urgent"),
+    ("my right leg keeps giving out under me", "urgent"),
+    ("my left leg has got weaker and weaker since Tuesday", "urgent"),
+    # heat burns on numb or diabetic skin
+    ("I'm diabetic and the hot water bottle burned my back", "urgent"),
+    ("the wheat bag left a bubbled patch on my back", "urgent"),
+]
+
+SOON_FAMILIES = [
+    ("it's been five weeks and my back is no better", "soon"),
+    ("after a fortnight of the stretches nothing's changed", "soon"),
+    ("my back has been exactly the same for a month", "soon"),
+    ("my sciatica keeps creeping up week by week", "soon"),
+    ("the ache is getting gradually worse", "soon"),
+    ("I've had to call in sick because of my back", "soon"),
+    ("I missed my shifts at work because of my back", "soon"),
+    ("just the one leg is tingly, the left, with the back pain", "soon"),
+    ("one of my legs feels numb down the outside", "soon"),
+    ("I'm at breaking point with this back", "soon"),
+    ("I'm fed up and overwhelmed with this pain", "soon"),
+]
+
+FALSE_ALARM_FAMILIES = [
+    # plural legs after exertion are not both-leg red flags
+    ("my legs are like jelly after leg day", None),
+    ("my legs feel wobbly after my spin class", None),
+    # past and resolved, across ordinary words and dates
+    ("three years ago both my legs went numb, but that cleared up", None),
+    ("back in 2018 my bottom went numb for a day but it went away", None),
+    ("I had a fever over christmas but I'm fine now", None),
+    ("a few months back I couldn't feel my feet after a long run", None),
+    # questions and hypotheticals
+    ("what happens if you can't feel your bottom", None),
+    ("is losing control of your bowels one of the danger signs", None),
+    ("what should I do if my wife can't feel her legs", None),
+    ("can a slipped disc cause bladder problems", None),
+    ("whats the difference between a trapped nerve and cauda equina", None),
+    # idioms and negated qualifiers
+    ("that song gives me the chills every time", None),
+    ("the meeting bored me numb", None),
+    ("I feel like I've been hit by a bus, I'm so tired", None),
+    ("my little one is potty training and had an accident", None),
+]
+
+STILL_REPORTED_WHILE_ASKING = [
+    ("is it normal that I can't pee?", "emergency"),
+    ("should I be worried that my bum is numb?", "emergency"),
+    ("what should I do, I can't feel my bottom", "emergency"),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"),
+                         URGENT_FAMILIES + SOON_FAMILIES + FALSE_ALARM_FAMILIES + STILL_REPORTED_WHILE_ASKING)
+def test_urgent_soon_and_false_alarm_families(triage: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(triage.classify(utterance)) == expected
