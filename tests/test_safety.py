@@ -244,6 +244,54 @@ RECALL_PATTERNS = [
     ("my nephew doesn't know when he needs the potty yet", N),
     ("these days I never know when I need the loo until it's too late", E),
     ("my husband can no longer tell when he needs the bathroom", E),
+    # "almost"/"nearly" deny an event ("nearly fell") but not a degree of a symptom that happened.
+    ("I've almost no feeling left in my backside", E),
+    ("she's nearly lost all the feeling between her legs", E),
+    ("my son nearly fell off the ladder but grabbed the gutter", N),
+    ("I almost wet myself when the dog jumped up", N),
+    # Saddle and wiping: lost feeling told as nothing, less, asleep; vague words alone ask first.
+    ("when he wipes himself he says he feels nothing back there", E),
+    ("toilet paper feels like it's hardly touching me", E),
+    ("my bum cheeks feel like they're asleep and won't wake up", E),
+    ("my bits feel a bit strange", A),
+    ("something's not right downstairs", A),
+    # Bowel: accidents and not noticing, for oneself or another adult; not a child, not a stomach bug.
+    ("I found I'd soiled my underwear and never felt it", E),
+    ("grandad's been having bowel accidents and didn't know", E),
+    ("my aunt can't hold her bowels any more", E),
+    ("I had a bowel accident with a stomach bug", A),
+    # New sexual dysfunction, in many words.
+    ("since my back went I can't keep an erection", E),
+    ("ejaculating has stopped since the disc problem", E),
+    ("masturbating feels numb now, that's new", E),
+    ("no problem getting an erection", N),
+    # Both legs said many ways, with the back.
+    ("sciatica going down into both of my legs", E),
+    ("both his legs are aching and his lower back is bad", E),
+    ("shooting pains down the back of my thighs on both sides", E),
+    ("my lower back aches on both sides", N),
+    # Walking lost, both feet.
+    ("he's shuffling and can't lift either of his feet properly", E),
+    ("my legs wouldn't hold me up to walk this morning", E),
+    # Serious trauma told as what happened, with the back.
+    ("got knocked off my motorbike yesterday and my back is killing me", E),
+    ("my daughter came off her horse and landed on her back", E),
+    ("we rolled the car on the motorway and my neck hurts", E),
+    ("I had a nasty fall at work and my back is agony", E),
+    ("my phone fell down the stairs and I hurt my back picking it up", N),
+    # A bare fall asks one question; harmless or denied falls do not.
+    ("my mother-in-law slipped on the ice", A),
+    ("I took a tumble off the kerb this afternoon", A),
+    ("I tripped but I'm fine, no pain", N),
+    # Chest pain, pressure, heaviness or tightness with back pain.
+    ("my back hurts and my chest feels heavy", E),
+    ("there's a squeezing feeling in my chest and my upper back aches", E),
+    # Stroke-like signs told loosely, and cord signs in arms and legs.
+    ("my neck is sore and my words keep coming out jumbled", E),
+    ("since the neck pain started food gets stuck when I swallow", E),
+    ("I can't grip anything and I'm walking like I'm drunk", E),
+    # A weak foot: "no" to "both legs?" still leads to same-day advice.
+    ("I've noticed new weakness in my ankle", A),
 ]
 
 @pytest.fixture(scope="module")
