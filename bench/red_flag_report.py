@@ -190,9 +190,9 @@ def run(misses: bool = False, locales: tuple[str, ...] = ECHO_LOCALES) -> str:
                 if locale == locales[0]:
                     results[split, f"Echo path ({locale})"] = per_locale[locale][split]
                     if misses and split == "dev":
-                        dev_misses += [f"echo\t{c.tier}\t{o.tier}\t{o.intent}\t{c.text}" for c, o in zip(cases, echo)
-                                       if c.tier != o.tier and not (c.tier == "emergency" and o.number_first
-                                                                    and o.tier == "none" and False)]
+                        dev_misses += [f"echo\t{c.tier}\t{o.tier}\t{o.intent}\t"
+                                       f"{'number first' if o.number_first else 'no number'}\t{c.text}"
+                                       for c, o in zip(cases, echo) if c.tier != o.tier]
     counts = {split: Counter(case.tier for case in cases) for split, cases in banks.items()}
     lines = ["# Red-flag triage on the development bank", "",
              "Regenerate with `make red-flags` (`python -m bench.red_flag_report`). The bank: "

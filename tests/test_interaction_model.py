@@ -32,7 +32,7 @@ CUSTOM_INTENT_SLOTS = {
     "ResumeHeatIntent": {},
     "PreventionTipIntent": {"topic": "TIP_TOPIC"},
     "WarningSignsIntent": {},
-    "SymptomReportIntent": {"symptom": "AMAZON.SearchQuery"},
+    "SymptomReportIntent": {"symptom": "SYMPTOM"},
     "DiscInfoIntent": {},
     "SpasmInfoIntent": {},
     "MassageInfoIntent": {},
@@ -47,6 +47,12 @@ TYPE_IDS = {
     "STRETCH_MODE": {"hands_free"},
     "PAIN_FEELING": {"fine", "easing", "hurts", "spreading", "numb_or_weak"},
     "TIP_TOPIC": {"lifting", "sitting", "sleep", "weight", "smoking", "exercise"},
+    "SYMPTOM": {"saddle_numbness", "numb_when_wiping", "cannot_pee", "wetting", "bowel_control", "sexual_change",
+                "both_legs", "cannot_walk", "serious_fall", "fall", "chest_pain", "arms_and_legs", "stroke_signs",
+                "dizzy", "fever", "foot_drop", "leg_giving_way", "weight_loss", "cancer", "infection_risk",
+                "weak_bones", "night_pain", "upper_back_pain", "back_lump", "unsteady", "arm_symptoms", "burn",
+                "not_improving", "getting_worse", "stopping_life", "one_leg", "worried", "accident", "down_below",
+                "numbness", "back_pain", "leg_pain", "spasm", "neck_pain", "pain_with_cough"},
 }
 BUILT_INS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
              "AMAZON.NavigateHomeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent",
@@ -86,7 +92,9 @@ def _every_locales_samples() -> list[tuple[str, str, str]]:
 
 def test_shape_and_invocation_name(locale: str) -> None:
     assert set(interaction_model(locale)) == {"interactionModel"}
-    assert set(language_model(locale)) == {"invocationName", "intents", "types"}
+    assert set(language_model(locale)) == {"invocationName", "intents", "types", "modelConfiguration"}
+    # LOW: fewer sentences go to the fallback, which hears none of their words; the symptom slot hears them all.
+    assert language_model(locale)["modelConfiguration"] == {"fallbackIntentSensitivity": {"level": "LOW"}}
     assert language_model(locale)["invocationName"] == "spine coach"
 
 

@@ -141,7 +141,7 @@ def test_nothing_a_locale_says_names_another_countrys_number(locale):
 def test_the_uk_names_nhs_111_for_urgent_advice_and_nobody_else_does(skill):
     urgent = ask(skill, "en-GB", intent("SymptomReportIntent", {"symptom": "my foot slaps when I walk"}))
     assert urgent.triage == "urgent"
-    assert urgent.speech.startswith("Please get medical advice today from NHS 111 or your GP.")
+    assert urgent.speech.startswith("Please get medical advice today from NHS 111 or your GP, and call 999")
     assert numbers_in(urgent.speech) == {"111", "999"}
     for locale in set(LOCALES) - {"en-GB"}:
         other = ask(skill, locale, intent("SymptomReportIntent", {"symptom": "my foot slaps when I walk"}))
@@ -157,7 +157,7 @@ def test_the_uk_names_nhs_111_for_urgent_advice_and_nobody_else_does(skill):
 ])
 def test_urgent_and_routine_help_use_the_local_words(locale, urgent, routine):
     content = Content(locale)
-    assert content.say("triage.urgent").startswith(f"Please get medical advice today from {urgent}.")
+    assert content.say("triage.urgent").startswith(f"Please get medical advice today from {urgent}, and call")
     assert content.say("triage.soon").startswith(f"That's worth checking with {routine},")
 
 
@@ -248,7 +248,7 @@ def test_nhs_111_is_read_one_one_one():
     ssml = to_ssml([Say(Content("en-GB").say("triage.urgent"))])
     assert 'NHS <say-as interpret-as="digits">111</say-as> or your GP' in ssml
     (part,) = parse_ssml(ssml)
-    assert "NHS 1 1 1 or your GP" in part.text and "call 9 9 9." in part.text
+    assert "NHS 1 1 1 or your GP" in part.text and "call 9 9 9 if" in part.text
 
 
 # --- the offline runner: each locale's model and content ----------------------------------------------------

@@ -115,11 +115,14 @@ PARAPHRASES = [
     ("when does my husband need to go to A&E", "WarningSignsIntent", {}),
     ("what are the danger signs for cauda equina", "WarningSignsIntent", {}),
     ("which symptoms are serious", "WarningSignsIntent", {}),
-    ("my husband's got numbness in his groin", "SymptomReportIntent", {"symptom": "numbness in his groin"}),
-    ("I'm really worried about my legs going weak", "SymptomReportIntent", {"symptom": "my legs going weak"}),
+    # A symptom keeps the whole description: who, where and since when all matter to triage.
+    ("my husband's got numbness in his groin", "SymptomReportIntent",
+     {"symptom": "my husband's got numbness in his groin"}),
+    ("I'm really worried about my legs going weak", "SymptomReportIntent",
+     {"symptom": "i'm really worried about my legs going weak"}),
     ("mum says she can't feel her bottom when she wipes", "SymptomReportIntent",
-     {"symptom": "she can't feel her bottom when she wipes"}),
-    ("I think I've wet myself", "SymptomReportIntent", {"symptom": "wet myself"}),
+     {"symptom": "mum says she can't feel her bottom when she wipes"}),
+    ("I think I've wet myself", "SymptomReportIntent", {"symptom": "wetting"}),
     ("what exactly is a slipped disc", "DiscInfoIntent", {}),
     ("can you explain what a herniated disk is", "DiscInfoIntent", {}),
     ("why does my back keep going into spasms", "SpasmInfoIntent", {}),
@@ -149,8 +152,8 @@ def test_paraphrases_resolve_where_the_speaker_means(resolver: IntentResolver, u
     assert resolution.intent == intent
     for name, expected in slots.items():
         slot = resolution.slots[name]
-        # custom types are checked by entity-resolution id, the others by value
-        assert (slot.id if slot.status else slot.value) == expected
+        # custom types are checked by entity-resolution id when Alexa matched a value, the others by value
+        assert (slot.id if slot.status == "ER_SUCCESS_MATCH" else slot.value) == expected
 
 
 def test_paraphrases_are_not_model_samples() -> None:
@@ -182,7 +185,10 @@ def test_fillers_case_and_punctuation_do_not_matter(resolver: IntentResolver, va
     ("she's got tingling toes", "she is got tingling toes"),
 ])
 def test_contractions_do_not_matter(resolver: IntentResolver, short: str, long: str) -> None:
-    assert resolver.resolve(short) == resolver.resolve(long)
+    # The same intent and values; a slot's words stay as said ("i'm" or "i am"), as Alexa sends them.
+    def meaning(resolution):
+        return resolution.intent, {name: (slot.id, slot.status) for name, slot in resolution.slots.items()}
+    assert meaning(resolver.resolve(short)) == meaning(resolver.resolve(long))
 
 
 @pytest.mark.parametrize(("utterance", "intent"), [
@@ -215,10 +221,10 @@ def test_nonsense_falls_back_with_no_slots(resolver: IntentResolver, utterance: 
 
 @pytest.mark.parametrize(("utterance", "symptom"), [
     ("I've done the exercises for two weeks and nothing's changed.",
-     "done the exercises for two weeks and nothing's changed"),  # not "nothings changed"
-    ("I can't, um, feel my bottom", "can't um feel my bottom"),  # Alexa sends what it heard, fillers too
-    ("I've got pins-and-needles in both feet", "pins and needles in both feet"),
-    ("there's blood when I wee, it's red", "blood when i wee it's red"),
+     "i've done the exercises for two weeks and nothing's changed"),  # not "nothings changed"
+    ("I can't, um, feel my bottom", "i can't um feel my bottom"),  # Alexa sends what it heard, fillers too
+    ("I've got pins-and-needles in both feet", "i've got pins and needles in both feet"),
+    ("there's blood when I wee, it's red", "there's blood when i wee it's red"),
 ])
 def test_free_text_slots_carry_the_words_as_alexa_hears_them(resolver: IntentResolver, utterance: str,
                                                               symptom: str) -> None:

@@ -1,7 +1,7 @@
 """On a real Echo the skill never hears the whole sentence. Alexa sends the intent and its slot values, and the
-words of the sample the sentence matched ("i can't {symptom}") are gone: "I can't pee" arrives as "pee". Red-flag
-triage must reach the same tier from what Alexa sends as from the whole sentence, so samples keep the words that
-carry meaning inside the slot ("i {symptom}" sends "can't pee").
+words of the sample the sentence matched are gone. So SymptomReportIntent's slot is a custom type (SYMPTOM) with a
+slot-only sample and lead-ins that carry no meaning ("i think {symptom}"): the description, its subject and its
+time words included, reaches triage, which must then reach the same tier as from the whole sentence.
 
 The offline resolver fills slots the way Alexa does, so it shows what the skill would receive in each locale. (The
 offline runner itself screens the whole typed sentence first, which is why the other tests cannot see this.)
@@ -20,15 +20,6 @@ from skill.safety.triage import triage_for
 from skill.timers import FakeAlarm
 from test_safety import CLINICAL_FACTS_1E, OWN_PHRASINGS
 
-# Sentences whose meaning sits in words no carrier phrase can leave in the slot (Alexa needs at least one carrier
-# word before an AMAZON.SearchQuery slot): the pronoun or age in front. Listed so a fix shows up (strict xfail).
-CARRIER_DEPENDENT = {
-    "I'm really worried about my back",
-    "Nan had a fall and her back hurts",
-    "my left leg is numb, my other leg is fine",
-}
-
-
 def _tier(triage, text):
     finding = triage.classify(text)
     return finding.tier if finding else None
@@ -41,9 +32,7 @@ def _reported_symptoms() -> list:
         resolver = IntentResolver.for_locale(locale)
         for utterance, _ in CLINICAL_FACTS_1E + OWN_PHRASINGS:
             if resolver.resolve(utterance).intent == "SymptomReportIntent":
-                marks = [pytest.mark.xfail(strict=True, reason="meaning in the carrier")] \
-                    if utterance in CARRIER_DEPENDENT else []
-                cases.append(pytest.param(locale, utterance, marks=marks, id=f"{locale}: {utterance}"))
+                cases.append(pytest.param(locale, utterance, id=f"{locale}: {utterance}"))
     return cases
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from skill import flow
 from skill.handlers.base import Answer, TurnHandler, slot_id
-from skill.safety.answers import ask_clarifying, answer_tier, not_caught, stop_routine
+from skill.safety.answers import ask_clarifying, answer_tier, no_red_flag, not_caught, stop_routine
 from skill.routines import Routine, load_routines
 from skill.screen import stretch_step_screen
 from skill.state import RoutineState
@@ -56,6 +56,8 @@ class RoutineControlHandler(TurnHandler):
             return ask_clarifying(turn, turn.content.say("stretch.numbness_question"), "emergency")
         active = _active(turn)
         if active is None:
+            if turn.intent == "PainCheckIntent" and trigger != "fine":
+                return no_red_flag(turn)  # pain with no routine running is a symptom report, not a dead end
             return self._without_routine(turn)
         if trigger is None:
             return not_caught(turn, "stretch.check_in_unclear")

@@ -15,6 +15,7 @@ import functools
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -40,6 +41,11 @@ _LONGEST_UNKNOWN_VALUE = 3  # words in an ER_SUCCESS_NO_MATCH slot value
 # Confidence of a template match, by how well the slot words suit the slot type. Weaker kinds sit
 # below a strong paraphrase match so that, say, "i have taken the heat pack off" is not a symptom.
 _SLOT_MATCH, _DURATION_UNKNOWN, _NO_MATCH, _FREE_TEXT = 0.95, 0.9, 0.7, 0.65
+# An unlisted value that sounds like its type's values (see _likeness): from just above the fallback when few of
+# its words are the type's own, to a slot match's confidence when all are.
+_UNLISTED_BASE, _UNLISTED_SPAN = 0.5, 0.2
+_SLOT_EDGE_WORDS = frozenset("about for on with a an the of to please".split())  # never a slot's first or last
+_MOSTLY = 0.5  # share of a phrase's content words its type's values use, for the phrase to count as one of them
 
 # --- normalisation: what does not change the meaning of typed text -----------------------------------
 _WORD_CONTRACTIONS = {
@@ -86,6 +92,14 @@ class Heard:
                 for part in _SPOKEN_DIGITS.get(word, word).split()]
         kept = kept[len(kept) - len(_drop_leading_fillers([word for word, _ in kept])):]
         return cls(spoken, tuple(word for word, _ in kept), tuple(source for _, source in kept))
+
+    def whole_words(self, first: int, last: int) -> tuple[int, int]:
+        """The span widened to whole spoken words: a slot never starts or ends inside "i've"."""
+        while first > 0 and self.sources[first - 1][1] >= self.sources[first][0]:
+            first -= 1
+        while last + 1 < len(self.words) and self.sources[last + 1][0] <= self.sources[last][1]:
+            last += 1
+        return first, last
 
     def said(self, first: int, last: int) -> str | None:
         """The spoken words Alexa would put in a slot filling words[first..last] between the carrier words
@@ -283,6 +297,15 @@ _SLOT_SENTINEL = "slotref{}x"  # survives normalize() as one word
 _QUALIFIERS = frozenset("my the his her their our your a an some this that very quite so bit little "
                         "kind of pretty just still now getting again today has have is are was been".split())
 _NEGATIONS = frozenset("not no never without".split())
+# Words that say nothing about which slot type a phrase belongs to.
+_CONTENT_STOP_WORDS = _QUALIFIERS | frozenset(
+    "i me you he him she we they them it its to of in on at for and or but with up down out off into about from as "
+    "be am do does did done can could will would should been being had having get got go going went after before "
+    "then than there here these those what when where which who why how all any each other some such only own same "
+    "too even ever also if one".split()) | frozenset(
+    # Everyday words a few values happen to use ("playing up", "took a tumble"): no evidence of the type.
+    "play playing took try trying rest fast job wear wearing term system history part front light high way kid kids "
+    "full lift stand head came given no not like right over thing anything something".split())
 _INTENSIFIERS = frozenset("just also now still".split())
 _INVOCATION_VERBS = "open|launch|start|begin|load|run|play|use|talk to|ask|tell|enable"
 _ONE_SHOT_VERBS = "ask|tell|open|launch|start|use|load|have"
@@ -328,6 +351,7 @@ class IntentResolver:
             for text in (*intent.get("samples", []), *builtin_samples.get(intent["name"], [])):
                 self._add_sample(intent["name"], text)
         self._index_similarity()
+        self._index_type_vocabulary(language_model)
         self._launch, self._one_shot, self._one_shot_suffix = _invocation_patterns(self.invocation_name)
 
     # --- resolving ---------------------------------------------------------------------------------
@@ -345,7 +369,7 @@ class IntentResolver:
         if template is not None and template.score >= score:
             return template
         if sample is not None and score >= FALLBACK_BELOW:
-            return Resolution(sample.intent, self._slots_from_paraphrase(sample, words, mentions), score)
+            return Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), score)
         return Resolution(FALLBACK_INTENT, {}, 1.0 - score)
 
     def split_invocation(self, text: str) -> tuple[str, str]:
@@ -403,12 +427,16 @@ class IntentResolver:
             found = self._lookup_value(slot_type, words)
             if found is not None:
                 spoken, value = found
-                return SlotValue(name, slot_type, spoken, ER_MATCH, value.id, value.canonical), _SLOT_MATCH
+                return SlotValue(name, slot_type, said or spoken, ER_MATCH, value.id, value.canonical), _SLOT_MATCH
             # Unknown values are short; without that limit, or without a carrier around the slot, a
             # sample like "{area} stretches" would swallow whole sentences as an unknown value.
             if has_carrier and len(words.split()) <= _LONGEST_UNKNOWN_VALUE:
-                return SlotValue(name, slot_type, words, ER_NO_MATCH), _NO_MATCH
-            return None
+                return SlotValue(name, slot_type, said or words, ER_NO_MATCH), _NO_MATCH
+            # Longer unlisted values pass through only when they sound like the type's own values.
+            likeness = self._likeness(slot_type, words)
+            if likeness is None:
+                return None
+            return SlotValue(name, slot_type, said or words, ER_NO_MATCH), _UNLISTED_BASE + _UNLISTED_SPAN * likeness
         if slot_type == DURATION:
             iso = duration_slot_value(words)
             if iso is None:
@@ -425,6 +453,17 @@ class IntentResolver:
         if said is None:
             return None
         return SlotValue(name, slot_type, said), _FREE_TEXT
+
+    def _likeness(self, slot_type: str, words: str) -> float | None:
+        """How much unlisted words sound like a custom type's values, as Alexa's model learns them from the values:
+        None unless they hold a word only this type's values use ("numb", "bladder" for SYMPTOM, never "back",
+        which stretch requests share); else the share of their content words the type's values use."""
+        content = [_canonical(w) for w in words.split() if w not in _CONTENT_STOP_WORDS]
+        distinctive = self._distinctive_words.get(slot_type)
+        if not content or not distinctive or not any(word in distinctive for word in content):
+            return None
+        vocabulary = self._type_vocabulary[slot_type]
+        return sum(word in vocabulary for word in content) / len(content)
 
     def _lookup_value(self, slot_type: str, words: str) -> tuple[str, _TypeValue] | None:
         """The value `words` name, allowing qualifiers around it ("my neck", "really sore now")."""
@@ -492,9 +531,19 @@ class IntentResolver:
                 best_score, best_index = score, index
         return best_score, (self._samples[best_index] if best_index >= 0 else None)
 
-    def _slots_from_paraphrase(self, sample: _Sample, words: Sequence[str],
+    def _slots_from_paraphrase(self, sample: _Sample, heard: Heard,
                                mentions: Sequence[_Mention]) -> dict[str, SlotValue]:
+        words = heard.words
         slots = self._unfilled(sample.intent)
+        whole = self._beyond_carrier(sample, heard)
+        if whole is not None:
+            # One custom slot and words beyond the carrier that sound like its type: like Alexa, the slot holds all
+            # of them ("my husband's got numbness in his groin" keeps its groin), not a value found inside them.
+            name, said, found = whole
+            slot_type = self._slot_types[sample.intent][name]
+            slots[name] = (SlotValue(name, slot_type, said, ER_MATCH, found.id, found.canonical) if found
+                           else SlotValue(name, slot_type, said, ER_NO_MATCH))
+            return slots
         for name, slot_type in self._slot_types[sample.intent].items():
             if slot_type in self._values:
                 said = [m for m in mentions if m.value.slot_type == slot_type]
@@ -515,6 +564,35 @@ class IntentResolver:
                 if start < len(words):
                     slots[name] = SlotValue(name, slot_type, " ".join(words[start:]))
         return slots
+
+    def _beyond_carrier(self, sample: _Sample, heard: Heard) -> tuple[str, str, _TypeValue | None] | None:
+        """For a sample with one custom slot: (slot name, the words as said, the listed value they name) when the
+        words left once the carrier is taken off both ends name a value or mostly sound like the type's own."""
+        if len(sample.slots) != 1 or self._slot_types[sample.intent][sample.slots[0]] not in self._values:
+            return None
+        slot_type = self._slot_types[sample.intent][sample.slots[0]]
+        words, carrier = heard.words, {_canonical(w) for w in sample.carrier}
+        start, end = 0, len(words) - 1
+        while start <= end and (_canonical(words[start]) in carrier or words[start] in _INTENSIFIERS):
+            start += 1
+        while end >= start and _canonical(words[end]) in carrier:
+            end -= 1
+        if start > end:
+            return None
+        found = self._lookup_value(slot_type, " ".join(words[start:end + 1]))
+        if found is None:  # "any tips about {sleeping}", but "it's {a bit crook}" is a value as it stands
+            while end >= start and words[end] in _SLOT_EDGE_WORDS:
+                end -= 1
+            while start <= end and words[start] in _SLOT_EDGE_WORDS:
+                start += 1
+            if start > end:
+                return None
+            found = self._lookup_value(slot_type, " ".join(words[start:end + 1]))
+        start, end = heard.whole_words(start, end)
+        text = " ".join(words[start:end + 1])
+        if found is None and (self._likeness(slot_type, text) or 0) <= _MOSTLY:
+            return None
+        return sample.slots[0], heard.said(start, end) or text, found[1] if found else None
 
     # --- compiling the model -----------------------------------------------------------------------
     def _add_sample(self, intent: str, text: str) -> None:
@@ -553,6 +631,23 @@ class IntentResolver:
         self._weights = {t: _idf(intents, used) for t, used in intents_using.items()}
         self._unknown_weight = _idf(intents, 0)  # a word no sample has is the strongest evidence against
         self._sample_weights = [sum(self._weights[t] for t in s.similarity_tokens) for s in self._samples]
+
+
+    def _index_type_vocabulary(self, language_model: Mapping[str, Any]) -> None:
+        """Per custom type, the content words of its values, and those no sample's carrier or other type uses."""
+        # A word is evidence of a type when more of the type's phrases use it than samples' carriers do, as a
+        # model trained on both would weigh it ("walk" is in five symptom phrases and one stretch request).
+        in_carriers = Counter(word for sample in self._samples for word in {_canonical(w) for w in sample.carrier})
+        self._type_vocabulary: dict[str, frozenset[str]] = {}
+        self._distinctive_words: dict[str, frozenset[str]] = {}
+        for slot_type in language_model.get("types", []):
+            in_values = Counter(word for entry in slot_type["values"]
+                                for said in (entry["name"]["value"], *entry["name"].get("synonyms", []))
+                                for word in {_canonical(w) for w in normalize(said).split()
+                                             if w not in _CONTENT_STOP_WORDS})
+            self._type_vocabulary[slot_type["name"]] = frozenset(in_values)
+            self._distinctive_words[slot_type["name"]] = frozenset(
+                word for word, count in in_values.items() if count > in_carriers[word] and len(word) > 2)
 
 
 def _idf(documents: int, containing: int) -> float:

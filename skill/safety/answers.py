@@ -90,7 +90,10 @@ def ask_clarifying(turn: Turn, question: str, escalate_to: str, otherwise: str |
     a tier by itself (a weak foot is same-day whichever legs), else to "tell me if that changes"."""
     turn.triage = "clarify"
     turn.expect_answer("clarify", {"to": escalate_to, **({"no": otherwise} if otherwise else {})})
-    reply = turn.reply().say_text(question).ask("triage.clarify_reprompt")
+    reply = turn.reply()
+    if escalate_to == "emergency":  # while we ask, the way to help comes first (clinical-facts 1D: if unsure, call)
+        reply.say("triage.clarify_lead")
+    reply.say_text(question).ask("triage.clarify_reprompt")
     reply.reprompt.insert(0, Say(question))  # the reprompt asks the question again, then says how to answer
     return reply
 
@@ -115,11 +118,16 @@ class SymptomReportHandler(TurnHandler):
     intents = (SYMPTOM_INTENT,)
 
     def act(self, turn: Turn) -> Reply:
-        turn.expect_answer("more_signs", "emergency")
-        reply = turn.reply().say("symptom.no_red_flag")
-        if turn.conversation.routine:
-            reply.say("stretch.carry_on")
-        return reply.say("symptom.offer_signs").ask("symptom.offer_signs")
+        return no_red_flag(turn)
+
+
+def no_red_flag(turn: Turn) -> Reply:
+    """A symptom no rule placed: the way to help first (the rules may have missed it), then the warning signs."""
+    turn.expect_answer("more_signs", "emergency")
+    reply = turn.reply().say("symptom.no_red_flag")
+    if turn.conversation.routine:
+        reply.say("stretch.carry_on")
+    return reply.say("symptom.offer_signs").ask("symptom.offer_signs")
 
 
 class FallbackHandler(TurnHandler):
@@ -185,4 +193,4 @@ def _escalation(arg) -> str:
 
 
 __all__ = ["URGENT_TIERS", "TriageHandler", "SymptomReportHandler", "FallbackHandler", "answer_tier",
-           "ask_clarifying", "stop_routine", "not_caught", "safety_answers", "best_effort"]
+           "ask_clarifying", "stop_routine", "not_caught", "no_red_flag", "safety_answers", "best_effort"]

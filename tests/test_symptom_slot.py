@@ -1,0 +1,95 @@
+"""What an Echo sends for a symptom: SymptomReportIntent's `symptom` slot is a custom type (SYMPTOM) whose values are
+symptom phrases, with a slot-only sample, so the whole description reaches triage instead of what a carrier phrase
+left of it. Alexa passes unlisted values of a custom slot through; the resolver models that only for words that sound
+like the type's own values, so it is never more lenient than Alexa (and ordinary requests stay ordinary)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Said
+from skill.app import create_skill, invoke
+from skill.envelopes import AlexaSession, intent, launch
+from skill.interaction_model import interaction_model, model_locales
+from skill.local.resolver import IntentResolver
+from skill.safety.triage import triage_for
+from skill.timers import FakeAlarm
+
+# The SYMPTOM ids that name an emergency sign (clinical-facts §1A): every phrase Alexa may match to one of them
+# must reach the emergency answer by itself, or the model and the rules disagree.
+EMERGENCY_IDS = {"saddle_numbness", "numb_when_wiping", "cannot_pee", "wetting", "bowel_control", "sexual_change",
+                 "both_legs", "cannot_walk", "serious_fall", "chest_pain", "arms_and_legs", "stroke_signs"}
+# Those naming a same-day sign (§1B): never answered as nothing.
+URGENT_IDS = {"fever", "weight_loss", "cancer", "infection_risk", "weak_bones", "night_pain", "upper_back_pain",
+              "back_lump", "unsteady", "arm_symptoms", "foot_drop", "leg_giving_way"}
+
+
+def _symptom_values(locale: str = "en-US") -> list[tuple[str, str]]:
+    types = interaction_model(locale)["interactionModel"]["languageModel"]["types"]
+    symptom = next(t for t in types if t["name"] == "SYMPTOM")
+    return [(value["id"], phrase) for value in symptom["values"]
+            for phrase in (value["name"]["value"], *value["name"].get("synonyms", []))]
+
+
+@pytest.mark.parametrize(("value_id", "phrase"), [v for v in _symptom_values() if v[0] in EMERGENCY_IDS],
+                         ids=lambda v: v if isinstance(v, str) else None)
+def test_every_emergency_symptom_value_is_an_emergency_by_itself(value_id, phrase):
+    finding = triage_for("en-US").classify(phrase)
+    assert finding is not None and finding.tier == "emergency", (value_id, finding)
+
+
+@pytest.mark.parametrize(("value_id", "phrase"), [v for v in _symptom_values() if v[0] in URGENT_IDS],
+                         ids=lambda v: v if isinstance(v, str) else None)
+def test_every_same_day_symptom_value_is_at_least_a_question(value_id, phrase):
+    finding = triage_for("en-US").classify(phrase)
+    assert finding is not None and finding.tier in ("emergency", "urgent", "clarify"), (value_id, finding)
+
+
+@pytest.mark.parametrize("said", [
+    "my husband can't feel his bottom properly since this morning",  # carer, unlisted, time words kept
+    "well basically i went to the loo and nothing came out at all",  # filler first, failed attempt described
+    "both my legs have gone weak and wobbly today",
+])
+@pytest.mark.parametrize("locale", model_locales())
+def test_the_whole_description_reaches_the_symptom_slot(locale, said):
+    resolution = IntentResolver.for_locale(locale).resolve(said)
+    assert resolution.intent == "SymptomReportIntent", resolution
+    value = resolution.slot_values()["symptom"]
+    # Only meaningless lead-ins ("well basically") may stay out of the slot.
+    assert value.split()[-2:] == said.split()[-2:] and len(value.split()) >= len(said.split()) - 2, value
+    assert triage_for(locale).classify(value).tier == "emergency"
+
+
+@pytest.mark.parametrize("said", [
+    "i'd like to do my back routine",
+    "can you help me stretch my back",
+    "start my lower back stretches",
+    "set a heat timer for fifteen minutes",
+    "give me a tip about sitting",
+    "what is a slipped disc",
+    "remind me to stretch at eight",
+])
+def test_ordinary_requests_are_not_answered_as_symptoms(said):
+    assert IntentResolver.for_locale("en-US").resolve(said).intent != "SymptomReportIntent"
+
+
+@pytest.mark.parametrize("said", ["tell me a joke", "what's the weather like", "play some music"])
+def test_words_nothing_like_a_symptom_are_not_taken_as_one(said):
+    """Alexa's catch-all is not a free-text slot: words with nothing of the type's own go to the fallback."""
+    assert IntentResolver.for_locale("en-US").resolve(said).intent == "AMAZON.FallbackIntent"
+
+
+def test_a_listed_symptom_arrives_with_its_entity_resolution_id():
+    slot = IntentResolver.for_locale("en-GB").resolve("wet myself").slots["symptom"]
+    assert (slot.status, slot.id) == ("ER_SUCCESS_MATCH", "wetting")
+
+
+@pytest.mark.parametrize(("locale", "number"), [("en-US", "911"), ("en-GB", "999")])
+def test_a_symptom_no_rule_places_still_hears_the_number_first(store, locale, number):
+    """The rules cannot know every phrasing: a symptom they did not place gets the way to help before anything."""
+    skill = create_skill(persistence=store, alarm=FakeAlarm())
+    session = AlexaSession(locale=locale)
+    session.absorb(invoke(session.envelope(launch()), skill))
+    said = Said(invoke(session.envelope(intent("SymptomReportIntent", {"symptom": "my back feels odd"})), skill))
+    first = said.speech.split(". ")[0]
+    assert f"call {number} now" in first and not said.ends
