@@ -292,6 +292,14 @@ RECALL_PATTERNS = [
     ("I can't grip anything and I'm walking like I'm drunk", E),
     # A weak foot: "no" to "both legs?" still leads to same-day advice.
     ("I've noticed new weakness in my ankle", A),
+    # Said together rather than as "chest pain"; a band round the chest stays the thoracic sign.
+    ("his chest and back are both hurting badly", E),
+    # Lost bladder feeling told by its consequences.
+    ("I can only tell I'm weeing from the sound", E),
+    ("wee trickles out when I get up and I don't feel a thing", E),
+    # Everyday words near the red-flag ones.
+    ("I signed up for a crash course in pilates and my back is stiff", N),
+    ("there was a big fall in sales this quarter", N),
 ]
 
 @pytest.fixture(scope="module")
