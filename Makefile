@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup voice clean package skill-package bench red-flags
+.PHONY: run test setup voice clean package skill-package bench red-flags red-flag-model
 
 run: setup
 	$(BIN)/python -m skill talk
@@ -21,6 +21,10 @@ bench: setup
 # Echo sends, in every locale: writes bench/RED_FLAGS.md in under a minute.
 red-flags: setup
 	$(BIN)/python -m bench.red_flag_report
+
+# Retrains the learned second opinion (skill/safety/models/en.json) on the tuning split alone, after a bank change.
+red-flag-model: setup
+	$(BIN)/python -m bench.red_flag_model
 
 setup: $(STAMP) voice
 

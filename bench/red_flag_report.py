@@ -6,7 +6,8 @@ idioms. `dev.jsonl` is the part rules may be tuned on; `sealed.jsonl` is only ev
 prints its sentences.
 
 Each sentence is scored two ways, both through the real skill:
-- full text: what the offline runner does, triage on the whole sentence;
+- full text: what the offline runner does, triage on the whole sentence (and, to show what the learned second
+  opinion adds, the rules alone);
 - the Echo path: what an Echo sends, the local resolver's intent and slot values (no raw text), answered by the
   skill in a conversation already open (so no first-time disclaimer), per locale. An emergency on this path is also
   counted as safe when the reply's first sentence names the emergency number (the fallback's safety net).
@@ -59,9 +60,10 @@ def load(split: str) -> list[Case]:
     return cases
 
 
-def full_text(cases: list[Case], locale: str = "en-US") -> list[Outcome]:
-    from skill.safety.triage import triage_for
-    triage = triage_for(locale)
+def full_text(cases: list[Case], locale: str = "en-US", rules_only: bool = False) -> list[Outcome]:
+    from skill.content import load_document
+    from skill.safety.triage import Triage, triage_for
+    triage = Triage.from_rules(load_document(locale, "red_flags")) if rules_only else triage_for(locale)
     outcomes = []
     for case in cases:
         finding = triage.classify(case.text)
@@ -167,7 +169,7 @@ def table(results: dict[tuple[str, str], Scores]) -> list[str]:
     lines.append("| emergency reaches emergency or hears the number first | "
                  + " | ".join(_mark(results[c].emergency_safe, 1.0) for c in columns) + " | 100 % |")
     lines.append("| sentences sent to FallbackIntent (emergencies among them) | "
-                 + " | ".join("" if path == "full text" else f"{results[c].fallbacks} ({results[c].fallback_emergencies})"
+                 + " | ".join("" if path.startswith("full text") else f"{results[c].fallbacks} ({results[c].fallback_emergencies})"
                               for c in columns for path in [c[1]]) + " | |")
     return lines
 
@@ -179,6 +181,7 @@ def run(misses: bool = False, locales: tuple[str, ...] = ECHO_LOCALES) -> str:
     dev_misses: list[str] = []
     with tempfile.TemporaryDirectory() as store_dir:
         for split, cases in banks.items():
+            results[split, "full text, rules only"] = score(cases, full_text(cases, rules_only=True))
             outcomes = full_text(cases)
             results[split, "full text"] = score(cases, outcomes)
             if misses and split == "dev":

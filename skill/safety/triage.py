@@ -16,7 +16,7 @@ import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from skill.content import load_document
 from skill.safety.text import fold
@@ -346,6 +346,23 @@ def _break_lexicon(name: str) -> str:
     return f"break:{name}"
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One utterance as the rules read it (Triage.read), for the rules and the learned second opinion."""
+    words: Sequence[str]
+    utterance: _Utterance
+    matched: Mapping[str, list[_Span]]  # concept phrases found
+    live: Mapping[str, list[_Span]]  # those no blocker reaches
+
+    @property
+    def lexicons(self) -> Iterable[str]:
+        return self.utterance.spans.keys()
+
+
+class SecondOpinion(Protocol):
+    def raise_(self, finding: Finding | None, reading: Reading) -> Finding | None: ...
+
+
 _SELF, _OTHERS = "subject:self", "subject:others"
 _RULE_KEYS = {"id", "tier", "sources", "when", "question", "escalate_to", "otherwise", "others_need", "note"}
 _PATTERN_KEYS = {"all", "any", "none", "within"}
@@ -361,6 +378,7 @@ class Triage:
         self._concepts = concepts  # concept name -> blockers it ignores
         self._blockers = tuple(blockers)
         self._rules = tuple(sorted(rules, key=lambda rule: TIERS.index(rule.finding.tier)))
+        self._second_opinion: SecondOpinion | None = None
 
     @classmethod
     def from_rules(cls, rules: Mapping) -> Triage:
@@ -368,6 +386,16 @@ class Triage:
         return cls(*_compile(rules))
 
     def classify(self, text: str | None) -> Finding | None:
+        """The rules' finding, raised (never lowered) by the learned second opinion when the locale ships one."""
+        reading = self.read(text)
+        if reading is None:
+            return None
+        finding = next((rule.finding for rule in self._rules if self._fires(rule, reading.live, reading.utterance)),
+                       None)
+        return self._second_opinion.raise_(finding, reading) if self._second_opinion else finding
+
+    def read(self, text: str | None) -> Reading | None:
+        """What the rules see in `text`: its words, the lexicons matched and the concepts no blocker reaches."""
         if not isinstance(text, str) or not text.strip():
             return None
         words = self._normaliser.tokens(text)
@@ -376,11 +404,11 @@ class Triage:
         spans = self._matcher.spans(words)
         matched = {name: found for name, found in spans.items() if name in self._concepts}
         utterance = _Utterance(words, spans, [span for found in matched.values() for span in found])
-        found = self._live_concepts(utterance, matched)
-        for rule in self._rules:
-            if self._fires(rule, found, utterance):
-                return rule.finding
-        return None
+        return Reading(words, utterance, matched, self._live_concepts(utterance, matched))
+
+    def with_second_opinion(self, opinion: SecondOpinion | None) -> Triage:
+        self._second_opinion = opinion
+        return self
 
     def _live_concepts(self, utterance: _Utterance, matched: Mapping[str, list[_Span]]) -> dict[str, list[_Span]]:
         """Concept spans that no blocker reaches."""
@@ -596,4 +624,6 @@ def most_severe(findings: Iterable[Finding | None]) -> Finding | None:
 
 @functools.cache
 def triage_for(locale: str) -> Triage:
-    return Triage.from_rules(load_document(locale, "red_flags"))
+    """The locale's rules, with the learned second opinion trained on the development bank when one is shipped."""
+    from skill.safety.learned import second_opinion_for
+    return Triage.from_rules(load_document(locale, "red_flags")).with_second_opinion(second_opinion_for(locale))

@@ -1,0 +1,137 @@
+"""Trains the learned second opinion on the development bank's tuning split only: `make red-flag-model`.
+
+`python -m bench.red_flag_model` picks the threshold by 5-fold cross-validation on bench/red_flags/dev.jsonl (the
+highest-recall threshold whose false alarms stay within the rules' own plus one point), trains on the whole split
+and writes skill/safety/models/en.json. The sealed split is never read here. Deterministic: the same bank and code
+give the same weights, which tests/test_learned_triage.py checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import sys
+from pathlib import Path
+
+from bench.red_flag_report import BANK
+from skill.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, features, probabilities
+from skill.safety.triage import Triage
+from skill.content import load_document
+
+EPOCHS = 20
+LEARNING_RATE = 0.3
+L2 = 1e-3
+SEED = 20261206
+THRESHOLDS = (0.6, 0.7, 0.8, 0.9, 0.95)
+FOLDS = 5
+KEEP_ABOVE = 0.005  # weights this small are dropped from the shipped file
+
+
+def rules_only(locale: str = "en-US") -> Triage:
+    return Triage.from_rules(load_document(locale, "red_flags"))
+
+
+def training_rows(path: Path = BANK / "dev.jsonl") -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def examples(rows: list[dict], triage: Triage) -> list[tuple[dict[str, float], int]]:
+    found = []
+    for row in rows:
+        reading = triage.read(row["text"])
+        if reading is not None:
+            found.append((features(reading), CLASSES.index(row["tier"])))
+    return found
+
+
+def train(data: list[tuple[dict[str, float], int]]) -> dict[str, list[float]]:
+    """Softmax regression by AdaGrad, in a fixed order from a fixed seed."""
+    weights: dict[str, list[float]] = {}
+    squares: dict[str, list[float]] = {}
+    order = list(range(len(data)))
+    shuffle = random.Random(SEED)
+    for _ in range(EPOCHS):
+        shuffle.shuffle(order)
+        for index in order:
+            found, label = data[index]
+            chances = probabilities(weights, found)
+            for name, value in found.items():
+                row = weights.setdefault(name, [0.0] * len(CLASSES))
+                square = squares.setdefault(name, [1e-8] * len(CLASSES))
+                for k in range(len(CLASSES)):
+                    gradient = (chances[k] - (k == label)) * value + L2 * row[k]
+                    square[k] += gradient * gradient
+                    row[k] -= LEARNING_RATE * gradient / math.sqrt(square[k])
+    return weights
+
+
+def tiers(rows: list[dict], triage: Triage, opinion: LearnedSecondOpinion | None) -> list[str]:
+    """Each row's tier from the rules alone (`triage` has no second opinion), raised by `opinion` if given."""
+    out = []
+    for row in rows:
+        finding = triage.classify(row["text"])
+        if opinion is not None and (reading := triage.read(row["text"])) is not None:
+            finding = opinion.raise_(finding, reading)
+        out.append(finding.tier if finding else "none")
+    return out
+
+
+def recall_and_false_alarms(rows: list[dict], found: list[str]) -> tuple[float, float]:
+    hits = [f == r["tier"] for r, f in zip(rows, found) if r["tier"] != "none"]
+    alarms = [f != "none" for r, f in zip(rows, found) if r["tier"] == "none"]
+    return sum(hits) / len(hits), sum(alarms) / max(len(alarms), 1)
+
+
+def choose_threshold(rows: list[dict], triage: Triage) -> tuple[float, list[str]]:
+    """Cross-validated on the tuning split: each fold's sentences judged by a model that never saw them."""
+    order = list(range(len(rows)))
+    random.Random(SEED).shuffle(order)
+    folds = [order[k::FOLDS] for k in range(FOLDS)]
+    held_out: dict[float, list[str]] = {t: [""] * len(rows) for t in THRESHOLDS}
+    for fold in folds:
+        inside = set(fold)
+        weights = train(examples([rows[i] for i in order if i not in inside], triage))
+        for threshold in THRESHOLDS:
+            opinion = LearnedSecondOpinion(weights, threshold, "?")
+            for i, tier in zip(fold, tiers([rows[i] for i in fold], triage, opinion)):
+                held_out[threshold][i] = tier
+    _, rules_alarms = recall_and_false_alarms(rows, tiers(rows, triage, None))
+    lines, best = [], None
+    for threshold in THRESHOLDS:
+        recall, alarms = recall_and_false_alarms(rows, held_out[threshold])
+        lines.append(f"threshold {threshold}: recall {recall:.3f}, false alarms {alarms:.3f}")
+        if alarms <= rules_alarms + 0.01 and (best is None or recall > best[1]):
+            best = (threshold, recall)
+    return (best[0] if best else max(THRESHOLDS)), lines
+
+
+def build(rows: list[dict], triage: Triage, threshold: float) -> dict:
+    weights = train(examples(rows, triage))
+    kept = {name: [round(w, 4) for w in row] for name, row in sorted(weights.items())
+            if max(map(abs, row)) > KEEP_ABOVE}
+    digest = hashlib.sha256((BANK / "dev.jsonl").read_bytes()).hexdigest()
+    return {"_about": "Learned second opinion for red-flag triage (skill/safety/learned.py); written by "
+                      "`make red-flag-model` from bench/red_flags/dev.jsonl only. Do not edit by hand.",
+            "trained_on": {"file": "bench/red_flags/dev.jsonl", "sha256": digest, "sentences": len(rows)},
+            "classes": list(CLASSES), "threshold": threshold, "weights": kept}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=MODELS / "en.json")
+    args = parser.parse_args(argv)
+    triage, rows = rules_only(), training_rows()
+    threshold, lines = choose_threshold(rows, triage)
+    print("\n".join(lines))
+    model = build(rows, triage, threshold)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
+    print(f"threshold {model['threshold']}; {len(model['weights'])} features -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

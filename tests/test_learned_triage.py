@@ -1,0 +1,66 @@
+"""The learned second opinion (skill/safety/learned.py): trained on the development bank's tuning split only, shipped
+as data, and only ever raising what the rules found."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from bench import red_flag_model
+from bench.red_flag_report import BANK
+from skill.content import load_document
+from skill.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, second_opinion_for
+from skill.safety.triage import Finding, Triage, triage_for
+from test_safety import CLINICAL_FACTS_1E, OWN_PHRASINGS
+
+SHIPPED = json.loads((MODELS / "en.json").read_text(encoding="utf-8"))
+
+
+def _severity(finding: Finding | None) -> int:
+    return CLASSES.index(finding.tier if finding else "none")
+
+
+def _sentences() -> list[str]:
+    bank = [json.loads(line)["text"] for line in (BANK / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    return bank + [text for text, _ in CLINICAL_FACTS_1E + OWN_PHRASINGS]
+
+
+def test_it_never_lowers_what_the_rules_found():
+    rules, both = Triage.from_rules(load_document("en-US", "red_flags")), triage_for("en-US")
+    lowered = [text for text in _sentences() if _severity(both.classify(text)) > _severity(rules.classify(text))]
+    assert lowered == []
+
+
+def test_it_raises_only_when_sure():
+    """A model that is never sure (threshold above 1) leaves every finding as the rules made it."""
+    rules = Triage.from_rules(load_document("en-US", "red_flags"))
+    unsure = LearnedSecondOpinion(SHIPPED["weights"], 1.01, "?")
+    for text in _sentences()[:200]:
+        finding = rules.classify(text)
+        assert unsure.raise_(finding, rules.read(text)) == finding
+
+
+def test_the_shipped_weights_come_from_the_tuning_split_as_it_is_now():
+    """Retrained here from bench/red_flags/dev.jsonl alone, the weights are the ones shipped: nothing else (the
+    sealed split above all) went into them, and a bank change without `make red-flag-model` fails here."""
+    assert SHIPPED["trained_on"]["sha256"] == hashlib.sha256((BANK / "dev.jsonl").read_bytes()).hexdigest()
+    rows = red_flag_model.training_rows()
+    retrained = red_flag_model.build(rows, red_flag_model.rules_only(), SHIPPED["threshold"])
+    assert retrained["weights"].keys() == SHIPPED["weights"].keys()
+    drift = max(abs(a - b) for name, row in retrained["weights"].items() for a, b in zip(row, SHIPPED["weights"][name]))
+    assert drift < 1e-3
+
+
+def test_a_learned_clarifying_question_comes_from_the_content_and_leads_to_the_emergency_answer():
+    opinion = second_opinion_for("en-GB")
+    question = load_document("en-GB", "red_flags")["second_opinion"]["clarify_question"]
+    sure = LearnedSecondOpinion({"bias": [0.0, 0.0, 0.0, 50.0, 0.0]}, opinion.threshold, question)
+    rules = Triage.from_rules(load_document("en-GB", "red_flags"))
+    finding = sure.raise_(None, rules.read("something odd today"))
+    assert (finding.tier, finding.question, finding.escalate_to) == ("clarify", question, "emergency")
+
+
+def test_a_language_without_a_model_is_judged_by_the_rules_alone():
+    assert second_opinion_for("fr-FR") is None
