@@ -146,11 +146,7 @@ def during_heat(echo: Echo) -> None:
     """A heat session with its device timer on the Timers API, and the user back at the menu."""
     chat = echo.chat
     chat.launch()
-    said = chat.intent("HeatTimerIntent")
-    for _ in range(10):  # the heat screening, however many questions it asks: no to each
-        if (said.attributes.get("question") or {}).get("id") not in ("heat_screen", "heat_check"):
-            break
-        said = chat.no()
+    said = chat.start_heat()
     assert len(echo.timers.timers) == 1, said
     chat.later(minutes=3)
     chat.launch()
