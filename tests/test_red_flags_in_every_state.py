@@ -7,6 +7,7 @@ from typing import Callable
 import pytest
 
 from conftest import Chat
+from skill.content import Content
 from skill.heat import HEAT_SCREEN_QUESTIONS
 
 EMERGENCY = "I wet myself and didn't notice"
@@ -131,3 +132,31 @@ def test_triage_is_absent_when_no_tier_was_reached(chat):
     said = chat.intent("SymptomReportIntent", symptom="I had numbness last year but it's all gone now")
     assert "triage" not in said.attributes
     assert "triage" not in chat.intent("PreventionTipIntent").attributes
+
+
+@pytest.mark.parametrize(("state", "says_stop"), [(at_launch, False), (mid_stretch, True)],
+                         ids=["no routine", "routine running"])
+def test_same_day_advice_mentions_stopping_the_stretches_only_when_some_run(chat, state, says_stop):
+    state(chat)
+    said = chat.intent("SymptomReportIntent", symptom="my foot slaps when I walk")
+    assert said.triage == "urgent" and said.speech.startswith("Please get medical advice today")
+    assert ("stop the stretches" in said.speech) is says_stop
+
+
+def test_a_weak_foot_that_is_not_in_both_legs_still_gets_same_day_advice(chat):
+    """'Both legs?' -- 'no' must not end in "tell me if that changes": a new weak foot is itself same-day."""
+    chat.launch()
+    asked = chat.intent("SymptomReportIntent", symptom="I've got new weakness in my foot")
+    assert asked.triage == "clarify" and asked.speech.startswith("If it's severe or came on suddenly, call 911 now")
+    said = chat.no()
+    assert said.triage == "urgent" and said.speech.startswith("Please get medical advice today")
+
+
+def test_a_soon_sign_said_as_a_check_in_gets_the_check_in_answer_and_the_appointment(chat):
+    """The pain check-in's own answer may carry the safer advice; triage adds the appointment after it."""
+    mid_stretch(chat)
+    said = chat.intent("PainCheckIntent", feeling=("worse than before", "hurts"))
+    content = Content("en-US")
+    assert said.triage == "soon" and said.speech.endswith(content.say("triage.soon_also"))
+    assert not said.speech.startswith(content.say("triage.soon"))  # the check-in's own answer comes first
+    assert said.attributes["question"]["id"] == "skip_offer"  # "that hurts": the stretch handler offers a skip
