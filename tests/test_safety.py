@@ -530,3 +530,73 @@ STILL_REPORTED_WHILE_ASKING = [
                          URGENT_FAMILIES + SOON_FAMILIES + FALSE_ALARM_FAMILIES + STILL_REPORTED_WHILE_ASKING)
 def test_urgent_soon_and_false_alarm_families(triage: Triage, utterance: str, expected: str | None) -> None:
     assert _tier(triage.classify(utterance)) == expected
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ROUND_2_URGENT_SOON_FALSE_ALARMS: families, each said several ways (clinical words, slang, recogniser
+# mishearings, signs told by what happened), checked on the rules alone so the learned model cannot hide a gap.
+
+ROUND_2_URGENT_SOON_FALSE_ALARMS = [
+    # fever: clinical word, mishearing, told by what happened
+    ("my back's killing me and the nurse said i'm pyrexial", "urgent"),
+    ("i think i've got a feaver and my lower back is throbbing", "urgent"),
+    ("my husband's teeth are chattering under the blankets and his back is agony", "urgent"),
+    # weight loss told by clothes and looks, and misheard
+    ("i've had to make new holes in my belt and my back hurts all the time", "urgent"),
+    ("my dad looks gaunt lately and keeps rubbing his back", "urgent"),
+    ("i lost wait without trying and my back aches", "urgent"),
+    # cancer, immune suppression and spelled-out letters
+    ("i finished kemo last spring and now my spine aches", "urgent"),
+    ("my mum is in remission from breast cancer and her back has started hurting", "urgent"),
+    ("h i v", "urgent"),
+    ("a u t i and now my back is sore", "urgent"),
+    ("i take tablets that lower my immune system and my back started hurting", "urgent"),
+    # fracture risk
+    ("she had a crush fracture before and now her back hurts again", "urgent"),
+    ("i'm seventy with osteo porosis and i felt something go in my back", "urgent"),
+    # change of shape
+    ("my nan has grown a hump at the top of her back", "urgent"),
+    ("my spine has gone a funny shape", "urgent"),
+    # night and rest pain
+    ("pain at night", "urgent"),
+    ("i can't sleep for the pain in my back", "urgent"),
+    ("he's been sleeping propped up in the chair because lying flat is unbearable", "urgent"),
+    ("i wake up in agony every night with my back", "urgent"),
+    # unsteady walking, clumsy hands, a leg giving way
+    ("i keep tripping on nothing lately", "urgent"),
+    ("my dad's tottering about holding onto the furniture", "urgent"),
+    ("my grip's going and my fingers are num", "urgent"),
+    ("my knee buckles", "urgent"),
+    ("her hip gave way twice this morning", "urgent"),
+    ("last week i could hop on my right leg and now i can't hop on it", "urgent"),
+    # soon: worse, not improving, daily life, worry
+    ("the ache reaches further down my leg than it did", "soon"),
+    ("it's gone downhill over the last fortnight", "soon"),
+    ("six weeks of the exercises and my back feels identical", "soon"),
+    ("it's been a month and the sigh attica hasn't eased off", "soon"),
+    ("i had to turn down shifts because of my back", "soon"),
+    ("i'm worrid about my back", "soon"),
+    # false alarms: hard negatives, idioms, resolved, explained, questions
+    ("my temperature's bang on normal, it's just my back", None),
+    ("i've got cold feet about the back surgery", None),
+    ("he's dragging his feet about booking the physio", None),
+    ("grandad slipped on the path but he's absolutely fine, no pain anywhere", None),
+    ("there's a lump on my back but it's just a cyst the doctor checked", None),
+    ("my hand's all pins and needles from sleeping on it", None),
+    ("no problem with my toes catching, i can lift my foot fine", None),
+    ("what temperature counts as a fever", None),
+    ("i wet myself laughing at that film", None),
+    ("i lost some weight after the flu but i've put it all back on", None),
+    ("the numbness in my foot stopped after a week and it hasn't come back", None),
+    ("i'm stuck in traffic and bored", None),
+]
+
+
+@pytest.fixture(scope="module")
+def rules_alone() -> Triage:
+    return Triage.from_rules(load_document("en-US", "red_flags"))
+
+
+@pytest.mark.parametrize(("utterance", "expected"), ROUND_2_URGENT_SOON_FALSE_ALARMS)
+def test_round_2_families_on_the_rules_alone(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
