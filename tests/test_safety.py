@@ -600,3 +600,56 @@ def rules_alone() -> Triage:
 @pytest.mark.parametrize(("utterance", "expected"), ROUND_2_URGENT_SOON_FALSE_ALARMS)
 def test_round_2_families_on_the_rules_alone(rules_alone: Triage, utterance: str, expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected
+
+
+# Round 2 of rule generalisation, emergency and clarify: whole families of wording, on the rules alone (the learned
+# second opinion is retrained separately). Recogniser mishearings, euphemisms, clinical words, carers' observations.
+ROUND_2_EMERGENCY = [
+    # recogniser errors for the named syndrome, bowels, bum, wee, incontinent, erection, crash, passed out
+    ("the physio said this could be korda equina", "emergency"),
+    ("i can't control my vowels since my back went", "emergency"),
+    ("my bomb has gone completely numb", "emergency"),
+    ("it takes her ages to get her we started now", "emergency"),
+    ("dad's become in continent since his disc went", "emergency"),
+    ("he can't get an election since the back injury", "emergency"),
+    ("we were in a car crush this morning and my back is agony", "emergency"),
+    ("i past out when my neck clicked", "emergency"),
+    # clinical words and euphemisms for the saddle area, sensation told by its consequences
+    ("my partner has new paresthesia around the perineum", "emergency"),
+    ("my undercarriage has gone to sleep since this morning", "emergency"),
+    ("the inside of her thighs is all fuzzy", "emergency"),
+    ("i couldn't feel the warm water on my bum in the shower", "emergency"),
+    ("when i clean up after the loo it feels like nothing", "emergency"),
+    # carers' observations of bladder and bowel
+    ("mum wet the sofa and didn't even notice", "emergency"),
+    ("grandad hasn't had a pee since breakfast and can't go", "emergency"),
+    ("she keeps asking me whether she's been to the toilet", "emergency"),
+    ("he messed himself and couldn't feel it", "emergency"),
+    ("the viagra does nothing now and it started when my back went", "emergency"),
+    # both legs, walking, falls, chest, neck
+    ("the tingling went from my left leg into my right leg", "emergency"),
+    ("she tried to stand and neither leg would take her", "emergency"),
+    ("i have to grab the furniture to get to the kitchen now", "emergency"),
+    ("i fell down the whole flight of stairs at work", "emergency"),
+    ("she had a serious fall", "emergency"),
+    ("the pain has spread up into my chest", "emergency"),
+    ("my neck hurts and everything's spinning and i've been sick", "emergency"),
+    ("since my neck went i keep tripping over my own feet and dropping my keys", "emergency"),
+    # unclear, so one question
+    ("grandpa took a spill in the garden", "clarify"),
+    ("i've had a bit of a whoopsie", "clarify"),
+    ("he's having trouble with his water", "clarify"),
+    ("can't go to the toilet", "clarify"),
+    # must stay quiet
+    ("there was a big fall in sales this quarter", None),
+    ("i fell asleep on the sofa and my back is stiff", None),
+    ("my foot went to sleep because i sat on it", None),
+    ("the bed was soaked with sweat last night", "urgent"),
+    ("i had a lump removed years back and my back's in good shape", None),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), ROUND_2_EMERGENCY)
+def test_round_2_emergency_and_clarify_families_on_the_rules_alone(rules_alone: Triage, utterance: str,
+                                                                    expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
