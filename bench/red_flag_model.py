@@ -1,8 +1,9 @@
 """Trains the learned second opinion on the development bank's tuning split only: `make red-flag-model`.
 
-`python -m bench.red_flag_model` picks the threshold by 5-fold cross-validation on bench/red_flags/dev.jsonl (the
-highest-recall threshold whose false alarms stay within the rules' own plus one point), trains on the whole split
-and writes skill/safety/models/en.json. The sealed split is never read here. Deterministic: the same bank and code
+`python -m bench.red_flag_model` picks the lowest threshold whose false alarms, by 5-fold cross-validation on
+bench/red_flags/dev.jsonl, stay within the rules' own plus one point and which changes none of the project's reviewed
+phrasings (tests/test_safety.py, tests/test_locales.py) that the rules get right; trains on the whole split and writes
+skill/safety/models/en.json. The sealed split is never read here. Deterministic: the same bank and code
 give the same weights, which tests/test_learned_triage.py checks.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import math
 import random
@@ -17,15 +19,17 @@ import sys
 from pathlib import Path
 
 from bench.red_flag_report import BANK
+
+REPO = Path(__file__).resolve().parents[1]
 from skill.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, features, probabilities
 from skill.safety.triage import Triage
 from skill.content import load_document
 
 EPOCHS = 20
 LEARNING_RATE = 0.3
-L2 = 1e-3
+L2 = 1e-2
 SEED = 20261206
-THRESHOLDS = (0.6, 0.7, 0.8, 0.9, 0.95)
+THRESHOLDS = (0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99)
 FOLDS = 5
 KEEP_ABOVE = 0.005  # weights this small are dropped from the shipped file
 
@@ -85,8 +89,40 @@ def recall_and_false_alarms(rows: list[dict], found: list[str]) -> tuple[float, 
     return sum(hits) / len(hits), sum(alarms) / max(len(alarms), 1)
 
 
+def reviewed_phrasings() -> list[tuple[str, str]]:
+    """The project's own reviewed phrasings, (text, expected tier or "none"): every list of (text, tier) pairs in
+    tests/test_safety.py, and the local words of tests/test_locales.py (everyday uses expect no tier)."""
+    safety, locales = (_test_module(name) for name in ("test_safety", "test_locales"))
+    pairs = [item for value in vars(safety).values() if isinstance(value, list) for item in value
+             if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+             and (item[1] is None or item[1] in CLASSES)]
+    pairs += [(text, tier) for _, text, tier in locales.LOCAL_RED_FLAG_WORDS]
+    pairs += [(text, None) for _, text in locales.EVERYDAY_LOCAL_WORDS]
+    return [(text, expected or "none") for text, expected in pairs]
+
+
+def _test_module(name: str):
+    tests = str(REPO / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)  # the test modules import their conftest helpers by name
+    spec = importlib.util.spec_from_file_location(f"reviewed_{name}", REPO / "tests" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def breaks_a_reviewed_phrasing(opinion: LearnedSecondOpinion, triage: Triage,
+                               reviewed: list[tuple[str, str]]) -> list[str]:
+    """Reviewed phrasings the rules get right and the opinion would change."""
+    rows = [{"text": text} for text, _ in reviewed]
+    return [text for (text, expected), rule, raised in zip(reviewed, tiers(rows, triage, None),
+                                                          tiers(rows, triage, opinion))
+            if rule == expected and raised != expected]
+
+
 def choose_threshold(rows: list[dict], triage: Triage) -> tuple[float, list[str]]:
-    """Cross-validated on the tuning split: each fold's sentences judged by a model that never saw them."""
+    """The lowest threshold (so the most raising) that keeps false alarms within the rules' own plus one point,
+    cross-validated on the tuning split, and changes none of the project's reviewed phrasings the rules get right."""
     order = list(range(len(rows)))
     random.Random(SEED).shuffle(order)
     folds = [order[k::FOLDS] for k in range(FOLDS)]
@@ -99,13 +135,17 @@ def choose_threshold(rows: list[dict], triage: Triage) -> tuple[float, list[str]
             for i, tier in zip(fold, tiers([rows[i] for i in fold], triage, opinion)):
                 held_out[threshold][i] = tier
     _, rules_alarms = recall_and_false_alarms(rows, tiers(rows, triage, None))
-    lines, best = [], None
+    weights = train(examples(rows, triage))
+    reviewed = reviewed_phrasings()
+    lines, chosen = [], None
     for threshold in THRESHOLDS:
         recall, alarms = recall_and_false_alarms(rows, held_out[threshold])
-        lines.append(f"threshold {threshold}: recall {recall:.3f}, false alarms {alarms:.3f}")
-        if alarms <= rules_alarms + 0.01 and (best is None or recall > best[1]):
-            best = (threshold, recall)
-    return (best[0] if best else max(THRESHOLDS)), lines
+        broken = breaks_a_reviewed_phrasing(LearnedSecondOpinion(weights, threshold, "?"), triage, reviewed)
+        lines.append(f"threshold {threshold}: recall {recall:.3f}, false alarms {alarms:.3f} (cross-validated), "
+                     f"reviewed phrasings changed {len(broken)}{': ' + '; '.join(broken[:3]) if broken else ''}")
+        if chosen is None and alarms <= rules_alarms + 0.01 and not broken:
+            chosen = threshold
+    return (chosen if chosen is not None else 1.0), lines
 
 
 def build(rows: list[dict], triage: Triage, threshold: float) -> dict:

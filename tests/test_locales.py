@@ -326,7 +326,7 @@ def test_the_plain_text_runner_shows_the_number_as_written(tmp_path):
 # --- red flags in local words -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("locale", "utterance", "tier"), [
+LOCAL_RED_FLAG_WORDS = [
     ("en-GB", "I can't wee", "emergency"),
     ("en-GB", "I've wet myself", "emergency"),
     ("en-GB", "I've weed myself and didn't notice", "emergency"),
@@ -345,13 +345,9 @@ def test_the_plain_text_runner_shows_the_number_as_written(tmp_path):
     ("en-IN", "urine is not coming since morning", "emergency"),
     ("en-IN", "I passed urine in my clothes", "emergency"),
     ("en-IN", "I passed motion without knowing", "emergency"),
-])
-def test_local_words_for_red_flags_are_caught(locale, utterance, tier):
-    finding = triage_for(resolve_locale(locale)).classify(utterance)
-    assert finding is not None and finding.tier == tier, finding
-
-
-@pytest.mark.parametrize(("locale", "utterance"), [
+]
+# Everyday uses of the same words: never an emergency or same-day answer.
+EVERYDAY_LOCAL_WORDS = [
     ("en-GB", "I can wee normally, no problems with the loo"),
     ("en-GB", "I've had a sore back for a wee while"),
     ("en-GB", "my wee one can't settle at night"),
@@ -360,7 +356,16 @@ def test_local_words_for_red_flags_are_caught(locale, utterance, tier):
     ("en-IN", "I have loose motions"),
     ("en-US", "I left my fanny pack in the car"),
     ("en-US", "my grandson can't tell when he needs the bathroom"),
-])
+]
+
+
+@pytest.mark.parametrize(("locale", "utterance", "tier"), LOCAL_RED_FLAG_WORDS)
+def test_local_words_for_red_flags_are_caught(locale, utterance, tier):
+    finding = triage_for(resolve_locale(locale)).classify(utterance)
+    assert finding is not None and finding.tier == tier, finding
+
+
+@pytest.mark.parametrize(("locale", "utterance"), EVERYDAY_LOCAL_WORDS)
 def test_everyday_uses_of_local_words_raise_no_alarm(locale, utterance):
     finding = triage_for(resolve_locale(locale)).classify(utterance)
     assert finding is None or finding.tier not in ("emergency", "urgent"), finding

@@ -212,9 +212,8 @@ OWN_PHRASINGS = [
     ("I've been leaking since my prostate surgery years ago", N),
     ("my legs ache a bit after the gym", N),
     ("it's a bit sore when I cough", N),
-    # No feeling passing urine or a motion is itself a sign (clinical-facts 1A), whichever it was.
-    ("there's no feeling when I go to the toilet", E),
     # Clarify (A)
+    ("there's no feeling when I go to the toilet", A),
     ("I've had a little accident", A),
     ("something's wrong with my bladder", A),
     ("I leak a bit when I cough", A),

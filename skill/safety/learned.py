@@ -23,13 +23,16 @@ from skill.safety.triage import Finding, Reading
 MODELS = Path(__file__).with_name("models")
 CLASSES = ("emergency", "urgent", "soon", "clarify", "none")  # most severe first; the order raising follows
 _PUNCTUATION = frozenset({".", ","})
+_PREFIX = 5
 
 
 def features(reading: Reading) -> dict[str, float]:
-    """Words and word pairs as the rules normalised them, concepts alive and blocked, the cues found."""
+    """Words, their first letters and word pairs as the rules normalised them, concepts alive and blocked, cues."""
     words = [word for word in reading.words if word not in _PUNCTUATION]
     found: dict[str, float] = {"bias": 1.0}
     found.update((f"w:{word}", 1.0) for word in words)
+    # A word's first letters, so "incontinence" learnt from "incontinent" and "tingly" from "tingling" still count.
+    found.update((f"p:{word[:_PREFIX]}", 1.0) for word in words if len(word) > _PREFIX)
     found.update((f"b:{first}_{second}", 1.0) for first, second in zip(words, words[1:]))
     found.update((f"c:{name}", 1.0) for name in reading.live)
     found.update((f"x:{name}", 1.0) for name in reading.matched if name not in reading.live)
