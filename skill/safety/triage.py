@@ -458,7 +458,7 @@ def _anchors(pattern: _Pattern, found: Mapping[str, list[_Span]], utterance: _Ut
 
 def _all_near(pattern: _Pattern, lead: _Span, found: Mapping[str, list[_Span]], utterance: _Utterance) -> bool:
     def near(name: str) -> bool:
-        return any(utterance.words_between(lead, span) <= pattern.within for span in found.get(name, ()))
+        return any(utterance.free_words_between(lead, span) <= pattern.within for span in found.get(name, ()))
 
     return all(near(name) for name in pattern.all[1:]) and (not pattern.any or any(map(near, pattern.any)))
 
