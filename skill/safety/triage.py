@@ -103,6 +103,7 @@ class _Blocker:
     before: _Reach | None  # cue said before the symptom ("no numbness")
     after: _Reach | None  # cue said after it ("numbness last year")
     unless: _Reach | None  # an "unless" cue within this reach, either side, lifts the block ("again")
+    own_cue_keeps: bool = False  # a concept phrase holding one of this blocker's cues ("no feeling") is not blocked
 
 
 @dataclass(frozen=True)
@@ -364,6 +365,7 @@ class SecondOpinion(Protocol):
 
 
 _SELF, _OTHERS = "subject:self", "subject:others"
+_CORRECTIONS = "corrections"  # lexicon of self-corrections: their words are not blockers' cues
 _RULE_KEYS = {"id", "tier", "sources", "when", "question", "escalate_to", "otherwise", "others_need", "note"}
 _PATTERN_KEYS = {"all", "any", "none", "within"}
 
@@ -413,18 +415,25 @@ class Triage:
     def _live_concepts(self, utterance: _Utterance, matched: Mapping[str, list[_Span]]) -> dict[str, list[_Span]]:
         """Concept spans that no blocker reaches."""
         concept_spans = [span for spans in matched.values() for span in spans]
-        # A cue inside a longer symptom phrase is part of that phrase ("can't" in "can't feel"), not a cue.
+        # A cue inside a longer symptom phrase is part of that phrase ("can't" in "can't feel"), not a cue; nor is
+        # a cue inside a correction ("my left, no, my right leg").
+        corrections = utterance.spans.get(_CORRECTIONS, ())
+        raw_cues = {blocker.name: utterance.spans.get(_cue_lexicon(blocker.name), ()) for blocker in self._blockers}
         cues = {
-            blocker.name: [cue for cue in utterance.spans.get(_cue_lexicon(blocker.name), ())
-                           if not any(_inside(cue, span) for span in concept_spans)]
-            for blocker in self._blockers
+            name: [cue for cue in found
+                   if not any(_inside(cue, span) for span in concept_spans)
+                   and not any(_overlap(cue, correction) for correction in corrections)]
+            for name, found in raw_cues.items()
         }
         live: dict[str, list[_Span]] = {}
         for name, spans in matched.items():
             ignored = self._concepts[name]
+            # With 'own_cue_keeps', a symptom phrase that holds the blocker's own cue already says it ("no feeling",
+            # "not able to walk"): other cues do not turn it back (a spoken double negative is emphasis, not a denial).
             kept = [span for span in spans
                     if not any(self._blocks(blocker, cues[blocker.name], span, utterance)
-                               for blocker in self._blockers if blocker.name not in ignored and cues[blocker.name])]
+                               for blocker in self._blockers if blocker.name not in ignored and cues[blocker.name]
+                               and not (blocker.own_cue_keeps and any(_inside(cue, span) for cue in raw_cues[blocker.name])))]
             if kept:
                 live[name] = kept
         return live
@@ -485,6 +494,7 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
         lexicons[_cue_lexicon(name)] = blocker
         if "unless" in blocker:
             lexicons[_unless_lexicon(name)] = blocker["unless"]
+    lexicons[_CORRECTIONS] = document.get("corrections", [])
     lexicons[_SELF] = document["subjects"]["self"]
     lexicons[_OTHERS] = document["subjects"]["others"]
     concept_entries = document["concepts"]
@@ -492,6 +502,9 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
 
     phrases = [phrase for name, entry in lexicons.items()
                for phrase in _lexicon_phrases(name, entry, concept_entries, normaliser)]
+    lone = [phrase for phrase in phrases if phrase.lexicon == _CORRECTIONS and len(phrase.elements) < 2]
+    if lone:  # a one-word correction ("no actually" once fillers are dropped) would unmake every "no"
+        raise ValueError(f"corrections need two words or more after rewriting: {[p.elements for p in lone]}")
     blocker_names = set(document.get("blockers", {}))
     concepts = {name: _ignored_blockers(name, entry, blocker_names) for name, entry in concept_entries.items()}
     break_names = set(document.get("breaks", {}))
@@ -569,7 +582,7 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str]) -> _Blo
             raise ValueError(f"blocker {name!r}: unknown breaks {sorted(set(stops) - break_names)}")
         return _Reach(int(entry[key]["words"]), tuple(_break_lexicon(stop) for stop in stops))
 
-    return _Blocker(name, reach("before"), reach("after"), reach("unless"))
+    return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)))
 
 
 def _rule(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> _Rule:
