@@ -652,3 +652,45 @@ ROUND_2_EMERGENCY = [
 def test_round_2_emergency_and_clarify_families_on_the_rules_alone(rules_alone: Triage, utterance: str,
                                                                     expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected
+
+
+# ROUND_3_URGENT_SOON_FALSE_ALARMS: carers' shorthand and fragments, and harmless sentences by mechanism (whose body,
+# whether it happened, a normal cause, an idiom), checked on the rules alone.
+ROUND_3_URGENT_SOON_FALSE_ALARMS = [
+    # shorthand and fragments
+    ("temp 39.1 and bk pain", "urgent"),
+    ("wt loss and back ache", "urgent"),
+    ("IVDU, new back pain", "urgent"),
+    ("hx breast ca now back pain", "urgent"),
+    ("81 yo, new back pain", "urgent"),
+    ("back pain at nite", "urgent"),
+    ("steroid user, fell, back pain", "urgent"),
+    ("not improving after 2 wks", "soon"),
+    ("R leg tingling and back pain", "soon"),
+    # pets and objects
+    ("the dog has been limping on both back legs, the vet is checking him tomorrow", None),
+    ("the table leg is wobbly", None),
+    ("the sink is leaking again", None),
+    # normal causes: cold, long sitting, standing all day
+    ("my fingers went numb from the cold without my gloves", None),
+    ("my bum went numb on the long coach trip but it was fine once i got up", None),
+    ("my feet hurt from standing all day at work", None),
+    # idioms
+    ("the match had everyone at fever pitch", None),
+    ("this traffic is a cancer on the city", None),
+    ("i'm dead on my feet after that double shift", None),
+    ("my legs turned to jelly on the big dipper", None),
+    # past and resolved, hypothetical, questions, negations, children
+    ("when i was a student i had a kidney infection, decades ago", None),
+    ("i had a fever and backache with flu three winters ago, all fine since", None),
+    ("if i ever got numb down there would that be an emergency", None),
+    ("should i go to the doctor if my leg gets weak", None),
+    ("there's nothing wrong with my waterworks, it's just my back", None),
+    ("the bairns have a fever so i skipped my stretches", None),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), ROUND_3_URGENT_SOON_FALSE_ALARMS)
+def test_round_3_urgent_soon_false_alarms_on_the_rules_alone(rules_alone: Triage, utterance: str,
+                                                             expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
