@@ -502,9 +502,7 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
 
     phrases = [phrase for name, entry in lexicons.items()
                for phrase in _lexicon_phrases(name, entry, concept_entries, normaliser)]
-    lone = [phrase for phrase in phrases if phrase.lexicon == _CORRECTIONS and len(phrase.elements) < 2]
-    if lone:  # a one-word correction ("no actually" once fillers are dropped) would unmake every "no"
-        raise ValueError(f"corrections need two words or more after rewriting: {[p.elements for p in lone]}")
+    _check_no_collapsed_cues(lexicons, concept_entries, normaliser)
     blocker_names = set(document.get("blockers", {}))
     concepts = {name: _ignored_blockers(name, entry, blocker_names) for name, entry in concept_entries.items()}
     break_names = set(document.get("breaks", {}))
@@ -512,6 +510,22 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     rules = [_rule(entry, concepts) for entry in document["rules"]]
     _check_unique_ids(rules)
     return normaliser, _Matcher(phrases), concepts, blockers, rules
+
+
+def _check_no_collapsed_cues(lexicons: Mapping[str, Any], concepts: Mapping[str, Any], normaliser: _Normaliser) -> None:
+    """A cue phrase that fillers shrink to one word ("completely gone" to "gone", "no actually" to "no") would cue on
+    that word everywhere: "both legs have gone weak" would read as resolved. Refuse it, naming the phrase."""
+    collapsed = []
+    for name, entry in lexicons.items():
+        if name in concepts:
+            continue
+        phrases, shadows = _lexicon_texts(entry, concepts, (name,))
+        for text in phrases:
+            spelled = [token for word in text.split() for token in _raw_tokens(word)]
+            if len(spelled) > 1 and len(normaliser.rewrite(spelled)) == 1:
+                collapsed.append(f"{name}: {text!r}")
+    if collapsed:
+        raise ValueError("cue phrases that fillers shrink to one word: " + ", ".join(collapsed))
 
 
 def _lexicon_phrases(name: str, entry: Any, concepts: Mapping[str, Any], normaliser: _Normaliser) -> Iterator[_Phrase]:
