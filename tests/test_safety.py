@@ -694,3 +694,83 @@ ROUND_3_URGENT_SOON_FALSE_ALARMS = [
 def test_round_3_urgent_soon_false_alarms_on_the_rules_alone(rules_alone: Triage, utterance: str,
                                                              expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected
+
+
+# ROUND_3_EMERGENCY: meandering recogniser text with the sign mid-sentence, self-corrections, spoken double negatives,
+# carers relaying words, dialects and clinical shorthand, by family, checked on the rules alone.
+ROUND_3_EMERGENCY = [
+    # long sentences: 'within' skips words of other concept phrases
+    ("both cheeks of my backside and the front bits have gone numb since this morning", "emergency"),
+    ("so anyway i was telling my sister about the garden and the thing is i cant really feel my bottom when i sit "
+     "on the loo and then we had tea", "emergency"),
+    ("well the kids were round and ever since i bent for the washing both my legs have gone all heavy and weak", "emergency"),
+    # self-corrections do not negate what follows
+    ("it's my right leg no sorry both legs that are numb", "emergency"),
+    ("the numbness is on the left no wait its both sides of my bum", "emergency"),
+    ("my left no my right no both of my legs are going weak", "emergency"),
+    # spoken double negatives: a symptom phrase that holds its own negation
+    ("i aint got no feeling down there since yesterday", "emergency"),
+    ("he is not able to walk since lunch and his legs are not holding him", "emergency"),
+    ("not that i want to make a fuss but i havent been able to feel the toilet paper when i wipe", "emergency"),
+    # lost abilities and retention in carers' words and shorthand
+    ("my gran has gone off her legs since her back went", "emergency"),
+    ("he can't bear weight on either leg since the fall", "emergency"),
+    ("pt reports retention since am", "emergency"),
+    ("acute urinary retention, known disc", "emergency"),
+    ("she is not peeing at all since breakfast", "emergency"),
+    ("i have to push to get the pee started now", "emergency"),
+    ("urine keeps coming out by itself since the back went", "emergency"),
+    ("incontinent of urine, new, with back pain", "emergency"),
+    ("loss of bladder control since yesterday", "emergency"),
+    ("loss of bowel control x2 today", "emergency"),
+    ("dad is stooling on himself and doesn't notice", "emergency"),
+    # lost feeling told as absence; erections with a negation; named signs in shorthand
+    ("when i wiped it was like nothing was there", "emergency"),
+    ("when he cleans himself after the toilet he is not getting any sensation", "emergency"),
+    ("since the spasm i am not getting erection", "emergency"),
+    ("query CES", "emergency"),
+    ("?CES in a patient with sciatica", "emergency"),
+    ("worried about spinal cord compression", "emergency"),
+    ("new saddle anesthesia", "emergency"),
+    ("perianal numbness and LBP", "emergency"),
+    ("reduced anal tone on exam", "emergency"),
+    # dialects and recogniser words
+    ("i cannae feel ma bum and i cannae pee", "emergency"),
+    ("mate i havent had a slash since last night and ive been busting", "emergency"),
+    ("B/L leg numbness", "emergency"),
+    ("bilateral leg weakness and back pain", "emergency"),
+    # vehicles, stairs, chest, neck cord
+    ("came off the quad bike yesterday and my back is wrecked", "emergency"),
+    ("he was thrown off an okada and his back is very painful", "emergency"),
+    ("we rolled the tractor and now my back hurts", "emergency"),
+    ("went flying down a flight of concrete stairs and landed on my back", "emergency"),
+    ("my back aches and my chest, it's tight", "emergency"),
+    ("a tearing feeling in my chest going through to my back", "emergency"),
+    ("since the neck got bad her balance is going fast and she cant do her buttons", "emergency"),
+    # clarify
+    ("my leg feels a bit odd today", "clarify"),
+    ("my legs feel a bit strange", "clarify"),
+    ("took a header in the garden this morning", "clarify"),
+    ("a bit of bother with my waterworks", "clarify"),
+    # hard negatives
+    ("no numbness down there at all", None),
+    ("no, no numbness and no tingling", None),
+    ("my lower back aches on both sides", None),
+    ("i had a car crash ten years ago and my back has been fine since", None),
+    ("my left no my right shoulder is stiff", None),
+    ("what are the signs of cauda equina", None),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), ROUND_3_EMERGENCY)
+def test_round_3_emergency_and_clarify_families_on_the_rules_alone(rules_alone: Triage, utterance: str,
+                                                                   expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+def test_a_cue_phrase_that_fillers_shrink_to_one_word_is_refused() -> None:
+    rules = load_document("en-US", "red_flags")
+    broken = {**rules, "blockers": {**rules["blockers"], "resolved": {
+        **rules["blockers"]["resolved"], "phrases": [*rules["blockers"]["resolved"]["phrases"], "completely gone"]}}}
+    with pytest.raises(ValueError, match="completely gone"):
+        Triage.from_rules(broken)
