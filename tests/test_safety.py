@@ -738,6 +738,12 @@ ROUND_3_EMERGENCY = [
     ("i cannae feel ma bum and i cannae pee", "emergency"),
     ("mate i havent had a slash since last night and ive been busting", "emergency"),
     ("B/L leg numbness", "emergency"),
+    ("unable to PU since yesterday", "emergency"),
+    ("c/o difficulty initiating micturition", "emergency"),
+    ("RTA this am, back pain", "emergency"),
+    ("abeg i no fit piss since morning", "emergency"),
+    ("my legs no dey carry me again", "emergency"),
+    ("she wet herself in her sleep and that never happens", "emergency"),
     ("bilateral leg weakness and back pain", "emergency"),
     # vehicles, stairs, chest, neck cord
     ("came off the quad bike yesterday and my back is wrecked", "emergency"),
