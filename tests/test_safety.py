@@ -712,6 +712,9 @@ ROUND_3_EMERGENCY = [
     ("i aint got no feeling down there since yesterday", "emergency"),
     ("he is not able to walk since lunch and his legs are not holding him", "emergency"),
     ("not that i want to make a fuss but i havent been able to feel the toilet paper when i wipe", "emergency"),
+    ("i dont think i can feel the seat properly when i sit", "emergency"),
+    ("his legs dont feel like his own anymore, both of them", "emergency"),
+    ("wet self x2 overnight, new", "emergency"),
     # lost abilities and retention in carers' words and shorthand
     ("my gran has gone off her legs since her back went", "emergency"),
     ("he can't bear weight on either leg since the fall", "emergency"),
