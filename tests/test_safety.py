@@ -591,16 +591,6 @@ ROUND_2_URGENT_SOON_FALSE_ALARMS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def rules_alone() -> Triage:
-    return Triage.from_rules(load_document("en-US", "red_flags"))
-
-
-@pytest.mark.parametrize(("utterance", "expected"), ROUND_2_URGENT_SOON_FALSE_ALARMS)
-def test_round_2_families_on_the_rules_alone(rules_alone: Triage, utterance: str, expected: str | None) -> None:
-    assert _tier(rules_alone.classify(utterance)) == expected
-
-
 # Round 2 of rule generalisation, emergency and clarify: whole families of wording, on the rules alone (the learned
 # second opinion is retrained separately). Recogniser mishearings, euphemisms, clinical words, carers' observations.
 ROUND_2_EMERGENCY = [
@@ -648,12 +638,6 @@ ROUND_2_EMERGENCY = [
 ]
 
 
-@pytest.mark.parametrize(("utterance", "expected"), ROUND_2_EMERGENCY)
-def test_round_2_emergency_and_clarify_families_on_the_rules_alone(rules_alone: Triage, utterance: str,
-                                                                    expected: str | None) -> None:
-    assert _tier(rules_alone.classify(utterance)) == expected
-
-
 # ROUND_3_URGENT_SOON_FALSE_ALARMS: carers' shorthand and fragments, and harmless sentences by mechanism (whose body,
 # whether it happened, a normal cause, an idiom), checked on the rules alone.
 ROUND_3_URGENT_SOON_FALSE_ALARMS = [
@@ -688,12 +672,6 @@ ROUND_3_URGENT_SOON_FALSE_ALARMS = [
     ("there's nothing wrong with my waterworks, it's just my back", None),
     ("the bairns have a fever so i skipped my stretches", None),
 ]
-
-
-@pytest.mark.parametrize(("utterance", "expected"), ROUND_3_URGENT_SOON_FALSE_ALARMS)
-def test_round_3_urgent_soon_false_alarms_on_the_rules_alone(rules_alone: Triage, utterance: str,
-                                                             expected: str | None) -> None:
-    assert _tier(rules_alone.classify(utterance)) == expected
 
 
 # ROUND_3_EMERGENCY: meandering recogniser text with the sign mid-sentence, self-corrections, spoken double negatives,
@@ -771,9 +749,15 @@ ROUND_3_EMERGENCY = [
 ]
 
 
-@pytest.mark.parametrize(("utterance", "expected"), ROUND_3_EMERGENCY)
-def test_round_3_emergency_and_clarify_families_on_the_rules_alone(rules_alone: Triage, utterance: str,
-                                                                   expected: str | None) -> None:
+@pytest.fixture(scope="module")
+def rules_alone() -> Triage:
+    return Triage.from_rules(load_document("en-US", "red_flags"))
+
+
+@pytest.mark.parametrize(("utterance", "expected"), ROUND_2_URGENT_SOON_FALSE_ALARMS + ROUND_2_EMERGENCY
+                         + ROUND_3_URGENT_SOON_FALSE_ALARMS + ROUND_3_EMERGENCY)
+def test_families_of_wording_on_the_rules_alone(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    """Rounds of generalisation, checked on the rules alone so the learned second opinion cannot hide a gap."""
     assert _tier(rules_alone.classify(utterance)) == expected
 
 
