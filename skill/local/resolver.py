@@ -456,8 +456,8 @@ class IntentResolver:
 
     def _likeness(self, slot_type: str, words: str) -> float | None:
         """How much unlisted words sound like a custom type's values, as Alexa's model learns them from the values:
-        None unless they hold a word only this type's values use ("numb", "bladder" for SYMPTOM, never "back",
-        which stretch requests share); else the share of their content words the type's values use."""
+        None unless they hold a word that is evidence of the type ("numb", "bladder" for SYMPTOM, never "back",
+        which more stretch requests use); else the share of their content words the type's values use."""
         content = [_canonical(w) for w in words.split() if w not in _CONTENT_STOP_WORDS]
         distinctive = self._distinctive_words.get(slot_type)
         if not content or not distinctive or not any(word in distinctive for word in content):
@@ -632,9 +632,8 @@ class IntentResolver:
         self._unknown_weight = _idf(intents, 0)  # a word no sample has is the strongest evidence against
         self._sample_weights = [sum(self._weights[t] for t in s.similarity_tokens) for s in self._samples]
 
-
     def _index_type_vocabulary(self, language_model: Mapping[str, Any]) -> None:
-        """Per custom type, the content words of its values, and those no sample's carrier or other type uses."""
+        """Per custom type, the content words of its values, and those that are evidence of the type."""
         # A word is evidence of a type when more of the type's phrases use it than samples' carriers do, as a
         # model trained on both would weigh it ("walk" is in five symptom phrases and one stretch request).
         in_carriers = Counter(word for sample in self._samples for word in {_canonical(w) for w in sample.carrier})
