@@ -671,6 +671,18 @@ ROUND_3_URGENT_SOON_FALSE_ALARMS = [
     ("should i go to the doctor if my leg gets weak", None),
     ("there's nothing wrong with my waterworks, it's just my back", None),
     ("the bairns have a fever so i skipped my stretches", None),
+    # round 4: signs long known and unchanged (a lifelong cause, 'nothing different'), but a recent one still counts
+    ("my left arm has been a bit weaker since polio as a boy, nothing new", None),
+    ("curvature of my spine since i was a teenager, same as it's always been", None),
+    ("a little leak when i sneeze since my second baby, nothing different this week", None),
+    ("my right leg has been numb for a week and it hasn't changed", "soon"),
+    # round 4: resolved ('that settled', 'all cleared up')
+    ("i had some leaking after the birth but that settled", None),
+    ("i felt a bit dizzy with that sinus infection but its all cleared up now", None),
+    # round 4: both legs or feet tired after a shift or a sport; numbness that stays still counts
+    ("my legs are wobbly after skating at the rink all afternoon", None),
+    ("both my feet ache after a long shift at the warehouse", None),
+    ("both my feet are numb after the shift and still numb hours later", "emergency"),
 ]
 
 
