@@ -683,6 +683,17 @@ ROUND_3_URGENT_SOON_FALSE_ALARMS = [
     ("my legs are wobbly after skating at the rink all afternoon", None),
     ("both my feet ache after a long shift at the warehouse", None),
     ("both my feet are numb after the shift and still numb hours later", "emergency"),
+    # round 4: a young child's accident, a pet or an object, an ordinary scare or cause
+    ("my little girl wet her pants at the swimming pool", None),
+    ("the horror film last night scared the crap out of me", None),
+    ("i keep losing sleep over my exams", None),
+    ("my hand tingled after a static shock from the car door", None),
+    ("my gardening knee pads are worn out", None),
+    ("i wet myself and i cant feel my bum", "emergency"),
+    # round 4: questions and intended weight loss
+    ("can you tell me what sciatica is and how common it is", None),
+    ("my fitness app says i'm down four pounds since i started the diet", None),
+    ("i've lost weight without trying and my back aches at night", "urgent"),
 ]
 
 
