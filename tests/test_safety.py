@@ -769,6 +769,25 @@ ROUND_3_EMERGENCY = [
     ("i had a car crash ten years ago and my back has been fine since", None),
     ("my left no my right shoulder is stiff", None),
     ("what are the signs of cauda equina", None),
+    # round 4: incontinence told as the bladder acting by itself or without control
+    ("since the weekend my bladder just empties by itself without me doing anything", "emergency"),
+    ("grandad has been peeing without any control since this morning", "emergency"),
+    # round 4: a bowel accident told as where it ended up; feeling lost told as "not feeling a thing"
+    ("he didnt notice he needed to go till it was all in his pants", "emergency"),
+    ("after a poo i wipe and im not feeling a thing back there", "emergency"),
+    # round 4: sexual function lost told as not finishing
+    ("since my back went he tried to finish but nothing came out", "emergency"),
+    # round 4: the warned-about signs claimed as present; the cord described as squashed
+    ("the surgeon warned me about cauda equina and now i've got all the signs", "emergency"),
+    ("the nurse told me to look out for red flag symptoms and i think i've got them now", "emergency"),
+    ("my back went on monday and now i reckon my spinal cord is being squashed", "emergency"),
+    ("i don't have any red flag symptoms", None),
+    # round 4: one-sided sciatica that spreads to the other leg
+    ("my sciatica started in my left leg and now it's in the right as well and they're both weak", "emergency"),
+    ("it was only my right leg but now it's in both and they feel numb", "emergency"),
+    # round 4: a temperature told as a bare reading, a failed attempt told as sitting there
+    ("he's at 102 and his left leg has gone weak", "emergency"),
+    ("i've been sat on the loo for ages and nothing, my back is killing me", "emergency"),
 ]
 
 
