@@ -694,6 +694,14 @@ ROUND_3_URGENT_SOON_FALSE_ALARMS = [
     ("can you tell me what sciatica is and how common it is", None),
     ("my fitness app says i'm down four pounds since i started the diet", None),
     ("i've lost weight without trying and my back aches at night", "urgent"),
+    # round 4: both legs after exertion: tired is ordinary, weak or giving way is not
+    ("both my legs are aching after the half marathon", None),
+    ("both feet are throbbing after a ten hour shift at the shop", None),
+    ("both my legs went weak after the gym", "emergency"),
+    ("both legs buckled after my run and i couldnt get up", "emergency"),
+    # round 4: a leak or a bad spell long settled, told after a pause
+    ("there was some leaking after my hysterectomy, but that settled years ago", None),
+    ("i couldn't walk for two days after a bad fall, but that's decades ago now", None),
 ]
 
 
