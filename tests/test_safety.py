@@ -796,6 +796,11 @@ ROUND_3_EMERGENCY = [
     # round 4: a temperature told as a bare reading, a failed attempt told as sitting there
     ("he's at 102 and his left leg has gone weak", "emergency"),
     ("i've been sat on the loo for ages and nothing, my back is killing me", "emergency"),
+    # round 4 clarify: a bare plural told vaguely asks which legs; said of both, or numb, it is an emergency
+    ("his legs have gone a bit odd", "clarify"),
+    ("her legs went funny after lunch", "clarify"),
+    ("both my legs feel weird since my back went", "emergency"),
+    ("my legs have gone numb", "emergency"),
 ]
 
 
