@@ -23,7 +23,7 @@ from ask_sdk_model.services.timer_management import (AnnounceOperation, Creation
                                                      TriggeringBehavior, Visibility)
 
 from skill.heat import iso_duration_seconds
-from skill.timers import AlarmContext, AlarmResult, Outcome
+from skill.timers import ANY_HEAT_TIMER, AlarmContext, AlarmResult, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,9 @@ class AlexaTimersAlarm:
     def cancel(self, context: AlarmContext, timer_id: str | None) -> AlarmResult:
         if timer_id is None:
             return AlarmResult(Outcome.DONE)  # nothing on the device: the session was kept skill-side only
+        if timer_id == ANY_HEAT_TIMER:
+            outcome, _ = _call(context, "delete", lambda timers: _delete_labelled(timers, context.label))
+            return AlarmResult(outcome)
         outcome, _ = _call(context, "delete", lambda timers: _delete(timers, timer_id))
         return AlarmResult(outcome)
 
@@ -134,6 +137,13 @@ def _call(context: AlarmContext, operation: str, call: Callable[[Any], T]) -> tu
         log.warning("timers api: %s failed (%s, status %s)", operation, outcome.value,
                     getattr(error, "status_code", None))
         return outcome, None
+
+
+def _delete_labelled(timers: Any, label: str) -> None:
+    """Delete every timer of the skill's with our label (the list holds only timers this skill made)."""
+    for timer in getattr(timers.get_timers(), "timers", None) or []:
+        if timer.timer_label == label:
+            _delete(timers, timer.id)
 
 
 def _delete(timers: Any, timer_id: str) -> None:

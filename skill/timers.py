@@ -58,6 +58,11 @@ class AlarmContext:
         return replace(self, permitted=True)
 
 
+# cancel(context, ANY_HEAT_TIMER): every heat timer the skill set for this user, for when the stored session (and so
+# the timer's id) cannot be read, as after a warning sign on a broken store.
+ANY_HEAT_TIMER = "*"
+
+
 class HeatAlarm(Protocol):
     def start(self, context: AlarmContext, seconds: float, replacing: str | None = None) -> AlarmResult:
         """Count down `seconds`; `replacing` is the skill's earlier timer, to be removed first."""

@@ -296,8 +296,10 @@ def test_the_emergency_answer_survives_the_fault(echo, request, state, fault):
     assert said.ends and said.reprompt == ""
     assert_no_apology(said)
     assert said.triage == "emergency"  # answered by the triage handler, not the last-resort exception handler
-    if state is during_heat and fault in STORE_FAULTS and fault.reads:
-        assert echo.timers.timers == {}  # the device timer is still cancelled when only the save fails
+    if state is during_heat and fault in STORE_FAULTS:
+        # The device timer is cancelled whatever the store does: by its stored id when the profile can be read,
+        # else by its label, so nothing rings later telling someone on the way to hospital to take off the pad.
+        assert echo.timers.timers == {}
     if fault in TIMERS_FAULTS:
         assert len(echo.timers.timers) == 1  # the fault was real: the device timer could not be cancelled
 

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 from skill.handlers.base import Answer, TurnHandler
 from skill.handlers.heat_running import end_heat
 from skill.speech import Say, parse_ssml
-from skill.timers import HeatAlarm
+from skill.timers import ANY_HEAT_TIMER, HeatAlarm
 from skill.turn import URGENT_TIERS, Reply, Turn
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,9 @@ def answer_tier(turn: Turn, tier: str, alarm: HeatAlarm) -> Reply:
     if tier == "emergency":
         reply.say("triage.emergency").end()
         best_effort("stop the routine", stop_routine, turn)
-        best_effort("end the heat session", end_heat, turn, alarm)
+        if not best_effort("end the heat session", end_heat, turn, alarm):
+            # The stored session (and the device timer's id) could not be read: cancel by the timer's label.
+            best_effort("cancel the device's heat timer", alarm.cancel, turn.alarm_context(), ANY_HEAT_TIMER)
         return reply
     if tier == "urgent":
         routine_running = turn.conversation.routine is not None
@@ -77,12 +79,15 @@ def answer_tier(turn: Turn, tier: str, alarm: HeatAlarm) -> Reply:
     return reply.ask("menu.reprompt")
 
 
-def best_effort(what: str, action: Callable, *args) -> None:
-    """Run a side effect of a warning sign's answer; a failure is logged (no user words) and the answer stands."""
+def best_effort(what: str, action: Callable, *args) -> bool:
+    """Run a side effect of a warning sign's answer; a failure is logged (no user words) and the answer stands.
+    True when it ran without raising."""
     try:
         action(*args)
     except Exception:  # noqa: BLE001 - nothing may silence the emergency answer
         log.exception("could not %s after a warning sign's answer", what)
+        return False
+    return True
 
 
 def ask_clarifying(turn: Turn, question: str, escalate_to: str, otherwise: str | None = None) -> Reply:
