@@ -708,6 +708,20 @@ ROUND_3_URGENT_SOON_FALSE_ALARMS = [
 # ROUND_3_EMERGENCY: meandering recogniser text with the sign mid-sentence, self-corrections, spoken double negatives,
 # carers relaying words, dialects and clinical shorthand, by family, checked on the rules alone.
 ROUND_3_EMERGENCY = [
+    # round 5: falls from height and crashes described, not named
+    ("my brother come off the scaffold ladder from about four metres and his back is agony", "emergency"),
+    ("we rolled the truck on the highway and my back is killing me", "emergency"),
+    # round 5: soiling in dialect, not felt
+    ("i messed my pants at the shops and never felt a thing", "emergency"),
+    ("she opened her bowels in the chair and didn't feel it coming", "emergency"),
+    # round 5: dialect words and dropped g's
+    ("me nethers are numb since the back went", "emergency"),
+    ("wanted a wee for hours but nowt's happening", "emergency"),
+    ("pains shootin down both legs since yesterday", "emergency"),
+    ("his words keep coming out mushy", "emergency"),
+    # round 5: an 'oh no' is dismay, not a negation
+    ("oh no there has been a bit of an accident", "clarify"),
+    ("it's aw strange doon there", "clarify"),
     # long sentences: 'within' skips words of other concept phrases
     ("both cheeks of my backside and the front bits have gone numb since this morning", "emergency"),
     ("so anyway i was telling my sister about the garden and the thing is i cant really feel my bottom when i sit "
