@@ -702,6 +702,33 @@ ROUND_3_URGENT_SOON_FALSE_ALARMS = [
     # round 4: a leak or a bad spell long settled, told after a pause
     ("there was some leaking after my hysterectomy, but that settled years ago", None),
     ("i couldn't walk for two days after a bad fall, but that's decades ago now", None),
+    # round 5: not getting better, getting worse, stopping me living, worried (own phrasings)
+    ("a month of the stretches and my back is exactly where it was", "soon"),
+    ("three weeks of physio and it aint got any better", "soon"),
+    ("two weeks on the neck routine and i still can't look over my shoulder", "soon"),
+    ("the pain is worse now than it was at the start", "soon"),
+    ("every few days it goes a bit further down my leg", "soon"),
+    ("i'm gonna lose my job over this back", "soon"),
+    ("i can't do the hoovering anymore because of my back", "soon"),
+    ("my husband is fretting about his back and wants it looked at", "soon"),
+    ("i'm finding it hard to cope with this back pain", "soon"),
+    ("numb patch on the outside of my left shin for a week now", "soon"),
+    # round 5 urgent: age, cancer, steroids, weight, rest pain, foot drop, one leg weaker by the day
+    ("at 63 i've got back pain for the first time ever", "urgent"),
+    ("my son's sixteen and he's started getting back pain", "urgent"),
+    ("she had cancer of the breast years ago and now her back hurts", "urgent"),
+    ("on letrozole and my back has started hurting", "urgent"),
+    ("been on steroids for three yrs and my back suddenly hurts", "urgent"),
+    ("mum has become very thin lately and her back is sore", "urgent"),
+    ("resting makes no difference, the back pain is there day and night", "urgent"),
+    ("my toes won't lift and my shoe keeps catching on the kerb", "urgent"),
+    ("my right leg gets weaker every day", "urgent"),
+    # round 5 false alarms: resolved, someone else, a normal cause
+    ("my foot was dragging after the op but it recovered fully", None),
+    ("he had a chest infection in march but he's recovered", None),
+    ("the grandkids have a fever so no stretches today", None),
+    ("I've used a walking stick for a decade, nothing's changed", None),
+    ("my dad just woke up stiff this morning", None),
 ]
 
 
