@@ -22,8 +22,7 @@ from bench.red_flag_report import BANK
 
 REPO = Path(__file__).resolve().parents[1]
 from skill.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, features, probabilities
-from skill.safety.triage import Triage
-from skill.content import load_document
+from skill.safety.triage import Triage, rules_alone
 
 EPOCHS = 20
 LEARNING_RATE = 0.3
@@ -32,10 +31,6 @@ SEED = 20261206
 THRESHOLDS = (0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99)
 FOLDS = 5
 KEEP_ABOVE = 0.005  # weights this small are dropped from the shipped file
-
-
-def rules_only(locale: str = "en-US") -> Triage:
-    return Triage.from_rules(load_document(locale, "red_flags"))
 
 
 def training_rows(path: Path = BANK / "dev.jsonl") -> list[dict]:
@@ -163,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=MODELS / "en.json")
     args = parser.parse_args(argv)
-    triage, rows = rules_only(), training_rows()
+    triage, rows = rules_alone("en-US"), training_rows()
     threshold, lines = choose_threshold(rows, triage)
     print("\n".join(lines))
     model = build(rows, triage, threshold)

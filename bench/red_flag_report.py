@@ -61,9 +61,8 @@ def load(split: str) -> list[Case]:
 
 
 def full_text(cases: list[Case], locale: str = "en-US", rules_only: bool = False) -> list[Outcome]:
-    from skill.content import load_document
-    from skill.safety.triage import Triage, triage_for
-    triage = Triage.from_rules(load_document(locale, "red_flags")) if rules_only else triage_for(locale)
+    from skill.safety.triage import rules_alone, triage_for
+    triage = rules_alone(locale) if rules_only else triage_for(locale)
     outcomes = []
     for case in cases:
         finding = triage.classify(case.text)
@@ -76,11 +75,10 @@ class EchoPath:
 
     def __init__(self, locale: str, store_dir: str):
         from skill.app import create_skill
-        from skill.content import resolve_locale
+        from skill.content import Content, resolve_locale
         from skill.local.resolver import IntentResolver
         from skill.persistence import SQLitePersistenceAdapter
         from skill.timers import FakeAlarm
-        from skill.content import Content
         self.locale = locale
         self.resolver = IntentResolver.for_locale(locale)
         self.skill = create_skill(persistence=SQLitePersistenceAdapter(Path(store_dir) / f"{locale}.db"),
@@ -99,9 +97,6 @@ class EchoPath:
         speech = ssml_to_text((response.get("response", {}).get("outputSpeech") or {}).get("ssml"))
         first = _SENTENCE_END.split(speech, maxsplit=1)[0]
         tier = (response.get("sessionAttributes") or {}).get("triage") or "none"
-        if tier == "none" and response.get("response", {}).get("shouldEndSession") and "call" in first.lower() \
-                and self.number in first:
-            tier = "emergency"  # an emergency answer ends the session, which carries no attributes
         return Outcome(tier, self.number in first, resolution.intent)
 
 

@@ -64,10 +64,10 @@ class SaveProfileInterceptor(AbstractResponseInterceptor):
         if changes is None:
             return
         handler_input.attributes_manager.persistent_attributes = changes
-        if turn.triage not in URGENT_TIERS:
-            handler_input.attributes_manager.save_persistent_attributes()
-            return
-        try:  # after a warning sign's answer saving is best effort: a failed save must not replace the answer
+        try:
             handler_input.attributes_manager.save_persistent_attributes()
         except Exception:  # noqa: BLE001 - a lost race included: running the turn again would gain nothing
+            if turn.triage not in URGENT_TIERS:
+                raise
+            # After a warning sign's answer saving is best effort: a failed save must not replace the answer.
             log.exception("could not save the profile after a warning sign's answer")

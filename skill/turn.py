@@ -118,7 +118,7 @@ class Turn:
             reply.screen = None  # a warning sign's answer is for the ears: nothing on screen may compete with it
         if (self.new_session and self.request_type == "IntentRequest" and self.triage not in URGENT_TIERS
                 and not self.profile.disclaimer_heard):
-            if reply.safety_net_first:
+            if reply.names_the_number_first:
                 reply.say("disclaimer.short")
             else:
                 reply.prepend("disclaimer.short")
@@ -145,7 +145,13 @@ class Reply:
     directives: list[Directive] = field(default_factory=list)
     card: Card | None = None
     screen: Directive | None = None  # an APL document beside the speech; sent only where `may_show` allows it
-    safety_net_first: bool = False  # the first sentence names the emergency number: nothing may go before it
+
+    @property
+    def names_the_number_first(self) -> bool:
+        """Whether the first thing said names the emergency number (a safety net, a symptom's answer): then
+        nothing, the first-use disclaimer included, may go before it."""
+        first = next((part for part in self.parts if isinstance(part, Say)), None)
+        return first is not None and self.content.facts["emergency_number"] in first.text
 
     def say(self, key: str, **slots: Any) -> Reply:
         self.parts.append(Say(self.content.say(key, **slots)))

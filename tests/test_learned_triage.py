@@ -6,13 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 
-import pytest
-
 from bench import red_flag_model
 from bench.red_flag_report import BANK
 from skill.content import load_document
 from skill.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, second_opinion_for
-from skill.safety.triage import Finding, Triage, triage_for
+from skill.safety.triage import Finding, rules_alone, triage_for
 from test_safety import CLINICAL_FACTS_1E, OWN_PHRASINGS
 
 SHIPPED = json.loads((MODELS / "en.json").read_text(encoding="utf-8"))
@@ -28,14 +26,14 @@ def _sentences() -> list[str]:
 
 
 def test_it_never_lowers_what_the_rules_found():
-    rules, both = Triage.from_rules(load_document("en-US", "red_flags")), triage_for("en-US")
+    rules, both = rules_alone("en-US"), triage_for("en-US")
     lowered = [text for text in _sentences() if _severity(both.classify(text)) > _severity(rules.classify(text))]
     assert lowered == []
 
 
 def test_it_raises_only_when_sure():
     """A model that is never sure (threshold above 1) leaves every finding as the rules made it."""
-    rules = Triage.from_rules(load_document("en-US", "red_flags"))
+    rules = rules_alone("en-US")
     unsure = LearnedSecondOpinion(SHIPPED["weights"], 1.01, "?")
     for text in _sentences()[:200]:
         finding = rules.classify(text)
@@ -47,7 +45,7 @@ def test_the_shipped_weights_come_from_the_tuning_split_as_it_is_now():
     sealed split above all) went into them, and a bank change without `make red-flag-model` fails here."""
     assert SHIPPED["trained_on"]["sha256"] == hashlib.sha256((BANK / "dev.jsonl").read_bytes()).hexdigest()
     rows = red_flag_model.training_rows()
-    retrained = red_flag_model.build(rows, red_flag_model.rules_only(), SHIPPED["threshold"])
+    retrained = red_flag_model.build(rows, rules_alone("en-US"), SHIPPED["threshold"])
     assert retrained["weights"].keys() == SHIPPED["weights"].keys()
     drift = max(abs(a - b) for name, row in retrained["weights"].items() for a, b in zip(row, SHIPPED["weights"][name]))
     assert drift < 1e-3
@@ -57,7 +55,7 @@ def test_a_learned_clarifying_question_comes_from_the_content_and_leads_to_the_e
     opinion = second_opinion_for("en-GB")
     question = load_document("en-GB", "red_flags")["second_opinion"]["clarify_question"]
     sure = LearnedSecondOpinion({"bias": [0.0, 0.0, 0.0, 50.0, 0.0]}, opinion.threshold, question)
-    rules = Triage.from_rules(load_document("en-GB", "red_flags"))
+    rules = rules_alone("en-GB")
     finding = sure.raise_(None, rules.read("something odd today"))
     assert (finding.tier, finding.question, finding.escalate_to) == ("clarify", question, "emergency")
 

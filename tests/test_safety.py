@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skill.content import LOCALE_DIR, load_document, load_sources
+from skill.safety import triage as triage_module
 from skill.safety.triage import TIERS, Finding, Triage, triage_for
 
 E, U, S, A, N = "emergency", "urgent", "soon", "clarify", None
@@ -847,7 +848,7 @@ ROUND_3_EMERGENCY = [
 
 @pytest.fixture(scope="module")
 def rules_alone() -> Triage:
-    return Triage.from_rules(load_document("en-US", "red_flags"))
+    return triage_module.rules_alone("en-US")
 
 
 @pytest.mark.parametrize(("utterance", "expected"), ROUND_2_URGENT_SOON_FALSE_ALARMS + ROUND_2_EMERGENCY

@@ -20,7 +20,7 @@ from skill.handlers.base import Answer, TurnHandler
 from skill.handlers.heat_running import end_heat
 from skill.speech import Say, parse_ssml
 from skill.timers import ANY_HEAT_TIMER, HeatAlarm
-from skill.turn import URGENT_TIERS, Reply, Turn
+from skill.turn import Reply, Turn
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,9 @@ class TriageHandler(TurnHandler):
 
     def act(self, turn: Turn) -> Reply:
         finding = turn.finding
-        if turn.intent == "PainCheckIntent" and finding.tier != "soon":
-            stop_routine(turn)  # new symptoms during a stretch mean stop it (clinical-facts 3A)
         if finding.tier == "clarify":
+            if turn.intent == "PainCheckIntent":
+                stop_routine(turn)  # new symptoms during a stretch mean stop it (clinical-facts 3A)
             return ask_clarifying(turn, finding.question, finding.escalate_to, finding.otherwise)
         if finding.tier == "soon" and turn.intent != SYMPTOM_INTENT:
             own = self._intent_handler(turn)
@@ -63,7 +63,7 @@ def answer_tier(turn: Turn, tier: str, alarm: HeatAlarm) -> Reply:
     reply = turn.reply()
     if tier == "emergency":
         reply.say("triage.emergency").end()
-        best_effort("stop the routine", stop_routine, turn)
+        stop_routine(turn)  # itself best effort where it needs the store
         if not best_effort("end the heat session", end_heat, turn, alarm):
             # The stored session (and the device timer's id) could not be read: cancel by the timer's label.
             best_effort("cancel the device's heat timer", alarm.cancel, turn.alarm_context(), ANY_HEAT_TIMER)
@@ -71,7 +71,7 @@ def answer_tier(turn: Turn, tier: str, alarm: HeatAlarm) -> Reply:
     if tier == "urgent":
         routine_running = turn.conversation.routine is not None
         reply.say("triage.urgent_stop_stretches" if routine_running else "triage.urgent").ask("triage.urgent_reprompt")
-        best_effort("stop the routine", stop_routine, turn)
+        stop_routine(turn)
         return reply
     reply.say("triage.soon")
     if turn.conversation.routine:
@@ -152,7 +152,6 @@ def not_caught(turn: Turn, waiting_for: str | None = None) -> Reply:
 
     `waiting_for` names a content key for the guidance when the caller knows it (an unclear pain check-in)."""
     reply = turn.reply().say("fallback.safety_net")
-    reply.safety_net_first = True  # nothing goes before it, the first-use disclaimer included (Turn.respond)
     if turn.asked:
         turn.expect_answer(turn.asked.id, turn.asked.arg)  # the question is still open
         reply.parts.extend(parse_ssml(turn.conversation.last_reprompt) or [Say(turn.content.say("help.question"))])
@@ -196,6 +195,3 @@ def _escalation(arg) -> str:
     tier = arg.get("to") if isinstance(arg, dict) else None
     return tier if tier in ("emergency", "urgent", "soon") else "emergency"
 
-
-__all__ = ["URGENT_TIERS", "TriageHandler", "SymptomReportHandler", "FallbackHandler", "answer_tier",
-           "ask_clarifying", "stop_routine", "not_caught", "no_red_flag", "safety_answers", "best_effort"]

@@ -653,4 +653,9 @@ def most_severe(findings: Iterable[Finding | None]) -> Finding | None:
 def triage_for(locale: str) -> Triage:
     """The locale's rules, with the learned second opinion trained on the development bank when one is shipped."""
     from skill.safety.learned import second_opinion_for
-    return Triage.from_rules(load_document(locale, "red_flags")).with_second_opinion(second_opinion_for(locale))
+    return rules_alone(locale).with_second_opinion(second_opinion_for(locale))
+
+
+def rules_alone(locale: str) -> Triage:
+    """The locale's rules without the second opinion: to tune and measure them (a fresh, uncached engine)."""
+    return Triage.from_rules(load_document(locale, "red_flags"))
