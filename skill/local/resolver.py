@@ -51,6 +51,13 @@ _MOSTLY = 0.5  # share of a phrase's content words its type's values use, for th
 _WORD_CONTRACTIONS = {
     "can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not", "let's": "let us",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "ok": "okay",
+    # The same contractions typed or transcribed without the apostrophe, where the bare word is no other word
+    # ("cant", "ive"; not "its", "well", "were", "id", "ill", "shed").
+    "cant": "can not", "wont": "will not", "dont": "do not", "doesnt": "does not", "didnt": "did not",
+    "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not", "havent": "have not",
+    "hasnt": "has not", "hadnt": "had not", "couldnt": "could not", "wouldnt": "would not",
+    "shouldnt": "should not", "ive": "i have", "im": "i am", "youre": "you are", "theyre": "they are",
+    "thats": "that is", "theres": "there is", "whats": "what is", "hes": "he is", "shes": "she is",
 }
 # "'s" is "is" only after these; elsewhere it is a possessive ("dad's stretches").
 _IS_CONTRACTIONS = frozenset("it's that's there's here's what's who's where's when's why's how's he's she's".split())

@@ -425,15 +425,27 @@ class Triage:
                    and not any(_overlap(cue, correction) for correction in corrections)]
             for name, found in raw_cues.items()
         }
+        # With 'own_cue_keeps', a symptom phrase that holds the blocker's own cue already says it ("no feeling",
+        # "not able to walk"): other cues do not turn it back (a spoken double negative is emphasis, not a denial).
+        blocked_by: dict[tuple[str, _Span], set[str]] = {}
+        for name, spans in matched.items():
+            ignored = self._concepts[name]
+            for span in spans:
+                blocked_by[name, span] = {
+                    blocker.name for blocker in self._blockers
+                    if blocker.name not in ignored and cues[blocker.name]
+                    and not (blocker.own_cue_keeps and any(_inside(cue, span) for cue in raw_cues[blocker.name]))
+                    and self._blocks(blocker, cues[blocker.name], span, utterance)}
+        # A blocked phrase takes the shorter concept phrases inside it along ("no pain in my chest" also switches
+        # off "chest"), unless that concept ignores the blocker.
+        blocked = [(name, span, by) for (name, span), by in blocked_by.items() if by]
         live: dict[str, list[_Span]] = {}
         for name, spans in matched.items():
             ignored = self._concepts[name]
-            # With 'own_cue_keeps', a symptom phrase that holds the blocker's own cue already says it ("no feeling",
-            # "not able to walk"): other cues do not turn it back (a spoken double negative is emphasis, not a denial).
             kept = [span for span in spans
-                    if not any(self._blocks(blocker, cues[blocker.name], span, utterance)
-                               for blocker in self._blockers if blocker.name not in ignored and cues[blocker.name]
-                               and not (blocker.own_cue_keeps and any(_inside(cue, span) for cue in raw_cues[blocker.name])))]
+                    if not blocked_by[name, span]
+                    and not any(other != name and outer.start <= span.start and span.end <= outer.end
+                                and outer != span and by - ignored for other, outer, by in blocked)]
             if kept:
                 live[name] = kept
         return live
