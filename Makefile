@@ -22,7 +22,7 @@ bench: setup
 red-flags: setup
 	$(BIN)/python -m bench.red_flag_report
 
-# Retrains the learned second opinion (skill/safety/models/en.json) on the tuning split alone, after a bank change.
+# Retrains the learned second opinion (skill/core/safety/models/en.json) on the tuning split alone, after a bank change.
 red-flag-model: setup
 	$(BIN)/python -m bench.red_flag_model
 

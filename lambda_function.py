@@ -2,8 +2,8 @@
 
 import os
 
-from skill.app import build_skill_builder, lambda_handler_for
-from skill.request_log import configure_json_logging
+from skill.alexa.app import build_skill_builder, lambda_handler_for
+from skill.alexa.request_log import configure_json_logging
 
 if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # CloudWatch gets JSON lines; imported elsewhere, leave logging be
     configure_json_logging()

@@ -1,10 +1,10 @@
-"""ask-sdk's DefaultSerializer against skill.fast_serializer, per call, on the benchmark's realistic envelopes.
+"""ask-sdk's DefaultSerializer against skill.alexa.serializer, per call, on the benchmark's realistic envelopes.
 
     python -m bench.deserializer [--calls 2000] [--rounds 7]
 
 - deserialize: the issue's ~4 KB HelloWorldIntent from an Echo Show (bench.envelopes.baseline_intent), and
   Spine Coach's mid-routine AMAZON.NextIntent from the same device; JSON text in, RequestEnvelope out, as
-  skill.app.respond does it (json.loads included for both).
+  skill.alexa.app.respond does it (json.loads included for both).
 - serialize: the ResponseEnvelope Spine Coach answers that NextIntent with (speech, reprompt, the APL document
   of the step's screen, session attributes), out as JSON-ready dicts.
 
@@ -29,9 +29,9 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from bench import envelopes
-from skill.app import create_skill
-from skill.fast_serializer import FastSerializer
-from skill.persistence import SQLitePersistenceAdapter
+from skill.alexa.app import create_skill
+from skill.alexa.serializer import FastSerializer
+from skill.stores.sqlite import SQLitePersistenceAdapter
 
 
 def per_call_us(action: Callable[[], Any], calls: int, rounds: int) -> list[float]:

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from skill.envelopes import API_ENDPOINT, SKILL_ID, AlexaSession, intent, launch, resolved_slot, timestamp
+from skill.alexa.envelopes import API_ENDPOINT, SKILL_ID, AlexaSession, intent, launch, resolved_slot, timestamp
 
 LOCALE = "en-US"
 _ID_ALPHABET = string.ascii_uppercase + string.digits

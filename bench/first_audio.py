@@ -138,7 +138,7 @@ class Keyboard:
 
 def measure(quick: bool = False) -> dict[str, Any]:
     """First-audio figures over cold- and warm-cache passes of CONVERSATION; {"skipped": why} without a voice."""
-    from skill.local.voice import Pyttsx3Renderer, RenderError
+    from skill.local.audio.voice import Pyttsx3Renderer, RenderError
 
     passes = QUICK_PASSES if quick else PASSES
     with tempfile.TemporaryDirectory(prefix="first-audio-") as folder:
@@ -169,8 +169,8 @@ def _voice_label(renderer: Any) -> str:
 
 def _prerender(cache_dir: Path) -> float:
     """Fill `cache_dir` as `python -m skill render-audio` fills audio/rendered; how long it took."""
-    from skill.local.render import render_all, spoken_phrases
-    from skill.local.voice import Pyttsx3Renderer
+    from skill.local.audio.render import render_all, spoken_phrases
+    from skill.local.audio.voice import Pyttsx3Renderer
 
     began = time.perf_counter()
     render_all(Pyttsx3Renderer(cache_dir), spoken_phrases(LOCALE), io.StringIO())
@@ -205,7 +205,7 @@ def _play_conversation(db: Path, cache_dir: Path, cache: str) -> list[dict[str, 
     from skill.local.clock import FakeClock
     from skill.local.session import assemble_runner
     from skill.local.talk import LineReader
-    from skill.local.voice import Pyttsx3Renderer
+    from skill.local.audio.voice import Pyttsx3Renderer
 
     player = HandOffPlayer()
     screen = _Screen.make()
@@ -249,7 +249,7 @@ def _catching(action: Callable[[], None], failures: list[BaseException]) -> Call
 
 def _record(case: str, text: str, cache: str, submitted: float, started_ns: int, player: HandOffPlayer,
             screen: Any) -> dict[str, Any]:
-    from skill.local.voice import sentences
+    from skill.local.audio.voice import sentences
 
     record: dict[str, Any] = {"case": case, "heard": text, "cache": cache, "ms": None, "reply_ms": None,
                               "from_cache": None,

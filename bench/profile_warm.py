@@ -6,11 +6,11 @@
     python bench/profile_warm.py --tree DIR       # the same for another checkout (a "before" tree, say)
     python bench/profile_warm.py --cold 15        # cold start instead: fresh processes, import + one launch
 
-The session is built the way Alexa builds it (skill/envelopes.py AlexaSession): launch, start the lower-back
+The session is built the way Alexa builds it (skill/alexa/envelopes.py AlexaSession): launch, start the lower-back
 routine, answer the screening question, then NextIntent through the whole routine. Every mid-routine NextIntent
 envelope is recorded and then replayed in turn, so each measured request is a realistic one: session attributes
 carrying the running routine and the last SSML, the profile read from SQLite and, whenever the step moves on,
-written back. Persistence is SQLite in a temporary folder (skill.persistence, its defaults).
+written back. Persistence is SQLite in a temporary folder (skill.stores.sqlite, its defaults).
 
 The pieces are timed by wrapping the skill's own parts (the serializer, each interceptor, the handlers' can_handle
 and handle, the persistence adapter's reads and writes) with perf_counter; nested pieces are marked with "  ".
@@ -117,10 +117,10 @@ def recorded_envelopes(session_class: Any, invoke: Callable[[dict], dict], inten
 
 
 def warm(tree: Path, count: int, top: int, log: bool, screen: bool) -> None:
-    from skill.app import create_skill, invoke  # from `tree`: sys.path[0]
-    from skill.envelopes import AlexaSession, intent, launch, resolved_slot
-    from skill.persistence import SQLitePersistenceAdapter
-    from skill.request_log import configure_json_logging
+    from skill.alexa.app import create_skill, invoke  # from `tree`: sys.path[0]
+    from skill.alexa.envelopes import AlexaSession, intent, launch, resolved_slot
+    from skill.stores.sqlite import SQLitePersistenceAdapter
+    from skill.alexa.request_log import configure_json_logging
     import random
     import skill
 
@@ -135,7 +135,7 @@ def warm(tree: Path, count: int, top: int, log: bool, screen: bool) -> None:
     sizes = [len(json.dumps(e)) for e in envelopes]
 
     watch = Stopwatch()
-    for name in ("deserialize", "deserialize_data", "from_json"):  # the SDK's, and skill.fast_serializer's
+    for name in ("deserialize", "deserialize_data", "from_json"):  # the SDK's, and skill.alexa.serializer's
         if hasattr(app.serializer, name):
             watch.wrap(app.serializer, name, "deserialize")
     dispatcher = app.request_dispatcher
@@ -183,7 +183,7 @@ def warm(tree: Path, count: int, top: int, log: bool, screen: bool) -> None:
     p99 = sorted(totals)[int(len(totals) * 0.99) - 1]
     print(f"{'rest (json, SDK dispatch, response envelope...)':50s} {'':>10s} "
           f"{(statistics.fmean(totals) - attributed) * µs:10.1f}")
-    print(f"{'whole request (skill.app.invoke)':50s} {median * µs:10.1f} {statistics.fmean(totals) * µs:10.1f}"
+    print(f"{'whole request (skill.alexa.app.invoke)':50s} {median * µs:10.1f} {statistics.fmean(totals) * µs:10.1f}"
           f"   p99 {p99 * µs:.1f} µs")
 
     # The same requests again without the wrappers, so their overhead is not in the headline figure.
@@ -229,7 +229,7 @@ print(json.dumps({"import": imported - started, "first": answered - imported,
 
 def cold_start(tree: Path, runs: int) -> None:
     """Fresh processes (no PYTHON* variables, a new SQLite file each): import lambda_function, answer one launch."""
-    from skill.envelopes import AlexaSession, launch
+    from skill.alexa.envelopes import AlexaSession, launch
 
     envelope = json.dumps(AlexaSession(user_id="amzn1.ask.account.PROFILE-COLD").envelope(launch()))
     results, walls = [], []

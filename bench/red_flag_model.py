@@ -3,7 +3,7 @@
 `python -m bench.red_flag_model` picks the lowest threshold whose false alarms, by 5-fold cross-validation on
 bench/red_flags/dev.jsonl, stay within the rules' own plus one point and which changes none of the project's reviewed
 phrasings (tests/test_safety.py, tests/test_locales.py) that the rules get right; trains on the whole split and writes
-skill/safety/models/en.json. The sealed split is never read here. Deterministic: the same bank and code
+skill/core/safety/models/en.json. The sealed split is never read here. Deterministic: the same bank and code
 give the same weights, which tests/test_learned_triage.py checks.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 from bench.red_flag_report import BANK
 
 REPO = Path(__file__).resolve().parents[1]
-from skill.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, features, probabilities
-from skill.safety.triage import Triage, rules_alone
+from skill.core.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, features, probabilities
+from skill.core.safety.triage import Triage, rules_alone
 
 EPOCHS = 20
 LEARNING_RATE = 0.3
@@ -148,7 +148,7 @@ def build(rows: list[dict], triage: Triage, threshold: float) -> dict:
     kept = {name: [round(w, 4) for w in row] for name, row in sorted(weights.items())
             if max(map(abs, row)) > KEEP_ABOVE}
     digest = hashlib.sha256((BANK / "dev.jsonl").read_bytes()).hexdigest()
-    return {"_about": "Learned second opinion for red-flag triage (skill/safety/learned.py); written by "
+    return {"_about": "Learned second opinion for red-flag triage (skill/core/safety/learned.py); written by "
                       "`make red-flag-model` from bench/red_flags/dev.jsonl only. Do not edit by hand.",
             "trained_on": {"file": "bench/red_flags/dev.jsonl", "sha256": digest, "sentences": len(rows)},
             "classes": list(CLASSES), "threshold": threshold, "weights": kept}

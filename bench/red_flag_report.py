@@ -61,7 +61,7 @@ def load(split: str) -> list[Case]:
 
 
 def full_text(cases: list[Case], locale: str = "en-US", rules_only: bool = False) -> list[Outcome]:
-    from skill.safety.triage import rules_alone, triage_for
+    from skill.core.safety.triage import rules_alone, triage_for
     triage = rules_alone(locale) if rules_only else triage_for(locale)
     outcomes = []
     for case in cases:
@@ -74,11 +74,11 @@ class EchoPath:
     """Sends what an Echo would: the resolver's intent and slots, into an open conversation of the real skill."""
 
     def __init__(self, locale: str, store_dir: str):
-        from skill.app import create_skill
-        from skill.content import Content, resolve_locale
-        from skill.local.resolver import IntentResolver
-        from skill.persistence import SQLitePersistenceAdapter
-        from skill.timers import FakeAlarm
+        from skill.alexa.app import create_skill
+        from skill.core.content import Content, resolve_locale
+        from skill.local.nlu.resolver import IntentResolver
+        from skill.stores.sqlite import SQLitePersistenceAdapter
+        from skill.core.alarm import FakeAlarm
         self.locale = locale
         self.resolver = IntentResolver.for_locale(locale)
         self.skill = create_skill(persistence=SQLitePersistenceAdapter(Path(store_dir) / f"{locale}.db"),
@@ -86,9 +86,9 @@ class EchoPath:
         self.number = str(Content(resolve_locale(locale)).facts["emergency_number"])
 
     def outcome(self, text: str) -> Outcome:
-        from skill.app import invoke
-        from skill.envelopes import AlexaSession, intent, launch
-        from skill.speech import ssml_to_text
+        from skill.alexa.app import invoke
+        from skill.alexa.envelopes import AlexaSession, intent, launch
+        from skill.core.speech import ssml_to_text
         session = AlexaSession(locale=self.locale, user_id="amzn1.ask.account.RED-FLAG-REPORT")
         session.absorb(invoke(session.envelope(launch()), self.skill))
         resolution = self.resolver.resolve(text)

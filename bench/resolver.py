@@ -1,4 +1,4 @@
-"""The offline intent resolver (skill/local/resolver.py): utterances per second and accuracy.
+"""The offline intent resolver (skill/local/nlu/resolver.py): utterances per second and accuracy.
 
     python -m bench.resolver --passes 5 --out result.json
 
@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from skill.local.resolver import IntentResolver
+from skill.local.nlu.resolver import IntentResolver
 
 
 def cases() -> dict[str, list[tuple[str, str, str]]]:

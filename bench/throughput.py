@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 from bench import envelopes
-from skill.envelopes import SKILL_ID
+from skill.alexa.envelopes import SKILL_ID
 from tests.certificates import TestPKI  # the same throw-away PKI the endpoint's tests use
 from tests.servers import free_port, stop
 

@@ -92,7 +92,7 @@ def _where(filename: str, line: int, name: str) -> str:
     if "site-packages" in path.parts:  # first: the virtualenv may be inside the repository
         parts = path.parts[path.parts.index("site-packages") + 1:]  # ask_sdk_core/skill.py
     elif path.is_relative_to(ROOT):
-        parts = path.relative_to(ROOT).parts  # skill/handlers/stretch.py
+        parts = path.relative_to(ROOT).parts  # skill/alexa/handlers/stretch.py
     else:
         parts = path.parts[-2:]  # the standard library: json/encoder.py
     return f"{'/'.join(parts)}:{line}({name})"

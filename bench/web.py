@@ -28,7 +28,7 @@ from werkzeug.test import EnvironBuilder
 from bench import envelopes
 from bench.throughput import BASELINE_DIR
 from bench.warm import profile_table, timed_calls_arguments
-from skill.envelopes import SKILL_ID
+from skill.alexa.envelopes import SKILL_ID
 from tests.certificates import TestPKI
 
 Check = Callable[[dict], None]

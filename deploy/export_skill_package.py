@@ -1,5 +1,5 @@
 """Export the ASK CLI v2 skill package: the manifest from deploy/skill-manifest.json, the interaction models from
-interaction_models/ (the shared English model merged with each locale's wording, skill.interaction_model).
+interaction_models/ (the shared English model merged with each locale's wording, skill.alexa.interaction_model).
 
     python deploy/export_skill_package.py --out build/skill-package --endpoint ARN_OR_HTTPS_URL \
         --privacy-url https://... --terms-url https://... [--ssl-certificate-type Trusted|Wildcard|SelfSigned]
@@ -34,10 +34,10 @@ from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # run as a script from anywhere: skill.content holds the listing's words
+    sys.path.insert(0, str(REPO))  # run as a script from anywhere: skill.core.content holds the listing's words
 
-from skill.content import Content, supported_locales  # noqa: E402
-from skill.interaction_model import interaction_model, model_locales  # noqa: E402
+from skill.core.content import Content, supported_locales  # noqa: E402
+from skill.alexa.interaction_model import interaction_model, model_locales  # noqa: E402
 
 MANIFEST_SOURCE = REPO / "deploy" / "skill-manifest.json"
 LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}"

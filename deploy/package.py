@@ -46,7 +46,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from skill.envelopes import SKILL_ID, AlexaSession, launch  # the same envelopes the tests and `talk` send
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, launch  # the same envelopes the tests and `talk` send
 
 REPO = Path(__file__).resolve().parents[1]
 PYPROJECT = REPO / "pyproject.toml"
@@ -216,7 +216,7 @@ def write_zip(staging: Path, artifact: Path) -> None:
 def check_contents(artifact: Path) -> None:
     with zipfile.ZipFile(artifact) as archive:
         names = archive.namelist()
-    required = ["lambda_function.py", "skill/app.py", "skill/locale/en/prompts.json", "ask_sdk_core/__init__.py",
+    required = ["lambda_function.py", "skill/alexa/app.py", "skill/locale/en/prompts.json", "ask_sdk_core/__init__.py",
                 "ask_sdk_model/__init__.py"]
     problems = [f"missing {name}" for name in required if name not in names]
     problems += [f"should not contain {name}" for name in names

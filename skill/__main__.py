@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from skill.content import DEFAULT_LOCALE
+from skill.core.content import DEFAULT_LOCALE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_serve(args)
     if args.command == "render-audio":
-        from skill.local.render import main as render_audio
+        from skill.local.audio.render import main as render_audio
 
         return render_audio(args.out, args.locale, args.voice, args.rate)
     from skill.local.session import run_talk  # the skill loads only for the command that needs it

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from skill.app import create_skill, invoke
-from skill.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
-from skill.persistence import SQLitePersistenceAdapter
-from skill.speech import ssml_to_text
-from skill.timers import FakeAlarm
+from skill.alexa.app import create_skill, invoke
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
+from skill.stores.sqlite import SQLitePersistenceAdapter
+from skill.core.speech import ssml_to_text
+from skill.core.alarm import FakeAlarm
 from alexa_api import AlexaApiStub
 from stores import Store, fake_aws_environment, store_for
 

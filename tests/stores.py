@@ -16,9 +16,9 @@ from typing import Any, Callable
 import boto3
 from moto import mock_aws
 
-from skill.app import create_skill
-from skill.dynamodb import DynamoDbPersistenceAdapter
-from skill.persistence import REVISION, SQLitePersistenceAdapter
+from skill.alexa.app import create_skill
+from skill.stores.dynamodb import DynamoDbPersistenceAdapter
+from skill.stores.sqlite import REVISION, SQLitePersistenceAdapter
 
 REGION = "eu-west-1"
 TABLE = "spine-coach-test"

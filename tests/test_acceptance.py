@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from ask_sdk_core.exceptions import AskSdkException
 
-from skill.content import load_document
-from skill.envelopes import AlexaSession, connections_response, intent, launch, resolved_slot
-from skill.flow import plan_segments
-from skill.heat import HEAT_SCREEN_QUESTIONS
-from skill.routines import load_routines
-from skill.speech import ssml_to_text
+from skill.core.content import load_document
+from skill.alexa.envelopes import AlexaSession, connections_response, intent, launch, resolved_slot
+from skill.core.flow import plan_segments
+from skill.core.heat import HEAT_SCREEN_QUESTIONS
+from skill.core.routines import load_routines
+from skill.core.speech import ssml_to_text
 
 ROOT = Path(__file__).resolve().parents[1]
 LOWER_BACK_SEGMENTS = sum(len(plan_segments(s)) for s in load_routines("en-US")["lower_back"].steps)

@@ -18,8 +18,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from skill.content import LOCALE_DIR, load_document, load_sources, supported_locales, variants
-from skill.routines import (
+from skill.core.content import LOCALE_DIR, load_document, load_sources, supported_locales, variants
+from skill.core.routines import (
     AREAS,
     HOLD_SECONDS,
     MAX_SECONDS_PER_SIDE,

@@ -1,5 +1,5 @@
 """deploy/template.yaml: clean under cfn-lint, and least privilege where cfn-lint cannot tell (a "*" resource is
-valid CloudFormation): the role may do exactly what skill.dynamodb needs, on our table and our log group only."""
+valid CloudFormation): the role may do exactly what skill.stores.dynamodb needs, on our table and our log group only."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from cfnlint.api import lint, lint_file
 from cfnlint.config import ManualArgs
 from cfnlint.decode import decode
 
-from skill.dynamodb import DYNAMODB_ACTIONS
-from skill.storage import STORE_ENV, TABLE_ENV
+from skill.stores.dynamodb import DYNAMODB_ACTIONS
+from skill.stores.config import STORE_ENV, TABLE_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE_PATH = REPO / "deploy" / "template.yaml"

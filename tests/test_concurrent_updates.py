@@ -13,9 +13,9 @@ import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from conftest import Chat
-from skill.app import create_skill
-from skill.persistence import REVISION, ConcurrentUpdate
-from skill.retrying_skill import SAVE_ATTEMPTS
+from skill.alexa.app import create_skill
+from skill.stores.sqlite import REVISION, ConcurrentUpdate
+from skill.alexa.retrying_skill import SAVE_ATTEMPTS
 from stores import Store
 from test_persistence import ALICE
 

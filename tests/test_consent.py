@@ -9,9 +9,9 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from conftest import Said
-from skill import consent
-from skill.app import invoke
-from skill.envelopes import AlexaSession, connections_response, launch
+from skill.alexa import consent
+from skill.alexa.app import invoke
+from skill.alexa.envelopes import AlexaSession, connections_response, launch
 
 SERIALIZER = DefaultSerializer()
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from skill.content import (BASE_LANGUAGE, PHRASE_DOCUMENTS, Content, load_document, placeholders,
+from skill.core.content import (BASE_LANGUAGE, PHRASE_DOCUMENTS, Content, load_document, placeholders,
                            supported_locales, variants)
-from skill.handlers.learn import SIGN_TIERS
-from skill.heat import HEAT_SCREEN_QUESTIONS
-from skill.state import ROUTINE_STATUSES
+from skill.alexa.handlers.learn import SIGN_TIERS
+from skill.core.heat import HEAT_SCREEN_QUESTIONS
+from skill.core.state import ROUTINE_STATUSES
 
 SKILL = Path(__file__).resolve().parents[1] / "skill"
 SPEAKING_METHODS = {"say", "ask", "prepend"}

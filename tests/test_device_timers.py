@@ -18,12 +18,12 @@ import pytest
 
 from alexa_api import ACCESS_TOKEN
 from conftest import Chat
-from skill import consent
-from skill.api_client import TimeLimitedApiClient
-from skill.app import create_skill
-from skill.content import Content, resolve_locale
-from skill.envelopes import AlexaSession, connections_response
-from skill.heat import HEAT_SCREEN_QUESTIONS
+from skill.alexa import consent
+from skill.alexa.services.api_client import TimeLimitedApiClient
+from skill.alexa.app import create_skill
+from skill.core.content import Content, resolve_locale
+from skill.alexa.envelopes import AlexaSession, connections_response
+from skill.core.heat import HEAT_SCREEN_QUESTIONS
 from timers_api import PAUSE, RESUME, TIMER, TIMERS, TimersApi
 
 USER = "amzn1.ask.account.DEVICE-TIMERS"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.local.durations import duration_slot_value, find_duration, number_slot_value, parse_number, tokens
+from skill.local.nlu.durations import duration_slot_value, find_duration, number_slot_value, parse_number, tokens
 
 DURATIONS = [
     ("twenty minutes", "PT20M"),

@@ -1,4 +1,4 @@
-"""skill.dynamodb against moto, side by side with SQLite: the same rows, the same conversations across sessions,
+"""skill.stores.dynamodb against moto, side by side with SQLite: the same rows, the same conversations across sessions,
 and a calm apology when AWS is missing, misconfigured or throttling."""
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from ask_sdk_model.interfaces.system import SystemState
 from botocore.stub import Stubber
 
 from conftest import Chat
-from skill.app import create_skill
-from skill.content import load_document
-from skill.dynamodb import DYNAMODB_ACTIONS, DynamoDbPersistenceAdapter
-from skill.envelopes import AlexaSession, launch
-from skill.heat import HEAT_SCREEN_QUESTIONS
-from skill.persistence import encode_attributes
+from skill.alexa.app import create_skill
+from skill.core.content import load_document
+from skill.stores.dynamodb import DYNAMODB_ACTIONS, DynamoDbPersistenceAdapter
+from skill.alexa.envelopes import AlexaSession, launch
+from skill.core.heat import HEAT_SCREEN_QUESTIONS
+from skill.stores.sqlite import encode_attributes
 from stores import (REGION, TABLE, Store, create_table, dynamodb_client, dynamodb_store, record_dynamodb_calls,
                     sqlite_store, without_revision)
 
@@ -164,7 +164,7 @@ def test_importing_lambda_function_needs_no_aws_configuration(tmp_path):
     script = ("import json, sys\n"
               "import lambda_function\n"
               "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules, 'AWS imported at import'\n"
-              "from skill.envelopes import AlexaSession, launch\n"
+              "from skill.alexa.envelopes import AlexaSession, launch\n"
               "print(json.dumps(lambda_function.lambda_handler(AlexaSession().envelope(launch()), None)))\n")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True,
                             text=True, timeout=120)

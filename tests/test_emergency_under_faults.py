@@ -37,15 +37,15 @@ from ask_sdk_model import RequestEnvelope
 
 from alexa_api import ACCESS_TOKEN
 from conftest import Chat, Said
-from skill import consent
-from skill.api_client import TimeLimitedApiClient
-from skill.app import create_skill
-from skill.content import Content
-from skill.envelopes import AlexaSession, launch
-from skill.persistence import SQLitePersistenceAdapter
-from skill.safety.triage import triage_for
-from skill.speech import Say, parse_ssml
-from skill.turn import Reply
+from skill.alexa import consent
+from skill.alexa.services.api_client import TimeLimitedApiClient
+from skill.alexa.app import create_skill
+from skill.core.content import Content
+from skill.alexa.envelopes import AlexaSession, launch
+from skill.stores.sqlite import SQLitePersistenceAdapter
+from skill.core.safety.triage import triage_for
+from skill.core.speech import Say, parse_ssml
+from skill.alexa.turn import Reply
 from timers_api import TimersApi
 
 USER = "amzn1.ask.account.FAULTS"

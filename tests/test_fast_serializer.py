@@ -1,4 +1,4 @@
-"""skill.fast_serializer against ask-sdk's DefaultSerializer: the same objects from the same JSON, the same JSON
+"""skill.alexa.serializer against ask-sdk's DefaultSerializer: the same objects from the same JSON, the same JSON
 from the same objects, the same exception for input the SDK rejects, and the same skill either way.
 
 "The same" is checked three ways, as each alone misses something: the SDK's own `__eq__` (what handlers could
@@ -29,13 +29,13 @@ from dateutil import tz
 from dateutil.parser import parse as dateutil_parse
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from skill.app import build_skill_builder, create_skill, invoke, lambda_handler_for, skill_serializer
-from skill.consent import REMINDERS, TIMERS
-from skill.envelopes import (SKILL_ID, AlexaSession, connections_response, intent, launch, resolved_slot,
+from skill.alexa.app import build_skill_builder, create_skill, invoke, lambda_handler_for, skill_serializer
+from skill.alexa.consent import REMINDERS, TIMERS
+from skill.alexa.envelopes import (SKILL_ID, AlexaSession, connections_response, intent, launch, resolved_slot,
                              session_ended, skill_disabled)
-from skill.fast_serializer import FastSerializer, PlainJson
-from skill.persistence import SQLitePersistenceAdapter
-from skill.timers import FakeAlarm
+from skill.alexa.serializer import FastSerializer, PlainJson
+from skill.stores.sqlite import SQLitePersistenceAdapter
+from skill.core.alarm import FakeAlarm
 
 SDK = DefaultSerializer()
 FAST = FastSerializer()
@@ -144,7 +144,7 @@ SLOT_SHAPES = {
 
 
 def our_envelopes() -> dict[str, dict[str, Any]]:
-    """Every kind of envelope skill/envelopes.py builds, on voice-only and screen devices, with permissions."""
+    """Every kind of envelope skill/alexa/envelopes.py builds, on voice-only and screen devices, with permissions."""
     voice = AlexaSession(user_id="amzn1.ask.account.VOICE")
     show = AlexaSession(user_id="amzn1.ask.account.SHOW", locale="en-GB", screen=True, granted_scopes=(TIMERS,))
     show.attributes = {"v": 1, "routine": {"routine": "lower_back", "step": 2, "status": "running"}}

@@ -10,7 +10,7 @@ import pytest
 import pyttsx3
 
 from bench import first_audio
-from skill.local.voice import Pyttsx3Renderer
+from skill.local.audio.voice import Pyttsx3Renderer
 
 needs_espeak = pytest.mark.skipif(not (sys.platform.startswith("linux") and shutil.which("espeak-ng")),
                                   reason="real rendering needs espeak-ng (Linux)")

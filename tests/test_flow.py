@@ -1,4 +1,4 @@
-"""skill.flow: the routine transition table, segment planning and position checks."""
+"""skill.core.flow: the routine transition table, segment planning and position checks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.flow import (
+from skill.core.flow import (
     SEGMENT_HOLD_BUDGET_SECONDS,
     TRANSITIONS,
     Move,
@@ -17,8 +17,8 @@ from skill.flow import (
     is_valid_position,
     plan_segments,
 )
-from skill.routines import load_routines
-from skill.state import ROUTINE_STATUSES, RoutineState
+from skill.core.routines import load_routines
+from skill.core.state import ROUTINE_STATUSES, RoutineState
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""skill.heat: AMAZON.DURATION parsing, the 15/20-minute session rules and the 2-hour cool-down."""
+"""skill.core.heat: AMAZON.DURATION parsing, the 15/20-minute session rules and the 2-hour cool-down."""
 
 from __future__ import annotations
 
 import pytest
 
-from skill.heat import (
+from skill.core.heat import (
     COOL_DOWN_SECONDS,
     DEFAULT_MINUTES,
     MAX_MINUTES,
@@ -14,7 +14,7 @@ from skill.heat import (
     plan_heat,
     spoken_minutes,
 )
-from skill.profile import HeatSession
+from skill.core.profile import HeatSession
 
 
 def test_the_clinical_constants():

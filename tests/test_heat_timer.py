@@ -12,8 +12,8 @@ from contextlib import closing
 import pytest
 
 from conftest import MORNING, Chat
-from skill.app import create_skill
-from skill.heat import HEAT_SCREEN_QUESTIONS
+from skill.alexa.app import create_skill
+from skill.core.heat import HEAT_SCREEN_QUESTIONS
 from skill.local.alarm import LocalAlarm
 from skill.local.clock import FakeClock
 

@@ -3,7 +3,7 @@ libraries only other entry points or rare turns need. Each is tens of millisecon
 
 - pyttsx3 (the offline voice), Flask (the web endpoint), cryptography (its signature check), PyYAML;
 - boto3 (DynamoDB's client is made on the first request that needs it);
-- requests (ask-sdk's HTTP client, which skill.api_client makes on the first Alexa API call).
+- requests (ask-sdk's HTTP client, which skill.alexa.services.api_client makes on the first Alexa API call).
 
 Each check runs in a fresh interpreter (`python -I`: no PYTHON* variables, no user site, not even the current
 folder on sys.path) with an environment holding only what the case needs, and reads sys.modules. Nothing is timed.
@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from skill.envelopes import AlexaSession, launch
+from skill.alexa.envelopes import AlexaSession, launch
 
 REPO = Path(__file__).resolve().parents[1]
 KEPT_OFF = ("pyttsx3", "flask", "cryptography", "boto3", "botocore", "yaml", "requests", "urllib3")

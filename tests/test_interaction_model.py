@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from skill.interaction_model import interaction_model, model_locales
-from skill.local.resolver import normalize
+from skill.alexa.interaction_model import interaction_model, model_locales
+from skill.local.nlu.resolver import normalize
 
 REPO = Path(__file__).resolve().parents[1]
 LOCALES = model_locales()
 BUILTIN_SAMPLES = {name: phrases for name, phrases in json.loads(
-    (REPO / "skill" / "local" / "builtin_samples.json").read_text(encoding="utf-8")).items()
+    (REPO / "skill" / "local" / "nlu" / "builtin_samples.json").read_text(encoding="utf-8")).items()
     if not name.startswith("_")}
 
 CUSTOM_INTENT_SLOTS = {

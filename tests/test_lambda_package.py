@@ -55,7 +55,7 @@ def test_smoke_test_answered_a_launch_request(builds: tuple[subprocess.Completed
 
 
 def test_handler_skill_and_content_are_in_the_zip(names: list[str]) -> None:
-    for required in ("lambda_function.py", "skill/__init__.py", "skill/app.py", "skill/locale/en/prompts.json",
+    for required in ("lambda_function.py", "skill/__init__.py", "skill/alexa/app.py", "skill/locale/en/prompts.json",
                      "skill/locale/en/advice.json", "skill/locale/en-US/locale.json", "skill/locale/sources.json",
                      "ask_sdk_core/__init__.py", "ask_sdk_model/__init__.py", "ask_sdk_runtime/__init__.py"):
         assert required in names, required

@@ -1,4 +1,4 @@
-"""The learned second opinion (skill/safety/learned.py): trained on the development bank's tuning split only, shipped
+"""The learned second opinion (skill/core/safety/learned.py): trained on the development bank's tuning split only, shipped
 as data, and only ever raising what the rules found."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import json
 
 from bench import red_flag_model
 from bench.red_flag_report import BANK
-from skill.content import load_document
-from skill.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, second_opinion_for
-from skill.safety.triage import Finding, rules_alone, triage_for
+from skill.core.content import load_document
+from skill.core.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, second_opinion_for
+from skill.core.safety.triage import Finding, rules_alone, triage_for
 from test_safety import CLINICAL_FACTS_1E, OWN_PHRASINGS
 
 SHIPPED = json.loads((MODELS / "en.json").read_text(encoding="utf-8"))

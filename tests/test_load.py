@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.content import load_document
-from skill.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot
+from skill.core.content import load_document
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot
 from tests.certificates import TestPKI
 from tests.conftest import Said
 from tests.servers import Server, free_port, running

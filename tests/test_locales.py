@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from skill.app import invoke
-from skill.content import BASE_LANGUAGE, LOCALE_DIR, Content, load_document, resolve_locale, supported_locales
-from skill.envelopes import AlexaSession, intent, launch
-from skill.interaction_model import model_locales
+from skill.alexa.app import invoke
+from skill.core.content import BASE_LANGUAGE, LOCALE_DIR, Content, load_document, resolve_locale, supported_locales
+from skill.alexa.envelopes import AlexaSession, intent, launch
+from skill.alexa.interaction_model import model_locales
 from skill.local.talk import LocalConversation
-from skill.safety.triage import triage_for
-from skill.speech import PHONE_NUMBERS, Say, parse_ssml, ssml_to_text, to_ssml
+from skill.core.safety.triage import triage_for
+from skill.core.speech import PHONE_NUMBERS, Say, parse_ssml, ssml_to_text, to_ssml
 
 from conftest import Said
 

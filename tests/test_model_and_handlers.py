@@ -6,11 +6,11 @@ import random
 
 import pytest
 
-from skill.content import load_document
-from skill.handlers import request_handlers
-from skill.interaction_model import interaction_model
-from skill.handlers.stretch import ROUTINE_TRIGGERS
-from skill.timers import FakeAlarm
+from skill.core.content import load_document
+from skill.alexa.handlers import request_handlers
+from skill.alexa.interaction_model import interaction_model
+from skill.alexa.handlers.stretch import ROUTINE_TRIGGERS
+from skill.core.alarm import FakeAlarm
 
 MODEL = interaction_model("en-US")
 MODEL_INTENTS = {i["name"] for i in MODEL["interactionModel"]["languageModel"]["intents"]}

@@ -1,4 +1,4 @@
-"""skill.persistence: the SQLite adapter behind ask-sdk's AbstractPersistenceAdapter, on a real file."""
+"""skill.stores.sqlite: the SQLite adapter behind ask-sdk's AbstractPersistenceAdapter, on a real file."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
 
-from skill.envelopes import AlexaSession, launch
-from skill.persistence import DB_ENV, SQLitePersistenceAdapter, default_db_path, user_id_key
+from skill.alexa.envelopes import AlexaSession, launch
+from skill.stores.sqlite import DB_ENV, SQLitePersistenceAdapter, default_db_path, user_id_key
 from stores import without_revision
 
 

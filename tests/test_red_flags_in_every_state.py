@@ -7,8 +7,8 @@ from typing import Callable
 import pytest
 
 from conftest import Chat
-from skill.content import Content
-from skill.heat import HEAT_SCREEN_QUESTIONS
+from skill.core.content import Content
+from skill.core.heat import HEAT_SCREEN_QUESTIONS
 
 EMERGENCY = "I wet myself and didn't notice"
 

@@ -15,13 +15,13 @@ from typing import Iterator
 
 import pytest
 
-from skill import consent
-from skill.api_client import TimeLimitedApiClient
-from skill.app import create_skill
-from skill.content import Content
-from skill.envelopes import AlexaSession, connections_response
+from skill.alexa import consent
+from skill.alexa.services.api_client import TimeLimitedApiClient
+from skill.alexa.app import create_skill
+from skill.core.content import Content
+from skill.alexa.envelopes import AlexaSession, connections_response
 from skill.local.no_cloud import NoCloudApiClient
-from skill.reminders import DailyTime, next_occurrence, spoken_time
+from skill.core.reminders import DailyTime, next_occurrence, spoken_time
 
 from alexa_api import ACCESS_TOKEN
 from conftest import MORNING, Chat, Said

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 import pyttsx3
 
-from skill.app import create_skill
-from skill.envelopes import AlexaSession
+from skill.alexa.app import create_skill
+from skill.alexa.envelopes import AlexaSession
 from skill.local.alarm import LocalAlarm
 from skill.local.clock import FakeClock
-from skill.local.render import main, phrases, render_all, spoken, spoken_phrases
+from skill.local.audio.render import main, phrases, render_all, spoken, spoken_phrases
 from skill.local.talk import Exchange, LocalConversation
-from skill.local.voice import Pyttsx3Renderer, RenderError, sentences
-from skill.speech import Say
+from skill.local.audio.voice import Pyttsx3Renderer, RenderError, sentences
+from skill.core.speech import Say
 
 HAVE_ESPEAK = sys.platform.startswith("linux") and shutil.which("espeak-ng") is not None
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from skill.interaction_model import interaction_model, model_locales
-from skill.local.resolver import Heard, IntentResolver, Resolution, SlotValue, normalize
+from skill.alexa.interaction_model import interaction_model, model_locales
+from skill.local.nlu.resolver import Heard, IntentResolver, Resolution, SlotValue, normalize
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = interaction_model("en-US")
 LANGUAGE_MODEL = MODEL["interactionModel"]["languageModel"]
-BUILTIN_SAMPLES = json.loads((REPO / "skill" / "local" / "builtin_samples.json").read_text(encoding="utf-8"))
+BUILTIN_SAMPLES = json.loads((REPO / "skill" / "local" / "nlu" / "builtin_samples.json").read_text(encoding="utf-8"))
 TYPES = {t["name"]: t["values"] for t in LANGUAGE_MODEL["types"]}
 LOCALES = model_locales()
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"

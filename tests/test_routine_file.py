@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.local.resolver import IntentResolver
+from skill.local.nlu.resolver import IntentResolver
 from skill.local.routine_file import (ALLOWED_INTENTS, EXAMPLE_PHRASES, MAX_STEPS, CaregiverRoutine, RoutineFileError,
                                       RoutineStep, load_routine)
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.content import LOCALE_DIR, load_document, load_sources
-from skill.safety import triage as triage_module
-from skill.safety.triage import TIERS, Finding, Triage, triage_for
+from skill.core.content import LOCALE_DIR, load_document, load_sources
+from skill.core.safety import triage as triage_module
+from skill.core.safety.triage import TIERS, Finding, Triage, triage_for
 
 E, U, S, A, N = "emergency", "urgent", "soon", "clarify", None
 

@@ -21,13 +21,13 @@ import pytest
 from alexa_api import ACCESS_TOKEN
 from conftest import Chat, Said
 from reminders_api import RemindersService
-from skill import consent
-from skill.app import create_skill
-from skill.content import Content
-from skill.envelopes import AlexaSession, resolved_slot
-from skill.persistence import SQLitePersistenceAdapter
-from skill.speech import Say, parse_ssml, ssml_to_text
-from skill.timers import FakeAlarm
+from skill.alexa import consent
+from skill.alexa.app import create_skill
+from skill.core.content import Content
+from skill.alexa.envelopes import AlexaSession, resolved_slot
+from skill.stores.sqlite import SQLitePersistenceAdapter
+from skill.core.speech import Say, parse_ssml, ssml_to_text
+from skill.core.alarm import FakeAlarm
 
 # The number each locale must name, as written; the voice says it digit by digit (say-as digits).
 EMERGENCY_NUMBERS = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}

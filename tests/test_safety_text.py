@@ -1,13 +1,13 @@
-"""Triage and the offline resolver read a sentence through one normaliser (skill.safety.text): whatever mark a
+"""Triage and the offline resolver read a sentence through one normaliser (skill.core.safety.text): whatever mark a
 keyboard, a paste or a recogniser puts in "can't", both hear the same words."""
 
 from __future__ import annotations
 
 import pytest
 
-from skill.local.resolver import IntentResolver
-from skill.safety.text import fold
-from skill.safety.triage import triage_for
+from skill.local.nlu.resolver import IntentResolver
+from skill.core.safety.text import fold
+from skill.core.safety.triage import triage_for
 
 MARKS = ["\u2019", "\u2018", "\u02bc", "`", "\u00b4", "\u2032"]
 

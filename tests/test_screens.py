@@ -17,17 +17,17 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from conftest import Chat, Said
-from skill.consent import TIMERS, ask_for
-from skill.content import Content, supported_locales
-from skill.envelopes import AlexaSession, intent, skill_disabled
-from skill.fast_serializer import PlainJson
-from skill.flow import plan_segments
-from skill.heat import MAX_MINUTES
-from skill.heat import HEAT_SCREEN_QUESTIONS
-from skill.routines import load_routines
-from skill.screen import (DOCUMENTS, HEAT_TIMER, SCREENS_DIR, STRETCH_STEP, heat_left_screen, heat_timer_screen,
+from skill.alexa.consent import TIMERS, ask_for
+from skill.core.content import Content, supported_locales
+from skill.alexa.envelopes import AlexaSession, intent, skill_disabled
+from skill.alexa.serializer import PlainJson
+from skill.core.flow import plan_segments
+from skill.core.heat import MAX_MINUTES
+from skill.core.heat import HEAT_SCREEN_QUESTIONS
+from skill.core.routines import load_routines
+from skill.alexa.screen import (DOCUMENTS, HEAT_TIMER, SCREENS_DIR, STRETCH_STEP, heat_left_screen, heat_timer_screen,
                           load_document, stretch_step_screen, supports_apl)
-from skill.turn import Reply
+from skill.alexa.turn import Reply
 
 ROOT = Path(__file__).resolve().parents[1]
 APL = "Alexa.Presentation.APL.RenderDocument"
@@ -118,7 +118,7 @@ def test_round_and_rectangular_screens_are_told_apart(name):
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_a_document_is_plain_json_that_no_turn_changes(name, chat):
-    """The promise PlainJson asks of its maker (skill.fast_serializer hands it on without copying it): JSON values
+    """The promise PlainJson asks of its maker (skill.alexa.serializer hands it on without copying it): JSON values
     only, and the one shared copy the same after turns that show it."""
     document = load_document(name)
     assert type(document) is PlainJson

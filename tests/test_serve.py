@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from skill.envelopes import SKILL_ID, AlexaSession, launch
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, launch
 from tests.certificates import TestPKI, rsa_key
 from tests.conftest import Said
 from tests.servers import free_port, running

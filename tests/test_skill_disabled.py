@@ -12,12 +12,12 @@ import pytest
 from ask_sdk_core.exceptions import PersistenceException
 
 from conftest import MORNING, Chat
-from skill.app import create_skill, invoke
-from skill.dynamodb import DynamoDbPersistenceAdapter
-from skill.envelopes import AlexaSession, skill_disabled
-from skill.handlers import request_handlers
-from skill.handlers.privacy import SkillDisabledHandler
-from skill.timers import FakeAlarm
+from skill.alexa.app import create_skill, invoke
+from skill.stores.dynamodb import DynamoDbPersistenceAdapter
+from skill.alexa.envelopes import AlexaSession, skill_disabled
+from skill.alexa.handlers import request_handlers
+from skill.alexa.handlers.privacy import SkillDisabledHandler
+from skill.core.alarm import FakeAlarm
 from stores import TABLE, Store, dynamodb_client, dynamodb_store, record_dynamodb_calls
 
 EXAMPLE = Path(__file__).parent / "envelopes" / "skill_disabled.json"

@@ -14,16 +14,16 @@ from typing import Any
 
 import pytest
 
-from skill import consent, interaction_model
-from skill.content import Content, load_document
-from skill.local.resolver import FALLBACK_INTENT, IntentResolver
+from skill.alexa import consent, interaction_model
+from skill.core.content import Content, load_document
+from skill.local.nlu.resolver import FALLBACK_INTENT, IntentResolver
 
 REPO = Path(__file__).resolve().parents[1]
 EXPORTER = REPO / "deploy" / "export_skill_package.py"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:spine-coach-skill"
 URL = "https://coach.example.org/alexa"
 PRIVACY, TERMS = "https://coach.example.org/privacy", "https://coach.example.org/terms"
-# The scopes the skill asks for: exactly the ones skill.consent knows how to ask for.
+# The scopes the skill asks for: exactly the ones skill.alexa.consent knows how to ask for.
 SKILL_PERMISSIONS = [{"name": consent.TIMERS}, {"name": consent.REMINDERS}]
 CERTIFICATION_DISCLAIMER = "not a substitute for professional medical advice"
 
@@ -165,7 +165,7 @@ def test_privacy_and_compliance(manifest: dict[str, Any]) -> None:
 
 
 def test_the_privacy_text_says_no_health_answers_are_kept(manifest: dict[str, Any]) -> None:
-    """What skill.profile keeps: never a screening answer (Amazon: no health information outside HIPAA skills)."""
+    """What skill.core.profile keeps: never a screening answer (Amazon: no health information outside HIPAA skills)."""
     publishing = manifest["publishingInformation"]
     instructions = publishing["testingInstructions"]
     assert "screening answers" not in instructions and "heat-screening answers" not in instructions

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.local.sounds import SOUNDS_FILE, SPEECH_FORMAT, generate
-from skill.local.voice import AUDIO_DIR, sound_file
-from skill.speech import SOUNDBANK
+from skill.local.audio.sounds import SOUNDS_FILE, SPEECH_FORMAT, generate
+from skill.local.audio.voice import AUDIO_DIR, sound_file
+from skill.core.speech import SOUNDBANK
 
 LENGTHS = {"bell": (0.6, 1.0), "chime": (1.8, 2.5)}  # seconds
 
@@ -30,7 +30,7 @@ def test_the_committed_files_are_exactly_what_generate_writes(generated):
     out_dir = next(iter(generated.values())).parent
     for name in [*(path.name for path in generated.values()), SOUNDS_FILE]:
         assert (AUDIO_DIR / name).read_bytes() == (out_dir / name).read_bytes(), \
-            f"audio/{name} is stale: run python -m skill.local.sounds"
+            f"audio/{name} is stale: run python -m skill.local.audio.sounds"
 
 
 def test_generating_twice_gives_the_same_bytes(generated, tmp_path):

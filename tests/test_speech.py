@@ -1,4 +1,4 @@
-"""skill.speech: parts rendered to Alexa SSML, and the words read back out of it."""
+"""skill.core.speech: parts rendered to Alexa SSML, and the words read back out of it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.speech import (
+from skill.core.speech import (
     MAX_BREAK_SECONDS,
     SECONDS_PER_WORD,
     SOUND_SECONDS,

@@ -1,4 +1,4 @@
-"""skill.state (session attributes) and skill.profile (persistent attributes): JSON round trips and damage."""
+"""skill.core.state (session attributes) and skill.core.profile (persistent attributes): JSON round trips and damage."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.profile import HISTORY_DAYS, PROFILE_VERSION, HeatSession, Profile
-from skill.state import ROUTINE_STATUSES, STATE_VERSION, Conversation, Question, RoutineState
+from skill.core.profile import HISTORY_DAYS, PROFILE_VERSION, HeatSession, Profile
+from skill.core.state import ROUTINE_STATUSES, STATE_VERSION, Conversation, Question, RoutineState
 
 
 def through_json(value):

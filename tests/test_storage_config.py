@@ -1,13 +1,13 @@
-"""skill.storage: which store the environment chooses, and the clear errors for the ways to get it wrong."""
+"""skill.stores.config: which store the environment chooses, and the clear errors for the ways to get it wrong."""
 
 from __future__ import annotations
 
 import pytest
 
-from skill.app import build_skill_builder
-from skill.dynamodb import DynamoDbPersistenceAdapter
-from skill.persistence import SQLitePersistenceAdapter
-from skill.storage import persistence_from_environment
+from skill.alexa.app import build_skill_builder
+from skill.stores.dynamodb import DynamoDbPersistenceAdapter
+from skill.stores.sqlite import SQLitePersistenceAdapter
+from skill.stores.config import persistence_from_environment
 
 
 def test_sqlite_is_the_default_at_spine_coach_db(tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from conftest import Chat
-from skill.flow import plan_segments
-from skill.routines import load_routines
-from skill.speech import MAX_AUDIO_SECONDS, MAX_BREAK_SECONDS, MAX_SSML_CHARS
+from skill.core.flow import plan_segments
+from skill.core.routines import load_routines
+from skill.core.speech import MAX_AUDIO_SECONDS, MAX_BREAK_SECONDS, MAX_SSML_CHARS
 
 LOWER_BACK = ("lower back", "lower_back")
 FINE = ("feels fine", "fine")

@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from skill.app import create_skill
-from skill.content import load_document, variants
-from skill.envelopes import AlexaSession
-from skill.flow import plan_segments
+from skill.alexa.app import create_skill
+from skill.core.content import load_document, variants
+from skill.alexa.envelopes import AlexaSession
+from skill.core.flow import plan_segments
 from skill.local.alarm import LocalAlarm
 from skill.local.clock import FakeClock
 from skill.local.performer import Performer
 from skill.local.routine_file import load_routine
 from skill.local.talk import HANDS_FREE_HEARD, LineReader, LocalConversation, Runner, Transcript
-from skill.routines import load_routines
-from skill.speech import Pause, Say
+from skill.core.routines import load_routines
+from skill.core.speech import Pause, Say
 
 KEYS = {"heard", "request_type", "intent", "slots", "speech", "reprompt", "end_session", "triage", "directives"}
 LOWER_BACK = load_routines("en-US")["lower_back"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill.local.resolver import IntentResolver, normalize
-from skill.local.times import find_time, time_slot_value
+from skill.local.nlu.resolver import IntentResolver, normalize
+from skill.local.nlu.times import find_time, time_slot_value
 
 
 @pytest.fixture(scope="module")

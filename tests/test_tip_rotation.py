@@ -1,4 +1,4 @@
-"""skill.tips.choose_tip over the real tips: every tip once before any repeats, topic by topic."""
+"""skill.core.tips.choose_tip over the real tips: every tip once before any repeats, topic by topic."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from skill.content import load_document
-from skill.tips import choose_tip
+from skill.core.content import load_document
+from skill.core.tips import choose_tip
 
 TIPS = load_document("en-US", "tips")["tips"]
 IDS = [tip["id"] for tip in TIPS]

@@ -9,8 +9,8 @@ import sqlite3
 import pytest
 
 from conftest import Chat
-from skill.app import create_skill
-from skill.content import load_document
+from skill.alexa.app import create_skill
+from skill.core.content import load_document
 
 TIPS = load_document("en-US", "tips")["tips"]
 TIP_TEXT = {tip["say"]: tip for tip in TIPS}

@@ -12,12 +12,12 @@ from __future__ import annotations
 import pytest
 
 from conftest import Said
-from skill.app import create_skill, invoke
-from skill.envelopes import AlexaSession, intent
-from skill.interaction_model import model_locales
-from skill.local.resolver import IntentResolver
-from skill.safety.triage import triage_for
-from skill.timers import FakeAlarm
+from skill.alexa.app import create_skill, invoke
+from skill.alexa.envelopes import AlexaSession, intent
+from skill.alexa.interaction_model import model_locales
+from skill.local.nlu.resolver import IntentResolver
+from skill.core.safety.triage import triage_for
+from skill.core.alarm import FakeAlarm
 from test_safety import CLINICAL_FACTS_1E, OWN_PHRASINGS
 
 def _tier(triage, text):

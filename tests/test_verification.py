@@ -15,7 +15,7 @@ from urllib.error import URLError
 import pytest
 from werkzeug.datastructures import Headers
 
-from skill.envelopes import SKILL_ID, AlexaSession, launch
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, launch
 from skill.web import verification
 from skill.web.verification import RequestVerifier, VerificationError, load_trust_roots
 from tests.certificates import DEFAULT_CERT_URL, TestPKI, rsa_key

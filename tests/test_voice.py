@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import pyttsx3
 
-from skill.local import voice
-from skill.local.sounds import SPEECH_FORMAT, WavFormat
-from skill.local.voice import CommandPlayer, Pyttsx3Renderer, RenderError, open_audio, sentences, write_reply_wav
-from skill.speech import Pause, Say, Sound
+from skill.local.audio import voice
+from skill.local.audio.sounds import SPEECH_FORMAT, WavFormat
+from skill.local.audio.voice import CommandPlayer, Pyttsx3Renderer, RenderError, open_audio, sentences, write_reply_wav
+from skill.core.speech import Pause, Say, Sound
 
 HAVE_ESPEAK = sys.platform.startswith("linux") and shutil.which("espeak-ng") is not None
 needs_espeak = pytest.mark.skipif(not HAVE_ESPEAK, reason="real rendering needs espeak-ng (Linux)")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.app import create_skill, invoke
-from skill.envelopes import SKILL_ID, AlexaSession, intent, launch, skill_disabled
-from skill.persistence import SQLitePersistenceAdapter
-from skill.request_log import JsonLineFormatter
-from skill.timers import FakeAlarm
+from skill.alexa.app import create_skill, invoke
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch, skill_disabled
+from skill.stores.sqlite import SQLitePersistenceAdapter
+from skill.alexa.request_log import JsonLineFormatter
+from skill.core.alarm import FakeAlarm
 from skill.web.app import create_app, settings_from
 from skill.web.envelope import REQUIRED_TEXT
 from skill.web.verification import RequestVerifier

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skill.app import create_skill
-from skill.envelopes import AlexaSession, intent, launch, session_ended
-from skill.persistence import SQLitePersistenceAdapter
-from skill.timers import FakeAlarm
+from skill.alexa.app import create_skill
+from skill.alexa.envelopes import AlexaSession, intent, launch, session_ended
+from skill.stores.sqlite import SQLitePersistenceAdapter
+from skill.core.alarm import FakeAlarm
 from skill.web.app import create_app
 from skill.web.envelope import KNOWN_REQUEST_TYPES
 from tests.conftest import MORNING

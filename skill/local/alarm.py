@@ -8,7 +8,7 @@ and is not due until it is resumed, so "pause the heat timer" works offline as i
 from __future__ import annotations
 
 from skill.local.clock import Clock
-from skill.timers import AlarmContext, AlarmResult, Outcome
+from skill.core.alarm import AlarmContext, AlarmResult, Outcome
 
 
 class LocalAlarm:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from skill.local.clock import Clock
-from skill.local.voice import Player, Renderer, RenderError
-from skill.speech import Part, Pause, Say, Sound
+from skill.local.audio.voice import Player, Renderer, RenderError
+from skill.core.speech import Part, Pause, Say, Sound
 
 
 class Performer:

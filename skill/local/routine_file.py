@@ -22,8 +22,8 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from skill.heat import plan_heat
-from skill.local.resolver import ER_NO_MATCH, IntentResolver, Resolution
+from skill.core.heat import plan_heat
+from skill.local.nlu.resolver import ER_NO_MATCH, IntentResolver, Resolution
 
 # What each intent a routine may play sounds like in a caregiver's words; error messages suggest these.
 EXAMPLE_PHRASES = {

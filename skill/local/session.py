@@ -7,17 +7,17 @@ import itertools
 import sys
 from pathlib import Path
 
-from skill.app import create_skill
-from skill.envelopes import AlexaSession
+from skill.alexa.app import create_skill
+from skill.alexa.envelopes import AlexaSession
 from skill.local.alarm import LocalAlarm
 from skill.local.clock import Clock, FastClock, RealClock
 from skill.local.no_cloud import NoCloudApiClient
 from skill.local.performer import Performer
-from skill.local.resolver import IntentResolver
+from skill.local.nlu.resolver import IntentResolver
 from skill.local.routine_file import RoutineFileError, load_routine
 from skill.local.talk import Exchange, LineReader, LocalConversation, Runner, Transcript
-from skill.local.voice import AUDIO_DIR, Player, Renderer, open_audio, sentences, sound_file, write_reply_wav
-from skill.persistence import SQLitePersistenceAdapter
+from skill.local.audio.voice import AUDIO_DIR, Player, Renderer, open_audio, sentences, sound_file, write_reply_wav
+from skill.stores.sqlite import SQLitePersistenceAdapter
 
 RENDER_CACHE = AUDIO_DIR / "rendered"
 

@@ -17,15 +17,15 @@ from typing import Any, Callable, Iterable, Protocol, TextIO
 
 from ask_sdk_core.skill import CustomSkill
 
-from skill.app import invoke
-from skill.content import Content, resolve_locale
-from skill.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
+from skill.alexa.app import invoke
+from skill.core.content import Content, resolve_locale
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
 from skill.local.alarm import LocalAlarm
 from skill.local.clock import Clock, RealClock
 from skill.local.performer import Performer
-from skill.local.resolver import IntentResolver
-from skill.safety.triage import triage_for
-from skill.speech import Part, Say, Sound, parse_ssml, ssml_to_text
+from skill.local.nlu.resolver import IntentResolver
+from skill.core.safety.triage import triage_for
+from skill.core.speech import Part, Say, Sound, parse_ssml, ssml_to_text
 
 SYMPTOM_INTENT = "SymptomReportIntent"
 HANDS_FREE_REST_SECONDS = 5  # between stretches: time to move, and to speak up

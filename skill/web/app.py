@@ -18,8 +18,8 @@ from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from skill.app import create_skill, invoke
-from skill.request_log import log_request
+from skill.alexa.app import create_skill, invoke
+from skill.alexa.request_log import log_request
 from skill.web.envelope import BadEnvelope, parse_envelope
 from skill.web.verification import RequestVerifier, VerificationError, load_trust_roots
 

@@ -33,7 +33,7 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from skill.request_log import configure_json_logging
+    from skill.alexa.request_log import configure_json_logging
     from skill.web.app import create_app
 
     configure_json_logging()
@@ -52,8 +52,8 @@ def run_serve(args: argparse.Namespace) -> int:
         return 2
     skill = None
     if args.db:
-        from skill.app import create_skill
-        from skill.persistence import SQLitePersistenceAdapter
+        from skill.alexa.app import create_skill
+        from skill.stores.sqlite import SQLitePersistenceAdapter
 
         skill = create_skill(persistence=SQLitePersistenceAdapter(args.db))
     app = create_app(config, skill=skill)

@@ -3,7 +3,7 @@
 Configuration comes from the environment (`skill.web.app.SETTINGS`); every log record is a JSON line.
 """
 
-from skill.request_log import configure_json_logging
+from skill.alexa.request_log import configure_json_logging
 from skill.web.app import create_app
 
 configure_json_logging()

@@ -1,0 +1,108 @@
+"""Launch, help, stop, repeat, yes/no answers and session end (the catch-all fallback is skill.alexa.safety.answers)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Mapping
+
+from skill.alexa.handlers.base import Answer, TurnHandler
+from skill.core.heat import spoken_minutes
+from skill.core.routines import load_routines
+from skill.alexa.turn import Reply, Turn
+
+log = logging.getLogger(__name__)
+
+
+class LaunchHandler(TurnHandler):
+    def accepts(self, turn: Turn) -> bool:
+        return turn.request_type == "LaunchRequest"
+
+    def act(self, turn: Turn) -> Reply:
+        profile = turn.profile
+        reply = turn.reply()
+        if not profile.disclaimer_heard:
+            profile.disclaimer_heard = True
+            return reply.say("launch.first").say("disclaimer.full").say("launch.menu").ask(
+                "menu.reprompt")
+        if profile.unfinished:
+            routine = load_routines(turn.content.locale).get(profile.unfinished["routine"])
+            if routine:
+                turn.expect_answer("resume_offer")
+                return reply.say("launch.resume_offer", routine=routine.name,
+                                 number=profile.unfinished["step"] + 1).ask("launch.resume_reprompt")
+            profile.unfinished = None
+        return reply.say("launch.returning").ask("menu.reprompt")
+
+
+class AnswerHandler(TurnHandler):
+    """Yes and No go to whatever the last response asked; "next" also means yes to another tip."""
+
+    def __init__(self, answers: Mapping[str, Answer]):
+        self.answers = answers
+
+    def accepts(self, turn: Turn) -> bool:
+        if turn.asked is None or turn.asked.id not in self.answers:
+            return False
+        return turn.intent in ("AMAZON.YesIntent", "AMAZON.NoIntent") or (
+            turn.intent == "AMAZON.NextIntent" and turn.asked.id == "another_tip")
+
+    def act(self, turn: Turn) -> Reply:
+        return self.answers[turn.asked.id](turn, turn.intent != "AMAZON.NoIntent")
+
+
+class HelpHandler(TurnHandler):
+    intents = ("AMAZON.HelpIntent",)
+
+    def act(self, turn: Turn) -> Reply:
+        if turn.conversation.routine:
+            return turn.reply().say("help.routine").ask("stretch.check_in_reprompt")
+        if turn.asked:
+            turn.expect_answer(turn.asked.id, turn.asked.arg)  # help should not lose the question we are waiting on
+            return turn.reply().say("help.question").ask("help.question")
+        return turn.reply().say("help.general").ask("menu.reprompt")
+
+
+class StopHandler(TurnHandler):
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+
+    def act(self, turn: Turn) -> Reply:
+        reply = turn.reply()
+        if turn.conversation.routine:
+            turn.update(routine=None)
+            reply.say("goodbye.routine_saved")
+        heat = turn.profile.running_heat(turn.now)
+        if heat:
+            reply.say("goodbye.heat_running", minutes=spoken_minutes(heat.remaining(turn.now)))
+        return reply.say("goodbye").end()
+
+
+class RepeatHandler(TurnHandler):
+    """Repeat outside a routine: the last answer again, kept in the session as an SSML string."""
+
+    intents = ("AMAZON.RepeatIntent",)
+
+    def act(self, turn: Turn) -> Reply:
+        return turn.reply().say("repeat.nothing").ask("menu.reprompt")
+
+    def handle(self, handler_input):
+        turn = Turn.of(handler_input)
+        if not turn.conversation.last_speech:
+            return super().handle(handler_input)
+        builder = handler_input.response_builder.speak(turn.conversation.last_speech)
+        if turn.conversation.last_reprompt:
+            builder.ask(turn.conversation.last_reprompt)
+        if turn.asked:
+            turn.expect_answer(turn.asked.id, turn.asked.arg)
+        return builder.response
+
+
+class SessionEndedHandler(TurnHandler):
+    """Alexa closed the session (silence, error or the user left): nothing can be said. Progress is already saved."""
+
+    def accepts(self, turn: Turn) -> bool:
+        return turn.request_type == "SessionEndedRequest"
+
+    def handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        log.info("session ended: %s", getattr(getattr(request, "reason", None), "value", None))
+        return handler_input.response_builder.response

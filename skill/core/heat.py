@@ -1,0 +1,75 @@
+"""Heat-therapy rules (clinical-facts section 2B): 15 minutes by default, 20 at most, 2 hours between sessions; and
+the screening before heat (sections 2D and 2E), grouped into four yes/no questions so it stays short by voice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from skill.core.profile import HeatSession
+
+DEFAULT_MINUTES = 15
+MAX_MINUTES = 20
+MIN_SECONDS = 60  # anything shorter was not meant as a heat session
+COOL_DOWN_SECONDS = 2 * 60 * 60
+
+
+class IfYes(Enum):
+    """What a "yes" to one group of the heat screening means."""
+    CHECK_FIRST = "check_first"  # heat may not suit you: fine only if a professional has said so
+    NOT_NOW = "not_now"  # no heat: a fever, drowsiness, or nobody able to take the pad off
+    COLD_INSTEAD = "cold_instead"  # a new injury in the last 72 hours: cold, not heat
+
+
+# Question id (content key heat.screen.<id>) -> what a yes means, in the order they are asked. The answers are
+# never stored (Amazon's health-data policy; conditions change): only that the whole screening was heard.
+HEAT_SCREEN: dict[str, IfYes] = {
+    "skin": IfYes.CHECK_FIRST,  # numb, broken or infected skin; diabetes; poor circulation
+    "today": IfYes.NOT_NOW,  # fever; drowsy from medicines or alcohol; dementia or can't take the pad off
+    "conditions": IfYes.CHECK_FIRST,  # pregnancy, stroke, spinal cord injury, heart condition, cancer, radiotherapy
+    "injury": IfYes.COLD_INSTEAD,  # a new fall, strain or swelling in the last three days
+}
+HEAT_SCREEN_QUESTIONS = tuple(HEAT_SCREEN)
+
+_ISO_DURATION = re.compile(
+    r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$")
+_SECONDS_PER = {"weeks": 604800, "days": 86400, "hours": 3600, "minutes": 60, "seconds": 1}
+
+
+def iso_duration_seconds(value: str | None) -> float | None:
+    """Seconds in an AMAZON.DURATION value such as "PT20M"; None for "?", negatives and anything else."""
+    match = _ISO_DURATION.match(value.strip().upper()) if isinstance(value, str) else None
+    if not match or match["years"] or match["months"]:
+        return None
+    return sum(float(match[unit]) * factor for unit, factor in _SECONDS_PER.items() if match[unit])
+
+
+@dataclass(frozen=True)
+class HeatPlan:
+    minutes: int
+    capped_from: int | None = None  # the minutes asked for when more than the maximum
+
+
+def plan_heat(duration: str | None) -> HeatPlan | None:
+    """The session to run for what the user asked; None when the request needs a clarifying question."""
+    if duration is None:
+        return HeatPlan(DEFAULT_MINUTES)
+    seconds = iso_duration_seconds(duration)
+    if seconds is None or seconds < MIN_SECONDS:
+        return None
+    asked = round(seconds / 60)
+    return HeatPlan(MAX_MINUTES, capped_from=asked) if asked > MAX_MINUTES else HeatPlan(asked)
+
+
+def cool_down_left(last: HeatSession | None, now: float) -> float:
+    """Seconds until the skin has rested long enough after the last session (0 when it has)."""
+    if last is None:
+        return 0.0
+    return max(0.0, last.ends_at + COOL_DOWN_SECONDS - now)
+
+
+def spoken_minutes(seconds: float) -> int:
+    """Whole minutes to say for a time left, rounded up so "about a minute" is never said of nothing."""
+    return max(1, int(-(-seconds // 60)))

@@ -1,0 +1,693 @@
+"""Typed text -> the intent and slots Alexa would send, read from the interaction model Alexa gets.
+
+An utterance is matched on the strongest evidence it offers:
+1. exact: its normalised words equal a sample without slots;
+2. template: it fits a slotted sample, and the words in each slot position suit the slot's type;
+3. similarity: IDF-weighted Dice overlap between canonical word sets (stems, UK/US and family words
+   merged, slot values tagged with their type), which absorbs paraphrases and changed word order.
+A template wins over similarity unless the paraphrase is the closer fit. Below FALLBACK_BELOW nothing
+matched well and the answer is AMAZON.FallbackIntent, as it would be from Alexa.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from skill.alexa.interaction_model import interaction_model, model_locale_for
+from skill.local.nlu.durations import duration_slot_value, find_duration, find_number, number_slot_value
+from skill.local.nlu.times import find_time, time_slot_value
+from skill.core.safety.text import fold
+
+BUILTIN_SAMPLES = Path(__file__).with_name("builtin_samples.json")
+
+FALLBACK_INTENT = "AMAZON.FallbackIntent"
+DURATION, NUMBER, TIME = "AMAZON.DURATION", "AMAZON.NUMBER", "AMAZON.TIME"
+ER_MATCH, ER_NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
+
+# Similarity tuning, chosen on ~110 utterances that are neither samples nor test paraphrases, plus 30
+# off-topic ones: it separates them with the fewest errors and no off-topic utterance accepted.
+FALLBACK_BELOW = 0.45
+_IDF_POWER = 1.5  # sharpens IDF so function words ("the", "is") barely count
+_RELATED_WORD_WEIGHT = 0.25  # a query word the intent uses in another sample is weak evidence against it
+_FOREIGN_WORD_WEIGHT = 1.5  # a query word the intent never uses is strong evidence against it
+_LONGEST_UNKNOWN_VALUE = 3  # words in an ER_SUCCESS_NO_MATCH slot value
+# Confidence of a template match, by how well the slot words suit the slot type. Weaker kinds sit
+# below a strong paraphrase match so that, say, "i have taken the heat pack off" is not a symptom.
+_SLOT_MATCH, _DURATION_UNKNOWN, _NO_MATCH, _FREE_TEXT = 0.95, 0.9, 0.7, 0.65
+# An unlisted value that sounds like its type's values (see _likeness): from just above the fallback when few of
+# its words are the type's own, to a slot match's confidence when all are.
+_UNLISTED_BASE, _UNLISTED_SPAN = 0.5, 0.2
+_SLOT_EDGE_WORDS = frozenset("about for on with a an the of to please".split())  # never a slot's first or last
+_MOSTLY = 0.5  # share of a phrase's content words its type's values use, for the phrase to count as one of them
+
+# --- normalisation: what does not change the meaning of typed text -----------------------------------
+_WORD_CONTRACTIONS = {
+    "can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not", "let's": "let us",
+    "gonna": "going to", "wanna": "want to", "gotta": "got to", "ok": "okay",
+    # The same contractions typed or transcribed without the apostrophe, where the bare word is no other word
+    # ("cant", "ive"; not "its", "well", "were", "id", "ill", "shed").
+    "cant": "can not", "wont": "will not", "dont": "do not", "doesnt": "does not", "didnt": "did not",
+    "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not", "havent": "have not",
+    "hasnt": "has not", "hadnt": "had not", "couldnt": "could not", "wouldnt": "would not",
+    "shouldnt": "should not", "ive": "i have", "im": "i am", "youre": "you are", "theyre": "they are",
+    "thats": "that is", "theres": "there is", "whats": "what is", "hes": "he is", "shes": "she is",
+}
+# "'s" is "is" only after these; elsewhere it is a possessive ("dad's stretches").
+_IS_CONTRACTIONS = frozenset("it's that's there's here's what's who's where's when's why's how's he's she's".split())
+_SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"),
+                        ("'m", " am"))
+_FILLER_WORDS = frozenset("um umm uh uhh erm hmm ah please alexa really actually honestly basically literally".split())
+_LEADING_FILLERS = (("okay", "so"), ("so",), ("well",), ("okay",), ("and",), ("oh",), ("could", "you"),
+                    ("can", "you"), ("would", "you"), ("will", "you"), ("i", "want", "to"),
+                    ("i", "would", "like", "to"))
+# Emergency numbers are said digit by digit, and samples spell them that way.
+_SPOKEN_DIGITS = {"911": "nine one one", "999": "nine nine nine", "111": "one one one", "112": "one one two",
+                  "000": "triple zero"}  # Australia's Triple Zero
+_NOT_PERIOD = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_NOT_WORD = re.compile(r"[^a-z0-9'. ]+")
+
+
+def normalize(text: str) -> str:
+    """Lowercase words with contractions expanded and fillers dropped: "Um, I'm done." -> "i am done"."""
+    return " ".join(Heard.from_text(text).words)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """An utterance two ways: `spoken`, its words as Alexa hears them ("i'm", "nothing's"), and `words`, the
+    normalised words samples are matched on ("i", "am"), each with the span of spoken words it came from
+    (`sources`), so a slot can be given the words as said."""
+
+    spoken: tuple[str, ...]
+    words: tuple[str, ...]
+    sources: tuple[tuple[int, int], ...]  # per word: first and last index into `spoken`
+
+    @classmethod
+    def from_text(cls, text: str) -> Heard:
+        text = fold(text).replace("&", " and ").replace("-", " ")
+        spoken = tuple(word.strip("'") for word in _NOT_PERIOD.sub(" ", _NOT_WORD.sub(" ", text)).split())
+        expanded = [(part, (index, index)) for index, word in enumerate(spoken) for part in _expand(word).split()]
+        joined = _join_spelled_letters(expanded)
+        kept = [(part, source) for word, source in joined if word not in _FILLER_WORDS
+                for part in _SPOKEN_DIGITS.get(word, word).split()]
+        kept = kept[len(kept) - len(_drop_leading_fillers([word for word, _ in kept])):]
+        return cls(spoken, tuple(word for word, _ in kept), tuple(source for _, source in kept))
+
+    def whole_words(self, first: int, last: int) -> tuple[int, int]:
+        """The span widened to whole spoken words: a slot never starts or ends inside "i've"."""
+        while first > 0 and self.sources[first - 1][1] >= self.sources[first][0]:
+            first -= 1
+        while last + 1 < len(self.words) and self.sources[last + 1][0] <= self.sources[last][1]:
+            last += 1
+        return first, last
+
+    def said(self, first: int, last: int) -> str | None:
+        """The spoken words Alexa would put in a slot filling words[first..last] between the carrier words
+        around it; None if a carrier word and the slot would share one spoken word (the "am" of "i'm")."""
+        start, end = self.sources[first][0], self.sources[last][1]
+        if first > 0:
+            if self.sources[first - 1][1] >= start:
+                return None
+            start = self.sources[first - 1][1] + 1  # words dropped as filler after the carrier are still heard
+        if last + 1 < len(self.words):
+            if self.sources[last + 1][0] <= end:
+                return None
+            end = self.sources[last + 1][0] - 1
+        return " ".join(self.spoken[start:end + 1])
+
+
+def _expand(word: str) -> str:
+    if word in _WORD_CONTRACTIONS:
+        return _WORD_CONTRACTIONS[word]
+    if word in _IS_CONTRACTIONS:
+        return word[:-2] + " is"
+    for suffix, replacement in _SUFFIX_CONTRACTIONS:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)] + replacement
+    return word.replace("'", "")
+
+
+def _join_spelled_letters(words: list[tuple[str, tuple[int, int]]]) -> list[tuple[str, tuple[int, int]]]:
+    """ "e. r." and "ER" both become "er"; "a" and "i" are words, not letters. Each word keeps its source span."""
+    joined: list[tuple[str, tuple[int, int]]] = []
+    in_run = False
+    for word, source in words:
+        is_letter = len(word) == 1 and word.isalpha() and word not in ("a", "i")
+        if is_letter and in_run:
+            previous, (first, _) = joined[-1]
+            joined[-1] = (previous + word, (first, source[1]))
+        else:
+            joined.append((word, source))
+        in_run = is_letter
+    return joined
+
+
+def _drop_leading_fillers(words: list[str]) -> list[str]:
+    dropped = True
+    while dropped:
+        dropped = False
+        for filler in _LEADING_FILLERS:
+            if tuple(words[: len(filler)]) == filler and len(words) > len(filler):
+                words, dropped = words[len(filler):], True
+                break
+    return words
+
+
+# --- similarity vocabulary: words that mean the same thing to this skill ------------------------------
+# Multi-word UK/US variants first, then single words by meaning class. Only used for the similarity
+# step; exact and template matching see the words as typed.
+_PHRASES = {
+    "hot water bottle": "heat pad", "heating pad": "heat pad", "physical therapist": "physio",
+    "physical therapy": "physio", "a and e": "hospital", "emergency room": "hospital", "urgent care": "hospital",
+    "nine one one": "ambulance", "nine nine nine": "ambulance", "one one two": "ambulance",
+    "one one one": "doctor", "pins and needles": "numb", "red flags": "warning", "seize up": "spasm",
+    "lock up": "spasm",
+}
+_PHRASE_PATTERN = re.compile(r"\b(" + "|".join(map(re.escape, sorted(_PHRASES, key=len, reverse=True))) + r")\b")
+_MEANING_CLASSES = {
+    "relative": "mum mom mam mummy mommy mother dad father daddy husband wife partner son daughter gran granny "
+                "grandma nan nana grandad grandpa grandfather grandmother",
+    "my": "my his her their our your",
+    "i": "he she they we",
+    "is": "am are was were be",
+    "heat": "heating hot warm warmth heated",
+    "pad": "pack bottle blanket wrap",
+    "physio": "physiotherapist therapist physiotherapy",
+    "stretch": "exercise stretching routine workout",
+    "timer": "countdown clock",
+    "doctor": "gp doc physician",
+    "hospital": "er ae casualty",
+    "medicine": "medication meds painkiller pill tablet drug",
+    "massage": "rub",
+    "spasm": "cramp seize seizing lock locking tighten tight",
+    "disc": "disk",
+    "herniated": "slipped bulging prolapsed ruptured",
+    "ice": "cold frozen",
+    "tip": "advice suggestion hint",
+    "pain": "hurt painful sore ache aching agony",
+    "numb": "weak tingling tingle",
+    "limb": "leg foot feet arm hand toe finger",
+    "skip": "pass miss",
+    "stop": "cancel end",
+    "warning": "sign symptom danger dangerous emergency serious urgent",
+    "remain": "left remaining longer",
+}
+
+
+def _stem(word: str) -> str:
+    """A deliberately small stemmer: plurals, -ing, -ed and a final e, so "stretches" ~ "stretching"."""
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith(("ches", "shes", "sses", "xes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word
+
+
+_CANONICAL_STEMS = {_stem(word): meaning for meaning, words in _MEANING_CLASSES.items()
+                    for word in (meaning, *words.split())}
+
+
+@functools.lru_cache(maxsize=8192)
+def _canonical(word: str) -> str:
+    stem = _stem(word)
+    return _CANONICAL_STEMS.get(stem, stem)
+
+
+# --- public results ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SlotValue:
+    name: str
+    slot_type: str
+    # What Alexa puts in slot.value: the spoken words for custom types and SearchQuery, ISO-8601 for
+    # AMAZON.DURATION ("PT20M", or "?" when unparseable), digits for AMAZON.NUMBER, "HH:MM" or a part of the
+    # day ("MO", "EV") for AMAZON.TIME.
+    value: str | None
+    status: str | None = None  # custom types only: ER_SUCCESS_MATCH or ER_SUCCESS_NO_MATCH
+    id: str | None = None
+    canonical: str | None = None
+
+    def to_alexa(self, skill_id: str) -> dict[str, Any]:
+        """The slot as it appears in an IntentRequest from Alexa."""
+        slot: dict[str, Any] = {"name": self.name}
+        if self.value is not None:
+            slot["value"] = self.value
+        slot["confirmationStatus"] = "NONE"
+        if self.status is not None:
+            authority: dict[str, Any] = {
+                "authority": f"amzn1.er-authority.echo-sdk.{skill_id}.{self.slot_type}",
+                "status": {"code": self.status},
+            }
+            if self.status == ER_MATCH:
+                authority["values"] = [{"value": {"name": self.canonical, "id": self.id}}]
+            slot["resolutions"] = {"resolutionsPerAuthority": [authority]}
+        return slot
+
+
+@dataclass(frozen=True)
+class Resolution:
+    intent: str
+    slots: dict[str, SlotValue]  # every slot the intent declares; unfilled ones have value None
+    score: float  # confidence in `intent`; for the fallback, 1 minus the best rejected score
+
+    def slot_values(self) -> dict[str, str | None]:
+        return {name: slot.value for name, slot in self.slots.items()}
+
+
+# --- the model, compiled -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _TypeValue:
+    slot_type: str
+    id: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class _Sample:
+    intent: str
+    carrier: tuple[str, ...]  # the sample's own words, slot positions left out
+    canonical_carrier: frozenset[str]
+    slots: tuple[str, ...]  # slot names in the order they appear
+    pattern: re.Pattern[str] | None  # only for samples with slots
+    similarity_tokens: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """A custom slot value found in the utterance."""
+    start: int
+    end: int
+    words: str
+    value: _TypeValue
+
+
+_SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
+# Built-in types whose values can be picked out of a whole sentence: (start, end, slot value) or None.
+_FINDERS = {DURATION: find_duration, NUMBER: find_number, TIME: find_time}
+_SLOT_SENTINEL = "slotref{}x"  # survives normalize() as one word
+_QUALIFIERS = frozenset("my the his her their our your a an some this that very quite so bit little "
+                        "kind of pretty just still now getting again today has have is are was been".split())
+_NEGATIONS = frozenset("not no never without".split())
+# Words that say nothing about which slot type a phrase belongs to.
+_CONTENT_STOP_WORDS = _QUALIFIERS | frozenset(
+    "i me you he him she we they them it its to of in on at for and or but with up down out off into about from as "
+    "be am do does did done can could will would should been being had having get got go going went after before "
+    "then than there here these those what when where which who why how all any each other some such only own same "
+    "too even ever also if one".split()) | frozenset(
+    # Everyday words a few values happen to use ("playing up", "took a tumble"): no evidence of the type.
+    "play playing took try trying rest fast job wear wearing term system history part front light high way kid kids "
+    "full lift stand head came given no not like right over thing anything something".split())
+_INTENSIFIERS = frozenset("just also now still".split())
+_INVOCATION_VERBS = "open|launch|start|begin|load|run|play|use|talk to|ask|tell|enable"
+_ONE_SHOT_VERBS = "ask|tell|open|launch|start|use|load|have"
+_CONNECTORS = "to|for|about|if|whether|that|and"
+_LINKS = "with|using|on|from|via"
+
+
+class IntentResolver:
+    """Resolves typed utterances the way Alexa resolves spoken ones, from one interaction model."""
+
+    @classmethod
+    def for_locale(cls, locale: str = "en-US") -> IntentResolver:
+        return _resolver_for(cls, model_locale_for(locale))
+
+    @classmethod
+    def from_model(cls, model: Mapping[str, Any],
+                   builtin_samples: Mapping[str, Sequence[str]] | None = None) -> IntentResolver:
+        """`model` is the ASK interaction-model JSON; `builtin_samples` adds phrases for declared AMAZON.* intents."""
+        return cls(model["interactionModel"]["languageModel"], builtin_samples or {})
+
+    def __init__(self, language_model: Mapping[str, Any], builtin_samples: Mapping[str, Sequence[str]]) -> None:
+        self.invocation_name: str = language_model["invocationName"]
+        self._slot_types: dict[str, dict[str, str]] = {
+            intent["name"]: {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+            for intent in language_model["intents"]}
+        self._values: dict[str, dict[str, _TypeValue]] = {}  # type -> normalised words -> value
+        self._values_by_first_word: dict[str, list[tuple[tuple[str, ...], _TypeValue]]] = {}
+        for slot_type in language_model.get("types", []):
+            phrases = self._values.setdefault(slot_type["name"], {})
+            for entry in slot_type["values"]:
+                value = _TypeValue(slot_type["name"], entry["id"], entry["name"]["value"])
+                for said in (entry["name"]["value"], *entry["name"].get("synonyms", [])):
+                    words = _expanded_words(said)
+                    phrases[" ".join(words)] = value
+                    self._values_by_first_word.setdefault(words[0], []).append((tuple(words), value))
+        used_types = {t for slots in self._slot_types.values() for t in slots.values()}
+        self._tagged_builtins = tuple(t for t in _FINDERS if t in used_types)
+
+        self._exact: dict[str, str] = {}
+        self._templates: list[_Sample] = []
+        self._samples: list[_Sample] = []
+        for intent in language_model["intents"]:
+            for text in (*intent.get("samples", []), *builtin_samples.get(intent["name"], [])):
+                self._add_sample(intent["name"], text)
+        self._index_similarity()
+        self._index_type_vocabulary(language_model)
+        self._launch, self._one_shot, self._one_shot_suffix = _invocation_patterns(self.invocation_name)
+
+    # --- resolving ---------------------------------------------------------------------------------
+    def resolve(self, text: str) -> Resolution:
+        heard = Heard.from_text(text)
+        words = list(heard.words)
+        if not words:
+            return Resolution(FALLBACK_INTENT, {}, 1.0)
+        exact = self._exact.get(" ".join(words))
+        if exact is not None:
+            return Resolution(exact, self._unfilled(exact), 1.0)
+        mentions = self._mentions(words)
+        template = self._best_template(heard)
+        score, sample = self._most_similar(self._similarity_tokens(words, mentions))
+        if template is not None and template.score >= score:
+            return template
+        if sample is not None and score >= FALLBACK_BELOW:
+            return Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), score)
+        return Resolution(FALLBACK_INTENT, {}, 1.0 - score)
+
+    def split_invocation(self, text: str) -> tuple[str, str]:
+        """("launch", ""), ("one_shot", request) or ("continue", text) for what the user said to Alexa."""
+        spoken = _spoken_form(text)
+        if self._launch.match(spoken):
+            return "launch", ""
+        request = self._one_shot.match(spoken) or self._one_shot_suffix.match(spoken)
+        if request:
+            return "one_shot", request.group("request")
+        return "continue", text
+
+    def _unfilled(self, intent: str) -> dict[str, SlotValue]:
+        return {name: SlotValue(name, slot_type, None) for name, slot_type in self._slot_types[intent].items()}
+
+    def _best_template(self, heard: Heard) -> Resolution | None:
+        """The best-fitting slotted sample. Carriers compare canonically, so "my husband's got {symptom}"
+        fits "my dad's got {symptom}"; slot values are then read from the words as typed."""
+        canonical = [_canonical(w) for w in heard.words]
+        canonical_text, canonical_set = " ".join(canonical), frozenset(canonical)
+        best: Resolution | None = None
+        best_rank = (0.0, -1)
+        for sample in self._templates:
+            if not sample.canonical_carrier <= canonical_set:
+                continue
+            match = sample.pattern.match(canonical_text)
+            filled = self._fill_template(sample, match, heard) if match else None
+            if filled is None:
+                continue
+            rank = (filled.score, len(sample.carrier))  # equally sure: the more specific carrier wins
+            if rank > best_rank:
+                best, best_rank = filled, rank
+        return best
+
+    def _fill_template(self, sample: _Sample, match: re.Match[str], heard: Heard) -> Resolution | None:
+        slots = self._unfilled(sample.intent)
+        score = 1.0
+        for index, name in enumerate(sample.slots):
+            start, end = match.span(f"s{index}")
+            first, last = match.string.count(" ", 0, start), match.string.count(" ", 0, end)
+            words = " ".join(heard.words[first:last + 1])
+            judged = self._judge_slot(name, self._slot_types[sample.intent][name], words, heard.said(first, last),
+                                      bool(sample.carrier))
+            if judged is None:
+                return None
+            slots[name], slot_score = judged
+            score = min(score, slot_score)
+        return Resolution(sample.intent, slots, score)
+
+    def _judge_slot(self, name: str, slot_type: str, words: str, said: str | None,
+                    has_carrier: bool) -> tuple[SlotValue, float] | None:
+        """The slot value for words heard in a slot position, and how sure we are; None if they can't fill it.
+        Typed values are read from the normalised `words`; free text is `said`, the words as Alexa sends them."""
+        if slot_type in self._values:
+            found = self._lookup_value(slot_type, words)
+            if found is not None:
+                spoken, value = found
+                return SlotValue(name, slot_type, said or spoken, ER_MATCH, value.id, value.canonical), _SLOT_MATCH
+            # Unknown values are short; without that limit, or without a carrier around the slot, a
+            # sample like "{area} stretches" would swallow whole sentences as an unknown value.
+            if has_carrier and len(words.split()) <= _LONGEST_UNKNOWN_VALUE:
+                return SlotValue(name, slot_type, said or words, ER_NO_MATCH), _NO_MATCH
+            # Longer unlisted values pass through only when they sound like the type's own values.
+            likeness = self._likeness(slot_type, words)
+            if likeness is None:
+                return None
+            return SlotValue(name, slot_type, said or words, ER_NO_MATCH), _UNLISTED_BASE + _UNLISTED_SPAN * likeness
+        if slot_type == DURATION:
+            iso = duration_slot_value(words)
+            if iso is None:
+                return None
+            return SlotValue(name, slot_type, iso), _DURATION_UNKNOWN if iso == "?" else _SLOT_MATCH
+        if slot_type == TIME:
+            time = time_slot_value(words)  # "08:00", or "MO" for a part of the day said on its own
+            return None if time is None else (SlotValue(name, slot_type, time), _SLOT_MATCH)
+        if slot_type == NUMBER:
+            digits = number_slot_value(words)
+            return None if digits is None else (SlotValue(name, slot_type, digits), _SLOT_MATCH)
+        # SearchQuery and other free-text built-in types: Alexa passes the words through as it heard them. It
+        # hears "I'm" as one word, so no carrier ends inside it (`said` is None for "i {symptom}" there).
+        if said is None:
+            return None
+        return SlotValue(name, slot_type, said), _FREE_TEXT
+
+    def _likeness(self, slot_type: str, words: str) -> float | None:
+        """How much unlisted words sound like a custom type's values, as Alexa's model learns them from the values:
+        None unless they hold a word that is evidence of the type ("numb", "bladder" for SYMPTOM, never "back",
+        which more stretch requests use); else the share of their content words the type's values use."""
+        content = [_canonical(w) for w in words.split() if w not in _CONTENT_STOP_WORDS]
+        distinctive = self._distinctive_words.get(slot_type)
+        if not content or not distinctive or not any(word in distinctive for word in content):
+            return None
+        vocabulary = self._type_vocabulary[slot_type]
+        return sum(word in vocabulary for word in content) / len(content)
+
+    def _lookup_value(self, slot_type: str, words: str) -> tuple[str, _TypeValue] | None:
+        """The value `words` name, allowing qualifiers around it ("my neck", "really sore now")."""
+        phrases = self._values[slot_type]
+        split = words.split()
+        while split:
+            if " ".join(split) in phrases:
+                return " ".join(split), phrases[" ".join(split)]
+            if split[0] in _QUALIFIERS:
+                split = split[1:]
+            elif split[-1] in _QUALIFIERS:
+                split = split[:-1]
+            else:
+                return None
+        return None
+
+    def _mentions(self, words: Sequence[str]) -> list[_Mention]:
+        """Every custom slot value said in the utterance, unless negated ("it's not spreading")."""
+        mentions = []
+        for start, word in enumerate(words):
+            if start > 0 and words[start - 1] in _NEGATIONS:
+                continue
+            for phrase, value in self._values_by_first_word.get(word, ()):
+                if tuple(words[start:start + len(phrase)]) == phrase:
+                    mentions.append(_Mention(start, start + len(phrase), " ".join(phrase), value))
+        return mentions
+
+    def _similarity_tokens(self, words: Sequence[str], mentions: Iterable[_Mention],
+                           slot_tags: Mapping[str, str] | None = None) -> frozenset[str]:
+        """Canonical words, with every slot value said replaced by its type's tag, as samples have it."""
+        tags: list[str | None] = [None] * len(words)
+        for mention in sorted(mentions, key=lambda m: m.start - m.end):  # longest first
+            if not any(tags[mention.start:mention.end]):
+                tags[mention.start:mention.end] = [_tag(mention.value.slot_type)] * (mention.end - mention.start)
+        for slot_type in self._tagged_builtins:
+            found = _FINDERS[slot_type](words)
+            if found is not None and not any(tags[found[0]:found[1]]):
+                tags[found[0]:found[1]] = [_tag(slot_type)] * (found[1] - found[0])
+        slot_tags = slot_tags or {}
+        tokens = {tag for tag in tags if tag} | {slot_tags[w] for w in words if w in slot_tags}
+        plain = " ".join(w for w, tag in zip(words, tags) if tag is None and w not in slot_tags)
+        tokens.update(_canonical(w) for w in _PHRASE_PATTERN.sub(lambda m: _PHRASES[m.group(1)], plain).split())
+        return frozenset(tokens)
+
+    def _most_similar(self, tokens: frozenset[str]) -> tuple[float, _Sample | None]:
+        """The nearest sample by weighted Dice overlap, found through an inverted index. Query words the
+        sample's intent uses in other samples count only partly against it."""
+        weighted = [(t, self._weights.get(t, self._unknown_weight)) for t in tokens]
+        query_weight = sum(weight for _, weight in weighted)
+        shared: dict[int, float] = {}
+        for token, weight in weighted:
+            for index in self._postings.get(token, ()):
+                shared[index] = shared.get(index, 0.0) + weight
+        known_to_intent: dict[str, float] = {}
+        best_score, best_index = 0.0, -1
+        for index, overlap in shared.items():
+            intent = self._samples[index].intent
+            if intent not in known_to_intent:
+                vocabulary = self._vocabulary[intent]
+                known_to_intent[intent] = sum(weight for t, weight in weighted if t in vocabulary)
+            known = known_to_intent[intent]
+            unmatched = (known - overlap) * _RELATED_WORD_WEIGHT + (query_weight - known) * _FOREIGN_WORD_WEIGHT
+            score = 2 * overlap / (overlap + self._sample_weights[index] + unmatched)
+            if score > best_score:
+                best_score, best_index = score, index
+        return best_score, (self._samples[best_index] if best_index >= 0 else None)
+
+    def _slots_from_paraphrase(self, sample: _Sample, heard: Heard,
+                               mentions: Sequence[_Mention]) -> dict[str, SlotValue]:
+        words = heard.words
+        slots = self._unfilled(sample.intent)
+        whole = self._beyond_carrier(sample, heard)
+        if whole is not None:
+            # One custom slot and words beyond the carrier that sound like its type: like Alexa, the slot holds all
+            # of them ("my husband's got numbness in his groin" keeps its groin), not a value found inside them.
+            name, said, found = whole
+            slot_type = self._slot_types[sample.intent][name]
+            slots[name] = (SlotValue(name, slot_type, said, ER_MATCH, found.id, found.canonical) if found
+                           else SlotValue(name, slot_type, said, ER_NO_MATCH))
+            return slots
+        for name, slot_type in self._slot_types[sample.intent].items():
+            if slot_type in self._values:
+                said = [m for m in mentions if m.value.slot_type == slot_type]
+                if said:
+                    longest = max(said, key=lambda m: m.end - m.start)
+                    value = longest.value
+                    slots[name] = SlotValue(name, slot_type, longest.words, ER_MATCH, value.id, value.canonical)
+            elif slot_type in _FINDERS:
+                found = _FINDERS[slot_type](words)
+                if found is not None:
+                    slots[name] = SlotValue(name, slot_type, found[2])
+            else:
+                # Free text follows the carrier: drop the leading words the nearest sample also has.
+                carrier = {_canonical(w) for w in sample.carrier}
+                start = 0
+                while start < len(words) and (_canonical(words[start]) in carrier or words[start] in _INTENSIFIERS):
+                    start += 1
+                if start < len(words):
+                    slots[name] = SlotValue(name, slot_type, " ".join(words[start:]))
+        return slots
+
+    def _beyond_carrier(self, sample: _Sample, heard: Heard) -> tuple[str, str, _TypeValue | None] | None:
+        """For a sample with one custom slot: (slot name, the words as said, the listed value they name) when the
+        words left once the carrier is taken off both ends name a value or mostly sound like the type's own."""
+        if len(sample.slots) != 1 or self._slot_types[sample.intent][sample.slots[0]] not in self._values:
+            return None
+        slot_type = self._slot_types[sample.intent][sample.slots[0]]
+        words, carrier = heard.words, {_canonical(w) for w in sample.carrier}
+        start, end = 0, len(words) - 1
+        while start <= end and (_canonical(words[start]) in carrier or words[start] in _INTENSIFIERS):
+            start += 1
+        while end >= start and _canonical(words[end]) in carrier:
+            end -= 1
+        if start > end:
+            return None
+        found = self._lookup_value(slot_type, " ".join(words[start:end + 1]))
+        if found is None:  # "any tips about {sleeping}", but "it's {a bit crook}" is a value as it stands
+            while end >= start and words[end] in _SLOT_EDGE_WORDS:
+                end -= 1
+            while start <= end and words[start] in _SLOT_EDGE_WORDS:
+                start += 1
+            if start > end:
+                return None
+            found = self._lookup_value(slot_type, " ".join(words[start:end + 1]))
+        start, end = heard.whole_words(start, end)
+        text = " ".join(words[start:end + 1])
+        if found is None and (self._likeness(slot_type, text) or 0) <= _MOSTLY:
+            return None
+        return sample.slots[0], heard.said(start, end) or text, found[1] if found else None
+
+    # --- compiling the model -----------------------------------------------------------------------
+    def _add_sample(self, intent: str, text: str) -> None:
+        slot_names = _SLOT_REFERENCE.findall(text)
+        sentinels = [_SLOT_SENTINEL.format(i) for i in range(len(slot_names))]
+        numbered = iter(sentinels)
+        words = normalize(_SLOT_REFERENCE.sub(lambda _: f" {next(numbered)} ", text)).split()
+        carrier = tuple(w for w in words if w not in sentinels)
+        slot_tags = {sentinel: _tag(self._slot_types[intent][name]) for sentinel, name in zip(sentinels, slot_names)}
+        tokens = self._similarity_tokens(words, self._mentions(words), slot_tags)
+        if not slot_names:
+            self._exact.setdefault(" ".join(words), intent)
+            self._samples.append(_Sample(intent, carrier, frozenset(), (), None, tokens))
+            return
+        regex = " ".join(f"(?P<s{sentinels.index(w)}>.+?)" if w in sentinels else re.escape(_canonical(w))
+                         for w in words)
+        sample = _Sample(intent, carrier, frozenset(map(_canonical, carrier)), tuple(slot_names),
+                         re.compile(f"^{regex}$"), tokens)
+        self._samples.append(sample)
+        self._templates.append(sample)
+
+    def _index_similarity(self) -> None:
+        self._vocabulary: dict[str, set[str]] = {}
+        self._postings: dict[str, list[int]] = {}
+        for index, sample in enumerate(self._samples):
+            self._vocabulary.setdefault(sample.intent, set()).update(sample.similarity_tokens)
+            for token in sample.similarity_tokens:
+                self._postings.setdefault(token, []).append(index)
+        # Rarity across intents, not samples: a word every intent uses tells them apart no better than
+        # a word one intent repeats in all its samples.
+        intents_using: dict[str, int] = {}
+        for vocabulary in self._vocabulary.values():
+            for token in vocabulary:
+                intents_using[token] = intents_using.get(token, 0) + 1
+        intents = len(self._vocabulary)
+        self._weights = {t: _idf(intents, used) for t, used in intents_using.items()}
+        self._unknown_weight = _idf(intents, 0)  # a word no sample has is the strongest evidence against
+        self._sample_weights = [sum(self._weights[t] for t in s.similarity_tokens) for s in self._samples]
+
+    def _index_type_vocabulary(self, language_model: Mapping[str, Any]) -> None:
+        """Per custom type, the content words of its values, and those that are evidence of the type."""
+        # A word is evidence of a type when more of the type's phrases use it than samples' carriers do, as a
+        # model trained on both would weigh it ("walk" is in five symptom phrases and one stretch request).
+        in_carriers = Counter(word for sample in self._samples for word in {_canonical(w) for w in sample.carrier})
+        self._type_vocabulary: dict[str, frozenset[str]] = {}
+        self._distinctive_words: dict[str, frozenset[str]] = {}
+        for slot_type in language_model.get("types", []):
+            in_values = Counter(word for entry in slot_type["values"]
+                                for said in (entry["name"]["value"], *entry["name"].get("synonyms", []))
+                                for word in {_canonical(w) for w in normalize(said).split()
+                                             if w not in _CONTENT_STOP_WORDS})
+            self._type_vocabulary[slot_type["name"]] = frozenset(in_values)
+            self._distinctive_words[slot_type["name"]] = frozenset(
+                word for word, count in in_values.items() if count > in_carriers[word] and len(word) > 2)
+
+
+def _idf(documents: int, containing: int) -> float:
+    return (math.log((documents + 1) / (containing + 1)) + 1) ** _IDF_POWER
+
+
+@functools.cache
+def _resolver_for(cls: type[IntentResolver], locale: str) -> IntentResolver:
+    builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
+    return cls.from_model(interaction_model(locale), builtins)
+
+
+def _expanded_words(text: str) -> list[str]:
+    """Slot values are normalised like utterances, but keep every word ("okay" is a value, not a filler)."""
+    return [w for word in fold(text).replace("-", " ").split()
+            for w in _expand(word.strip("'.,")).split()]
+
+
+def _tag(slot_type: str) -> str:
+    return f"<{slot_type}>"
+
+
+def _spoken_form(text: str) -> str:
+    """Lowercase words without punctuation or wake word, keeping apostrophes: what Alexa would hear."""
+    words = re.sub(r"[^a-z0-9' ]+", " ", fold(text)).split()
+    while words and words[0] in ("alexa", "hey", "okay", "ok"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _invocation_patterns(invocation_name: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    name = re.escape(invocation_name)
+    launch = re.compile(rf"^(?:(?:{_INVOCATION_VERBS}) )?(?:the )?{name}(?: skill)?(?: please)?$")
+    one_shot = re.compile(rf"^(?:{_ONE_SHOT_VERBS}) (?:the )?{name} (?:(?:{_CONNECTORS}) )?(?P<request>.+)$")
+    suffix = re.compile(rf"^(?P<request>.+?) (?:{_LINKS}) (?:the )?{name}$")
+    return launch, one_shot, suffix
+
