@@ -1,9 +1,11 @@
 """Trains the learned second opinion on the development bank's tuning split only: `make red-flag-model`.
 
-`python -m bench.red_flag_model` picks the lowest threshold whose false alarms, by 5-fold cross-validation on
-bench/red_flags/dev.jsonl, stay within the rules' own plus one point and which changes none of the project's reviewed
-phrasings (tests/test_safety.py, tests/test_locales.py) that the rules get right; trains on the whole split and writes
-skill/core/safety/models/en.json. The sealed split is never read here. Deterministic: the same bank and code
+`python -m bench.red_flag_model` picks two thresholds, one for raising to emergency and one for raising to urgent,
+soon or the clarifying question: of the pairs whose false alarms, by 5-fold cross-validation on
+bench/red_flags/dev.jsonl, stay within the rules' own plus one point and which change none of the project's reviewed
+phrasings (tests/test_safety.py, tests/test_locales.py) that the rules get right, the one with the best
+cross-validated recall (all tiers, plus emergency once more); trains on the whole split and writes
+skill/core/safety/models/en.json. Emergency sentences weigh twice in training (CLASS_WEIGHTS). The sealed split is never read here. Deterministic: the same bank and code
 give the same weights, which tests/test_learned_triage.py checks.
 """
 
@@ -28,7 +30,11 @@ EPOCHS = 20
 LEARNING_RATE = 0.3
 L2 = 1e-2
 SEED = 20261206
-THRESHOLDS = (0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99)
+THRESHOLDS = (0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99, 1.01)  # 1.01: never raise to that tier
+# Leave-round-out (rules and model from bank rounds 1-5, scored on round 6's tuning sentences by writers neither had
+# seen), weighting emergency twice and judging emergency apart raised round-6 emergency recall from 90.8 % to
+# 92.4 % and all-tier recall from 85.8 % to 89.9 %, false alarms unchanged (30.0 %; the rules alone 29.6 %).
+CLASS_WEIGHTS = {"emergency": 2.0}
 FOLDS = 5
 KEEP_ABOVE = 0.005  # weights this small are dropped from the shipped file
 
@@ -52,16 +58,18 @@ def train(data: list[tuple[dict[str, float], int]]) -> dict[str, list[float]]:
     squares: dict[str, list[float]] = {}
     order = list(range(len(data)))
     shuffle = random.Random(SEED)
+    class_weights = [CLASS_WEIGHTS.get(tier, 1.0) for tier in CLASSES]
     for _ in range(EPOCHS):
         shuffle.shuffle(order)
         for index in order:
             found, label = data[index]
             chances = probabilities(weights, found)
+            weight = class_weights[label]
             for name, value in found.items():
                 row = weights.setdefault(name, [0.0] * len(CLASSES))
                 square = squares.setdefault(name, [1e-8] * len(CLASSES))
                 for k in range(len(CLASSES)):
-                    gradient = (chances[k] - (k == label)) * value + L2 * row[k]
+                    gradient = (chances[k] - (k == label)) * value * weight + L2 * row[k]
                     square[k] += gradient * gradient
                     row[k] -= LEARNING_RATE * gradient / math.sqrt(square[k])
     return weights
@@ -115,35 +123,60 @@ def breaks_a_reviewed_phrasing(opinion: LearnedSecondOpinion, triage: Triage,
             if rule == expected and raised != expected]
 
 
-def choose_threshold(rows: list[dict], triage: Triage) -> tuple[float, list[str]]:
-    """The lowest threshold (so the most raising) that keeps false alarms within the rules' own plus one point,
-    cross-validated on the tuning split, and changes none of the project's reviewed phrasings the rules get right."""
+def _thresholds(emergency: float, others: float) -> dict[str, float]:
+    return {tier: emergency if tier == "emergency" else others for tier in CLASSES[:-1]}
+
+
+def _raised(weights: dict[str, list[float]], readings: list, thresholds: dict[str, float]) -> list[str]:
+    """`tiers` for readings already taken: [(rules' finding, reading)]."""
+    opinion = LearnedSecondOpinion(weights, thresholds, "?")
+    out = []
+    for finding, reading in readings:
+        if reading is not None:
+            finding = opinion.raise_(finding, reading)
+        out.append(finding.tier if finding else "none")
+    return out
+
+
+def choose_thresholds(rows: list[dict], triage: Triage) -> tuple[dict[str, float], list[str]]:
+    """The pair (raising to emergency, raising to another tier) with the best recall that keeps false alarms within
+    the rules' own plus one point, cross-validated on the tuning split, and changes none of the project's reviewed
+    phrasings the rules get right; on a tie, the higher thresholds (the less raising)."""
     order = list(range(len(rows)))
     random.Random(SEED).shuffle(order)
     folds = [order[k::FOLDS] for k in range(FOLDS)]
-    held_out: dict[float, list[str]] = {t: [""] * len(rows) for t in THRESHOLDS}
+    read = [(triage.classify(row["text"]), triage.read(row["text"])) for row in rows]
+    pairs = [(e, o) for e in THRESHOLDS for o in THRESHOLDS]
+    held_out: dict[tuple[float, float], list[str]] = {pair: [""] * len(rows) for pair in pairs}
     for fold in folds:
         inside = set(fold)
         weights = train(examples([rows[i] for i in order if i not in inside], triage))
-        for threshold in THRESHOLDS:
-            opinion = LearnedSecondOpinion(weights, threshold, "?")
-            for i, tier in zip(fold, tiers([rows[i] for i in fold], triage, opinion)):
-                held_out[threshold][i] = tier
-    _, rules_alarms = recall_and_false_alarms(rows, tiers(rows, triage, None))
+        for pair in pairs:
+            for i, tier in zip(fold, _raised(weights, [read[i] for i in fold], _thresholds(*pair))):
+                held_out[pair][i] = tier
+    _, rules_alarms = recall_and_false_alarms(rows, [finding.tier if finding else "none" for finding, _ in read])
     weights = train(examples(rows, triage))
     reviewed = reviewed_phrasings()
-    lines, chosen = [], None
-    for threshold in THRESHOLDS:
-        recall, alarms = recall_and_false_alarms(rows, held_out[threshold])
-        broken = breaks_a_reviewed_phrasing(LearnedSecondOpinion(weights, threshold, "?"), triage, reviewed)
-        lines.append(f"threshold {threshold}: recall {recall:.3f}, false alarms {alarms:.3f} (cross-validated), "
-                     f"reviewed phrasings changed {len(broken)}{': ' + '; '.join(broken[:3]) if broken else ''}")
-        if chosen is None and alarms <= rules_alarms + 0.01 and not broken:
-            chosen = threshold
-    return (chosen if chosen is not None else 1.0), lines
+    reviewed_read = [(triage.classify(text), triage.read(text)) for text, _ in reviewed]
+    reviewed_rules = [finding.tier if finding else "none" for finding, _ in reviewed_read]
+    lines, best = [], None
+    for pair in pairs:
+        recall, alarms = recall_and_false_alarms(rows, held_out[pair])
+        emergency = [f == "emergency" for r, f in zip(rows, held_out[pair]) if r["tier"] == "emergency"]
+        emergency_recall = sum(emergency) / max(len(emergency), 1)
+        broken = [text for (text, expected), rule, raised in zip(reviewed, reviewed_rules,
+                                                                  _raised(weights, reviewed_read, _thresholds(*pair)))
+                  if rule == expected and raised != expected]
+        lines.append(f"thresholds emergency {pair[0]}, others {pair[1]}: recall {recall:.3f} (emergency "
+                     f"{emergency_recall:.3f}), false alarms {alarms:.3f} (cross-validated), reviewed phrasings "
+                     f"changed {len(broken)}{': ' + '; '.join(broken[:3]) if broken else ''}")
+        if alarms <= rules_alarms + 0.01 and not broken:
+            key = (round(recall + emergency_recall, 9), -alarms, pair)
+            best = key if best is None or key > best else best
+    return _thresholds(*(best[-1] if best is not None else (1.01, 1.01))), lines
 
 
-def build(rows: list[dict], triage: Triage, threshold: float) -> dict:
+def build(rows: list[dict], triage: Triage, thresholds: dict[str, float]) -> dict:
     weights = train(examples(rows, triage))
     kept = {name: [round(w, 4) for w in row] for name, row in sorted(weights.items())
             if max(map(abs, row)) > KEEP_ABOVE}
@@ -151,7 +184,7 @@ def build(rows: list[dict], triage: Triage, threshold: float) -> dict:
     return {"_about": "Learned second opinion for red-flag triage (skill/core/safety/learned.py); written by "
                       "`make red-flag-model` from bench/red_flags/dev.jsonl only. Do not edit by hand.",
             "trained_on": {"file": "bench/red_flags/dev.jsonl", "sha256": digest, "sentences": len(rows)},
-            "classes": list(CLASSES), "threshold": threshold, "weights": kept}
+            "classes": list(CLASSES), "thresholds": thresholds, "weights": kept}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,12 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODELS / "en.json")
     args = parser.parse_args(argv)
     triage, rows = rules_alone("en-US"), training_rows()
-    threshold, lines = choose_threshold(rows, triage)
+    thresholds, lines = choose_thresholds(rows, triage)
     print("\n".join(lines))
-    model = build(rows, triage, threshold)
+    model = build(rows, triage, thresholds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
-    print(f"threshold {model['threshold']}; {len(model['weights'])} features -> {args.out}")
+    print(f"thresholds {model['thresholds']}; {len(model['weights'])} features -> {args.out}")
     return 0
 
 

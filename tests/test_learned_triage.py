@@ -45,7 +45,7 @@ def test_the_shipped_weights_come_from_the_tuning_split_as_it_is_now():
     sealed split above all) went into them, and a bank change without `make red-flag-model` fails here."""
     assert SHIPPED["trained_on"]["sha256"] == hashlib.sha256((BANK / "dev.jsonl").read_bytes()).hexdigest()
     rows = red_flag_model.training_rows()
-    retrained = red_flag_model.build(rows, rules_alone("en-US"), SHIPPED["threshold"])
+    retrained = red_flag_model.build(rows, rules_alone("en-US"), SHIPPED["thresholds"])
     assert retrained["weights"].keys() == SHIPPED["weights"].keys()
     drift = max(abs(a - b) for name, row in retrained["weights"].items() for a, b in zip(row, SHIPPED["weights"][name]))
     assert drift < 1e-3
@@ -54,10 +54,25 @@ def test_the_shipped_weights_come_from_the_tuning_split_as_it_is_now():
 def test_a_learned_clarifying_question_comes_from_the_content_and_leads_to_the_emergency_answer():
     opinion = second_opinion_for("en-GB")
     question = load_document("en-GB", "red_flags")["second_opinion"]["clarify_question"]
-    sure = LearnedSecondOpinion({"bias": [0.0, 0.0, 0.0, 50.0, 0.0]}, opinion.threshold, question)
+    sure = LearnedSecondOpinion({"bias": [0.0, 0.0, 0.0, 50.0, 0.0]}, opinion.thresholds, question)
     rules = rules_alone("en-GB")
     finding = sure.raise_(None, rules.read("something odd today"))
     assert (finding.tier, finding.question, finding.escalate_to) == ("clarify", question, "emergency")
+
+
+def test_each_tier_has_its_own_threshold():
+    """Raising to emergency and raising to another tier are judged apart: a model as sure of either raises only to
+    the tier whose threshold it meets."""
+    rules = rules_alone("en-US")
+    reading = rules.read("something odd today")
+    strict_emergency = {"emergency": 0.99, "urgent": 0.6, "soon": 0.6, "clarify": 0.6}
+    for tier, expected in (("emergency", None), ("urgent", "urgent")):
+        scores = [0.0] * len(CLASSES)
+        scores[CLASSES.index(tier)] = 2.0  # about 0.65 sure
+        opinion = LearnedSecondOpinion({"bias": scores}, strict_emergency, "?")
+        finding = opinion.raise_(None, reading)
+        assert (finding.tier if finding else None) == expected
+    assert set(SHIPPED["thresholds"]) == set(CLASSES[:-1])
 
 
 def test_a_language_without_a_model_is_judged_by_the_rules_alone():

@@ -1,12 +1,6 @@
 """A learned second opinion on red flags: raises a tier the rules missed, never lowers one.
 
-A softmax regression over the words, word pairs and rule concepts of an utterance (what `Triage.read` sees),
-trained only on the development bank's tuning split (`bench/red_flag_model.py`, deterministic), its weights shipped
-as data in `skill/core/safety/models/<language>.json`. Inference is a few dozen dictionary look-ups in pure Python.
-
-It speaks only when it is sure (`threshold`, chosen by cross-validation on the tuning split) and only upwards:
-to a more severe tier than the rules found, or, where the rules found nothing, to the clarifying question. It was
-kept because it raised the sealed split's figures without raising its false alarms (bench/RED_FLAGS.md).
+Why it is built this way: README.md, "Design notes".
 """
 
 from __future__ import annotations
@@ -54,9 +48,12 @@ def probabilities(weights: Mapping[str, Sequence[float]], found: Mapping[str, fl
 
 
 class LearnedSecondOpinion:
-    def __init__(self, weights: Mapping[str, Sequence[float]], threshold: float, clarify_question: str):
+    def __init__(self, weights: Mapping[str, Sequence[float]], thresholds: float | Mapping[str, float],
+                 clarify_question: str):
+        """`thresholds`: how sure to be before raising to each tier (one number: the same for every tier)."""
         self.weights = weights
-        self.threshold = threshold
+        self.thresholds = ({tier: float(thresholds) for tier in CLASSES[:-1]} if isinstance(thresholds, (int, float))
+                           else {tier: float(thresholds[tier]) for tier in CLASSES[:-1]})
         self.clarify_question = clarify_question
 
     def raise_(self, finding: Finding | None, reading: Reading) -> Finding | None:
@@ -65,7 +62,7 @@ class LearnedSecondOpinion:
         best = max(range(len(CLASSES)), key=chances.__getitem__)
         tier = CLASSES[best]
         current = CLASSES.index(finding.tier) if finding else CLASSES.index("none")
-        if tier == "none" or chances[best] < self.threshold or best >= current:
+        if tier == "none" or chances[best] < self.thresholds[tier] or best >= current:
             return finding
         if tier == "clarify":
             return Finding("clarify", "learned_clarify", self.clarify_question, "emergency")
@@ -82,4 +79,4 @@ def second_opinion_for(locale: str) -> LearnedSecondOpinion | None:
     if tuple(model["classes"]) != CLASSES:
         raise ValueError(f"{path}: classes {model['classes']} are not {CLASSES}")
     question = load_document(locale, "red_flags")["second_opinion"]["clarify_question"]
-    return LearnedSecondOpinion(model["weights"], float(model["threshold"]), question)
+    return LearnedSecondOpinion(model["weights"], model["thresholds"], question)
