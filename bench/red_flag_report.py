@@ -32,8 +32,14 @@ REPORT = Path(__file__).with_name("RED_FLAGS.md")
 TIERS = ("emergency", "urgent", "soon", "clarify", "none")
 TARGETS = {"emergency": 0.98, "urgent": 0.90, "soon": 0.85, "clarify": 0.70}
 FALSE_ALARM_LIMIT = 0.05
-ECHO_LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def echo_locales() -> tuple[str, ...]:
+    """Every locale with content of its own (skill/locale/<locale>/), the default first: its Echo path heads the
+    report."""
+    from skill.core.content import DEFAULT_LOCALE, supported_locales
+    return (DEFAULT_LOCALE, *(locale for locale in supported_locales() if locale != DEFAULT_LOCALE))
 
 
 @dataclass(frozen=True)
@@ -78,11 +84,12 @@ class EchoPath:
         from skill.core.content import Content, resolve_locale
         from skill.local.nlu.resolver import IntentResolver
         from skill.stores.sqlite import SQLitePersistenceAdapter
-        from skill.core.alarm import FakeAlarm
+        from skill.local.alarm import LocalAlarm
+        from skill.local.clock import RealClock
         self.locale = locale
         self.resolver = IntentResolver.for_locale(locale)
         self.skill = create_skill(persistence=SQLitePersistenceAdapter(Path(store_dir) / f"{locale}.db"),
-                                  alarm=FakeAlarm())
+                                  alarm=LocalAlarm(RealClock()))  # the offline runner's: nothing rings here
         self.number = str(Content(resolve_locale(locale)).facts["emergency_number"])
 
     def outcome(self, text: str) -> Outcome:
@@ -169,7 +176,8 @@ def table(results: dict[tuple[str, str], Scores]) -> list[str]:
     return lines
 
 
-def run(misses: bool = False, locales: tuple[str, ...] = ECHO_LOCALES) -> str:
+def run(misses: bool = False, locales: tuple[str, ...] | None = None) -> str:
+    locales = locales or echo_locales()
     banks = {split: load(split) for split in SPLITS}
     results: dict[tuple[str, str], Scores] = {}
     per_locale: dict[str, dict[str, Scores]] = defaultdict(dict)
@@ -215,10 +223,10 @@ def run(misses: bool = False, locales: tuple[str, ...] = ECHO_LOCALES) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print the development split's misses to stderr")
-    parser.add_argument("--locale", action="append", help="Echo-path locales (default: all five)")
+    parser.add_argument("--locale", action="append", help="Echo-path locales (default: every one)")
     parser.add_argument("--no-write", action="store_true", help="print the report without writing RED_FLAGS.md")
     args = parser.parse_args(argv)
-    report = run(args.misses, tuple(args.locale) if args.locale else ECHO_LOCALES)
+    report = run(args.misses, tuple(args.locale) if args.locale else None)
     print(report)
     if not args.no_write:
         REPORT.write_text(report, encoding="utf-8")

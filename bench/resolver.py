@@ -26,7 +26,8 @@ from skill.local.nlu.resolver import IntentResolver
 
 def cases() -> dict[str, list[tuple[str, str, str]]]:
     """(locale, utterance, expected intent) for "samples" and "paraphrases"."""
-    from tests import test_resolver
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # its helpers, as pytest finds them
+    import test_resolver
 
     samples = [(param.values[0], param.values[2], param.values[1]) for param in test_resolver._model_cases()]
     paraphrases = [("en-US", utterance, expected) for utterance, expected, _ in test_resolver.PARAPHRASES]

@@ -15,9 +15,10 @@ The manifest source holds the structure and has placeholders: ${ENDPOINT} (apis.
 ${PRIVACY_URL} and ${TERMS_URL} (privacyAndCompliance, per locale). Each locale's listing (name, summary,
 description, example phrases, keywords) comes from the content files (skill/locale/*/listing.json), where every
 clinical line carries its sources like everything the skill says; its description embeds the skill's own spoken
-disclaimer for that locale, so the store listing and the skill never disagree. A new locale needs its wording file
-in interaction_models/locales/, an entry in publishingInformation.locales, privacy URLs (filled from the options)
-and a skill/locale/<locale>/ overlay naming its emergency number.
+disclaimer for that locale, so the store listing and the skill never disagree. Locales are read from the folders,
+never listed here: a new one needs its skill/locale/<locale>/ files, interaction_models/locales/<locale>.json, and
+in the manifest source an entry in publishingInformation.locales, its country in distributionCountries (and its
+privacy URLs, which the options fill in when left out); tests/test_new_locale.py walks through one.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from skill.alexa.app import create_skill, invoke
 from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
 from skill.stores.sqlite import SQLitePersistenceAdapter
 from skill.core.speech import ssml_to_text
-from skill.core.alarm import FakeAlarm
+from fakes import FakeAlarm
 from alexa_api import AlexaApiStub
 from stores import Store, fake_aws_environment, store_for
 

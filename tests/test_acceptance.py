@@ -13,7 +13,8 @@ import pytest
 from ask_sdk_core.exceptions import AskSdkException
 
 from skill.core.content import load_document
-from skill.alexa.envelopes import AlexaSession, connections_response, intent, launch, resolved_slot
+from skill.alexa.envelopes import AlexaSession, intent, launch, resolved_slot
+from alexa_requests import connections_response
 from skill.core.flow import plan_segments
 from skill.core.heat import HEAT_SCREEN_QUESTIONS
 from skill.core.routines import load_routines

@@ -14,6 +14,8 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from conftest import Chat
 from skill.alexa.app import create_skill
+from skill.core.profile import Profile
+from skill.stores.profile import StoredProfile
 from skill.stores.sqlite import REVISION, ConcurrentUpdate
 from skill.alexa.retrying_skill import SAVE_ATTEMPTS
 from stores import Store
@@ -41,6 +43,17 @@ def test_each_save_moves_the_revision_on(any_store: Store):
         read = adapter.get_attributes(ALICE)
         adapter.save_attributes(ALICE, {"v": 1, "step": step, REVISION: read[REVISION]})
     assert json.loads(any_store.stored(USER)) == {"v": 1, "step": 2}
+
+
+def test_a_turn_reads_the_profile_once_and_saves_it_only_changed_with_the_revision_it_read():
+    row = {**Profile().to_attributes(), REVISION: 7}
+    reads = []
+    stored = StoredProfile(lambda: reads.append(row) or row)
+    assert stored.changes() is None and reads == []  # a turn that never needs the profile neither reads nor saves
+    assert not stored.profile.disclaimer_heard and stored.changes() is None  # read, unchanged: nothing to save
+    stored.profile.disclaimer_heard = True
+    assert stored.changes() == {**Profile(disclaimer_heard=True).to_attributes(), REVISION: 7}
+    assert len(reads) == 1 and row[REVISION] == 7  # read once, and the store's own mapping left as it was
 
 
 class RaceAfterRead(AbstractPersistenceAdapter):

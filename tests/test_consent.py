@@ -11,7 +11,8 @@ from ask_sdk_model import RequestEnvelope
 from conftest import Said
 from skill.alexa import consent
 from skill.alexa.app import invoke
-from skill.alexa.envelopes import AlexaSession, connections_response, launch
+from skill.alexa.envelopes import AlexaSession, launch
+from alexa_requests import connections_response
 
 SERIALIZER = DefaultSerializer()
 

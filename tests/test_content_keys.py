@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 from pathlib import Path
 
@@ -39,8 +40,9 @@ def _strings(node: ast.AST) -> set[str]:
     return set().union(*map(_strings, ast.iter_child_nodes(node)))
 
 
-def _trees() -> list[ast.AST]:
-    return [ast.parse(path.read_text()) for path in SKILL.rglob("*.py")]
+@functools.cache  # parsing every module once, not once per locale and test
+def _trees() -> tuple[ast.AST, ...]:
+    return tuple(ast.parse(path.read_text()) for path in SKILL.rglob("*.py"))
 
 
 def spoken_keys() -> set[str]:

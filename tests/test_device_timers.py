@@ -22,7 +22,8 @@ from skill.alexa import consent
 from skill.alexa.services.api_client import TimeLimitedApiClient
 from skill.alexa.app import create_skill
 from skill.core.content import Content, resolve_locale
-from skill.alexa.envelopes import AlexaSession, connections_response
+from skill.alexa.envelopes import AlexaSession
+from alexa_requests import connections_response, grant
 from skill.core.heat import HEAT_SCREEN_QUESTIONS
 from timers_api import PAUSE, RESUME, TIMER, TIMERS, TimersApi
 
@@ -49,7 +50,7 @@ def timers(alexa_api, echo) -> TimersApi:
 
 @pytest.fixture
 def granted(echo) -> Chat:
-    echo.session.grant(consent.TIMERS)
+    grant(echo.session, consent.TIMERS)
     return echo
 
 
@@ -167,7 +168,7 @@ def test_a_later_sessions_permission_answer_starts_the_heat_without_asking_the_s
 def test_accepted_creates_the_timer_and_speaks_the_safety_lines(echo, timers, store, shown_in_request):
     ask_for_heat(echo, duration="PT45M")
     if shown_in_request:
-        echo.session.grant(consent.TIMERS)
+        grant(echo.session, consent.TIMERS)
     said = echo.send(connections_response("heat_timer", "ACCEPTED", consent.TIMERS))
     assert [body["duration"] for body in timers.created] == ["PT20M"]
     assert "Heat timer set for 20 minutes" in said.speech and SAFETY in said.speech and said.ends

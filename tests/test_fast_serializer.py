@@ -31,11 +31,11 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from skill.alexa.app import build_skill_builder, create_skill, invoke, lambda_handler_for, skill_serializer
 from skill.alexa.consent import REMINDERS, TIMERS
-from skill.alexa.envelopes import (SKILL_ID, AlexaSession, connections_response, intent, launch, resolved_slot,
-                             session_ended, skill_disabled)
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
+from alexa_requests import connections_response, event_envelope, grant, skill_disabled
 from skill.alexa.serializer import FastSerializer, PlainJson
 from skill.stores.sqlite import SQLitePersistenceAdapter
-from skill.core.alarm import FakeAlarm
+from fakes import FakeAlarm
 
 SDK = DefaultSerializer()
 FAST = FastSerializer()
@@ -156,8 +156,8 @@ def our_envelopes() -> dict[str, dict[str, Any]]:
         "session ended": voice.envelope(session_ended(), at=MORNING),
         "session ended by error": voice.envelope({**session_ended("ERROR"), "error": {
             "type": "INVALID_RESPONSE", "message": "bad ssml"}}, at=MORNING),
-        "skill disabled": voice.event_envelope(skill_disabled(), at=MORNING),
-        "skill disabled, not persisted": voice.event_envelope(skill_disabled(persisted=False), at=MORNING),
+        "skill disabled": event_envelope(voice, skill_disabled(), at=MORNING),
+        "skill disabled, not persisted": event_envelope(voice, skill_disabled(persisted=False), at=MORNING),
     }
     for shape, value in SLOT_SHAPES.items():
         envelopes[f"slot: {shape}"] = voice.envelope(intent("StartStretchIntent", {"area": value}), at=MORNING)
@@ -167,7 +167,7 @@ def our_envelopes() -> dict[str, dict[str, Any]]:
         envelopes[f"permission answer {outcome_} {code}"] = show.envelope(
             connections_response("heat_timer", outcome_, TIMERS, card_sent=outcome_ == "DENIED", code=code),
             at=MORNING)
-    show.grant(REMINDERS)
+    grant(show, REMINDERS)
     envelopes["two permissions"] = show.envelope(intent("SetReminderIntent", {"time": "08:00"}), at=MORNING)
     return envelopes
 

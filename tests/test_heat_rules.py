@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import isodate
 import pytest
+from hypothesis import given, strategies as st
 
 from skill.core.heat import (
     COOL_DOWN_SECONDS,
@@ -49,6 +53,32 @@ def test_iso_duration_seconds(value, seconds):
 )
 def test_iso_duration_seconds_rejects(value):
     assert iso_duration_seconds(value) is None
+
+
+_AMOUNTS = st.integers(0, 9999).map(str)
+_TIME_AMOUNTS = _AMOUNTS | st.builds("{}.{}".format, _AMOUNTS, st.integers(0, 999))  # "1.5": hours, minutes, seconds
+
+
+@st.composite
+def iso_durations(draw) -> str:
+    """Weeks and days, then hours, minutes and seconds (fractions allowed), each there or not, at least one."""
+    date = "".join(f"{draw(_AMOUNTS)}{unit}" for unit in "WD" if draw(st.booleans()))
+    time = "".join(f"{draw(_TIME_AMOUNTS)}{unit}" for unit in "HMS" if draw(st.booleans()))
+    if not date and not time:
+        time = f"{draw(_TIME_AMOUNTS)}M"
+    return "P" + date + ("T" + time if time else "")
+
+
+# The reader stays hand-written to keep the Lambda's cold start light; a well-kept parser checks it here.
+@given(iso_durations())
+def test_iso_duration_seconds_agrees_with_isodate(value):
+    assert iso_duration_seconds(value) == pytest.approx(isodate.parse_duration(value).total_seconds(), abs=1e-3)
+
+
+@given(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=400)))
+def test_iso_duration_seconds_reads_what_isodate_writes(duration):
+    assert iso_duration_seconds(isodate.duration_isoformat(duration)) == pytest.approx(duration.total_seconds(),
+                                                                                       abs=1e-3)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """What a Lambda cold start loads: `import lambda_function` (and the first LaunchRequest) must not bring in the
 libraries only other entry points or rare turns need. Each is tens of milliseconds on every cold start:
 
-- pyttsx3 (the offline voice), Flask (the web endpoint), cryptography (its signature check), PyYAML;
+- pyttsx3 and numpy (the offline voice), Flask (the web endpoint), cryptography (its signature check), PyYAML;
+- isodate (2.4 ms; the tests check skill.core.heat's own duration reader against it);
 - boto3 (DynamoDB's client is made on the first request that needs it);
 - requests (ask-sdk's HTTP client, which skill.alexa.services.api_client makes on the first Alexa API call).
 
@@ -19,7 +20,8 @@ from pathlib import Path
 from skill.alexa.envelopes import AlexaSession, launch
 
 REPO = Path(__file__).resolve().parents[1]
-KEPT_OFF = ("pyttsx3", "flask", "cryptography", "boto3", "botocore", "yaml", "requests", "urllib3")
+KEPT_OFF = ("pyttsx3", "numpy", "isodate", "flask", "cryptography", "boto3", "botocore", "yaml", "requests",
+            "urllib3")
 
 _CHILD = r"""
 import json, sys

@@ -1,25 +1,23 @@
 """The interaction model is the contract with Alexa and with the handlers: fixed intent and slot names,
-enough natural samples, and nothing Alexa's model builder would reject or find ambiguous. Every published locale's
-merged model (the shared English model plus that locale's wording) is checked."""
+enough natural samples, and nothing Alexa's model builder would reject or find ambiguous.
+
+Each published locale's model is its language's shared model (interaction_models/en.json) plus that locale's own
+wording (locales/<locale>.json). What the shared model holds is checked once, against it; what a locale adds, in
+that locale; whatever depends on the two together (one phrase, one meaning), per locale; and each locale's model is
+checked to be exactly the shared one plus its own lines, so the checks made once hold in every locale."""
 
 from __future__ import annotations
 
-import functools
-import json
+import copy
 import re
-from pathlib import Path
+from collections import Counter
 from typing import Any
 
 import pytest
 
-from skill.alexa.interaction_model import interaction_model, model_locales
+from model_wording import (LANGUAGES, LOCALES, MODELS, builtin_samples, intents, language_model, language_of,
+                           own_samples, own_synonyms, samples, types, whole_model)
 from skill.local.nlu.resolver import normalize
-
-REPO = Path(__file__).resolve().parents[1]
-LOCALES = model_locales()
-BUILTIN_SAMPLES = {name: phrases for name, phrases in json.loads(
-    (REPO / "skill" / "local" / "nlu" / "builtin_samples.json").read_text(encoding="utf-8")).items()
-    if not name.startswith("_")}
 
 CUSTOM_INTENT_SLOTS = {
     "StartStretchIntent": {"area": "STRETCH_AREA", "mode": "STRETCH_MODE"},
@@ -64,93 +62,165 @@ SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 MIN_SAMPLES = 15
 
 
-@functools.cache
-def language_model(locale: str) -> dict[str, Any]:
-    return interaction_model(locale)["interactionModel"]["languageModel"]
-
-
-def intents(locale: str) -> dict[str, dict[str, Any]]:
-    return {intent["name"]: intent for intent in language_model(locale)["intents"]}
-
-
-def types(locale: str) -> dict[str, dict[str, Any]]:
-    return {slot_type["name"]: slot_type for slot_type in language_model(locale)["types"]}
-
-
 @pytest.fixture(params=LOCALES)
 def locale(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def _all_samples(locale: str) -> list[tuple[str, str]]:
-    return [(name, sample) for name, intent in intents(locale).items() for sample in intent["samples"]]
+@pytest.fixture(params=LANGUAGES)
+def language(request: pytest.FixtureRequest) -> str:
+    """A shared model: what holds for it holds in every locale built on it."""
+    return request.param
 
 
-def _every_locales_samples() -> list[tuple[str, str, str]]:
-    return [(locale, name, sample) for locale in LOCALES for name, sample in _all_samples(locale)]
+@pytest.fixture(params=MODELS)
+def model(request: pytest.FixtureRequest) -> str:
+    """A shared model or a locale, checked on the samples it brings (model_wording.own_samples)."""
+    return request.param
 
 
-def test_shape_and_invocation_name(locale: str) -> None:
-    assert set(interaction_model(locale)) == {"interactionModel"}
-    assert set(language_model(locale)) == {"invocationName", "intents", "types", "modelConfiguration"}
+# --- each locale's model is the shared model plus its own wording ------------------------------------------------
+
+
+def _wording_lines(name: str) -> Counter[tuple[str, ...]]:
+    lines = Counter(("sample", intent, sample) for intent, sample in samples(name))
+    lines.update(("synonym", type_name, value["id"], synonym) for type_name, slot_type in types(name).items()
+                 for value in slot_type["values"] for synonym in value["name"].get("synonyms", []))
+    return lines
+
+
+def _own_lines(locale: str) -> Counter[tuple[str, ...]]:
+    return Counter([*(("sample", *line) for line in own_samples(locale)),
+                    *(("synonym", *line) for line in own_synonyms(locale))])
+
+
+def _without_wording(name: str) -> dict[str, Any]:
+    """The language model less its samples, its synonyms and its invocation name (which a locale may replace)."""
+    stripped = copy.deepcopy(language_model(name))
+    del stripped["invocationName"]
+    for intent in stripped["intents"]:
+        intent.pop("samples", None)
+    for slot_type in stripped["types"]:
+        for value in slot_type["values"]:
+            value["name"].pop("synonyms", None)
+    return stripped
+
+
+def test_a_locales_model_is_the_shared_model_plus_its_own_wording(locale: str) -> None:
+    """Nothing shared is lost or changed, the only additions are the locale's own lines, and none of those repeats a
+    line already there: so every check below that runs once, on the shared model, holds in this locale too."""
+    shared, merged, own = _wording_lines(language_of(locale)), _wording_lines(locale), _own_lines(locale)
+    assert sorted((shared - merged).elements()) == [], "shared samples or synonyms missing from the locale's model"
+    assert sorted((merged - shared).elements()) == sorted(own.elements())
+    assert sorted(line for line, count in (shared + own).items() if count > 1) == [], "lines said twice"
+    assert _without_wording(locale) == _without_wording(language_of(locale))
+    assert set(whole_model(locale)) == set(whole_model(language_of(locale)))
+
+
+# --- the shared model, checked once -------------------------------------------------------------------------------
+
+
+def test_shape(language: str) -> None:
+    assert set(whole_model(language)) == {"interactionModel"}
+    assert set(language_model(language)) == {"invocationName", "intents", "types", "modelConfiguration"}
     # LOW: fewer sentences go to the fallback, which hears none of their words; the symptom slot hears them all.
-    assert language_model(locale)["modelConfiguration"] == {"fallbackIntentSensitivity": {"level": "LOW"}}
-    assert language_model(locale)["invocationName"] == "spine coach"
+    assert language_model(language)["modelConfiguration"] == {"fallbackIntentSensitivity": {"level": "LOW"}}
+
+
+def test_every_locale_is_invoked_as_spine_coach() -> None:
+    assert {locale: language_model(locale)["invocationName"] for locale in LOCALES} == dict.fromkeys(
+        LOCALES, "spine coach")
 
 
 @pytest.mark.parametrize(("intent", "slots"), CUSTOM_INTENT_SLOTS.items(), ids=list(CUSTOM_INTENT_SLOTS))
-def test_custom_intent_has_its_fixed_slots(locale: str, intent: str, slots: dict[str, str]) -> None:
-    declared = {slot["name"]: slot["type"] for slot in intents(locale)[intent].get("slots", [])}
+def test_custom_intent_has_its_fixed_slots(language: str, intent: str, slots: dict[str, str]) -> None:
+    declared = {slot["name"]: slot["type"] for slot in intents(language)[intent].get("slots", [])}
     assert declared == slots
 
 
-def test_no_custom_intents_beyond_the_fixed_set(locale: str) -> None:
-    assert {name for name in intents(locale) if not name.startswith("AMAZON.")} == set(CUSTOM_INTENT_SLOTS)
+def test_no_custom_intents_beyond_the_fixed_set(language: str) -> None:
+    assert {name for name in intents(language) if not name.startswith("AMAZON.")} == set(CUSTOM_INTENT_SLOTS)
 
 
-def test_required_built_ins_are_declared(locale: str) -> None:
-    assert BUILT_INS <= set(intents(locale))
+def test_required_built_ins_are_declared(language: str) -> None:
+    assert BUILT_INS <= set(intents(language))
 
 
 @pytest.mark.parametrize("intent", CUSTOM_INTENT_SLOTS)
-def test_custom_intent_has_enough_samples(locale: str, intent: str) -> None:
-    samples = intents(locale)[intent]["samples"]
-    assert len(samples) >= MIN_SAMPLES
-    assert len(set(samples)) == len(samples)
+def test_custom_intent_has_enough_samples(language: str, intent: str) -> None:
+    shared = intents(language)[intent]["samples"]
+    assert len(shared) >= MIN_SAMPLES
+    assert len(set(shared)) == len(shared)
 
 
-@pytest.mark.parametrize(("locale", "intent", "sample"), _every_locales_samples(),
-                         ids=[f"{loc} {i}: {s}" for loc, i, s in _every_locales_samples()])
-def test_sample_uses_alexa_syntax_and_declared_slots(locale: str, intent: str, sample: str) -> None:
+def test_every_declared_slot_is_used_by_a_sample(language: str) -> None:
+    for name, intent in intents(language).items():
+        used = {ref for sample in intent["samples"] for ref in SLOT_REFERENCE.findall(sample)}
+        assert {slot["name"] for slot in intent.get("slots", [])} <= used, name
+
+
+@pytest.mark.parametrize("slot_type", TYPE_IDS)
+def test_custom_type_values_have_their_ids(language: str, slot_type: str) -> None:
+    values = types(language)[slot_type]["values"]
+    assert {value["id"] for value in values} == TYPE_IDS[slot_type]
+    for value in values:
+        assert value["name"]["value"] and isinstance(value["name"].get("synonyms", []), list)
+
+
+def test_every_custom_slot_type_is_defined(language: str) -> None:
+    used = {slot["type"] for intent in intents(language).values() for slot in intent.get("slots", [])}
+    assert {t for t in used if not t.startswith("AMAZON.")} == set(types(language))
+
+
+def test_built_in_samples_are_for_declared_built_ins(language: str) -> None:
+    assert set(builtin_samples()) <= {name for name in intents(language) if name.startswith("AMAZON.")}
+    assert "AMAZON.FallbackIntent" not in builtin_samples()
+
+
+# --- each sample once: the shared ones against the shared model, a locale's own in that locale -------------------
+
+
+def _sample_cases() -> list[pytest.param]:
+    return [pytest.param(name, intent, sample, id=f"{name} {intent}: {sample}")
+            for name in MODELS for intent, sample in own_samples(name)]
+
+
+@pytest.mark.parametrize(("model", "intent", "sample"), _sample_cases())
+def test_sample_uses_alexa_syntax_and_declared_slots(model: str, intent: str, sample: str) -> None:
     assert SAMPLE_SYNTAX.match(sample), "lowercase words, apostrophes, {slots} and spelled letters only"
-    declared = {slot["name"] for slot in intents(locale)[intent].get("slots", [])}
+    declared = {slot["name"] for slot in intents(model)[intent].get("slots", [])}
     assert set(SLOT_REFERENCE.findall(sample)) <= declared
 
 
-def test_every_declared_slot_is_used_by_a_sample(locale: str) -> None:
-    for name, intent in intents(locale).items():
-        used = {ref for sample in intent["samples"] for ref in SLOT_REFERENCE.findall(sample)}
-        assert {slot["name"] for slot in intent.get("slots", [])} <= used, name
+def test_search_query_samples_have_a_carrier_phrase_and_no_other_slot(model: str) -> None:
+    for name, sample in own_samples(model):
+        search_slots = {s["name"] for s in intents(model)[name].get("slots", []) if s["type"] == "AMAZON.SearchQuery"}
+        refs = SLOT_REFERENCE.findall(sample)
+        if search_slots & set(refs):
+            assert len(refs) == 1, sample
+            assert SLOT_REFERENCE.sub("", sample).strip(), sample
+
+
+def test_medicine_samples_name_no_drugs(model: str) -> None:
+    drugs = {"ibuprofen", "paracetamol", "acetaminophen", "naproxen", "diazepam", "codeine", "aspirin",
+             "tylenol", "advil", "nurofen", "cyclobenzaprine", "gabapentin", "pregabalin", "tramadol"}
+    words = {w for name, sample in own_samples(model) if name == "MedicineInfoIntent" for w in sample.split()}
+    assert not words & drugs
+
+
+# --- one phrase, one meaning: the shared wording and a locale's own together --------------------------------------
 
 
 def test_no_sample_belongs_to_two_intents(locale: str) -> None:
     """Compared as the resolver hears them, slots named by their type, built-in phrases included:
     "i have {symptom}" in two intents would be one utterance with two meanings."""
     owners: dict[str, set[str]] = {}
-    phrases = [*_all_samples(locale), *((name, p) for name, ps in BUILTIN_SAMPLES.items() for p in ps)]
+    phrases = [*samples(locale), *((name, p) for name, ps in builtin_samples().items() for p in ps)]
     for intent, sample in phrases:
         slot_types = {slot["name"]: slot["type"] for slot in intents(locale)[intent].get("slots", [])}
         typed = SLOT_REFERENCE.sub(lambda ref: " type" + slot_types[ref.group(1)].replace(".", "") + " ", sample)
         owners.setdefault(normalize(typed), set()).add(intent)
     assert {key: names for key, names in owners.items() if len(names) > 1} == {}
-
-
-@pytest.mark.parametrize("slot_type", TYPE_IDS)
-def test_custom_type_values_have_their_ids(locale: str, slot_type: str) -> None:
-    values = types(locale)[slot_type]["values"]
-    assert {value["id"] for value in values} == TYPE_IDS[slot_type]
-    for value in values:
-        assert value["name"]["value"] and isinstance(value["name"].get("synonyms", []), list)
 
 
 def test_value_names_and_synonyms_are_unique_across_all_types(locale: str) -> None:
@@ -162,30 +232,3 @@ def test_value_names_and_synonyms_are_unique_across_all_types(locale: str) -> No
                 key = normalize(phrase)
                 assert key not in seen, f"{phrase!r} in {slot_type['name']} and {seen[key]}"
                 seen[key] = slot_type["name"]
-
-
-def test_every_custom_slot_type_is_defined(locale: str) -> None:
-    used = {slot["type"] for intent in intents(locale).values() for slot in intent.get("slots", [])}
-    assert {t for t in used if not t.startswith("AMAZON.")} == set(types(locale))
-
-
-def test_search_query_samples_have_a_carrier_phrase_and_no_other_slot(locale: str) -> None:
-    for name, intent in intents(locale).items():
-        search_slots = {s["name"] for s in intent.get("slots", []) if s["type"] == "AMAZON.SearchQuery"}
-        for sample in intent["samples"]:
-            refs = SLOT_REFERENCE.findall(sample)
-            if search_slots & set(refs):
-                assert len(refs) == 1, sample
-                assert SLOT_REFERENCE.sub("", sample).strip(), sample
-
-
-def test_medicine_samples_name_no_drugs(locale: str) -> None:
-    drugs = {"ibuprofen", "paracetamol", "acetaminophen", "naproxen", "diazepam", "codeine", "aspirin",
-             "tylenol", "advil", "nurofen", "cyclobenzaprine", "gabapentin", "pregabalin", "tramadol"}
-    words = {w for sample in intents(locale)["MedicineInfoIntent"]["samples"] for w in sample.split()}
-    assert not words & drugs
-
-
-def test_built_in_samples_are_for_declared_built_ins(locale: str) -> None:
-    assert set(BUILTIN_SAMPLES) <= {name for name in intents(locale) if name.startswith("AMAZON.")}
-    assert "AMAZON.FallbackIntent" not in BUILTIN_SAMPLES

@@ -16,22 +16,26 @@ from pathlib import Path
 import pytest
 
 from skill.alexa.app import invoke
-from skill.core.content import BASE_LANGUAGE, LOCALE_DIR, Content, load_document, resolve_locale, supported_locales
+from skill.core.content import (BASE_LANGUAGE, LOCALE_DIR, Content, load_document, phone_numbers, resolve_locale,
+                                supported_locales)
 from skill.alexa.envelopes import AlexaSession, intent, launch
 from skill.alexa.interaction_model import model_locales
 from skill.local.talk import LocalConversation
 from skill.core.safety.triage import triage_for
-from skill.core.speech import PHONE_NUMBERS, Say, parse_ssml, ssml_to_text, to_ssml
+from skill.core.speech import Say, parse_ssml, ssml_to_text, to_ssml
 
 from conftest import Said
 
 REPO = Path(__file__).resolve().parents[1]
-EMERGENCY_NUMBERS = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
-# Numbers a locale may say besides its emergency number: NHS 111 is the UK's urgent line.
-ALSO_SPOKEN = {"en-GB": {"111"}}
-# Where each locale's emergency answer sends someone who can be driven (clinical-facts 1A).
-EMERGENCY_PLACES = {"en-US": "the emergency room", "en-CA": "the emergency room", "en-GB": "A&E",
-                    "en-AU": "the emergency department", "en-IN": "the nearest hospital emergency department"}
+# Checked by hand against clinical-facts: each locale's emergency number (1D, 6B) and where its emergency answer
+# sends someone who can be driven (1A). A locale added later is held to its own files by every other test here.
+REVIEWED_NUMBERS = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
+REVIEWED_PLACES = {"en-US": "the emergency room", "en-CA": "the emergency room", "en-GB": "A&E",
+                   "en-AU": "the emergency department", "en-IN": "the nearest hospital emergency department"}
+EMERGENCY_NUMBERS = {locale: load_document(locale, "locale")["emergency_number"] for locale in supported_locales()}
+_PLACE = re.compile(r"^Call \{emergency_number\} now, or have someone take you to (.+?)\.")
+EMERGENCY_PLACES = {locale: match.group(1) if match else None for locale in supported_locales()
+                    for match in [_PLACE.match(load_document(locale, "advice")["triage.emergency"]["say"])]}
 LOCALES = sorted(EMERGENCY_NUMBERS)
 UNPUBLISHED = ["en-NZ", "en-IE", "en-ZA", "fr-FR", "de-DE", "", "nonsense"]
 EMERGENCY_SYMPTOM = {"symptom": "I wet myself and didn't notice"}
@@ -43,12 +47,14 @@ def numbers_in(text: str) -> set[str]:
 
 
 def allowed_numbers(locale: str) -> set[str]:
-    return {EMERGENCY_NUMBERS[locale], *ALSO_SPOKEN.get(locale, ())}
+    """The emergency number and any number in the locale's other help (NHS 111 is the UK's urgent line)."""
+    facts = load_document(locale, "locale")
+    return {EMERGENCY_NUMBERS[locale], *numbers_in(f"{facts['urgent_help']} {facts['routine_help']}")}
 
 
 def foreign_numbers(locale: str, text: str) -> set[str]:
     """Emergency and health-line numbers in `text` that are not this locale's own."""
-    return numbers_in(text) & (set(PHONE_NUMBERS) - allowed_numbers(locale))
+    return numbers_in(text) & (set(phone_numbers()) - allowed_numbers(locale))
 
 
 def spoken_strings(locale: str) -> list[str]:
@@ -90,11 +96,13 @@ def emergency_answer(skill, locale: str) -> Said:
     return ask(skill, locale, intent("SymptomReportIntent", EMERGENCY_SYMPTOM))
 
 
-def test_every_published_locale_has_content_a_model_and_an_emergency_number_here():
-    assert set(model_locales()) == set(EMERGENCY_NUMBERS)
-    assert set(supported_locales()) == set(EMERGENCY_NUMBERS)
-    for locale, number in EMERGENCY_NUMBERS.items():
-        assert Content(locale).facts["emergency_number"] == number
+def test_every_published_locale_has_content_a_model_an_emergency_number_and_a_place():
+    assert set(model_locales()) == set(supported_locales())
+    for locale in supported_locales():
+        assert EMERGENCY_NUMBERS[locale].isdigit(), f"{locale}/locale.json must name its own emergency number"
+        assert EMERGENCY_PLACES[locale], f"{locale}/advice.json's triage.emergency must name where to go"
+    for locale, number in REVIEWED_NUMBERS.items():
+        assert (EMERGENCY_NUMBERS[locale], EMERGENCY_PLACES[locale]) == (number, REVIEWED_PLACES[locale])
 
 
 # --- the emergency answer, the warning signs and the disclaimer -------------------------------------------
@@ -145,7 +153,7 @@ def test_the_uk_names_nhs_111_for_urgent_advice_and_nobody_else_does(skill):
     assert numbers_in(urgent.speech) == {"111", "999"}
     for locale in set(LOCALES) - {"en-GB"}:
         other = ask(skill, locale, intent("SymptomReportIntent", {"symptom": "my foot slaps when I walk"}))
-        assert other.triage == "urgent" and numbers_in(other.speech) == {EMERGENCY_NUMBERS[locale]}, locale
+        assert other.triage == "urgent" and numbers_in(other.speech) == allowed_numbers(locale), locale
 
 
 @pytest.mark.parametrize(("locale", "urgent", "routine"), [
@@ -180,7 +188,7 @@ def test_locales_without_their_own_content_never_hear_a_countrys_number(skill, l
 def test_the_language_base_names_no_emergency_number_at_all():
     text = " ".join(spoken_strings(BASE_LANGUAGE))
     assert "your local emergency number" in text
-    assert numbers_in(text) & set(PHONE_NUMBERS) == set()
+    assert numbers_in(text) & set(phone_numbers()) == set()
 
 
 # --- overlays stay small and in step with the base ----------------------------------------------------------
@@ -208,8 +216,9 @@ def test_locale_facts_carry_their_sources(locale):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_number_a_locale_speaks_is_read_digit_by_digit(locale):
-    """speech.PHONE_NUMBERS must list each one, or Alexa would say "nine hundred and ninety-nine"."""
-    assert allowed_numbers(locale) <= set(PHONE_NUMBERS)
+    """Marked for digits wherever it is said, or Alexa would say "nine hundred and ninety-nine"."""
+    for number in allowed_numbers(locale):
+        assert f'<say-as interpret-as="digits">{number}</say-as>' in to_ssml([Say(f"Call {number} now.")]), number
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -10,7 +10,7 @@ from skill.core.content import load_document
 from skill.alexa.handlers import request_handlers
 from skill.alexa.interaction_model import interaction_model
 from skill.alexa.handlers.stretch import ROUTINE_TRIGGERS
-from skill.core.alarm import FakeAlarm
+from fakes import FakeAlarm
 
 MODEL = interaction_model("en-US")
 MODEL_INTENTS = {i["name"] for i in MODEL["interactionModel"]["languageModel"]["intents"]}

@@ -19,7 +19,8 @@ from skill.alexa import consent
 from skill.alexa.services.api_client import TimeLimitedApiClient
 from skill.alexa.app import create_skill
 from skill.core.content import Content
-from skill.alexa.envelopes import AlexaSession, connections_response
+from skill.alexa.envelopes import AlexaSession
+from alexa_requests import connections_response, grant
 from skill.local.no_cloud import NoCloudApiClient
 from skill.core.reminders import DailyTime, next_occurrence, spoken_time
 
@@ -146,7 +147,7 @@ def test_without_permission_the_skill_asks_alexa_then_sets_it_on_accept(skill, r
     assert "shouldEndSession" not in said.raw["response"]
     assert "I need your permission for Alexa reminders" in said.speech
     assert written(reminders) == []
-    chat.session.grant(SCOPE)
+    grant(chat.session, SCOPE)
     said = chat.send(connections_response(PURPOSE, "ACCEPTED", scope=SCOPE))
     assert "I'll remind you to stretch every day at 8 AM." in said.speech
     assert reminders.calls("POST")[0].body["trigger"]["recurrence"]["recurrenceRules"] == [DAILY_8AM]

@@ -23,14 +23,17 @@ from conftest import Chat, Said
 from reminders_api import RemindersService
 from skill.alexa import consent
 from skill.alexa.app import create_skill
-from skill.core.content import Content
+from skill.alexa.handlers import yes_no_answers
+from skill.core.content import Content, supported_locales
 from skill.alexa.envelopes import AlexaSession, resolved_slot
 from skill.stores.sqlite import SQLitePersistenceAdapter
 from skill.core.speech import Say, parse_ssml, ssml_to_text
-from skill.core.alarm import FakeAlarm
+from skill.core.state import Question
+from fakes import FakeAlarm
 
-# The number each locale must name, as written; the voice says it digit by digit (say-as digits).
-EMERGENCY_NUMBERS = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
+# The number each locale must name, as written (its locale.json; tests/test_locales.py holds the reviewed ones); the
+# voice says it digit by digit (say-as digits).
+EMERGENCY_NUMBERS = {locale: Content(locale).facts["emergency_number"] for locale in supported_locales()}
 LOCALES = list(EMERGENCY_NUMBERS)
 USER = "amzn1.ask.account.SAFETY-NET"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -185,6 +188,11 @@ def offered_a_reminder(world: World, chat: Chat) -> Said:
     return chat.intent("SetReminderIntent", time="08:00")
 
 
+def asked_for_a_reminder_time(world: World, chat: Chat) -> Said:
+    chat.launch()
+    return chat.intent("SetReminderIntent")
+
+
 # The cases ----------------------------------------------------------------------------------------------------------
 
 def fallback(chat: Chat) -> Said:
@@ -206,7 +214,7 @@ def intent(name: str) -> Callable[[Chat], Said]:
 @dataclass(frozen=True)
 class Case:
     reach: Callable[[World, Chat], Said | None]
-    question: str | None  # the pending question's id; its reprompt is what the net repeats
+    question: Question | None  # the pending question; its reprompt is what the net repeats
     waiting_for: str | None  # otherwise the content key of the guidance the net repeats
     follow_up: Callable[[Chat], Said] | None  # the user's next words, which must work as if nothing was missed
     missed: Callable[[Chat], Said] = fallback
@@ -224,20 +232,26 @@ CASES = [
     Case(in_a_routine, None, "stretch.check_in_unclear", intent("AMAZON.NextIntent"), missed=unclear_pain_check),
     Case(routine_paused, None, "stretch.paused_reprompt", intent("AMAZON.ResumeIntent")),
     Case(hands_free_before_the_first_stretch, None, "stretch.ready_reprompt", intent("AMAZON.NextIntent")),
-    # every kind of yes/no question the skill asks (grep expect_answer in skill/)
-    Case(at_stretch_screening, "stretch_screen", None, yes),
-    Case(ready_to_begin, "ready_to_begin", None, yes),
-    Case(offered_a_skip, "skip_offer", None, yes),
-    Case(asked_to_clarify, "clarify", None, yes),
-    Case(offered_more_signs, "more_signs", None, yes),
-    Case(offered_another_tip, "another_tip", None, yes),
-    Case(offered_to_resume, "resume_offer", None, yes),
-    Case(heat_screening, "heat_screen", None, yes),
-    Case(heat_check, "heat_check", None, yes),
-    Case(heat_clearance, "heat_clearance", None, yes),
-    Case(asked_for_a_heat_duration, "heat_duration", None, yes),
-    Case(offered_a_reminder, "reminder_offer", None, yes),
+    # every question answered by yes or no (test_every_yes_no_question_has_a_case)
+    Case(at_stretch_screening, Question.STRETCH_SCREEN, None, yes),
+    Case(ready_to_begin, Question.READY_TO_BEGIN, None, yes),
+    Case(offered_a_skip, Question.SKIP_OFFER, None, yes),
+    Case(asked_to_clarify, Question.CLARIFY, None, yes),
+    Case(offered_more_signs, Question.MORE_SIGNS, None, yes),
+    Case(offered_another_tip, Question.ANOTHER_TIP, None, yes),
+    Case(offered_to_resume, Question.RESUME_OFFER, None, yes),
+    Case(heat_screening, Question.HEAT_SCREEN, None, yes),
+    Case(heat_check, Question.HEAT_CHECK, None, yes),
+    Case(heat_clearance, Question.HEAT_CLEARANCE, None, yes),
+    Case(asked_for_a_heat_duration, Question.HEAT_DURATION, None, yes),
+    Case(offered_a_reminder, Question.REMINDER_OFFER, None, yes),
+    Case(asked_for_a_reminder_time, Question.REMINDER_TIME, None, yes),
 ]
+
+
+def test_every_yes_no_question_has_a_case():
+    """A permission question needs none: while it is open Alexa holds the session, so no words can be missed."""
+    assert {case.question for case in CASES if case.question} == set(yes_no_answers(FakeAlarm(), random.Random(0)))
 
 
 def comparable(said: Said) -> dict:

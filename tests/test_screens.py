@@ -19,7 +19,8 @@ from ask_sdk_model import RequestEnvelope
 from conftest import Chat, Said
 from skill.alexa.consent import TIMERS, ask_for
 from skill.core.content import Content, supported_locales
-from skill.alexa.envelopes import AlexaSession, intent, skill_disabled
+from skill.alexa.envelopes import AlexaSession, intent
+from alexa_requests import event_envelope, skill_disabled
 from skill.alexa.serializer import PlainJson
 from skill.core.flow import plan_segments
 from skill.core.heat import MAX_MINUTES
@@ -383,7 +384,7 @@ def test_no_screen_rides_with_a_permission_request():
 
 def test_a_skill_event_has_no_device_and_so_no_screen():
     session = AlexaSession(screen=True)
-    envelope = DefaultSerializer().deserialize(json.dumps(session.event_envelope(skill_disabled())), RequestEnvelope)
+    envelope = DefaultSerializer().deserialize(json.dumps(event_envelope(session, skill_disabled())), RequestEnvelope)
     assert supports_apl(HandlerInput(request_envelope=envelope)) is False
     assert supports_apl(handler_input(session, intent("AMAZON.HelpIntent"))) is True
 

@@ -14,10 +14,11 @@ from ask_sdk_core.exceptions import PersistenceException
 from conftest import MORNING, Chat
 from skill.alexa.app import create_skill, invoke
 from skill.stores.dynamodb import DynamoDbPersistenceAdapter
-from skill.alexa.envelopes import AlexaSession, skill_disabled
+from skill.alexa.envelopes import AlexaSession
+from alexa_requests import event_envelope, skill_disabled
 from skill.alexa.handlers import request_handlers
 from skill.alexa.handlers.privacy import SkillDisabledHandler
-from skill.core.alarm import FakeAlarm
+from fakes import FakeAlarm
 from stores import TABLE, Store, dynamodb_client, dynamodb_store, record_dynamodb_calls
 
 EXAMPLE = Path(__file__).parent / "envelopes" / "skill_disabled.json"
@@ -42,7 +43,7 @@ def with_progress(store: Store, user: str) -> Chat:
 
 
 def send_event(store: Store, user: str, event: dict, skill=None) -> dict:
-    return invoke(AlexaSession(user_id=user).event_envelope(event, at=MORNING), skill or store.skill())
+    return invoke(event_envelope(AlexaSession(user_id=user), event, at=MORNING), skill or store.skill())
 
 
 def assert_silent(response: dict) -> None:
@@ -93,7 +94,7 @@ def test_nothing_is_read_or_written_back_after_the_delete(fake_aws):
     chat = Chat(skill, user=ALICE)
     chat.launch()
     calls = record_dynamodb_calls(client)
-    invoke(AlexaSession(user_id=ALICE).event_envelope(skill_disabled(), at=MORNING), skill)
+    invoke(event_envelope(AlexaSession(user_id=ALICE), skill_disabled(), at=MORNING), skill)
     assert [operation for operation, _ in calls] == ["DeleteItem"]
 
 
@@ -111,13 +112,13 @@ def test_other_skill_events_answer_empty_and_change_nothing(any_store: Store, ev
 def test_a_failed_delete_fails_the_request_so_alexa_delivers_the_event_again(fake_aws, caplog):
     skill = create_skill(persistence=DynamoDbPersistenceAdapter("no-such-table", region="eu-west-1"))
     with caplog.at_level(logging.INFO), pytest.raises(PersistenceException):
-        invoke(AlexaSession(user_id=ALICE).event_envelope(skill_disabled(), at=MORNING), skill)
+        invoke(event_envelope(AlexaSession(user_id=ALICE), skill_disabled(), at=MORNING), skill)
     assert any("ResourceNotFoundException" in record.getMessage() for record in errors_logged(caplog))
 
 
 def test_the_example_envelope_is_what_the_builder_makes_and_deletes_its_user(any_store: Store):
     example = json.loads(EXAMPLE.read_text())
-    built = AlexaSession(user_id="amzn1.ask.account.ENVELOPE-TEST").event_envelope(skill_disabled(), at=MORNING)
+    built = event_envelope(AlexaSession(user_id="amzn1.ask.account.ENVELOPE-TEST"), skill_disabled(), at=MORNING)
     assert shape(example) == shape(built)
     assert example["request"]["body"] == built["request"]["body"]
     user = example["context"]["System"]["user"]["userId"]

@@ -10,16 +10,15 @@ from hypothesis import strategies as st
 
 from skill.core.speech import (
     MAX_BREAK_SECONDS,
-    SECONDS_PER_WORD,
-    SOUND_SECONDS,
     SOUNDBANK,
     Pause,
     Say,
     Sound,
-    audio_seconds,
     ssml_to_text,
     to_ssml,
 )
+
+from audio_length import SECONDS_PER_WORD, SOUND_SECONDS, audio_seconds
 
 
 def parse(ssml: str) -> ET.Element:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skill.core.profile import HISTORY_DAYS, PROFILE_VERSION, HeatSession, Profile
-from skill.core.state import ROUTINE_STATUSES, STATE_VERSION, Conversation, Question, RoutineState
+from skill.core.state import ROUTINE_STATUSES, STATE_VERSION, Conversation, OpenQuestion, Question, RoutineState
 
 
 def through_json(value):
@@ -36,7 +36,7 @@ def assert_json_primitives(value, path="$"):
 
 FULL = Conversation(
     routine=RoutineState("lower_back", step=3, segment=1, status="paused"),
-    question=Question("heat_screen", {"minutes": 15, "question": "diabetes"}),
+    question=OpenQuestion(Question.HEAT_SCREEN, {"minutes": 15, "question": "diabetes"}),
     last_speech='<speak>Hold <break time="10s"/> &amp; relax</speak>',
     last_reprompt="<speak>Say next.</speak>",
 )
@@ -48,9 +48,9 @@ FULL = Conversation(
         Conversation(),
         FULL,
         Conversation(routine=RoutineState("neck")),
-        Conversation(question=Question("skip_offer")),
-        Conversation(question=Question("resume_offer", 2)),
-        Conversation(question=Question("confirm", ["a", 1, None, True])),
+        Conversation(question=OpenQuestion(Question.SKIP_OFFER)),
+        Conversation(question=OpenQuestion(Question.RESUME_OFFER, 2)),
+        Conversation(question=OpenQuestion(Question.CLARIFY, ["a", 1, None, True])),
         Conversation(last_speech=""),
     ],
     ids=["empty", "full", "routine-defaults", "question-no-arg", "question-int-arg", "question-list-arg", "misc"],
@@ -77,10 +77,10 @@ def test_to_attributes_omits_empty_fields():
 
 
 def test_asking_sets_the_question_and_keeps_the_rest():
-    asked = FULL.asking("resume_offer", {"routine": "neck", "step": 1})
-    assert asked.question == Question("resume_offer", {"routine": "neck", "step": 1})
+    asked = FULL.asking(Question.RESUME_OFFER, {"routine": "neck", "step": 1})
+    assert asked.question == OpenQuestion(Question.RESUME_OFFER, {"routine": "neck", "step": 1})
     assert asked.routine == FULL.routine and asked.last_speech == FULL.last_speech
-    assert FULL.question == Question("heat_screen", {"minutes": 15, "question": "diabetes"})  # frozen original
+    assert FULL.question == OpenQuestion(Question.HEAT_SCREEN, {"minutes": 15, "question": "diabetes"})  # frozen
 
 
 _JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(max_size=10))
@@ -89,7 +89,7 @@ _CONVERSATIONS = st.builds(
     Conversation,
     routine=st.one_of(st.none(), st.builds(RoutineState, st.text(max_size=12), st.integers(0, 999),
                                            st.integers(0, 999), st.sampled_from(ROUTINE_STATUSES))),
-    question=st.one_of(st.none(), st.builds(Question, st.text(max_size=12), _ARG)),
+    question=st.one_of(st.none(), st.builds(OpenQuestion, st.sampled_from(Question), _ARG)),
     last_speech=st.one_of(st.none(), st.text(max_size=40)),
     last_reprompt=st.one_of(st.none(), st.text(max_size=40)),
 )
@@ -143,7 +143,7 @@ GOOD_ROUTINE = {"routine": "neck", "step": 2, "segment": 1, "status": "hurt"}
 def test_a_damaged_routine_is_dropped_and_the_rest_is_kept(routine):
     conversation = Conversation.from_attributes(
         {"v": 1, "routine": routine, "question": {"id": "skip_offer"}, "last_speech": "<speak>Hi</speak>"})
-    assert conversation == Conversation(question=Question("skip_offer"), last_speech="<speak>Hi</speak>")
+    assert conversation == Conversation(question=OpenQuestion(Question.SKIP_OFFER), last_speech="<speak>Hi</speak>")
 
 
 def test_a_routine_missing_optional_fields_gets_the_defaults():
@@ -152,8 +152,9 @@ def test_a_routine_missing_optional_fields_gets_the_defaults():
         RoutineState("neck", 4, 0, "ready")
 
 
-@pytest.mark.parametrize("question", [{"id": 5}, {"arg": 1}, "skip_offer", ["skip_offer"], None, {"id": None}])
-def test_a_damaged_question_is_dropped_and_the_rest_is_kept(question):
+@pytest.mark.parametrize("question", [{"id": 5}, {"arg": 1}, "skip_offer", ["skip_offer"], None, {"id": None},
+                                      {"id": ["skip_offer"]}, {"id": "confirm"}, {"id": "SKIP_OFFER"}])
+def test_a_damaged_or_unknown_question_is_dropped_and_the_rest_is_kept(question):
     conversation = Conversation.from_attributes({"v": 1, "question": question, "routine": GOOD_ROUTINE})
     assert conversation == Conversation(routine=RoutineState("neck", 2, 1, "hurt"))
 

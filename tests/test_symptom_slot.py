@@ -13,7 +13,7 @@ from skill.alexa.envelopes import AlexaSession, intent, launch
 from skill.alexa.interaction_model import interaction_model, model_locales
 from skill.local.nlu.resolver import IntentResolver
 from skill.core.safety.triage import triage_for
-from skill.core.alarm import FakeAlarm
+from fakes import FakeAlarm
 
 # The SYMPTOM ids that name an emergency sign (clinical-facts §1A): every phrase Alexa may match to one of them
 # must reach the emergency answer by itself, or the model and the rules disagree.

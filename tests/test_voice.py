@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import pyttsx3
 
-from skill.local.audio import voice
+from skill.local.audio import pcm, voice
 from skill.local.audio.sounds import SPEECH_FORMAT, WavFormat
 from skill.local.audio.voice import CommandPlayer, Pyttsx3Renderer, RenderError, open_audio, sentences, write_reply_wav
 from skill.core.speech import Pause, Say, Sound
@@ -408,6 +408,20 @@ def test_speech_in_another_format_is_converted_keeping_its_length_and_loudness(t
         assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 22050)
         tone = [int.from_bytes(wav.readframes(1), "little", signed=True) for _ in range(22050)]
     assert max(tone) == pytest.approx(0.5 * 32767, rel=0.05)
+
+
+def _pcm(values: list[int], width: int) -> bytes:
+    return b"".join(value.to_bytes(width, "little", signed=width > 1) for value in values)
+
+
+@pytest.mark.parametrize(("source", "frames", "expected"), [
+    # Stereo mixed down, then twice the rate by linear interpolation; past the last sample, the last sample.
+    (WavFormat(2, 2, 11025), _pcm([1000, 3000, -2000, -4000], 2), [2000, -500, -3000, -3000]),
+    (WavFormat(1, 1, 22050), _pcm([192, 64, 128], 1), [16384, -16384, 0]),  # 8-bit samples are unsigned
+    (WavFormat(1, 3, 22050), _pcm([-4194304, 4194303, 1], 3), [-16384, 16384, 0]),  # 24-bit, rounded to 16
+])
+def test_pcm_conversion_mixes_resamples_and_requantises(source, frames, expected):
+    assert pcm.convert(frames, source, SPEECH_FORMAT) == _pcm(expected, 2)
 
 
 @needs_espeak

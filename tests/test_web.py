@@ -12,10 +12,11 @@ import pytest
 from ask_sdk_core.exceptions import PersistenceException
 
 from skill.alexa.app import create_skill, invoke
-from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch, skill_disabled
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch
+from alexa_requests import event_envelope, skill_disabled
 from skill.stores.sqlite import SQLitePersistenceAdapter
 from skill.alexa.request_log import JsonLineFormatter
-from skill.core.alarm import FakeAlarm
+from fakes import FakeAlarm
 from skill.web.app import create_app, settings_from
 from skill.web.envelope import REQUIRED_TEXT
 from skill.web.verification import RequestVerifier
@@ -243,6 +244,6 @@ def test_signed_requests_pass_and_a_wrong_skill_id_does_not(skill):
 
 def test_a_failed_data_deletion_answers_500_so_alexa_sends_the_event_again(tmp_path):
     client = create_app(UNVERIFIED, skill=create_skill(persistence=BrokenStore(tmp_path / "x.db"))).test_client()
-    event = AlexaSession(user_id="amzn1.ask.account.LEAVING").event_envelope(skill_disabled(), at=MORNING)
+    event = event_envelope(AlexaSession(user_id="amzn1.ask.account.LEAVING"), skill_disabled(), at=MORNING)
     answer = post(client, event)
     assert answer.status_code == 500 and answer.get_json() == {"error": "internal error"}

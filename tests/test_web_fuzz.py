@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from skill.alexa.app import create_skill
 from skill.alexa.envelopes import AlexaSession, intent, launch, session_ended
 from skill.stores.sqlite import SQLitePersistenceAdapter
-from skill.core.alarm import FakeAlarm
+from fakes import FakeAlarm
 from skill.web.app import create_app
 from skill.web.envelope import KNOWN_REQUEST_TYPES
 from tests.conftest import MORNING

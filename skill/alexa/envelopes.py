@@ -1,8 +1,9 @@
 """Alexa request envelopes, shaped as the developer console's JSON Input, and the session that carries them.
 
-The offline runner and the tests both talk to the skill through these, so they exercise the exact Lambda path:
-a new session for a launch or one-shot request, then each response's sessionAttributes fed into the next
-request, as Alexa does. Skill events (the user disabled the skill, say) come from the same user with no session.
+The offline runner, the benchmark, the package's smoke test and the tests all talk to the skill through these, so
+they exercise the exact Lambda path: a new session for a launch or one-shot request, then each response's
+sessionAttributes fed into the next request, as Alexa does. What only tests send (skill events, Alexa's answer to
+an AskFor) is tests/alexa_requests.py.
 """
 
 from __future__ import annotations
@@ -52,24 +53,6 @@ def launch() -> dict[str, Any]:
 
 def session_ended(reason: str = "USER_INITIATED") -> dict[str, Any]:
     return {"type": "SessionEndedRequest", "reason": reason}
-
-
-def skill_disabled(persisted: bool = True) -> dict[str, Any]:
-    """The event sent when the user disables the skill. `persisted` is whether Alexa keeps their user id for a
-    later re-enable (PERSISTED) or issues a new one (NOT_PERSISTED)."""
-    status = "PERSISTED" if persisted else "NOT_PERSISTED"
-    return {"type": "AlexaSkillEvent.SkillDisabled", "body": {"userInformationPersistenceStatus": status}}
-
-
-def connections_response(token: str, outcome: str = "ACCEPTED", scope: str | None = None,
-                         card_sent: bool = False, code: str = "200") -> dict[str, Any]:
-    """Alexa's answer to the skill's AskFor permission request: `outcome` is ACCEPTED, DENIED or NOT_ANSWERED;
-    code 400 is what Alexa sends when it could not ask (the manifest lacks the permission)."""
-    payload: dict[str, Any] = {"status": outcome, "isCardThrown": "true" if card_sent else "false"}
-    if scope:
-        payload["permissionScope"] = scope
-    return {"type": "Connections.Response", "name": "AskFor", "token": token,
-            "status": {"code": code, "message": "OK" if code == "200" else "Bad Request"}, "payload": payload}
 
 
 def resolved_slot(name: str, value: str, slot_type: str, value_id: str | None) -> dict[str, Any]:
@@ -131,22 +114,6 @@ class AlexaSession:
                         "attributes": copy.deepcopy(self.attributes), "user": user},
             "context": context,
             "request": {**request, "requestId": _request_id(), "timestamp": timestamp(at), "locale": self.locale},
-        }
-
-    def grant(self, *scopes: str) -> None:
-        """The user grants permissions (by voice or in the app): later requests show them."""
-        self.granted_scopes = tuple(dict.fromkeys((*self.granted_scopes, *scopes)))
-
-    def event_envelope(self, event: Mapping[str, Any], at: datetime | float | None = None) -> dict[str, Any]:
-        """A skill event from this user, e.g. skill_disabled(). Events arrive outside any conversation: no
-        session, no device and no locale, and the open session (if any) is left as it is."""
-        stamp = timestamp(at)
-        return {
-            "version": "1.0",
-            "context": {"System": {"application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
-                                   "apiEndpoint": self.api_endpoint, "apiAccessToken": self.api_access_token}},
-            "request": {**event, "requestId": _request_id(), "timestamp": stamp, "eventCreationTime": stamp,
-                        "eventPublishingTime": stamp},
         }
 
     def absorb(self, response: Mapping[str, Any]) -> None:

@@ -60,7 +60,7 @@ class SaveProfileInterceptor(AbstractResponseInterceptor):
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         turn = Turn.of(handler_input)
-        changes = turn.profile_changes()
+        changes = turn.stored_profile.changes()
         if changes is None:
             return
         handler_input.attributes_manager.persistent_attributes = changes

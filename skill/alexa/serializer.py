@@ -1,28 +1,6 @@
 """ask-sdk's DefaultSerializer, made fast: the same model objects from Alexa's JSON, the same JSON from them.
 
-DefaultSerializer rediscovers the model on every request: for each object in the envelope (26 in a realistic
-4 KB IntentRequest) it resolves field types from strings, importing modules by name, rebuilds the class's
-attribute map, sets each field with setattr after a run of isinstance checks, and parses the timestamp with
-dateutil's general parser: about 240 µs here, 86 % of a bare skill's warm turn by the issue's profile.
-`FastSerializer` walks the same model from a plan made once per class (each field's JSON key and converter, the
-attributes a fresh instance starts with): about 45 µs, json.loads included (bench/deserializer.py). Responses
-are written the same way, with plain dicts and lists copied in line, and a `PlainJson` (a constant APL
-document, loaded once) handed on as it is: it is already what the SDK would make of it.
-
-Same objects by construction, not by imitation:
-- Every class, enum and type string is resolved the SDK's way (its type strings, its `attribute_map`, the
-  class's own `get_real_child_model` for discriminated types such as `Request`), so every request type the SDK
-  knows is covered, and new model classes need nothing here.
-- Quirks are kept: keys the model does not know are set on the object as they came (ask-sdk's setattr), a
-  primitive field is cast with its type (`str(7)` is "7"), a null leaves the field None.
-- A "...Z" timestamp gets the tzinfo dateutil would give it in this process (tz.UTC, or tzlocal() where the
-  local zone is named UTC, as on Lambda); any other timestamp is dateutil's.
-- A shape the plan does not cover (a list where an object belongs, a class the plan cannot build) goes to the
-  SDK's own code for that value, and any error at all re-runs the SDK on the whole payload, so input the SDK
-  rejects raises exactly its exception.
-One SDK quirk is not copied: its serialize can write keys into a model class's attribute_map (when an object
-carries its own `deserialized_types`), changing how it reads later requests; the plans are made once.
-tests/test_fast_serializer.py holds all this to DefaultSerializer on many envelopes.
+Why it is built this way: README.md, "Design notes".
 """
 
 from __future__ import annotations

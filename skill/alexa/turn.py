@@ -2,13 +2,14 @@
 
 Interceptors prepare a `Turn` (content, conversation, profile, triage finding, time); handlers read and change
 it and build a `Reply`; response interceptors save what changed. Handlers never touch session attributes or
-the persistence adapter directly, so a handler that raises leaves the stored state exactly as it was.
+the persistence adapter directly, so a handler that raises leaves the stored state exactly as it was. What every
+reply goes through on its way out (the first-use disclaimer, no screen beside a warning sign) is in
+skill/alexa/handlers/base.py.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -19,18 +20,15 @@ from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import Card
 
-from skill.alexa import consent
-from skill.core.content import DEFAULT_LOCALE, Content
-from skill.stores.sqlite import REVISION
+from skill.core.content import Content
 from skill.core.profile import Profile
 from skill.alexa.screen import may_show, supports_apl
 from skill.core.speech import Part, Pause, Say, Sound, to_ssml
-from skill.core.state import Conversation, Question
-from skill.core.alarm import AlarmContext
+from skill.core.state import Conversation, OpenQuestion, Question
+from skill.stores.profile import StoredProfile
 
 TURN = "turn"  # request attribute holding the Turn
 URGENT_TIERS = ("emergency", "urgent")
-_LOCALE = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
 
 
 class Turn:
@@ -41,7 +39,7 @@ class Turn:
         # Skill events (the user disabled the skill, say) arrive outside any conversation, with no session.
         loaded = Conversation.from_attributes(
             handler_input.attributes_manager.session_attributes if envelope.session else None)
-        self.asked: Question | None = loaded.question  # what the previous response asked, if anything
+        self.asked: OpenQuestion | None = loaded.question  # what the previous response asked, if anything
         # A question lasts one turn unless asked again.
         self.conversation = loaded if loaded.question is None else replace(loaded, question=None)
         self.finding = None  # the triage finding for this request's words (set by TriageInterceptor)
@@ -51,9 +49,8 @@ class Turn:
         self.request_type = get_request_type(handler_input)
         self.intent = get_intent_name(handler_input) if self.request_type == "IntentRequest" else None
         self.new_session = bool(envelope.session and envelope.session.new)
-        self._profile: Profile | None = None
-        self._stored_profile: dict[str, Any] | None = None
-        self._read_revision = 0
+        attributes = handler_input.attributes_manager
+        self.stored_profile = StoredProfile(lambda: attributes.persistent_attributes)  # saved by SaveProfileInterceptor
 
     @staticmethod
     def of(handler_input: HandlerInput) -> Turn:
@@ -68,62 +65,16 @@ class Turn:
     @property
     def profile(self) -> Profile:
         """The user's stored profile, read from persistence on first use only."""
-        if self._profile is None:
-            stored = dict(self.handler_input.attributes_manager.persistent_attributes)
-            self._read_revision = stored.pop(REVISION, 0)
-            self._stored_profile = stored
-            self._profile = Profile.from_attributes(stored)
-        return self._profile
+        return self.stored_profile.profile
 
-    def profile_changes(self) -> dict[str, Any] | None:
-        """The profile to save, or None when it was never read or did not change. It carries the revision it was
-        read at, so the store refuses it if another request saved in between (the turn then runs again)."""
-        if self._profile is None:
-            return None
-        current = self._profile.to_attributes()
-        return None if current == self._stored_profile else {**current, REVISION: self._read_revision}
-
-    def expect_answer(self, question_id: str, arg: Any = None) -> None:
-        self.conversation = self.conversation.asking(question_id, arg)
+    def expect_answer(self, question: Question, arg: Any = None) -> None:
+        self.conversation = self.conversation.asking(question, arg)
 
     def update(self, **changes: Any) -> None:
         self.conversation = replace(self.conversation, **changes)
 
-    def alarm_context(self) -> AlarmContext:
-        """For the heat alarm: who and when, the device timer's label and announcement in the user's language,
-        whether the timers permission shows as granted, and the request's service clients (Timers API)."""
-        envelope = self.handler_input.request_envelope
-        system = envelope.context.system
-        return AlarmContext(user_id=system.user.user_id, locale=self.content.locale, now=self.now,
-                            request_locale=self.device_locale,
-                            label=self.content.say("heat.timer_label"),
-                            announcement=self.content.say("heat.time_up"),
-                            permitted=consent.granted(envelope, consent.TIMERS),
-                            services=self.handler_input.service_client_factory)
-
-    @property
-    def device_locale(self) -> str:
-        """The device's locale (e.g. en-GB) for text Alexa speaks later, a timer's announcement or a reminder:
-        the request's when it is a well-formed locale, else the default."""
-        locale = getattr(self.handler_input.request_envelope.request, "locale", None)
-        return locale if isinstance(locale, str) and _LOCALE.match(locale) else DEFAULT_LOCALE
-
     def reply(self) -> Reply:
         return Reply(self.content)
-
-    def respond(self, reply: Reply) -> Response:
-        """The response for `reply`, with the disclaimer first on a first-ever one-shot request (not in an
-        emergency, where the number comes first; after a safety net, whose first sentence is the number)."""
-        if self.triage in URGENT_TIERS:
-            reply.screen = None  # a warning sign's answer is for the ears: nothing on screen may compete with it
-        if (self.new_session and self.request_type == "IntentRequest" and self.triage not in URGENT_TIERS
-                and not self.profile.disclaimer_heard):
-            if reply.names_the_number_first:
-                reply.say("disclaimer.short")
-            else:
-                reply.prepend("disclaimer.short")
-            self.profile.disclaimer_heard = True
-        return reply.build(self.handler_input)
 
 
 def _request_time(request: Any) -> float:

@@ -9,7 +9,7 @@ calmly what happened (no permission, the device is offline, ...) and still keep 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Protocol
 
@@ -42,12 +42,12 @@ class AlarmResult:
 
 @dataclass(frozen=True)
 class AlarmContext:
-    """What an alarm needs to know about the request that set it (built by Turn.alarm_context)."""
+    """What an alarm needs to know about the request that set it (built in skill/alexa/handlers/heat_running.py)."""
 
     user_id: str
     locale: str  # the content's locale: what the offline runner speaks at the end
     now: float  # request time, epoch seconds
-    request_locale: str = DEFAULT_LOCALE  # the device's locale for the timer's announcement (Turn.device_locale)
+    request_locale: str = DEFAULT_LOCALE  # the device's locale, for the timer's announcement
     label: str = ""  # the device timer's label (unique per user, so it also finds our earlier timer)
     announcement: str = ""  # what Alexa says when the time is up
     permitted: bool = False  # the request shows the timers permission granted
@@ -77,35 +77,3 @@ class HeatAlarm(Protocol):
     def status(self, context: AlarmContext, timer_id: str | None) -> AlarmResult:
         """The countdown as the alarm sees it; `remaining` None means "ask the stored session"."""
         ...
-
-
-@dataclass
-class FakeAlarm:
-    """Test double: records what the skill asked for, per user; every operation succeeds."""
-
-    running: dict[str, tuple[float, float]] = field(default_factory=dict)  # user -> (started, seconds)
-    started: list[tuple[str, float]] = field(default_factory=list)
-    cancelled: list[str] = field(default_factory=list)
-    paused: list[str] = field(default_factory=list)
-    resumed: list[str] = field(default_factory=list)
-
-    def start(self, context: AlarmContext, seconds: float, replacing: str | None = None) -> AlarmResult:
-        self.running[context.user_id] = (context.now, seconds)
-        self.started.append((context.user_id, seconds))
-        return AlarmResult(Outcome.DONE)
-
-    def cancel(self, context: AlarmContext, timer_id: str | None) -> AlarmResult:
-        self.running.pop(context.user_id, None)
-        self.cancelled.append(context.user_id)
-        return AlarmResult(Outcome.DONE)
-
-    def pause(self, context: AlarmContext, timer_id: str | None) -> AlarmResult:
-        self.paused.append(context.user_id)
-        return AlarmResult(Outcome.DONE)
-
-    def resume(self, context: AlarmContext, timer_id: str | None) -> AlarmResult:
-        self.resumed.append(context.user_id)
-        return AlarmResult(Outcome.DONE)
-
-    def status(self, context: AlarmContext, timer_id: str | None) -> AlarmResult:
-        return AlarmResult(Outcome.DONE)  # no view of its own: the stored session answers

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+import re
 import string
 from pathlib import Path
 from typing import Any, Mapping
@@ -20,6 +21,8 @@ BASE_LANGUAGE = "en"  # spoken where no better match exists; names no country's 
 
 # Documents whose entries are phrases looked up by dotted key: spoken ones, and the labels screens show.
 SPOKEN_DOCUMENTS = ("prompts", "advice", "reminders")
+# The facts of locale.json that phrases say ({emergency_number}...); the others are notes, sources or settings.
+SPOKEN_FACTS = ("emergency_number", "urgent_help", "routine_help")
 PHRASE_DOCUMENTS = (*SPOKEN_DOCUMENTS, "screens")
 
 
@@ -56,6 +59,15 @@ def load_document(locale: str, name: str) -> Mapping[str, Any]:
     if not merged:
         raise FileNotFoundError(f"no {name}.json for locale {locale} under {LOCALE_DIR}")
     return merged
+
+
+@functools.cache
+def phone_numbers() -> tuple[str, ...]:
+    """Every emergency or health-line number some locale speaks: the whole numbers in its locale.json's spoken
+    facts ("999", "NHS 111 or your GP"). Speech says them digit by digit, so a new locale's number needs no code."""
+    spoken = [str(load_document(locale, "locale").get(fact, "")) for locale in supported_locales()
+              for fact in SPOKEN_FACTS]
+    return tuple(sorted({number for text in spoken for number in re.findall(r"\d+", text)}))
 
 
 @functools.cache

@@ -32,6 +32,8 @@ HEAT_SCREEN: dict[str, IfYes] = {
 }
 HEAT_SCREEN_QUESTIONS = tuple(HEAT_SCREEN)
 
+# Not isodate: it adds 2.4 ms to every Lambda cold start and reads "PT" and "P1DT" as durations (tests check
+# this reader against it).
 _ISO_DURATION = re.compile(
     r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$")

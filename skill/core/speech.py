@@ -17,22 +17,18 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Union
 
+from skill.core.content import phone_numbers
+
 MAX_BREAK_SECONDS = 10
 MAX_AUDIO_SECONDS = 240  # all audio in one response
 MAX_SSML_CHARS = 8000
-SECONDS_PER_WORD = 0.4  # about 150 words a minute, Alexa's speaking rate
 
 # Alexa Skills Kit sound library clips; the offline runner maps the same URIs to files in audio/.
 SOUNDBANK = {
     "bell": "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_03",
     "chime": "soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01",
 }
-SOUND_SECONDS = 2
 
-# Every emergency or health-line number a locale speaks (skill/locale/*/locale.json; tests/test_locales.py checks
-# that each one is listed). Only whole numbers: "1,000" or "9110" are left alone.
-PHONE_NUMBERS = ("000", "111", "112", "911", "999")
-_PHONE_NUMBER = re.compile(r"(?<![\w.,])(" + "|".join(PHONE_NUMBERS) + r")(?![\w]|[.,]\d)")
 _DIGITS_READINGS = ("digits", "telephone")  # say-as readings the offline voice speaks digit by digit
 
 
@@ -76,7 +72,17 @@ def to_ssml(parts: Iterable[Part]) -> str:
 # pauses: each is rendered once (a stretch step is some 25 parts, re-rendered on every "next" and "repeat").
 @functools.lru_cache(maxsize=4096)
 def _say_ssml(text: str) -> str:
-    return _PHONE_NUMBER.sub(r'<say-as interpret-as="digits">\1</say-as>', text.translate(_SSML_ESCAPES))
+    return _phone_number().sub(r'<say-as interpret-as="digits">\1</say-as>', text.translate(_SSML_ESCAPES))
+
+
+@functools.cache
+def _phone_number() -> re.Pattern[str]:
+    """Any emergency or health-line number a locale speaks (skill.core.content.phone_numbers), as a whole number:
+    "1,000" or "9110" are left alone. Built on the first sentence rendered, not at import (Lambda's cold start)."""
+    numbers = phone_numbers()
+    if not numbers:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile(r"(?<![\w.,])(" + "|".join(sorted(numbers, key=len, reverse=True)) + r")(?![\w]|[.,]\d)")
 
 
 # What html.escape(text, quote=False) does, without importing `html` (and its entity tables) on Lambda's cold start.
@@ -183,16 +189,3 @@ def _add_pause(parts: list[Part], seconds: float) -> None:
         parts[-1] = Pause(round(parts[-1].seconds + seconds, 3))
     else:
         parts.append(Pause(seconds))
-
-
-def audio_seconds(parts: Iterable[Part]) -> float:
-    """How long the parts take to play: pauses, sounds and an estimate for speech."""
-    total = 0.0
-    for part in parts:
-        if isinstance(part, Pause):
-            total += part.seconds
-        elif isinstance(part, Sound):
-            total += SOUND_SECONDS
-        else:
-            total += len(part.text.split()) * SECONDS_PER_WORD
-    return total

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping  # for isinstance: typing.Mapping answers the same, several times slower
 from dataclasses import dataclass, fields, is_dataclass, replace
+from enum import StrEnum
 from typing import Any
 
 STATE_VERSION = 1
@@ -36,24 +37,55 @@ class RoutineState:
         return cls(raw["routine"], step, segment, status, raw.get("hands_free") is True)
 
 
-@dataclass(frozen=True)
-class Question:
-    """The yes/no question the last response asked, so Yes and No know what they answer."""
+class Question(StrEnum):
+    """Every question the skill asks and then waits on. The value is what session attributes store (and, for a
+    permission, the AskFor token): changing one drops the conversations saved while it was open."""
 
-    id: str
+    # Answered by yes or no (skill.alexa.handlers' answer registry).
+    STRETCH_SCREEN = "stretch_screen"  # the day's red-flag screening before a routine
+    READY_TO_BEGIN = "ready_to_begin"  # warm-up said: start the first stretch?
+    SKIP_OFFER = "skip_offer"  # a stretch hurt: skip it?
+    RESUME_OFFER = "resume_offer"  # launch: carry on the unfinished routine?
+    ANOTHER_TIP = "another_tip"
+    MORE_SIGNS = "more_signs"  # the next tier of warning signs
+    CLARIFY = "clarify"  # triage's one clarifying question
+    HEAT_DURATION = "heat_duration"
+    HEAT_SCREEN = "heat_screen"  # one of the four heat screening questions
+    HEAT_CLEARANCE = "heat_clearance"  # has a professional cleared heat despite that yes?
+    HEAT_CHECK = "heat_check"  # a later session's one combined screening question
+    REMINDER_OFFER = "reminder_offer"  # the reminder's plan: the user's consent to it
+    REMINDER_TIME = "reminder_time"
+    # Answered by Alexa's permission dialog (a Connections.Response carrying the same token).
+    HEAT_TIMER_PERMISSION = "heat_timer"
+    REMINDER_PERMISSION = "stretch_reminder"
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """The question the last response asked and what it waits with, so the answer knows what it answers."""
+
+    id: Question
     arg: Any = None  # JSON primitive or dict of primitives, e.g. the heat minutes waiting on a screening
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, Question):  # a bare string would be a question nothing answers
+            raise TypeError(f"not a Question: {self.id!r}")
+
     @classmethod
-    def from_dict(cls, raw: Any) -> Question | None:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
-            return None
-        return cls(raw["id"], raw.get("arg"))
+    def from_dict(cls, raw: Any) -> OpenQuestion | None:
+        """None when damaged or no longer asked (a question a later version dropped)."""
+        stored = raw.get("id") if isinstance(raw, Mapping) else None
+        question = _QUESTIONS.get(stored) if isinstance(stored, str) else None
+        return None if question is None else cls(question, raw.get("arg"))
+
+
+_QUESTIONS = {question.value: question for question in Question}
 
 
 @dataclass(frozen=True)
 class Conversation:
     routine: RoutineState | None = None
-    question: Question | None = None
+    question: OpenQuestion | None = None
     last_speech: str | None = None  # SSML of the last response, as a string, for Repeat
     last_reprompt: str | None = None
 
@@ -63,7 +95,7 @@ class Conversation:
             return cls()
         return cls(
             routine=RoutineState.from_dict(attributes.get("routine")),
-            question=Question.from_dict(attributes.get("question")),
+            question=OpenQuestion.from_dict(attributes.get("question")),
             last_speech=_text(attributes.get("last_speech")),
             last_reprompt=_text(attributes.get("last_reprompt")),
         )
@@ -73,10 +105,12 @@ class Conversation:
         for name, value in json_ready(self).items():
             if value not in (None, False):
                 attributes[name] = value
+        if self.question is not None:
+            attributes["question"]["id"] = self.question.id.value  # a plain string, as Alexa hands it back
         return attributes
 
-    def asking(self, question_id: str, arg: Any = None) -> Conversation:
-        return replace(self, question=Question(question_id, arg))
+    def asking(self, question: Question, arg: Any = None) -> Conversation:
+        return replace(self, question=OpenQuestion(question, arg))
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # dataclass -> its field names; () for any other type

@@ -3,7 +3,7 @@
 `python -m skill talk` builds real envelopes, and those name api.amazonalexa.com with a made-up token. The
 skill's own HTTP client would try to reach it (and wait out its time limit, or fail on the token); this client
 refuses every call at once, without touching the network, with the error the skill recognises as "offline"
-(skill.core.reminders.NoAlexaCloud). The skill then says calmly that reminders need an Echo or the Alexa app.
+(skill.alexa.services.api_client.NoAlexaCloud). The skill then says calmly that reminders need an Echo or the Alexa app.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
-from skill.core.reminders import NoAlexaCloud
+from skill.alexa.services.api_client import NoAlexaCloud
 
 
 class NoCloudApiClient(ApiClient):

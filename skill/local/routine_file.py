@@ -1,16 +1,6 @@
 """A caregiver's saved routine: a YAML or JSON file of short phrases the offline runner plays hands-free.
 
-    name: Dad's evening routine        # optional
-    steps:
-      - lower back stretches
-      - a prevention tip
-      - heat for 15 minutes
-
-A bare top-level list of steps is accepted too. JSON is a subset of YAML, so both are read with yaml.compose,
-which keeps the line of every value for error messages and builds no Python objects from tags.
-
-Every step is checked here, before anything plays, because nobody may be there to notice a step going wrong:
-whatever the skill would do differently from what the caregiver wrote, or would stop to ask about, is an error.
+Why it is built this way: README.md, "Design notes".
 """
 
 from __future__ import annotations

@@ -1,20 +1,6 @@
 """Persistent attributes in SQLite, behind ask-sdk's own adapter interface, and what every store shares.
 
-One row per user: the profile as JSON. WAL mode lets several processes (gunicorn workers, two terminals) share one
-file: readers never wait for a writer, and each read sees the latest commit. The DynamoDB adapter keys and encodes
-its items with the same functions, so a user's row is the same text in either store.
-
-Speed, since a turn reads and writes its user's row: each thread keeps one connection (opening one, with its
-schema read, costs more than the rest of the turn), so SQLite's statement cache keeps the three statements
-prepared. `synchronous=NORMAL` in WAL mode skips the fsync on every commit (about a millisecond): a commit is
-still atomic, and safe if the process crashes or is killed; only a power cut or an OS crash can lose the last
-few commits (the database stays intact), which costs a user at most a step of progress or a tip heard twice.
-A process forked after a connection was opened (gunicorn --preload) opens its own rather than use its parent's.
-
-Optimistic concurrency: a row carries a revision, read back as the `REVISION` attribute. A save that passes the
-revision it read only succeeds if nobody saved in between; otherwise it raises ConcurrentUpdate and the skill
-runs the turn again on the fresh profile. Two devices of one household can then never undo each other's
-progress, and no request holds a lock while a handler runs.
+Why it is built this way: README.md, "Design notes".
 """
 
 from __future__ import annotations

@@ -4,10 +4,12 @@ skill events (which carry no words) first, then red flags before anything else, 
 from __future__ import annotations
 
 import random
+from typing import Mapping, TypeVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
-from skill.alexa.handlers.consent import ConsentResponseHandler
+from skill.alexa.handlers.base import Answer
+from skill.alexa.handlers.consent import ConsentResponseHandler, Continuation
 from skill.alexa.handlers.heat import StartHeatHandler, heat_answers, heat_permission_answers
 from skill.alexa.handlers.heat_running import CancelHeatHandler, HeatStatusHandler, PauseHeatHandler, ResumeHeatHandler
 from skill.alexa.handlers.learn import InfoTopicHandler, TipHandler, WarningSignsHandler, learn_answers
@@ -19,17 +21,38 @@ from skill.alexa.handlers.session import (AnswerHandler, HelpHandler, LaunchHand
 from skill.alexa.handlers.stretch import RoutineControlHandler, StartStretchHandler, stretch_answers
 from skill.alexa.safety.answers import FallbackHandler, SymptomReportHandler, TriageHandler, safety_answers
 from skill.core.alarm import HeatAlarm
+from skill.core.state import Question
+
+T = TypeVar("T")
+
+
+def yes_no_answers(alarm: HeatAlarm, rng: random.Random) -> dict[Question, Answer]:
+    """Question -> what a yes or a no to it does."""
+    return one_answer_each(safety_answers(alarm), stretch_answers(alarm), heat_answers(alarm), learn_answers(rng),
+                           reminder_answers())
+
+
+def permission_answers(alarm: HeatAlarm) -> dict[Question, Continuation]:
+    """Permission Question (the AskFor token) -> what to do with Alexa's answer (handlers/consent.py)."""
+    return one_answer_each(heat_permission_answers(alarm), reminder_permission_answers())
+
+
+def one_answer_each(*registries: Mapping[Question, T]) -> dict[Question, T]:
+    """The modules' registries as one; a question two modules answer would silently lose one answer, so it raises."""
+    merged: dict[Question, T] = {}
+    for registry in registries:
+        twice = merged.keys() & registry.keys()
+        if twice:
+            raise ValueError(f"answered twice: {sorted(twice)}")
+        merged.update(registry)
+    return merged
 
 
 def request_handlers(alarm: HeatAlarm, rng: random.Random) -> tuple[AbstractRequestHandler, ...]:
-    answers = {**safety_answers(alarm), **stretch_answers(alarm), **heat_answers(alarm), **learn_answers(rng),
-               **reminder_answers()}
-    # purpose -> what to do with Alexa's answer to an AskFor (handlers/consent.py)
-    permission_answers = {**heat_permission_answers(alarm), **reminder_permission_answers()}
     after_triage = (
         SessionEndedHandler(),
-        ConsentResponseHandler(permission_answers),
-        AnswerHandler(answers),
+        ConsentResponseHandler(permission_answers(alarm)),
+        AnswerHandler(yes_no_answers(alarm, rng)),
         StopHandler(),
         StartStretchHandler(),
         PauseHeatHandler(alarm),  # before the routine's: a plain "pause" pauses the heat when no routine runs

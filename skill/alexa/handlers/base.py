@@ -1,4 +1,5 @@
-"""The shape every Spine Coach handler shares: decide from the Turn, act on it, reply."""
+"""The shape every Spine Coach handler shares: decide from the Turn, act on it, reply; and what every reply goes
+through on its way out (`respond`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response
 
-from skill.alexa.turn import Reply, Turn
+from skill.alexa.turn import URGENT_TIERS, Reply, Turn
 
 # A yes/no answer to a question the skill asked: (turn, answered_yes) -> reply.
 Answer = Callable[[Turn, bool], Reply]
@@ -30,7 +31,25 @@ class TurnHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn.of(handler_input)
-        return turn.respond(self.act(turn))
+        return respond(turn, self.act(turn))
+
+
+def respond(turn: Turn, reply: Reply) -> Response:
+    """The response for `reply`, after the rules every answer follows, whichever handler built it. Here rather than
+    in a response interceptor because they work on the reply's parts, before they become SSML.
+
+    - A warning sign's answer is for the ears: nothing on screen may compete with it.
+    - A first-ever one-shot request hears the short disclaimer: before the answer, or after it when the answer
+      names the emergency number first (a safety net, a symptom's answer); never with a warning sign's answer."""
+    if turn.triage in URGENT_TIERS:
+        reply.screen = None
+    elif turn.new_session and turn.request_type == "IntentRequest" and not turn.profile.disclaimer_heard:
+        if reply.names_the_number_first:
+            reply.say("disclaimer.short")
+        else:
+            reply.prepend("disclaimer.short")
+        turn.profile.disclaimer_heard = True
+    return reply.build(turn.handler_input)
 
 
 def slot_value(turn: Turn, name: str) -> str | None:

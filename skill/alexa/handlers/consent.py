@@ -1,7 +1,7 @@
 """Asking Alexa for a permission mid-conversation, and carrying on when the answer comes back.
 
-The request that needs a permission remembers what it was doing as the conversation's open question (its id is
-the purpose, e.g. "heat_timer"), sends AskFor with the purpose as the token, and leaves the session to Alexa.
+The request that needs a permission remembers what it was doing as the conversation's open question (a permission
+Question, e.g. HEAT_TIMER_PERMISSION), sends AskFor with its value as the token, and leaves the session to Alexa.
 Alexa's answer arrives as a Connections.Response; the purpose's continuation finishes the job or falls back.
 """
 
@@ -11,16 +11,17 @@ from typing import Any, Callable, Mapping
 
 from skill.alexa.consent import ASK_FOR, ConsentAnswer, ask_for, consent_card
 from skill.alexa.handlers.base import TurnHandler
+from skill.core.state import Question
 from skill.alexa.turn import Reply, Turn
 
 # What a purpose does with Alexa's answer: (turn, answer) -> reply. The pending details are in turn.asked.arg.
 Continuation = Callable[[Turn, ConsentAnswer], Reply]
 
 
-def ask_permission(turn: Turn, reply: Reply, scope: str, purpose: str, arg: Any = None) -> Reply:
+def ask_permission(turn: Turn, reply: Reply, scope: str, purpose: Question, arg: Any = None) -> Reply:
     """`reply` (what the skill says first, in its own words) followed by Alexa's permission prompt."""
     turn.expect_answer(purpose, arg)
-    reply.directive(ask_for(scope, purpose))
+    reply.directive(ask_for(scope, purpose.value))
     reply.end_session = None  # Alexa runs the permission dialog, then resumes the session with its answer
     reply.reprompt = None
     return reply
@@ -32,7 +33,7 @@ def send_consent_card(reply: Reply, answer: ConsentAnswer, scope: str) -> Reply:
 
 
 class ConsentResponseHandler(TurnHandler):
-    def __init__(self, continuations: Mapping[str, Continuation]):
+    def __init__(self, continuations: Mapping[Question, Continuation]):
         self.continuations = continuations
 
     def accepts(self, turn: Turn) -> bool:

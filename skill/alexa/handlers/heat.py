@@ -1,16 +1,7 @@
 """Starting heat therapy: a screening every session, safety essentials every time, capped length, cool-down between
 sessions. (A running session's status, pause, resume and cancel: heat_running.py.)
 
-The screening's answers live only in the conversation, never in the profile (Amazon's health-data policy, and
-conditions change): the first session hears four grouped yes/no questions (skill.core.heat.HEAT_SCREEN), and once they
-have been heard to the end, each later session asks one short combined question; a yes to it goes through the four
-questions again. How this session was screened travels with the plan in the open question ("screened").
-
-The countdown itself is the alarm's (skill.core.alarm): on an Echo a device timer through the Timers API, which
-needs the user's timers permission. Without it the skill asks by voice (AskFor); whatever the answer, or if the
-API fails, the session still starts skill-side ("how long is left" and the cool-down work) and the user hears
-why there is no device timer and is asked to set one by hand. The plan only ever reaches `start` through
-`screen_then_start`, so heat never starts unscreened, the permission's answer included.
+Why it is built this way: README.md, "Design notes".
 """
 
 from __future__ import annotations
@@ -19,14 +10,14 @@ from skill.alexa import consent
 from skill.alexa.consent import ConsentAnswer
 from skill.alexa.handlers.base import Answer, TurnHandler, slot_value
 from skill.alexa.handlers.consent import Continuation, ask_permission, send_consent_card
-from skill.alexa.handlers.heat_running import device_heat, time_left
+from skill.alexa.handlers.heat_running import alarm_context, device_heat, time_left
 from skill.core.heat import HEAT_SCREEN, HEAT_SCREEN_QUESTIONS, HeatPlan, IfYes, cool_down_left, plan_heat, spoken_minutes
 from skill.core.profile import HeatSession
+from skill.core.state import Question
 from skill.alexa.screen import heat_timer_screen
 from skill.core.alarm import AlarmResult, HeatAlarm, Outcome
 from skill.alexa.turn import Reply, Turn
 
-PERMISSION_PURPOSE = "heat_timer"  # the AskFor token, and the open question while Alexa asks
 FULL, CHECK = "full", "check"  # how this session was screened: the four questions, or the short combined one
 
 # Why the device has no timer for this session, in the user's words.
@@ -54,7 +45,7 @@ class StartHeatHandler(TurnHandler):
             return time_left(turn, heat, "heat.already_running")
         plan = plan_heat(slot_value(turn, "duration"))
         if plan is None:
-            turn.expect_answer("heat_duration")
+            turn.expect_answer(Question.HEAT_DURATION)
             return turn.reply().say("heat.ask_duration").ask("heat.ask_duration_reprompt")
         return screen_then_start(turn, plan, self.alarm)
 
@@ -72,7 +63,7 @@ def screen_then_start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: Cons
     if screened is None:
         if turn.profile.heat_screened_on is None:
             return ask_screening(turn, plan, 0, lead="heat.screen_intro")
-        turn.expect_answer("heat_check", _plan_arg(plan))
+        turn.expect_answer(Question.HEAT_CHECK, _plan_arg(plan))
         return turn.reply().say("heat.check").ask("heat.check_reprompt")
     return start(turn, plan, alarm, answer, first_time=screened == FULL)
 
@@ -82,7 +73,7 @@ def start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | 
     """Set the device timer and start the session. Without the permission, ask for it once (the answer comes
     back here through `heat_permission_answers`); after an answer, never ask again in this conversation."""
     seconds = plan.minutes * 60
-    context = turn.alarm_context()
+    context = alarm_context(turn)
     if answer is not None and not answer.accepted:
         result = AlarmResult(Outcome.NEEDS_PERMISSION)
     else:
@@ -95,7 +86,7 @@ def start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | 
         reply.say("heat.capped", asked=plan.capped_from, minutes=plan.minutes)
     if result.outcome is Outcome.NEEDS_PERMISSION and answer is None:
         reply.say("heat.permission_ask")
-        return ask_permission(turn, reply, consent.TIMERS, PERMISSION_PURPOSE,
+        return ask_permission(turn, reply, consent.TIMERS, Question.HEAT_TIMER_PERMISSION,
                               _plan_arg(plan, FULL if first_time else CHECK))
     turn.profile.heat = HeatSession(started_at=turn.now, ends_at=turn.now + seconds, timer_id=result.timer_id)
     reply.say("heat.started" if result.done else "heat.counting", minutes=plan.minutes).say("heat.safety")
@@ -114,7 +105,7 @@ def start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | 
 def ask_screening(turn: Turn, plan: HeatPlan, index: int, lead: str | None = None) -> Reply:
     """Question `index` of the heat screening; each reprompt names that group's items again."""
     question = HEAT_SCREEN_QUESTIONS[index]
-    turn.expect_answer("heat_screen", {**_plan_arg(plan), "q": question})
+    turn.expect_answer(Question.HEAT_SCREEN, {**_plan_arg(plan), "q": question})
     reply = turn.reply()
     if lead:
         reply.say(lead)
@@ -142,7 +133,7 @@ def _plan_from(arg) -> HeatPlan | None:
     return plan_heat(f"PT{arg.get('capped_from') or arg['minutes']}M")
 
 
-def heat_answers(alarm: HeatAlarm) -> dict[str, Answer]:
+def heat_answers(alarm: HeatAlarm) -> dict[Question, Answer]:
     def after(turn: Turn, plan: HeatPlan, question: str, lead: str | None = None) -> Reply:
         """The next screening question; after the last, the screening counts as heard and the session starts."""
         index = HEAT_SCREEN_QUESTIONS.index(question) + 1
@@ -159,7 +150,7 @@ def heat_answers(alarm: HeatAlarm) -> dict[str, Answer]:
         if not yes:
             return after(turn, plan, question)
         if HEAT_SCREEN[question] is IfYes.CHECK_FIRST:
-            turn.expect_answer("heat_clearance", {**_plan_arg(plan), "q": question})
+            turn.expect_answer(Question.HEAT_CLEARANCE, {**_plan_arg(plan), "q": question})
             return turn.reply().say("heat.not_advised").say("heat.clearance_question").ask("heat.clearance_reprompt")
         if HEAT_SCREEN[question] is IfYes.COLD_INSTEAD:
             return turn.reply().say("heat.cold_instead").say("heat.instead").ask("menu.reprompt")
@@ -185,14 +176,15 @@ def heat_answers(alarm: HeatAlarm) -> dict[str, Answer]:
 
     def duration(turn: Turn, yes: bool) -> Reply:
         if yes:
-            turn.expect_answer("heat_duration")
+            turn.expect_answer(Question.HEAT_DURATION)
             return turn.reply().say("heat.ask_duration_reprompt").ask("heat.ask_duration_reprompt")
         return turn.reply().say("heat.not_started").ask("menu.reprompt")
 
-    return {"heat_screen": screening, "heat_clearance": clearance, "heat_check": check, "heat_duration": duration}
+    return {Question.HEAT_SCREEN: screening, Question.HEAT_CLEARANCE: clearance, Question.HEAT_CHECK: check,
+            Question.HEAT_DURATION: duration}
 
 
-def heat_permission_answers(alarm: HeatAlarm) -> dict[str, Continuation]:
+def heat_permission_answers(alarm: HeatAlarm) -> dict[Question, Continuation]:
     """Alexa's answer to our timers permission request: back through the screening path to `start` with it."""
     def heat_timer(turn: Turn, answer: ConsentAnswer) -> Reply:
         plan = _plan_from(turn.asked.arg)
@@ -200,4 +192,4 @@ def heat_permission_answers(alarm: HeatAlarm) -> dict[str, Continuation]:
             return turn.reply().say("heat.ask_again").ask("menu.reprompt")
         return screen_then_start(turn, plan, alarm, answer, screened=_screened(turn.asked.arg))
 
-    return {PERMISSION_PURPOSE: heat_timer}
+    return {Question.HEAT_TIMER_PERMISSION: heat_timer}

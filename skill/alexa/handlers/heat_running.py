@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Callable
 
+from skill.alexa import consent
 from skill.alexa.handlers.base import TurnHandler
+from skill.alexa.services import device_locale
 from skill.core.heat import spoken_minutes
 from skill.core.profile import PAUSE_LIMIT_SECONDS, HeatSession
 from skill.alexa.screen import heat_left_screen
@@ -106,6 +108,18 @@ class ResumeHeatHandler(TurnHandler):
         return time_left(turn, heat, "heat.time_left").prepend("heat.resumed")
 
 
+def alarm_context(turn: Turn) -> AlarmContext:
+    """For the heat alarm: who and when, the device timer's label and announcement in the user's language,
+    whether the timers permission shows as granted, and the request's service clients (Timers API)."""
+    envelope = turn.handler_input.request_envelope
+    return AlarmContext(user_id=envelope.context.system.user.user_id, locale=turn.content.locale, now=turn.now,
+                        request_locale=device_locale(envelope),
+                        label=turn.content.say("heat.timer_label"),
+                        announcement=turn.content.say("heat.time_up"),
+                        permitted=consent.granted(envelope, consent.TIMERS),
+                        services=turn.handler_input.service_client_factory)
+
+
 def device_heat(turn: Turn, alarm: HeatAlarm) -> HeatSession | None:
     """The running session as the device timer sees it (see `follow_device`)."""
     return follow_device(turn, alarm)[0]
@@ -118,7 +132,7 @@ def follow_device(turn: Turn, alarm: HeatAlarm) -> tuple[HeatSession | None, Out
     heat, running = turn.profile.heat, turn.profile.running_heat(turn.now)
     if heat is None or (running is None and not _may_be_paused_by_voice(heat, turn.now)):
         return running, Outcome.DONE
-    result = alarm.status(turn.alarm_context(), heat.timer_id)
+    result = alarm.status(alarm_context(turn), heat.timer_id)
     if result.outcome is Outcome.GONE:
         if running:
             heat.stop(turn.now)
@@ -136,7 +150,7 @@ def _on_device(turn: Turn, heat: HeatSession, seen: Outcome,
                operation: Callable[[AlarmContext, str | None], AlarmResult], failed_key: str) -> Reply | None:
     """Pause or resume the session's device timer: None when it went through, else the reply. Skipped when the API
     just gave no answer at all (`seen`): a second wait for it could outlast the 8 seconds Alexa allows a turn."""
-    result = AlarmResult(seen) if seen is Outcome.UNREACHABLE else operation(turn.alarm_context(), heat.timer_id)
+    result = AlarmResult(seen) if seen is Outcome.UNREACHABLE else operation(alarm_context(turn), heat.timer_id)
     if result.outcome is Outcome.GONE:
         return _gone(turn, heat)
     if not result.done:
@@ -150,7 +164,7 @@ def end_heat(turn: Turn, alarm: HeatAlarm) -> AlarmResult | None:
     heat = turn.profile.running_heat(turn.now)
     if heat is None:
         return None
-    result = alarm.cancel(turn.alarm_context(), heat.timer_id)
+    result = alarm.cancel(alarm_context(turn), heat.timer_id)
     heat.stop(turn.now)
     return result
 

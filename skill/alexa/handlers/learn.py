@@ -6,6 +6,7 @@ import random
 
 from skill.alexa.handlers.base import Answer, TurnHandler, slot_id
 from skill.core.tips import choose_tip
+from skill.core.state import Question
 from skill.alexa.turn import Reply, Turn
 
 # WarningSignsIntent reads the signs tier by tier, most serious first, offering the next each time.
@@ -26,7 +27,7 @@ def tell_tip(turn: Turn, topic: str | None, rng: random.Random) -> Reply:
     tips = turn.content.document("tips")["tips"]
     choice = choose_tip(tips, turn.profile.tips_heard, topic, rng)
     turn.profile.tips_heard = choice.heard
-    turn.expect_answer("another_tip", topic)
+    turn.expect_answer(Question.ANOTHER_TIP, topic)
     reply = turn.reply()
     if choice.repeat:
         reply.say(f"tips.repeat.{choice.repeat}")
@@ -61,12 +62,12 @@ def read_signs(turn: Turn, tier: str) -> Reply:
     reply = turn.reply().say(f"signs.{tier}")
     following = SIGN_TIERS.index(tier) + 1
     if following < len(SIGN_TIERS):
-        turn.expect_answer("more_signs", SIGN_TIERS[following])
+        turn.expect_answer(Question.MORE_SIGNS, SIGN_TIERS[following])
         return reply.say(f"signs.offer.{SIGN_TIERS[following]}").ask(f"signs.offer.{SIGN_TIERS[following]}")
     return reply.say("signs.end").ask("menu.reprompt")
 
 
-def learn_answers(rng: random.Random) -> dict[str, Answer]:
+def learn_answers(rng: random.Random) -> dict[Question, Answer]:
     def another_tip(turn: Turn, yes: bool) -> Reply:
         if yes:
             topic = turn.asked.arg if isinstance(turn.asked.arg, str) else None
@@ -78,4 +79,4 @@ def learn_answers(rng: random.Random) -> dict[str, Answer]:
             return read_signs(turn, turn.asked.arg)
         return turn.reply().say("menu.what_else").ask("menu.reprompt")
 
-    return {"another_tip": another_tip, "more_signs": more_signs}
+    return {Question.ANOTHER_TIP: another_tip, Question.MORE_SIGNS: more_signs}

@@ -15,17 +15,14 @@ from typing import Any
 
 from skill.alexa import consent
 from skill.alexa.consent import ConsentAnswer, consent_card
-from skill.alexa.services.reminders import ReminderFailure, RemindersApi
+from skill.alexa.services import device_locale
+from skill.alexa.services.reminders import (BAD_REQUEST, BUSY, FORBIDDEN, OFFLINE, PERMISSION, SERVICE, SLOW,
+                                           UNREACHABLE, ReminderFailure, RemindersApi, stretch_reminder_request)
 from skill.alexa.handlers.base import Answer, TurnHandler, slot_value
 from skill.alexa.handlers.consent import Continuation, ask_permission, send_consent_card
-from skill.core.reminders import (BAD_REQUEST, BUSY, FORBIDDEN, OFFLINE, PERMISSION, SERVICE, SLOW, UNREACHABLE,
-                             DailyTime, read_period, reminder_time, spoken_time, stretch_reminder_request,
-                             valid_zone)
+from skill.core.reminders import DailyTime, read_period, reminder_time, spoken_time, valid_zone
+from skill.core.state import Question
 from skill.alexa.turn import Reply, Turn
-
-PURPOSE = "stretch_reminder"  # the AskFor token, and the question that waits for Alexa's answer
-OFFER = "reminder_offer"  # "I'll remind you to stretch every day at 8 AM. Shall I set that?"
-ASK_TIME = "reminder_time"  # "What time each day ...?" (arg: the part of the day already named, if any)
 
 ASK_TIME_KEYS = {None: "reminders.ask_time", "MO": "reminders.ask_time.morning",
                  "AF": "reminders.ask_time.afternoon", "EV": "reminders.ask_time.evening",
@@ -87,7 +84,7 @@ class ReminderStatusHandler(TurnHandler):
 
 
 def ask_time(turn: Turn, period: str | None) -> Reply:
-    turn.expect_answer(ASK_TIME, {"period": period} if period else None)
+    turn.expect_answer(Question.REMINDER_TIME, {"period": period} if period else None)
     return turn.reply().say(ASK_TIME_KEYS[period]).ask("reminders.ask_time_reprompt")
 
 
@@ -98,7 +95,7 @@ def offer(turn: Turn, time: DailyTime) -> Reply:
         zone = RemindersApi(turn).time_zone()
     except ReminderFailure as failure:
         return failed(turn, "set", failure.kind)
-    turn.expect_answer(OFFER, {"time": time.slot_value, "zone": zone})
+    turn.expect_answer(Question.REMINDER_OFFER, {"time": time.slot_value, "zone": zone})
     spoken = spoken_time(turn.content, time)
     return turn.reply().say("reminders.offer", time=spoken).ask("reminders.offer_reprompt", time=spoken)
 
@@ -107,19 +104,21 @@ def set_up(turn: Turn, time: DailyTime, zone: str | None) -> Reply:
     """The user said yes to the plan: set it, or first ask Alexa for the reminders permission."""
     if not consent.granted(turn.handler_input.request_envelope, consent.REMINDERS):
         reply = turn.reply().say("reminders.permission_needed")
-        return ask_permission(turn, reply, consent.REMINDERS, PURPOSE, {"time": time.slot_value, "zone": zone})
+        return ask_permission(turn, reply, consent.REMINDERS, Question.REMINDER_PERMISSION,
+                              {"time": time.slot_value, "zone": zone})
     return create(turn, time, zone, may_ask_again=True)
 
 
 def create(turn: Turn, time: DailyTime, zone: str | None, may_ask_again: bool) -> Reply:
-    request = stretch_reminder_request(time, turn.now, zone, turn.device_locale,
+    request = stretch_reminder_request(time, turn.now, zone, device_locale(turn.handler_input.request_envelope),
                                        turn.content.say("reminders.alert_text"))
     try:
         replaced = RemindersApi(turn).set_daily(request)
     except ReminderFailure as failure:
         if failure.kind == PERMISSION and may_ask_again:
             reply = turn.reply().say("reminders.permission_again")
-            return ask_permission(turn, reply, consent.REMINDERS, PURPOSE, {"time": time.slot_value, "zone": zone})
+            return ask_permission(turn, reply, consent.REMINDERS, Question.REMINDER_PERMISSION,
+                                  {"time": time.slot_value, "zone": zone})
         if failure.kind == PERMISSION:
             return turn.reply().say("reminders.permission_lost").with_card(consent_card(consent.REMINDERS)).ask(
                 "menu.reprompt")
@@ -149,7 +148,7 @@ def _may_read(turn: Turn) -> bool:
 
 def _period_asked(turn: Turn) -> str | None:
     """The part of the day the user named before ("evening"), when the skill is asking for the exact time."""
-    if turn.asked is None or turn.asked.id != ASK_TIME or not isinstance(turn.asked.arg, dict):
+    if turn.asked is None or turn.asked.id != Question.REMINDER_TIME or not isinstance(turn.asked.arg, dict):
         return None
     return read_period(turn.asked.arg.get("period"))
 
@@ -165,7 +164,7 @@ def _pending(arg: Any) -> tuple[DailyTime, str | None] | None:
     return time, zone
 
 
-def reminder_answers() -> dict[str, Answer]:
+def reminder_answers() -> dict[Question, Answer]:
     def plan(turn: Turn, yes: bool) -> Reply:
         if not yes:
             return turn.reply().say("reminders.not_set").ask("menu.reprompt")
@@ -179,10 +178,10 @@ def reminder_answers() -> dict[str, Answer]:
             return turn.reply().say("reminders.not_set").ask("menu.reprompt")
         return ask_time(turn, _period_asked(turn))
 
-    return {OFFER: plan, ASK_TIME: time_question}
+    return {Question.REMINDER_OFFER: plan, Question.REMINDER_TIME: time_question}
 
 
-def reminder_permission_answers() -> dict[str, Continuation]:
+def reminder_permission_answers() -> dict[Question, Continuation]:
     """Alexa's answer to the reminders AskFor: set the reminder the user already agreed to, or say calmly how
     to allow it later (with the consent card, unless Alexa sent one)."""
     def stretch_reminder(turn: Turn, answer: ConsentAnswer) -> Reply:
@@ -194,4 +193,4 @@ def reminder_permission_answers() -> dict[str, Continuation]:
         reply = turn.reply().say(PERMISSION_ANSWER_KEYS.get(answer.outcome, "reminders.permission_unavailable"))
         return send_consent_card(reply, answer, consent.REMINDERS).ask("menu.reprompt")
 
-    return {PURPOSE: stretch_reminder}
+    return {Question.REMINDER_PERMISSION: stretch_reminder}

@@ -8,6 +8,7 @@ from typing import Mapping
 from skill.alexa.handlers.base import Answer, TurnHandler
 from skill.core.heat import spoken_minutes
 from skill.core.routines import load_routines
+from skill.core.state import Question
 from skill.alexa.turn import Reply, Turn
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ class LaunchHandler(TurnHandler):
         if profile.unfinished:
             routine = load_routines(turn.content.locale).get(profile.unfinished["routine"])
             if routine:
-                turn.expect_answer("resume_offer")
+                turn.expect_answer(Question.RESUME_OFFER)
                 return reply.say("launch.resume_offer", routine=routine.name,
                                  number=profile.unfinished["step"] + 1).ask("launch.resume_reprompt")
             profile.unfinished = None
@@ -37,14 +38,14 @@ class LaunchHandler(TurnHandler):
 class AnswerHandler(TurnHandler):
     """Yes and No go to whatever the last response asked; "next" also means yes to another tip."""
 
-    def __init__(self, answers: Mapping[str, Answer]):
+    def __init__(self, answers: Mapping[Question, Answer]):
         self.answers = answers
 
     def accepts(self, turn: Turn) -> bool:
         if turn.asked is None or turn.asked.id not in self.answers:
             return False
         return turn.intent in ("AMAZON.YesIntent", "AMAZON.NoIntent") or (
-            turn.intent == "AMAZON.NextIntent" and turn.asked.id == "another_tip")
+            turn.intent == "AMAZON.NextIntent" and turn.asked.id is Question.ANOTHER_TIP)
 
     def act(self, turn: Turn) -> Reply:
         return self.answers[turn.asked.id](turn, turn.intent != "AMAZON.NoIntent")

@@ -7,7 +7,7 @@ from skill.alexa.handlers.base import Answer, TurnHandler, slot_id
 from skill.alexa.safety.answers import ask_clarifying, answer_tier, no_red_flag, not_caught, stop_routine
 from skill.core.routines import Routine, load_routines
 from skill.alexa.screen import stretch_step_screen
-from skill.core.state import RoutineState
+from skill.core.state import Question, RoutineState
 from skill.core.alarm import HeatAlarm
 from skill.alexa.turn import Reply, Turn
 
@@ -86,7 +86,7 @@ def begin(turn: Turn, routine: Routine, step: int, hands_free: bool = False) -> 
             turn.update(routine=RoutineState(routine.id, step, 0, "ready", hands_free=True))
             return turn.reply().say("stretch.screen_hands_free").say("stretch.warm_up").ask("stretch.ready_reprompt")
         turn.update(routine=None)
-        turn.expect_answer("stretch_screen", {"routine": routine.id, "step": step})
+        turn.expect_answer(Question.STRETCH_SCREEN, {"routine": routine.id, "step": step})
         return turn.reply().say("stretch.screen_question").ask("stretch.screen_reprompt")
     return lead(turn, routine, RoutineState(routine.id, step, 0, "running", hands_free))
 
@@ -110,7 +110,7 @@ def apply_move(turn: Turn, routine: Routine, move: flow.Move) -> Reply:
     turn.update(routine=move.state)
     if move.effect == "paused":
         return turn.reply().say("stretch.paused").ask("stretch.paused_reprompt")
-    turn.expect_answer("skip_offer")  # offer_skip
+    turn.expect_answer(Question.SKIP_OFFER)
     return turn.reply().say("stretch.hurt").ask("stretch.hurt_reprompt")
 
 
@@ -178,7 +178,7 @@ def _active(turn: Turn) -> tuple[RoutineState, Routine] | None:
     return state, routine
 
 
-def stretch_answers(alarm: HeatAlarm) -> dict[str, Answer]:
+def stretch_answers(alarm: HeatAlarm) -> dict[Question, Answer]:
     def screening(turn: Turn, yes: bool) -> Reply:
         if yes:
             return answer_tier(turn, "emergency", alarm)
@@ -187,7 +187,7 @@ def stretch_answers(alarm: HeatAlarm) -> dict[str, Answer]:
         step = arg.get("step") if isinstance(arg.get("step"), int) else 0
         turn.profile.screened_on = turn.today.isoformat()
         turn.update(routine=RoutineState(routine.id, min(step, len(routine.steps) - 1), 0, "ready"))
-        turn.expect_answer("ready_to_begin")
+        turn.expect_answer(Question.READY_TO_BEGIN)
         return turn.reply().say("stretch.screen_clear").say("stretch.warm_up").ask("stretch.ready_reprompt")
 
     def resume(turn: Turn, yes: bool) -> Reply:
@@ -198,9 +198,9 @@ def stretch_answers(alarm: HeatAlarm) -> dict[str, Answer]:
         turn.profile.unfinished = None
         return turn.reply().say("launch.menu").ask("menu.reprompt")
 
-    return {"stretch_screen": screening, "resume_offer": resume,
-            "ready_to_begin": _yes_triggers("next", "stretch.not_ready", "stretch.ready_reprompt"),
-            "skip_offer": _yes_triggers("skip", "stretch.skip_declined", "stretch.hurt_reprompt")}
+    return {Question.STRETCH_SCREEN: screening, Question.RESUME_OFFER: resume,
+            Question.READY_TO_BEGIN: _yes_triggers("next", "stretch.not_ready", "stretch.ready_reprompt"),
+            Question.SKIP_OFFER: _yes_triggers("skip", "stretch.skip_declined", "stretch.hurt_reprompt")}
 
 
 def _yes_triggers(trigger: str, declined: str, declined_reprompt: str) -> Answer:

@@ -17,8 +17,9 @@ import logging
 from typing import Callable, Sequence
 
 from skill.alexa.handlers.base import Answer, TurnHandler
-from skill.alexa.handlers.heat_running import end_heat
+from skill.alexa.handlers.heat_running import alarm_context, end_heat
 from skill.core.speech import Say, parse_ssml
+from skill.core.state import Question
 from skill.core.alarm import ANY_HEAT_TIMER, HeatAlarm
 from skill.alexa.turn import Reply, Turn
 
@@ -66,7 +67,7 @@ def answer_tier(turn: Turn, tier: str, alarm: HeatAlarm) -> Reply:
         stop_routine(turn)  # itself best effort where it needs the store
         if not best_effort("end the heat session", end_heat, turn, alarm):
             # The stored session (and the device timer's id) could not be read: cancel by the timer's label.
-            best_effort("cancel the device's heat timer", alarm.cancel, turn.alarm_context(), ANY_HEAT_TIMER)
+            best_effort("cancel the device's heat timer", alarm.cancel, alarm_context(turn), ANY_HEAT_TIMER)
         return reply
     if tier == "urgent":
         routine_running = turn.conversation.routine is not None
@@ -94,7 +95,7 @@ def ask_clarifying(turn: Turn, question: str, escalate_to: str, otherwise: str |
     """One yes/no question: "yes" leads to `escalate_to`; "no" to `otherwise` when what was said already reaches
     a tier by itself (a weak foot is same-day whichever legs), else to "tell me if that changes"."""
     turn.triage = "clarify"
-    turn.expect_answer("clarify", {"to": escalate_to, **({"no": otherwise} if otherwise else {})})
+    turn.expect_answer(Question.CLARIFY, {"to": escalate_to, **({"no": otherwise} if otherwise else {})})
     reply = turn.reply()
     if escalate_to == "emergency":  # while we ask, the way to help comes first (clinical-facts 1D: if unsure, call)
         reply.say("triage.clarify_lead")
@@ -128,7 +129,7 @@ class SymptomReportHandler(TurnHandler):
 
 def no_red_flag(turn: Turn) -> Reply:
     """A symptom no rule placed: the way to help first (the rules may have missed it), then the warning signs."""
-    turn.expect_answer("more_signs", "emergency")
+    turn.expect_answer(Question.MORE_SIGNS, "emergency")
     reply = turn.reply().say("symptom.no_red_flag")
     if turn.conversation.routine:
         reply.say("stretch.carry_on")
@@ -175,7 +176,7 @@ def _heat_running(turn: Turn) -> bool:
         return False
 
 
-def safety_answers(alarm: HeatAlarm) -> dict[str, Answer]:
+def safety_answers(alarm: HeatAlarm) -> dict[Question, Answer]:
     def clarify(turn: Turn, yes: bool) -> Reply:
         if yes:
             return answer_tier(turn, _escalation(turn.asked.arg), alarm)
@@ -187,7 +188,7 @@ def safety_answers(alarm: HeatAlarm) -> dict[str, Answer]:
             return reply.say("stretch.carry_on").ask("stretch.check_in_reprompt")
         return reply.ask("menu.reprompt")
 
-    return {"clarify": clarify}
+    return {Question.CLARIFY: clarify}
 
 
 def _escalation(arg) -> str:

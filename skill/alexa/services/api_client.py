@@ -17,6 +17,7 @@ import sys
 import threading
 from typing import Any, Callable
 
+from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
 API_TIMEOUT_SECONDS = 3.0  # connect and read; leaves room in Alexa's 8 s for the rest of the turn
@@ -61,3 +62,8 @@ def timed_out(error: BaseException) -> bool:
     made `requests` is not loaded, and then no error can be one of its own."""
     requests = sys.modules.get("requests")
     return requests is not None and isinstance(error, requests.exceptions.Timeout)
+
+
+class NoAlexaCloud(ApiClientException):
+    """Raised by an API client with no Alexa cloud behind it (skill.local.no_cloud, for `python -m skill talk`):
+    the skill answers that reminders need an Echo or the Alexa app, without touching the network."""

@@ -108,6 +108,7 @@ def timer_request(context: AlarmContext, seconds: float) -> TimerRequest:
 
 def iso_duration(seconds: float) -> str:
     """ISO-8601 for a countdown, as the Timers API takes it: 900 -> "PT15M", 3725 -> "PT1H2M5S"."""
+    # Not isodate: three lines against 2.4 ms of every cold start; the tests' Timers API reads this with isodate.
     total = max(1, round(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)

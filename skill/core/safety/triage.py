@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from skill.core.content import load_document
-from skill.core.safety.text import fold
+from skill.core.text import fold
 
 TIERS = ("emergency", "urgent", "soon", "clarify")  # most to least severe, clarify last
 

@@ -1,18 +1,7 @@
 """The offline runner's audio: sentences rendered to cached WAV files with pyttsx3, and WAV files played by a
 command-line player that can be stopped within a tenth of a second.
 
-pyttsx3 2.99's espeak driver has faults worked around here (each at the place it matters):
-- `runAndWait()` can return before the WAV is written (synthesis finishes on espeak's own thread), so a render
-  waits for the 'finished-utterance' event and then for the file to be a complete WAV, with a timeout;
-- `runAndWait()` cancels the new utterance if espeak is still busy (e.g. applying a voice or rate just set),
-  leaving a cut-short or empty WAV, so a render first waits for espeak to go idle, and retries if cancelled;
-- `say()` plays through `aplay` and, after `save_to_file()`, would overwrite the saved file, so it is never used;
-- the driver prints "Audio saved to ..." on stdout, which would corrupt the runner's transcript;
-- empty or blank text raises, so blank text gets a short silent WAV without the engine.
-espeak can only be initialised once per process and `pyttsx3.init()` hands every caller the same engine, so all
-renderers share one synthesiser: one process-wide lock serialises its use, and each render sets its own voice
-and rate rather than trusting what the previous caller left. Renders go to a temporary file that is moved
-into the cache (os.replace), so a half-written WAV is never served.
+Why it is built this way: README.md, "Design notes".
 """
 
 from __future__ import annotations
@@ -486,7 +475,11 @@ def write_reply_wav(parts: Sequence[Part], renderer: Renderer, path: Path) -> No
 def _read_as(path: Path, target: WavFormat) -> bytes:
     with wave.open(str(path), "rb") as wav:
         source = WavFormat(wav.getnchannels(), wav.getsampwidth(), wav.getframerate())
-        return _convert(wav.readframes(wav.getnframes()), source, target)
+        frames = wav.readframes(wav.getnframes())
+    if source == target:
+        return frames
+    from skill.local.audio.pcm import convert  # here: numpy takes ~80 ms to import, and espeak never needs it
+    return convert(frames, source, target)
 
 
 def _write_frames(path: Path, audio_format: WavFormat, frames: bytes) -> None:
@@ -501,49 +494,3 @@ def _silence(seconds: float, audio_format: WavFormat) -> bytes:
     # 8-bit WAV samples are unsigned: their silence is 128, not 0.
     quiet = b"\x80" if audio_format.sample_width == 1 else b"\x00" * audio_format.sample_width
     return quiet * audio_format.channels * round(seconds * audio_format.frame_rate)
-
-
-def _convert(frames: bytes, source: WavFormat, target: WavFormat) -> bytes:
-    """PCM frames re-encoded from `source` to `target`: channels mixed down to mono (and copied out again to
-    each target channel), resampled by linear interpolation, requantised to the target width."""
-    if source == target:
-        return frames
-    mono = _decode_mono(frames, source)
-    if source.frame_rate != target.frame_rate:
-        mono = _resample(mono, source.frame_rate, target.frame_rate)
-    return _encode(mono, target)
-
-
-def _decode_mono(frames: bytes, source: WavFormat) -> list[float]:
-    width, channels = source.sample_width, source.channels
-    scale = float(2 ** (8 * width - 1))
-    values = [
-        (frames[i] - 128) / 128 if width == 1 else int.from_bytes(frames[i:i + width], "little", signed=True) / scale
-        for i in range(0, len(frames) - len(frames) % width, width)
-    ]
-    return [sum(values[i:i + channels]) / channels for i in range(0, len(values) - channels + 1, channels)]
-
-
-def _resample(samples: list[float], source_rate: int, target_rate: int) -> list[float]:
-    if not samples:
-        return []
-    count = round(len(samples) * target_rate / source_rate)
-    resampled = []
-    for index in range(count):
-        position = index * source_rate / target_rate
-        left = min(int(position), len(samples) - 1)
-        right = min(left + 1, len(samples) - 1)
-        fraction = position - left
-        resampled.append(samples[left] * (1 - fraction) + samples[right] * fraction)
-    return resampled
-
-
-def _encode(samples: list[float], target: WavFormat) -> bytes:
-    width = target.sample_width
-    top = 2 ** (8 * width - 1)
-    out = bytearray()
-    for sample in samples:
-        value = max(-top, min(top - 1, round(sample * top)))
-        encoded = bytes([value + 128]) if width == 1 else value.to_bytes(width, "little", signed=True)
-        out += encoded * target.channels
-    return bytes(out)

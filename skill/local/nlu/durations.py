@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from skill.core.text import fold
+
 _ONES = {w: n for n, w in enumerate("zero one two three four five six seven eight nine".split())}
 _TEENS = {w: n + 10 for n, w in enumerate(
     "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
@@ -41,8 +43,8 @@ _ARTICLES = ("a", "an")
 
 
 def tokens(text: str) -> list[str]:
-    """Lowercase words with hyphens split ("forty-five") and digits split from units ("20mins")."""
-    text = re.sub(r"(\d)([a-z])", r"\1 \2", text.lower().replace("-", " "))
+    """Folded words with hyphens split ("forty-five") and digits split from units ("20mins")."""
+    text = re.sub(r"(\d)([a-z])", r"\1 \2", fold(text).replace("-", " "))
     return re.findall(r"\d+(?:\.\d+)?|[a-z']+", text)
 
 
@@ -228,6 +230,7 @@ def _duration_component(words: Sequence[str], start: int) -> tuple[str, float, i
 
 
 def _iso(amounts: dict[str, float], negative: bool) -> str:
+    # Not isodate.duration_isoformat: it turns ninety minutes into PT1H30M, and Alexa sends PT90M, as said.
     carried = dict(amounts)
     for unit in _UNITS:  # largest first, so a fraction can cascade down more than one unit
         amount = carried.get(unit)

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from skill.core.text import fold
 from skill.local.nlu.durations import parse_number, tokens
 
 PERIODS = {"morning": "MO", "mornings": "MO", "afternoon": "AF", "afternoons": "AF", "evening": "EV",
@@ -68,7 +69,7 @@ def find_time(words: Sequence[str]) -> tuple[int, int, str] | None:
 
 def _words(text: str) -> list[str]:
     """Spoken or typed words: "7:30pm" and "7.30 pm" -> ["7", "30", "pm"], "a.m." -> ["a", "m"]."""
-    return tokens(re.sub(r"(\d)\.(\d)", r"\1 \2", text.lower().replace("o'clock", " oclock ")))
+    return tokens(re.sub(r"(\d)\.(\d)", r"\1 \2", fold(text).replace("o'clock", " oclock ")))
 
 
 @functools.lru_cache(maxsize=4096)
