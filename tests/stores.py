@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from skill.alexa.app import create_skill
 from skill.stores.dynamodb import DynamoDbPersistenceAdapter
-from skill.stores.sqlite import REVISION, SQLitePersistenceAdapter
+from skill.stores.sqlite import LOST, REVISION, SQLitePersistenceAdapter
 
 REGION = "eu-west-1"
 TABLE = "spine-coach-test"
@@ -104,5 +104,5 @@ def record_dynamodb_calls(client: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def without_revision(attributes: dict) -> dict:
-    """What a store read back, minus the revision it adds for optimistic concurrency."""
-    return {name: value for name, value in attributes.items() if name != REVISION}
+    """What a store read back, minus what it adds: the revision (optimistic concurrency), the LOST mark."""
+    return {name: value for name, value in attributes.items() if name not in (REVISION, LOST)}

@@ -210,11 +210,15 @@ def test_aws_failures_become_a_persistence_exception_without_user_data(fake_aws,
 
 @pytest.mark.parametrize("item", [{"data": {"S": "{not json"}}, {"data": {"N": "1"}}, {}],
                          ids=["damaged-json", "not-a-string", "no-data"])
-def test_a_damaged_item_raises_and_other_users_are_unaffected(dynamo: Store, item):
-    dynamodb_client().put_item(TableName=TABLE, Item={"id": {"S": ALICE_ID}, **item})
-    with pytest.raises(PersistenceException):
-        dynamo.adapter.get_attributes(ALICE)
-    assert without_revision(dynamo.adapter.get_attributes(BOB)) == {}
+def test_a_damaged_item_reads_as_empty_the_next_save_overwrites_it_and_other_users_are_unaffected(dynamo: Store,
+                                                                                                    item):
+    dynamo.adapter.save_attributes(BOB, {"who": "bob"})
+    dynamodb_client().put_item(TableName=TABLE, Item={"id": {"S": ALICE_ID}, "revision": {"N": "7"}, **item})
+    read = dynamo.adapter.get_attributes(ALICE)
+    assert without_revision(read) == {}
+    dynamo.adapter.save_attributes(ALICE, {**read, "who": "alice"})  # at the damaged item's revision
+    assert json.loads(dynamo.stored(ALICE_ID)) == {"who": "alice"}
+    assert without_revision(dynamo.adapter.get_attributes(BOB)) == {"who": "bob"}
 
 
 def test_a_missing_table_mid_conversation_gets_the_apology_and_keeps_the_question(dynamo: Store):

@@ -46,6 +46,7 @@ from skill.stores.sqlite import SQLitePersistenceAdapter
 from skill.core.safety.triage import triage_for
 from skill.core.speech import Say, parse_ssml
 from skill.alexa.turn import Reply
+from stores import without_revision
 from timers_api import TimersApi
 
 USER = "amzn1.ask.account.FAULTS"
@@ -255,8 +256,14 @@ CASES = [pytest.param(state, fault, id=f"{state.__name__}-{fault}") for state in
 CASES += [pytest.param(during_heat, fault, id=f"during_heat-{fault}") for fault in TIMERS_FAULTS]
 
 
+# Faults the store absorbs since issue 13 (a damaged row reads as an empty profile, a corrupt file is moved aside):
+# the turn reads no profile, so the emergency answer must still cancel a device timer by its label.
+ABSORBED_BY_THE_STORE = {"corrupt row", "not a database"}
+
+
 def test_each_store_fault_really_fails_the_store(echo, request):
-    """The staging is real: on each fault, the store refuses a read or a save, from a thread as the skill's."""
+    """The staging is real: on each fault, the store refuses a read or a save, from a thread as the skill's, or
+    (the faults it absorbs) reads no profile and saves a new one."""
     envelope = DefaultSerializer().deserialize(json.dumps(AlexaSession(user_id=USER).envelope(launch())),
                                                RequestEnvelope)
     for fault in STORE_FAULTS:
@@ -269,6 +276,10 @@ def test_each_store_fault_really_fails_the_store(echo, request):
             attributes = adapter.get_attributes(envelope)
             adapter.save_attributes(envelope, {**attributes, "changed": True})
 
+        if fault.name in ABSORBED_BY_THE_STORE:
+            on_a_fresh_thread(read_then_save)
+            assert without_revision(adapter.get_attributes(envelope)) == {"changed": True}, fault
+            continue
         with pytest.raises((sqlite3.Error, PersistenceException)):
             on_a_fresh_thread(read_then_save)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from skill.core.profile import Profile
-from skill.stores.sqlite import REVISION
+from skill.stores.sqlite import LOST, REVISION
 
 
 class StoredProfile:
@@ -17,15 +17,24 @@ class StoredProfile:
         self._profile: Profile | None = None
         self._as_read: dict[str, Any] | None = None
         self._revision = 0
+        self._lost = False
 
     @property
     def profile(self) -> Profile:
         if self._profile is None:
             stored = dict(self._read())
             self._revision = stored.pop(REVISION, 0)
+            self._lost = bool(stored.pop(LOST, False))
             self._as_read = stored
             self._profile = Profile.from_attributes(stored)
         return self._profile
+
+    @property
+    def lost(self) -> bool:
+        """Whether the store had this user's profile but could not give it (skill.stores.sqlite.LOST): the empty
+        profile read then knows nothing of, say, a device timer the lost one named."""
+        self.profile
+        return self._lost
 
     def changes(self) -> dict[str, Any] | None:
         """The profile to save, or None when it was never read or did not change. It carries the revision it was

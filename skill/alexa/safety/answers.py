@@ -65,8 +65,9 @@ def answer_tier(turn: Turn, tier: str, alarm: HeatAlarm) -> Reply:
     if tier == "emergency":
         reply.say("triage.emergency").end()
         stop_routine(turn)  # itself best effort where it needs the store
-        if not best_effort("end the heat session", end_heat, turn, alarm):
-            # The stored session (and the device timer's id) could not be read: cancel by the timer's label.
+        if not best_effort("end the heat session", end_heat, turn, alarm) or turn.stored_profile.lost:
+            # The stored session (and the device timer's id) could not be read, or the store had lost it (a damaged
+            # row, a corrupt file replaced): cancel by the timer's label.
             best_effort("cancel the device's heat timer", alarm.cancel, alarm_context(turn), ANY_HEAT_TIMER)
         return reply
     if tier == "urgent":
