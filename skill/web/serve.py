@@ -1,6 +1,8 @@
 """`python -m skill serve`: the endpoint on this machine, for development and for trying a test CA.
 
-Production runs the same app under gunicorn (README); this uses Werkzeug's threaded development server.
+Production runs the same app under gunicorn (README, deploy/gunicorn.conf.py); this uses Werkzeug's threaded
+development server, whose connections hang up on a client that does not send its request in time
+(`skill.web.slow_clients`), so slow or silent clients cannot hold its threads.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
                        help="an application id to accept (repeatable; default: SPINE_COACH_SKILL_IDS)")
     serve.add_argument("--trust-roots", metavar="PEM", help="trusted root certificates (default: certifi's)")
     serve.add_argument("--cert-chain-dir", metavar="DIR",
-                       help="offline copies of signing chains, named as in the URL (still validated)")
+                       help="offline copies of signing chains, each named by the SHA-256 of its URL "
+                            "(skill.web.verification.chain_file_name; still validated)")
     serve.add_argument("--db", help="SQLite file for progress (default: SPINE_COACH_DB or the user data folder)")
     serve.add_argument("--certfile", help="serve HTTPS with this certificate (PEM)")
     serve.add_argument("--keyfile", help="... and this private key (PEM)")
@@ -35,6 +38,7 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     from skill.alexa.request_log import configure_json_logging
     from skill.web.app import create_app
+    from skill.web.slow_clients import DeadlineWSGIServer
 
     configure_json_logging()
     config: dict[str, Any] = {}
@@ -58,5 +62,7 @@ def run_serve(args: argparse.Namespace) -> int:
         skill = create_skill(persistence=SQLitePersistenceAdapter(args.db))
     app = create_app(config, skill=skill)
     ssl_context = (args.certfile, args.keyfile) if args.certfile else None
-    app.run(host=args.host, port=args.port, threaded=True, ssl_context=ssl_context)
+    server = DeadlineWSGIServer(args.host, args.port, app, ssl_context=ssl_context)
+    server.log_startup()
+    server.serve_forever()  # until Ctrl-C or SIGTERM
     return 0

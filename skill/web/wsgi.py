@@ -1,4 +1,4 @@
-"""The production entry point for gunicorn: `gunicorn 'skill.web.wsgi:app'` (see the README for the flags).
+"""The production entry point for gunicorn: `gunicorn --config deploy/gunicorn.conf.py 'skill.web.wsgi:app'` (README).
 
 Configuration comes from the environment (`skill.web.app.SETTINGS`); every log record is a JSON line.
 """
