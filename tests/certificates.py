@@ -19,13 +19,13 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from posixpath import basename
-from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from skill.web.verification import chain_file_name, check_cert_url
 
 DEFAULT_CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
 ALEXA_SAN = "echo-api.amazon.com"
@@ -168,8 +168,8 @@ class TestPKI:
         return path
 
     def write_chain(self, directory: Path, url: str = DEFAULT_CERT_URL) -> Path:
-        """The chain saved in `directory` under the URL's file name (for `--cert-chain-dir`)."""
+        """The chain saved in `directory` under the name the verifier looks for (for `--cert-chain-dir`)."""
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / basename(urlsplit(url).path)
+        path = directory / chain_file_name(check_cert_url(url))
         path.write_bytes(self.chain_pem())
         return path

@@ -105,26 +105,55 @@ def test_header_names_in_any_case_and_werkzeug_headers(pki):
     ("https://s3.amazonaws.com/echo.api/../echo-api-cert-12.pem", "must be under /echo.api/"),
     ("https://s3.amazonaws.com/invalid.path/echo-api-cert-12.pem", "must be under /echo.api/"),
     ("https://s3.amazonaws.com/ECHO.API/echo-api-cert-12.pem", "must be under /echo.api/"),
+    ("https://s3.amazonaws.com/echo.api", "must be under /echo.api/"),
     ("https://s3.amazonaws.com:563/echo.api/echo-api-cert-12.pem", "must use port 443"),
+    ("https://s3.amazonaws.com:8443/echo.api/echo-api-cert-12.pem", "must use port 443"),
     ("https://s3.amazonaws.com:99999/echo.api/echo-api-cert-12.pem", "malformed"),
-], ids=["http", "wrong host", "host as prefix", "dot-dot", "other folder", "folder in upper case", "port 563",
-        "port out of range"])
+    ("https://s3.amazonaws.com/echo.api/%2e%2e/invalid.path/echo-api-cert-12.pem", "encoded dots or slashes"),
+    ("https://s3.amazonaws.com/echo.api/%2E%2E/invalid.path/echo-api-cert-12.pem", "encoded dots or slashes"),
+    ("https://s3.amazonaws.com/echo.api/..%2finvalid.path/echo-api-cert-12.pem", "encoded dots or slashes"),
+    ("https://s3.amazonaws.com/echo.api/..%2Finvalid.path/echo-api-cert-12.pem", "encoded dots or slashes"),
+    ("https://s3.amazonaws.com/echo.api%2f..%2finvalid.path/echo-api-cert-12.pem", "encoded dots or slashes"),
+    ("https://s3.amazonaws.com/echo.api/..%5cinvalid.path/echo-api-cert-12.pem", "encoded dots or slashes"),
+    ("https://s3.amazonaws.com/echo.api/..\\invalid.path/echo-api-cert-12.pem", "encoded dots or slashes"),
+    ("https://s3.amazonaws.com/echo.api/%252e%252e/invalid.path/echo-api-cert-12.pem", "encoded dots or slashes"),
+    ("https://s3.amazonaws.com/echo.api/%00echo-api-cert-12.pem", "encoded dots or slashes"),
+    ("https://s3.amazonaws.com/echo.api/%ff.pem", "malformed"),
+    ("https://user@s3.amazonaws.com/echo.api/echo-api-cert-12.pem", "must not carry a user name"),
+    ("https://s3.amazonaws.com@evil.example/echo.api/echo-api-cert-12.pem", "must not carry a user name"),
+    ("https://evil.example@s3.amazonaws.com/echo.api/echo-api-cert-12.pem", "must not carry a user name"),
+], ids=["http", "wrong host", "host as prefix", "dot-dot", "other folder", "folder in upper case", "folder alone",
+        "port 563", "port 8443", "port out of range", "%2e%2e", "%2E%2E", "..%2f", "..%2F", "%2f in place of /",
+        "..%5c", "backslash", "double-encoded dots", "encoded NUL", "not UTF-8", "user name",
+        "amazon as user name", "user name before amazon"])
 def test_a_certificate_url_outside_amazons_folder_is_refused_without_downloading(pki, url, reason):
     s3 = FakeS3(pki.chain_pem())
     refused(verifier_for(pki, s3), pki, reason, url=url)
     assert s3.calls == []
 
 
-@pytest.mark.parametrize("url", [
-    "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
-    "HTTPS://S3.AmazonAWS.com/echo.api/echo-api-cert-12.pem",
-    "https://s3.amazonaws.com:443/echo.api/echo-api-cert-12.pem",
-    "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert-12.pem",
-], ids=["plain", "scheme and host in odd case", "port 443", "dot-dot back into the folder"])
-def test_certificate_urls_amazon_may_send(pki, url):
+@pytest.mark.parametrize("url, fetched", [
+    ("https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem", DEFAULT_CERT_URL),
+    ("HTTPS://S3.AmazonAWS.com/echo.api/echo-api-cert-12.pem", DEFAULT_CERT_URL),
+    ("https://s3.amazonaws.com:443/echo.api/echo-api-cert-12.pem", DEFAULT_CERT_URL),
+    ("https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert-12.pem", DEFAULT_CERT_URL),
+    ("https://s3.amazonaws.com/echo.api/echo%2Dapi%2Dcert%2D12.pem", DEFAULT_CERT_URL),
+    ("https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem#part", DEFAULT_CERT_URL),
+    ("https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem?versionId=3", DEFAULT_CERT_URL + "?versionId=3"),
+], ids=["plain", "scheme and host in upper case", "port 443", "dot-dot back into the folder",
+        "harmless percent-encoding", "fragment", "query"])
+def test_certificate_urls_amazon_may_send_are_fetched_in_one_spelling(pki, url, fetched):
     s3 = FakeS3(pki.chain_pem())
     verify(verifier_for(pki, s3), pki, url=url)
-    assert s3.calls == [url]
+    assert s3.calls == [fetched]
+
+
+def test_spellings_of_one_url_share_a_cached_chain(pki):
+    s3 = FakeS3(pki.chain_pem())
+    verifier = verifier_for(pki, s3)
+    for url in (DEFAULT_CERT_URL, "HTTPS://S3.AMAZONAWS.COM:443/echo.api/./echo-api-cert-12.pem"):
+        verify(verifier, pki, url=url)
+    assert s3.calls == [DEFAULT_CERT_URL]
 
 
 def test_missing_certificate_url_header(pki):
@@ -296,6 +325,28 @@ def test_a_chain_missing_from_the_folder_is_downloaded(pki, tmp_path):
     pki.write_chain(tmp_path, url="https://s3.amazonaws.com/echo.api/echo-api-cert-11.pem")
     verify(verifier_for(pki, s3, chain_dir=tmp_path), pki)
     assert s3.calls == [DEFAULT_CERT_URL]
+
+
+OTHER_FOLDER_URL = "https://s3.amazonaws.com/echo.api/other/echo-api-cert-12.pem"  # same file name
+
+
+def test_a_folder_copy_is_found_by_the_whole_url_not_the_file_name(pki, tmp_path):
+    impostor = pki.untrusted()
+    pki.write_chain(tmp_path)  # the good chain, for DEFAULT_CERT_URL only
+    s3 = FakeS3(impostor.chain_pem())
+    verifier = verifier_for(pki, s3, chain_dir=tmp_path)
+    refused(verifier, impostor, "certificate chain is not trusted", url=OTHER_FOLDER_URL)
+    assert s3.calls == [OTHER_FOLDER_URL]
+
+
+def test_urls_with_one_file_name_in_different_folders_do_not_share_a_cached_chain(pki):
+    impostor = pki.untrusted()
+    s3 = FakeS3(pki.chain_pem())
+    verifier = verifier_for(pki, s3)
+    verify(verifier, pki)
+    s3.chain = impostor.chain_pem()
+    refused(verifier, impostor, "certificate chain is not trusted", url=OTHER_FOLDER_URL)
+    assert s3.calls == [DEFAULT_CERT_URL, OTHER_FOLDER_URL]
 
 
 # The timestamp

@@ -242,8 +242,37 @@ def test_signed_requests_pass_and_a_wrong_skill_id_does_not(skill):
     assert answer.status_code == 400 and answer.get_json()["reason"] == "request is for another skill"
 
 
-def test_a_failed_data_deletion_answers_500_so_alexa_sends_the_event_again(tmp_path):
+def test_a_failed_data_deletion_answers_500_so_alexa_sends_the_event_again(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
     client = create_app(UNVERIFIED, skill=create_skill(persistence=BrokenStore(tmp_path / "x.db"))).test_client()
     event = event_envelope(AlexaSession(user_id="amzn1.ask.account.LEAVING"), skill_disabled(), at=MORNING)
     answer = post(client, event)
     assert answer.status_code == 500 and answer.get_json() == {"error": "internal error"}
+    [line] = request_lines(caplog)
+    assert line["status"] == 500 and line["request_id"] == event["request"]["requestId"]
+
+
+def test_lines_of_other_loggers_name_the_request_only_while_it_is_answered(client, monkeypatch):
+    """A store's warning, say, is traceable to the turn that caused it; the next request does not inherit it."""
+    lines: list[dict] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(json.loads(self.format(record)))  # formatted when logged, as a stream handler does
+
+    handler = Capture()
+    handler.setFormatter(JsonLineFormatter())
+    store_log = logging.getLogger("skill.stores.example")
+    store_log.addHandler(handler)
+    monkeypatch.setattr(store_log, "propagate", False)
+
+    def invoke_and_warn(envelope, skill):
+        store_log.warning("row is not JSON")
+        return invoke(envelope, skill)
+
+    monkeypatch.setattr("skill.web.app.invoke", invoke_and_warn)
+    envelope = AlexaSession(user_id="amzn1.ask.account.TRACE").envelope(launch(), at=MORNING)
+    assert post(client, envelope).status_code == 200
+    store_log.warning("after the request")
+    store_log.removeHandler(handler)
+    assert [line.get("request_id") for line in lines] == [envelope["request"]["requestId"], None]

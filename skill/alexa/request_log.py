@@ -12,6 +12,7 @@ import logging
 import sys
 import time
 import traceback
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import IO, Any
 
@@ -20,6 +21,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, RequestEnvelope, Response
 
 REQUEST_LOG = logging.getLogger("skill.requests")
+# The id of the request being answered, set by the web endpoint once the body is read: every JSON line written
+# meanwhile carries it, also those of loggers that never see the request (the store's, the last-resort handler's).
+CURRENT_REQUEST_ID: ContextVar[str | None] = ContextVar("current_request_id", default=None)
 STARTED = "started"  # request attribute: perf_counter() when the turn began
 LOGGED_FIELDS = ("request_id", "request_type", "intent", "locale", "new_session", "latency_ms", "outcome",
                  "ends_session", "status", "reason", "error", "where")
@@ -46,6 +50,8 @@ def log_request(outcome: str, started: float | None, level: int = logging.INFO, 
     if started is not None:
         fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 3)
     fields["outcome"] = outcome
+    if fields.get("request_id") is None:
+        fields["request_id"] = CURRENT_REQUEST_ID.get()  # taken now: a handler may format the record later
     if isinstance(exc_info, BaseException):
         exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
     elif exc_info and not isinstance(exc_info, tuple):
@@ -92,6 +98,8 @@ class JsonLineFormatter(logging.Formatter):
             "level": record.levelname.lower(), "logger": record.name, "event": record.getMessage()}
         fields = getattr(record, "fields", {})
         line.update({name: fields[name] for name in LOGGED_FIELDS if fields.get(name) is not None})
+        if "request_id" not in line and CURRENT_REQUEST_ID.get() is not None:  # another logger's line
+            line["request_id"] = CURRENT_REQUEST_ID.get()
         if record.exc_info and record.exc_info[0] is not None:
             line.setdefault("error", record.exc_info[0].__name__)
             line.setdefault("where", _raised_at(record.exc_info[2]))

@@ -19,8 +19,8 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from skill.alexa.app import create_skill, invoke
-from skill.alexa.request_log import log_request
-from skill.web.envelope import BadEnvelope, parse_envelope
+from skill.alexa.request_log import CURRENT_REQUEST_ID, log_request
+from skill.web.envelope import BadEnvelope, parse_envelope, request_id_of
 from skill.web.verification import RequestVerifier, VerificationError, load_trust_roots
 
 log = logging.getLogger(__name__)
@@ -89,21 +89,35 @@ def _register(app: Flask, skill: CustomSkill, verifier: RequestVerifier) -> None
     @app.post("/")
     def alexa() -> Response | tuple[Response, int]:
         started = time.perf_counter()
-        envelope = None
         try:
             body = request.get_data(cache=False)
             envelope = parse_envelope(body, request.mimetype)
+        except BadEnvelope as rejected:
+            return _reject(str(rejected), started, rejected.request_id)
+        # Every line logged from here on, by whichever module, names the request (see teardown below).
+        CURRENT_REQUEST_ID.set(request_id_of(envelope))
+        try:
             verifier.verify(request.headers, body, envelope)
-        except (BadEnvelope, VerificationError) as rejected:
-            return _reject(str(rejected), started, envelope)
+        except VerificationError as rejected:
+            return _reject(str(rejected), started, request_id_of(envelope))
         try:
             answer = invoke(envelope, skill)  # the envelope as parsed above: the body is read as JSON once
         except SerializationException:  # a field of the wrong type, found by the SDK's model
-            return _reject("malformed request", started, envelope)
+            return _reject("malformed request", started, request_id_of(envelope))
         return json_response(answer)
 
+    @app.teardown_request
+    def forget_request_id(_: BaseException | None) -> None:
+        CURRENT_REQUEST_ID.set(None)  # a sync worker's thread answers the next request too
+
+    store = getattr(skill, "persistence_adapter", None)
+    store_healthy = getattr(store, "healthy", None)
+
     @app.get("/healthz")
-    def healthz() -> Response:
+    def healthz() -> Response | tuple[Response, int]:
+        # The store's own cheap read: 503 takes a worker whose store cannot serve out of the load balancer.
+        if store_healthy is not None and not store_healthy():
+            return json_response({"status": "unavailable", "store": "unavailable"}), 503
         return json_response({"status": "ok"})
 
     @app.errorhandler(RequestEntityTooLarge)
@@ -120,12 +134,9 @@ def _register(app: Flask, skill: CustomSkill, verifier: RequestVerifier) -> None
         return json_response({"error": "internal error"}), 500
 
 
-def _reject(reason: str, started: float | None, envelope: Mapping[str, Any] | None) -> tuple[Response, int]:
+def _reject(reason: str, started: float | None, request_id: str | None) -> tuple[Response, int]:
     """400 with a short JSON reason, and a log line that names the rule, never the body."""
-    alexa_request = envelope.get("request") if isinstance(envelope, Mapping) else None
-    request_id = alexa_request.get("requestId") if isinstance(alexa_request, Mapping) else None
-    log_request("rejected", started, logging.WARNING, status=400, reason=reason,
-                request_id=request_id if isinstance(request_id, str) else None)
+    log_request("rejected", started, logging.WARNING, status=400, reason=reason, request_id=request_id)
     return json_response({"error": "bad request", "reason": reason}), 400
 
 

@@ -1,7 +1,8 @@
 """Is this request really from Alexa, and meant for us? The checks ask-sdk-webservice-support 1.3.3 makes, on
 `cryptography` alone (its verifier needs oscrypto, which cannot load on OpenSSL 3.0.10+).
 
-- `SignatureCertChainUrl` points into Amazon's bucket: https, s3.amazonaws.com, port 443, path under /echo.api/.
+- `SignatureCertChainUrl` points into Amazon's bucket: https, s3.amazonaws.com, port 443, path under /echo.api/
+  once percent-decoded and normalised, no user name.
 - The chain found there (leaf first) leads to a trusted root, and its leaf is a current certificate for
   echo-api.amazon.com that may sign.
 - `Signature-256` is that leaf's RSA PKCS#1 v1.5 / SHA-256 signature of the raw body bytes.
@@ -14,6 +15,7 @@ Every failure is a `VerificationError` whose text is a short reason, safe to log
 from __future__ import annotations
 
 import base64
+import hashlib
 import posixpath
 import re
 import ssl
@@ -25,7 +27,7 @@ from http.client import HTTPException
 from os import PathLike
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from urllib.request import urlopen
 
 import certifi
@@ -46,7 +48,8 @@ SKILL_EVENT_MAX_SKEW = timedelta(hours=1)  # skill events may be delivered late
 FETCH_TIMEOUT_SECONDS = 5.0
 MAX_CHAIN_BYTES = 64 * 1024  # Amazon's chain is about 5 KB
 _PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
-_SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_ENCODED_SEPARATOR = re.compile(r"%2e|%2f|%5c|\\", re.IGNORECASE)  # ., / and \ spelt so as to hide them
+_UNSAFE_DECODED = re.compile(r"[%\\\x00-\x20\x7f]")
 E = TypeVar("E", bound=x509.ExtensionType)
 
 
@@ -100,6 +103,12 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def check_cert_url(url: str | None) -> str:
+    """The URL in one canonical spelling (lower-case host, no default port, dot segments resolved, no fragment),
+    which is what is fetched and what cached chains are keyed by, so the URL checked is the URL used.
+
+    Decoded before it is normalised: /echo.api/%2e%2e/ is /echo.api/../ to a server that decodes. Encoded dots,
+    slashes and backslashes are refused outright; Amazon's URLs never need them.
+    """
     if not url:
         raise VerificationError(f"missing {CERT_URL_HEADER} header")
     try:
@@ -109,20 +118,32 @@ def check_cert_url(url: str | None) -> str:
         raise VerificationError("certificate URL is malformed") from None
     if parts.scheme.lower() != "https":
         raise VerificationError("certificate URL must use https")
+    if "@" in parts.netloc:  # https://s3.amazonaws.com@evil.example/ is a request to evil.example
+        raise VerificationError("certificate URL must not carry a user name")
     if (parts.hostname or "").lower() != CERT_URL_HOST:
         raise VerificationError(f"certificate URL must be on {CERT_URL_HOST}")
     if port not in (None, 443):
         raise VerificationError("certificate URL must use port 443")
-    # Normalised first, so that /echo.api/../ cannot climb out of Amazon's folder.
-    if not posixpath.normpath(parts.path).startswith(CERT_URL_PATH):
+    if _ENCODED_SEPARATOR.search(parts.path):
+        raise VerificationError("certificate URL path has encoded dots or slashes")
+    try:
+        path = unquote(parts.path, errors="strict")
+    except UnicodeDecodeError:
+        raise VerificationError("certificate URL is malformed") from None
+    if _UNSAFE_DECODED.search(path):  # a second layer of encoding (%252e), or control characters
+        raise VerificationError("certificate URL path has encoded dots or slashes")
+    path = posixpath.normpath(path) if path else "/"
+    if not path.startswith(CERT_URL_PATH):
         raise VerificationError(f"certificate URL path must be under {CERT_URL_PATH}")
-    return url
+    query = f"?{parts.query}" if parts.query else ""  # a query can name another object (versionId): kept
+    return f"https://{CERT_URL_HOST}{quote(path)}{query}"
 
 
-def chain_file_name(url: str) -> str | None:
-    """The URL's file name (e.g. echo-api-cert-12.pem) if it is safe to look up in a folder."""
-    name = posixpath.basename(posixpath.normpath(urlsplit(url).path))
-    return name if _SAFE_FILE_NAME.fullmatch(name) else None
+def chain_file_name(url: str) -> str:
+    """The name of a chain's offline copy in `--cert-chain-dir`: the SHA-256 of the checked URL (as
+    `check_cert_url` returns it), so two chains with one file name in different folders never stand in for each
+    other."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest() + ".pem"
 
 
 def decode_signature(value: str | None) -> bytes:
@@ -261,7 +282,7 @@ class RequestVerifier:
     verify_signature: bool = True  # certificate URL, chain and signature
     verify_timestamp: bool = True
     fetch_chain: Callable[[str], bytes] = download_chain
-    chain_dir: Path | None = None  # offline copies of chains, named as in the URL; still fully validated
+    chain_dir: Path | None = None  # offline copies of chains, named by chain_file_name; still fully validated
     clock: Callable[[], datetime] = utc_now
     _cache: ChainCache = field(default_factory=ChainCache, init=False, repr=False)
     _store: verification.Store | None = field(default=None, init=False, repr=False)
@@ -297,10 +318,10 @@ class RequestVerifier:
         return chain
 
     def _load_chain(self, url: str) -> bytes:
-        name = chain_file_name(url)
-        if self.chain_dir is not None and name is not None and (self.chain_dir / name).is_file():
+        """`url` as check_cert_url returned it."""
+        if self.chain_dir is not None and (self.chain_dir / chain_file_name(url)).is_file():
             try:
-                return (self.chain_dir / name).read_bytes()
+                return (self.chain_dir / chain_file_name(url)).read_bytes()
             except OSError:
                 raise VerificationError("could not read the offline certificate chain") from None
         try:
