@@ -203,14 +203,15 @@ class _Screen:
 def _play_conversation(db: Path, cache_dir: Path, cache: str) -> list[dict[str, Any]]:
     """One user's conversation through the real runner; a record per turn."""
     from skill.local.clock import FakeClock
+    from skill.local.progress_store import open_progress_store
     from skill.local.session import assemble_runner
     from skill.local.talk import LineReader
     from skill.local.audio.voice import Pyttsx3Renderer
 
     player = HandOffPlayer()
     screen = _Screen.make()
-    runner = assemble_runner(clock=FakeClock(start=time.time()), db=db, user="first-audio", locale=LOCALE,
-                             renderer=Pyttsx3Renderer(cache_dir), player=player, transcript=screen)
+    runner = assemble_runner(clock=FakeClock(start=time.time()), store=open_progress_store(db), user="first-audio",
+                             locale=LOCALE, renderer=Pyttsx3Renderer(cache_dir), player=player, transcript=screen)
     keyboard = Keyboard()
     keyboard.reader = LineReader(keyboard.stream, runner.stop)
     runner.lines = keyboard

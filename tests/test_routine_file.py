@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from skill.local.nlu.resolver import IntentResolver
-from skill.local.routine_file import (ALLOWED_INTENTS, EXAMPLE_PHRASES, MAX_STEPS, CaregiverRoutine, RoutineFileError,
-                                      RoutineStep, load_routine)
+from skill.local.routine_file import (ALLOWED_INTENTS, EXAMPLE_PHRASES, MAX_FILE_BYTES, MAX_NESTING, MAX_STEPS,
+                                      CaregiverRoutine, RoutineFileError, RoutineStep, load_routine)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 EXPECTED_STEPS = (("lower back stretches", "StartStretchIntent"), ("a prevention tip", "PreventionTipIntent"),
@@ -125,6 +125,13 @@ BAD_FILES = {
     "heat the skill would ask about": ("- heat for zero minutes\n", 1, "would stop to ask how long"),
     "invocation": ("- ask spine coach for a tip about sleep\n", 1, "leave out 'open' or 'ask spine coach'"),
     "too many steps": (TWENTY_ONE_STEPS, MAX_STEPS + 2, f"at most {MAX_STEPS} steps, and this is step 21"),
+    # 'steps:' and its list are two levels; a step of lists nests the rest.
+    "nested to the limit": ("steps:\n  - " + "[" * (MAX_NESTING - 2) + "]" * (MAX_NESTING - 2) + "\n", 2,
+                            "this step is a list inside the list"),
+    "nested past the limit": ("steps:\n  - " + "[" * (MAX_NESTING - 1) + "]" * (MAX_NESTING - 1) + "\n", 2,
+                              f"nested more than {MAX_NESTING} deep"),
+    "a control character": ("steps:\n  - neck stretches\n  - a tip\x07\n", 3, "it holds a control character"),
+    "too large": ("steps:\n  - neck stretches\n" + "#" * MAX_FILE_BYTES, None, "larger than 64 KB"),
 }
 
 
@@ -147,7 +154,7 @@ def test_a_missing_file_is_named(tmp_path: Path, resolver: IntentResolver) -> No
 
 
 @pytest.mark.parametrize(("make", "words"), [
-    (lambda path: path.mkdir(), "the file cannot be read"),
+    (lambda path: path.mkdir(), "this is a folder"),
     (lambda path: path.write_bytes(b"steps:\n  - \xff\xfe heat\n"), "not a text file"),
 ])
 def test_an_unreadable_file_is_named(tmp_path: Path, resolver: IntentResolver, make, words: str) -> None:

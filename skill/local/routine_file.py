@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from yaml.events import CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from skill.core.heat import plan_heat
 from skill.local.nlu.resolver import ER_NO_MATCH, IntentResolver, Resolution
@@ -36,6 +38,12 @@ MAX_STEP_CHARACTERS = 100
 # guess plays a whole activity nobody asked for ("tell me about medicine" scores 0.54, as disc information),
 # and rewording the step once in the file fixes it for every evening after.
 LEAST_CONFIDENCE = 0.6
+# Twenty short steps fit in a few kilobytes. Anything far larger is the wrong file (or /dev/zero), and is refused
+# before parsing, so it cannot hold the runner up.
+MAX_FILE_BYTES = 64 * 1024
+# A routine is two levels deep ('steps:', then its list); one more is a mistake the step checks explain. PyYAML
+# builds nodes recursively, so a file nested thousands deep would raise RecursionError: refused before that.
+MAX_NESTING = 10
 
 _KEYS = ("name", "steps")
 _SUGGESTION = "try 'lower back stretches', 'a prevention tip' or 'heat for 15 minutes'"
@@ -84,13 +92,21 @@ def load_routine(path: Path, resolver: IntentResolver) -> CaregiverRoutine:
 
 def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)  # bounded: a device or a huge file is never read whole
     except FileNotFoundError:
         raise RoutineFileError(path, None, "there is no such file") from None
-    except UnicodeDecodeError:
-        raise RoutineFileError(path, None, "this is not a text file; save it as plain UTF-8 text") from None
+    except IsADirectoryError:
+        raise RoutineFileError(path, None, "this is a folder; give the routine file inside it") from None
     except OSError as error:
         raise RoutineFileError(path, None, f"the file cannot be read ({error.strerror or error})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise RoutineFileError(path, None, f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than "
+                                           f"{MAX_STEPS} short steps; check this is the routine file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RoutineFileError(path, None, "this is not a text file; save it as plain UTF-8 text") from None
     # PyYAML rejects tabs before tokens, yet JSON is often indented with them. A raw tab in JSON can only be
     # whitespace between tokens, and in a spoken phrase it is a space, so this changes no meaning or line.
     return text.replace("\t", " ")
@@ -98,7 +114,13 @@ def _read(path: Path) -> str:
 
 def _parse(path: Path, text: str) -> Node:
     try:
+        _refuse_deep_nesting(path, text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except ReaderError as error:
+        # A control character such as NUL: binary data that happens to be valid UTF-8.
+        line = text.count("\n", 0, error.position) + 1
+        raise RoutineFileError(path, line, "this is not a text file (it holds a control character); save it as "
+                                           "plain UTF-8 text") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         problem = (f"this is not valid YAML or JSON ({error.problem}); check the indentation and punctuation here "
@@ -107,10 +129,27 @@ def _parse(path: Path, text: str) -> Node:
             # The file ended inside something: point at where it was opened, not past the last line.
             mark, problem = error.context_mark, f"a bracket or quote opened here is never closed ({error.problem})"
         raise RoutineFileError(path, mark.line + 1 if mark else None, problem) from None
+    except yaml.YAMLError as error:  # PyYAML's other errors carry no position
+        raise RoutineFileError(path, None, f"this is not valid YAML or JSON ({error})") from None
     if root is None:
         # No line to point at: the file has nothing but blank lines or comments.
         raise RoutineFileError(path, None, f"the file is empty; list the steps under 'steps:', {_SUGGESTION}")
     return root
+
+
+def _refuse_deep_nesting(path: Path, text: str) -> None:
+    """Walks the parser's events (iterative, unlike composing) and stops at the first list or mapping nested
+    deeper than MAX_NESTING. Aliases are events, not copies, so a 'billion laughs' file costs no more here."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise RoutineFileError(path, event.start_mark.line + 1,
+                                       f"lists or mappings are nested more than {MAX_NESTING} deep here; a routine "
+                                       "is a list of steps, or 'steps:' with the list under it")
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
 
 
 def _split_top_level(path: Path, root: Node) -> tuple[Node | None, SequenceNode]:
