@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup voice clean package skill-package bench red-flags red-flag-model
+.PHONY: run test setup voice clean package skill-package bench red-flags red-flag-model faults
 
 run: setup
 	$(BIN)/python -m skill talk
@@ -21,6 +21,11 @@ bench: setup
 # Echo sends, in every locale: writes bench/RED_FLAGS.md in under a minute.
 red-flags: setup
 	$(BIN)/python -m bench.red_flag_report
+
+# The self-hosted deployment (gunicorn, SQLite) on loopback through a corrupt file, a bad row, a full disk, slow
+# clients and killed workers: writes bench/FAULTS.md in under two minutes. It reports the figures, never fails on them.
+faults: setup
+	$(BIN)/python -m bench.faults
 
 # Retrains the learned second opinion (skill/core/safety/models/en.json) on the tuning split alone, after a bank change.
 red-flag-model: setup

@@ -59,3 +59,29 @@ def test_quick_run_writes_a_well_formed_report(tmp_path):
     rows = [cells(line) for line in summary[2:]]
     assert [row[0][:2] for row in rows] == ["1.", "2.", "3.", "4."]
     assert all(row[5] in ("met", "**not met**") for row in rows), rows  # each target judged, whatever the verdict
+
+
+def test_quick_fault_run_writes_a_well_formed_report(tmp_path):
+    """`python -m bench.faults --quick` runs the deployment through every fault and reports each one."""
+    out = tmp_path / "FAULTS.md"
+    run = subprocess.run([sys.executable, "-m", "bench.faults", "--quick", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    report = out.read_text(encoding="utf-8")
+    assert report.startswith("# Fault figures") and "quick mode" in report
+
+    [lines] = tables(report)
+    assert lines == tables(run.stdout)[0]  # what was printed is what was written
+    assert cells(lines[0]) == ["fault", "requests", "answered", "apologies", "errors", "lost updates",
+                               "time to recover", "slowest answer", "notes"]
+    rows = [cells(line) for line in lines[2:]]
+    assert [row[0] for row in rows] == ["1. corrupt database file", "2. bad row", "3. full disk", "4. slow clients",
+                                        "5. killed workers"]
+    for row in rows:
+        assert "server did not start" not in row[8], row  # every fault was measured against a running server
+        requests, answered, apologies = (int(cell) for cell in row[1:4])
+        errors = int(row[4].split()[0])
+        assert requests > 0 and answered + apologies + errors == requests, row
+        assert re.fullmatch(r"\d+ of \d+( \(store unreadable\))?", row[5]), row
+        assert re.fullmatch(r"no failure|\d+\.\d\d s|not recovered \(\d+ s\)", row[6]), row
+        assert re.fullmatch(r"\d+\.\d\d s|-", row[7]), row
