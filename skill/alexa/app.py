@@ -21,7 +21,7 @@ from skill.alexa.serializer import FastSerializer
 from skill.alexa.handlers import request_handlers
 from skill.alexa.handlers.errors import ApologyExceptionHandler
 from skill.alexa.interceptors import SaveConversationInterceptor, SaveProfileInterceptor, TurnInterceptor
-from skill.alexa.request_log import RequestLogInterceptor, StartClockInterceptor
+from skill.alexa.request_log import CURRENT_REQUEST_ID, RequestLogInterceptor, StartClockInterceptor
 from skill.alexa.retrying_skill import RetryingSkillBuilder
 from skill.alexa.safety.screening import TriageInterceptor
 from skill.stores.config import persistence_from_environment
@@ -102,4 +102,15 @@ def lambda_handler_for(skill: CustomSkill, serializer: Serializer | None = None)
     """Lambda's entry point for a skill built once per container (ask-sdk's own rebuilds it on every request),
     with the serializer the switch names unless given one."""
     use_serializer(skill, serializer)
-    return lambda event, context: invoke(event, skill, context)
+
+    def handle(event: dict, context: Any) -> dict:
+        # Every log line of the turn (a store's warning too) names the request, as on the web endpoint.
+        request = event.get("request") if isinstance(event, dict) else None
+        request_id = request.get("requestId") if isinstance(request, dict) else None
+        token = CURRENT_REQUEST_ID.set(request_id if isinstance(request_id, str) else None)
+        try:
+            return invoke(event, skill, context)
+        finally:
+            CURRENT_REQUEST_ID.reset(token)
+
+    return handle
