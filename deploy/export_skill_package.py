@@ -245,7 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     if placeholders:
         print(f"WARNING: placeholder values, not for `ask deploy`: {', '.join(placeholders)}", file=sys.stderr)
     locales = sorted(p.stem for p in (out / "skill-package" / "interactionModels" / "custom").glob("*.json"))
-    print(f"skill package for {', '.join(locales)} written to {out}; deploy with: cd {out} && ask deploy")
+    if placeholders:  # never tell anyone to deploy what the line above said is not for deploying
+        print(f"skill package for {', '.join(locales)} written to {out}; set SPINE_COACH_ENDPOINT, "
+              "SPINE_COACH_PRIVACY_URL and SPINE_COACH_TERMS_URL, run it again, then: ask deploy")
+    else:
+        print(f"skill package for {', '.join(locales)} written to {out}; deploy with: cd {out} && ask deploy")
     return 0
 
 

@@ -187,7 +187,8 @@ def test_every_sources_list_is_non_empty_and_known(path: Path) -> None:
 
 def test_source_keys_are_listed_in_clinical_facts_section_8() -> None:
     if not FACTS.is_file():
-        pytest.skip(f"{FACTS} not reachable")
+        pytest.skip(f"needs {FACTS} (the clinical fact sheet, kept beside the repository, not in it): "
+                    "checks every source key the content cites is one the fact sheet defines")
     text = FACTS.read_text(encoding="utf-8")
     match = re.search(r"^## 8\..*?(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
     assert match, "clinical-facts.md has no section 8 (source keys)"
@@ -229,7 +230,8 @@ def test_every_spoken_sentence_fits_in_one_breath(path: Path) -> None:
 def test_no_sentence_is_copied_from_the_seeds(path: Path) -> None:
     seeds = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
     if not seeds:
-        pytest.skip("seed documents not reachable")
+        pytest.skip(f"needs the seed documents in {SEEDS} (kept beside the repository, not in it): "
+                    "checks no content sentence is copied from them")
 
     def norm(text: str) -> str:
         return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("’", "'")))

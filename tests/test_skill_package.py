@@ -251,3 +251,17 @@ def test_a_description_without_the_disclaimer_is_refused(tmp_path: Path) -> None
 
     with pytest.raises(exporter.ExportError, match="disclaimer"):
         exporter.export(tmp_path / "out", ARN, PRIVACY, TERMS, listings=without_disclaimer)
+
+
+def test_placeholder_values_are_never_followed_by_deploy_advice(tmp_path: Path) -> None:
+    # The Makefile's defaults: the warning must not be contradicted by "deploy with: ask deploy" on the next line.
+    placeholder = _export(tmp_path / "placeholder", "--endpoint",
+                          "arn:aws:lambda:us-east-1:123456789012:function:REPLACE-ME-spine-coach-skill",
+                          "--privacy-url", "https://example.com/REPLACE-ME/privacy",
+                          "--terms-url", "https://example.com/REPLACE-ME/terms")
+    assert placeholder.returncode == 0, placeholder.stderr
+    assert "not for `ask deploy`" in placeholder.stderr
+    assert "deploy with" not in placeholder.stdout and "SPINE_COACH_ENDPOINT" in placeholder.stdout
+    real = _export(tmp_path / "real", "--endpoint", "arn:aws:lambda:eu-west-1:210987654321:function:spine-coach",
+                   "--privacy-url", "https://spine-coach.invalid/privacy", "--terms-url", "https://spine-coach.invalid/terms")
+    assert "WARNING" not in real.stderr and "deploy with: cd" in real.stdout
