@@ -16,6 +16,7 @@ from skill.core.heat import (
     cool_down_left,
     iso_duration_seconds,
     plan_heat,
+    minutes_left,
     spoken_minutes,
 )
 from skill.core.profile import HeatSession
@@ -146,3 +147,12 @@ def test_no_previous_session_means_no_cool_down():
 def test_spoken_minutes_rounds_up_and_is_at_least_one(seconds, minutes):
     assert spoken_minutes(seconds) == minutes
     assert isinstance(spoken_minutes(seconds), int)
+
+
+@pytest.mark.parametrize(
+    "seconds, minutes",
+    [(70, 1), (89, 1), (90, 2), (20, 1), (0, 1), (-5, 1), (899, 15), (930, 16), (1200, 20)],
+)
+def test_minutes_left_is_to_the_nearest_minute_and_at_least_one(seconds, minutes):
+    # 70 s left is "about a minute": rounding up (as a cool-down must) would say "about 2 minutes".
+    assert minutes_left(seconds) == minutes

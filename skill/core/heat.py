@@ -73,5 +73,11 @@ def cool_down_left(last: HeatSession | None, now: float) -> float:
 
 
 def spoken_minutes(seconds: float) -> int:
-    """Whole minutes to say for a time left, rounded up so "about a minute" is never said of nothing."""
+    """Whole minutes to wait, rounded up: a cool-down said short would send someone back to the heat too soon."""
     return max(1, int(-(-seconds // 60)))
+
+
+def minutes_left(seconds: float) -> int:
+    """Whole minutes of heat left, to the nearest ("about a minute" for 70 s, not "about 2"), and never none while
+    it runs."""
+    return max(1, int((max(seconds, 0) + 30) // 60))

@@ -13,7 +13,7 @@ from typing import Callable
 from skill.alexa import consent
 from skill.alexa.handlers.base import TurnHandler
 from skill.alexa.services import device_locale
-from skill.core.heat import spoken_minutes
+from skill.core.heat import minutes_left
 from skill.core.profile import PAUSE_LIMIT_SECONDS, HeatSession
 from skill.alexa.screen import heat_left_screen
 from skill.core.alarm import AlarmContext, AlarmResult, HeatAlarm, Outcome
@@ -170,7 +170,7 @@ def end_heat(turn: Turn, alarm: HeatAlarm) -> AlarmResult | None:
 
 
 def time_left(turn: Turn, heat: HeatSession, key: str) -> Reply:
-    minutes = spoken_minutes(heat.remaining(turn.now))
+    minutes = minutes_left(heat.remaining(turn.now))
     if heat.paused:
         spoken = turn.reply().say("heat.paused_left" if minutes > 1 else "heat.paused_left_one", minutes=minutes)
     else:

@@ -6,7 +6,7 @@ import logging
 from typing import Mapping
 
 from skill.alexa.handlers.base import Answer, TurnHandler
-from skill.core.heat import spoken_minutes
+from skill.core.heat import minutes_left
 from skill.core.routines import load_routines
 from skill.core.state import Question
 from skill.alexa.turn import Reply, Turn
@@ -73,7 +73,7 @@ class StopHandler(TurnHandler):
             reply.say("goodbye.routine_saved")
         heat = turn.profile.running_heat(turn.now)
         if heat:
-            reply.say("goodbye.heat_running", minutes=spoken_minutes(heat.remaining(turn.now)))
+            reply.say("goodbye.heat_running", minutes=minutes_left(heat.remaining(turn.now)))
         return reply.say("goodbye").end()
 
 
