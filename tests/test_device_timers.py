@@ -144,6 +144,7 @@ def test_without_the_permission_the_skill_asks_by_voice_and_sets_nothing_yet(ech
     assert ask["payload"]["permissionScope"] == consent.TIMERS
     assert "shouldEndSession" not in said.raw["response"] and said.reprompt == ""
     assert "permission to set a timer" in said.speech
+    assert said.speech.index("15 minutes") < said.speech.index("permission")  # the length, before Alexa's prompt
     assert said.attributes["question"] == {"id": "heat_timer",
                                            "arg": {"minutes": 15, "capped_from": None, "screened": "full"}}
     assert alexa_api.requests == [] and timers.created == []

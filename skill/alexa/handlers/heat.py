@@ -85,6 +85,8 @@ def start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | 
     if plan.capped_from and answer is None:  # after a permission prompt the user has heard this already
         reply.say("heat.capped", asked=plan.capped_from, minutes=plan.minutes)
     if result.outcome is Outcome.NEEDS_PERMISSION and answer is None:
+        if not plan.capped_from:  # the length is heard before Alexa's own prompt (the cap's sentence already says it)
+            reply.say("heat.planned", minutes=plan.minutes)
         reply.say("heat.permission_ask")
         return ask_permission(turn, reply, consent.TIMERS, Question.HEAT_TIMER_PERMISSION,
                               _plan_arg(plan, FULL if first_time else CHECK))
