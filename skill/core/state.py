@@ -75,11 +75,12 @@ class OpenQuestion:
     def from_dict(cls, raw: Any) -> OpenQuestion | None:
         """None when damaged or no longer asked (a question a later version dropped)."""
         stored = raw.get("id") if isinstance(raw, Mapping) else None
-        question = _QUESTIONS.get(stored) if isinstance(stored, str) else None
-        return None if question is None else cls(question, raw.get("arg"))
-
-
-_QUESTIONS = {question.value: question for question in Question}
+        if not isinstance(stored, str):
+            return None
+        try:
+            return cls(Question(stored), raw.get("arg"))  # the enum's own lookup by value
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
