@@ -17,13 +17,16 @@ import pytest
 
 from model_wording import (LANGUAGES, LOCALES, MODELS, builtin_samples, intents, language_model, language_of,
                            own_samples, own_synonyms, samples, types, whole_model)
+from skill.alexa.dialog import PAIN_CHECK, QUESTION_SLOTS
+from skill.alexa.interaction_model import ELICITATION_PHRASES
+from skill.core.content import Content
 from skill.local.nlu.resolver import normalize
 
 CUSTOM_INTENT_SLOTS = {
     "StartStretchIntent": {"area": "STRETCH_AREA", "mode": "STRETCH_MODE"},
     "SkipStretchIntent": {},
     "PainCheckIntent": {"feeling": "PAIN_FEELING"},
-    "HeatTimerIntent": {"duration": "AMAZON.DURATION"},
+    "HeatTimerIntent": {"duration": "AMAZON.DURATION", "minutes": "AMAZON.NUMBER"},
     "HeatStatusIntent": {},
     "CancelHeatIntent": {},
     "PauseHeatIntent": {},
@@ -122,6 +125,7 @@ def test_a_locales_model_is_the_shared_model_plus_its_own_wording(locale: str) -
 
 def test_shape(language: str) -> None:
     assert set(whole_model(language)) == {"interactionModel"}
+    assert set(whole_model(language)["interactionModel"]) == {"languageModel", "dialog"}  # prompts: per locale
     assert set(language_model(language)) == {"invocationName", "intents", "types", "modelConfiguration"}
     # LOW: fewer sentences go to the fallback, which hears none of their words; the symptom slot hears them all.
     assert language_model(language)["modelConfiguration"] == {"fallbackIntentSensitivity": {"level": "LOW"}}
@@ -232,3 +236,63 @@ def test_value_names_and_synonyms_are_unique_across_all_types(locale: str) -> No
                 key = normalize(phrase)
                 assert key not in seen, f"{phrase!r} in {slot_type['name']} and {seen[key]}"
                 seen[key] = slot_type["name"]
+
+
+# --- the dialog model: the slots the skill elicits (Dialog.ElicitSlot) --------------------------------------------
+
+
+def _dialog_intents(name: str) -> dict[str, dict[str, Any]]:
+    return {intent["name"]: intent for intent in whole_model(name)["interactionModel"]["dialog"]["intents"]}
+
+
+def test_the_skill_manages_its_own_dialog(language: str) -> None:
+    """Alexa never asks for a slot by itself: the skill decides (a heat request without minutes means fifteen)."""
+    dialog = whole_model(language)["interactionModel"]["dialog"]
+    assert dialog["delegationStrategy"] == "SKILL_RESPONSE"
+    assert {intent["delegationStrategy"] for intent in dialog["intents"]} == {"SKILL_RESPONSE"}
+
+
+def test_every_slot_the_skill_elicits_is_in_the_dialog_model_with_its_prompt_and_samples(language: str) -> None:
+    declared = intents(language)
+    for elicited in (*QUESTION_SLOTS.values(), PAIN_CHECK):
+        dialog_slots = {slot["name"]: slot for slot in _dialog_intents(language)[elicited.intent]["slots"]}
+        assert dialog_slots[elicited.slot]["elicitationRequired"] is True, elicited
+        assert dialog_slots[elicited.slot]["prompts"]["elicitation"], elicited
+        model_slot = next(s for s in declared[elicited.intent]["slots"] if s["name"] == elicited.slot)
+        assert model_slot.get("samples"), f"{elicited}: Alexa needs the answers it may hear"
+
+
+def test_the_dialog_model_matches_the_intents_it_names(language: str) -> None:
+    declared = intents(language)
+    for name, intent in _dialog_intents(language).items():
+        assert not name.startswith("AMAZON."), "built-in intents have no dialog"
+        assert {(s["name"], s["type"]) for s in intent["slots"]} == {
+            (s["name"], s["type"]) for s in declared[name]["slots"]}
+        for slot in intent["slots"]:
+            assert slot["confirmationRequired"] is False
+            assert bool(slot["prompts"]) == slot["elicitationRequired"]
+
+
+def test_slot_samples_name_their_own_slot_in_alexa_syntax(language: str) -> None:
+    for name, intent in intents(language).items():
+        for slot in intent.get("slots", []):
+            for sample in slot.get("samples", []):
+                assert SAMPLE_SYNTAX.match(sample), sample
+                assert SLOT_REFERENCE.findall(sample) == [slot["name"]], f"{name}.{slot['name']}: {sample}"
+            assert len(set(slot.get("samples", []))) == len(slot.get("samples", []))
+
+
+def test_every_elicitation_prompt_is_the_skills_own_question_in_each_locale(locale: str) -> None:
+    """Alexa requires the prompts (it would speak them only if it ran the dialog itself, which it never does):
+    they are the questions the skill asks, from that locale's content."""
+    model = whole_model(locale)["interactionModel"]
+    used = {slot["prompts"]["elicitation"] for intent in model["dialog"]["intents"] for slot in intent["slots"]
+            if slot["prompts"]}
+    prompts = {prompt["id"]: prompt["variations"] for prompt in model["prompts"]}
+    assert set(prompts) == used
+    content = Content(locale)
+    for (intent, slot), key in ELICITATION_PHRASES.items():
+        prompt_id = next(s["prompts"]["elicitation"] for i in model["dialog"]["intents"] if i["name"] == intent
+                         for s in i["slots"] if s["name"] == slot)
+        assert [v["value"] for v in prompts[prompt_id]] == [content.say(key)]
+        assert all(v["type"] == "PlainText" and "{" not in v["value"] for v in prompts[prompt_id])

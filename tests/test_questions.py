@@ -8,7 +8,15 @@ import random
 import pytest
 
 from alexa_requests import connections_response
+from fakes import FakeAlarm
 from skill.alexa import consent
+from skill.alexa.app import create_skill
+from skill.alexa.dialog import ElicitedSlot, elicited_in
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent
+from skill.local.clock import FakeClock
+from skill.local.no_cloud import NoCloudApiClient
+from skill.local.nlu.resolver import IntentResolver
+from skill.local.talk import LocalConversation
 from skill.alexa.handlers import one_answer_each, permission_answers, yes_no_answers
 from skill.core.content import Content
 from skill.core.state import Conversation, OpenQuestion, Question
@@ -65,3 +73,145 @@ def test_an_old_permission_question_is_read_and_answered(chat):
     assert EN_US.say("heat.counting", minutes=15) in said.speech and said.ends
     chat.launch()
     assert EN_US.say("heat.time_left", minutes=15) in chat.intent("HeatStatusIntent").speech
+
+
+# --- what Alexa is told a question waits on, and the short answers it then hears --------------------------------
+
+def _talk(store, user: str = "amzn1.ask.account.QUESTIONS", locale: str = "en-US") -> LocalConversation:
+    """The offline runner's conversation: typed words through the resolver, with only what the skill told Alexa."""
+    skill = create_skill(persistence=store, alarm=FakeAlarm(), rng=random.Random(0), api_client=NoCloudApiClient())
+    return LocalConversation(skill, AlexaSession(user_id=user, locale=locale), clock=FakeClock())
+
+
+def test_a_question_waiting_on_minutes_tells_alexa_and_hears_a_bare_number(store):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    asked = talk.hear("set the heat timer for purple minutes")
+    assert asked.attributes["question"]["id"] == Question.HEAT_DURATION
+    assert "Dialog.ElicitSlot" in asked.record["directives"]
+    assert talk.elicited == ElicitedSlot("HeatTimerIntent", "minutes")
+    answered = talk.hear("twelve")
+    assert (answered.record["intent"], answered.record["slots"]["minutes"]) == ("HeatTimerIntent", "12")
+    assert answered.attributes["question"]["id"] == Question.HEAT_SCREEN  # on to the screening, for 12 minutes
+    assert answered.attributes["question"]["arg"]["minutes"] == 12
+
+
+def test_the_same_number_with_no_question_open_is_no_heat_request(store):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    assert talk.elicited is None
+    assert talk.hear("twelve").record["intent"] != "HeatTimerIntent"
+
+
+def test_a_reminder_time_question_hears_a_british_time(store):
+    talk = _talk(store, locale="en-GB")
+    talk.hear("open spine coach")
+    asked = talk.hear("set a daily stretch reminder")
+    assert asked.attributes["question"]["id"] == Question.REMINDER_TIME
+    assert talk.elicited == ElicitedSlot("SetReminderIntent", "time")
+    answered = talk.hear("half seven")
+    assert (answered.record["intent"], answered.record["slots"]["time"]) == ("SetReminderIntent", "07:30")
+
+
+def test_a_stretch_check_in_waits_on_how_it_felt_and_hears_ok_as_fine(store):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    talk.hear("start my lower back stretches")
+    talk.hear("no")  # the day's screening
+    led = talk.hear("next")
+    assert led.attributes["routine"]["status"] == "running" and talk.elicited == ElicitedSlot("PainCheckIntent",
+                                                                                               "feeling")
+    answered = talk.hear("ok")
+    assert (answered.record["intent"], answered.record["slots"]["feeling"]) == ("PainCheckIntent", "ok")
+    assert answered.attributes["routine"]["step"] == led.attributes["routine"]["step"] + 1  # fine: the next one
+    assert talk.hear("ok").record["intent"] == "PainCheckIntent"
+
+
+def test_a_yes_or_no_question_tells_alexa_nothing(store):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    asked = talk.hear("start my lower back stretches")
+    assert asked.attributes["question"]["id"] == Question.STRETCH_SCREEN
+    assert "Dialog.ElicitSlot" not in asked.record["directives"] and talk.elicited is None
+    assert talk.hear("nah i'm good").record["intent"] == "AMAZON.NoIntent"
+
+
+def test_the_elicit_slot_directive_is_what_alexa_reads(chat):
+    """Its JSON, as Alexa gets it: the intent to fill and the slot, in answer to an intent only."""
+    chat.launch()
+    said = chat.send(intent("HeatTimerIntent", {"duration": {"name": "duration", "value": "?"}}))
+    elicit = [d for d in said.raw["response"]["directives"] if d["type"] == "Dialog.ElicitSlot"]
+    assert elicit == [{"type": "Dialog.ElicitSlot", "slotToElicit": "minutes",
+                       "updatedIntent": {"name": "HeatTimerIntent", "confirmationStatus": "NONE",
+                                         "slots": {"minutes": {"name": "minutes", "confirmationStatus": "NONE"}}}}]
+    assert elicited_in(said.raw) == ElicitedSlot("HeatTimerIntent", "minutes")
+    assert said.ends is False
+
+
+def test_a_launch_never_carries_a_dialog_directive(chat):
+    said = chat.launch()
+    assert not [d for d in said.raw["response"].get("directives", []) if d["type"].startswith("Dialog.")]
+
+
+def test_a_bare_number_of_minutes_starts_that_much_heat(chat):
+    chat.launch()
+    said = chat.send(intent("HeatTimerIntent", {"minutes": {"name": "minutes", "value": "25"}}))
+    assert said.attributes["question"]["arg"]["minutes"] == 20  # capped, as "25 minutes" would be
+    zero = chat.send(intent("HeatTimerIntent", {"minutes": {"name": "minutes", "value": "?"}}))
+    assert zero.attributes["question"]["id"] == Question.HEAT_DURATION  # not a number: asked again
+
+
+def test_on_a_screen_the_check_in_keeps_its_screen_and_an_okay_still_carries_on(chat):
+    """A dialog directive must go alone, and a stretch's screen matters more to someone on the floor: on an Echo
+    Show the check-in is not elicited, so "okay" arrives as a yes, which the skill takes as fine."""
+    chat.session.screen = True
+    chat.launch()
+    chat.intent("StartStretchIntent", area=("lower back", "lower_back"))
+    chat.no()
+    led = chat.intent("AMAZON.NextIntent")
+    types = [d["type"] for d in led.raw["response"]["directives"]]
+    assert types == ["Alexa.Presentation.APL.RenderDocument"]
+    okay = chat.yes()
+    assert okay.attributes["routine"]["step"] == led.attributes["routine"]["step"] + 1
+
+
+# --- pain said with no routine running: a report, never a dead end --------------------------------------------
+
+@pytest.mark.parametrize("said", ["my back is killing me", "the pain is going down my leg", "ouch, that one hurts"])
+def test_pain_with_no_routine_running_is_answered_as_a_report_with_an_offer(store, said):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    answered = talk.hear(said)
+    assert answered.record["intent"] in ("PainCheckIntent", "SymptomReportIntent")
+    speech = answered.record["speech"]
+    assert EN_US.say("flow.no_routine") not in speech
+    assert speech.startswith(EN_US.say("symptom.no_red_flag"))  # the number first, for anything it might be
+    assert speech.endswith(EN_US.say("symptom.offer_signs"))
+    assert answered.attributes["question"] == {"id": Question.MORE_SIGNS, "arg": "emergency"}
+    signs = talk.hear("yes please")
+    assert EN_US.say("signs.emergency") in signs.record["speech"]
+
+
+def test_feeling_fine_with_no_routine_running_asks_what_next(store):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    answered = talk.hear("it feels fine")
+    assert (answered.record["intent"], answered.record["slots"]["feeling"]) == ("PainCheckIntent", "fine")
+    assert EN_US.say("flow.no_routine") not in answered.record["speech"] and not answered.record["end_session"]
+
+
+@pytest.mark.parametrize("said", ["both my legs have gone numb", "i can't feel my bum when i wipe",
+                                  "my legs are numb and i've wet myself"])
+def test_a_sign_said_while_the_check_in_waits_keeps_its_words_on_an_echo(chat, said):
+    """What an Echo would send mid-routine (the feeling elicited), with no raw text: the words reach triage."""
+    chat.launch()
+    chat.intent("StartStretchIntent", area=("lower back", "lower_back"))
+    chat.no()
+    led = chat.intent("AMAZON.NextIntent")
+    elicited = elicited_in(led.raw)
+    assert elicited == ElicitedSlot("PainCheckIntent", "feeling")
+    heard = IntentResolver.for_locale("en-US").resolve(said, context=elicited)
+    slots = {name: slot.to_alexa(SKILL_ID) for name, slot in heard.slots.items() if slot.value is not None}
+    answered = chat.send(intent(heard.intent, slots))
+    assert " ".join(slot["value"] for slot in slots.values()).split()[-2:] == said.split()[-2:]
+    assert answered.triage == "emergency" or (answered.triage == "clarify" and "911" in answered.speech.split(".")[0])

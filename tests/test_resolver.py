@@ -12,6 +12,7 @@ import pytest
 
 from model_wording import LANGUAGES, LOCALES, MODELS, builtin_samples, intents, language_of, own_samples, \
     own_synonyms, resolver_for, types
+from skill.alexa.dialog import ElicitedSlot
 from skill.alexa.interaction_model import interaction_model
 from skill.local.nlu.resolver import Heard, IntentResolver, Resolution, SlotValue, normalize
 
@@ -24,6 +25,7 @@ SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 # What each built-in slot type is filled with when a sample is turned into an utterance.
 BUILTIN_FILLERS = {"AMAZON.DURATION": ("fifteen minutes", "PT15M"),
+                   "AMAZON.NUMBER": ("fifteen", "15"),
                    "AMAZON.SearchQuery": ("tingling in both feet", "tingling in both feet"),
                    "AMAZON.TIME": ("half past seven in the evening", "19:30")}
 
@@ -130,7 +132,7 @@ PARAPHRASES = [
     ("my mom needs to do her neck stretches", "StartStretchIntent", {"area": "neck"}),
     ("let's do my mom's back exercises", "StartStretchIntent", {"area": "lower_back"}),
     ("start my physio exercises", "StartStretchIntent", {"area": None}),
-    ("can we skip this stretch please", "SkipStretchIntent", {}),
+    ("can we pass on this stretch please", "SkipStretchIntent", {}),
     ("I really can't do this stretch", "SkipStretchIntent", {}),
     ("Dad can't do this one, skip it.", "SkipStretchIntent", {}),
     ("it really hurts", "PainCheckIntent", {"feeling": "hurts"}),
@@ -319,7 +321,8 @@ def test_custom_slot_synonym_resolves_to_id_and_canonical_name(resolver: IntentR
 ])
 def test_duration_slot_carries_what_alexa_would_send(resolver: IntentResolver, utterance: str,
                                                      duration: str) -> None:
-    assert resolver.resolve(utterance).slot_values() == {"duration": duration}
+    # The number in a duration is no number of minutes as well: that slot takes a number said on its own.
+    assert resolver.resolve(utterance).slot_values() == {"duration": duration, "minutes": None}
 
 
 def test_unfilled_slots_are_present_with_no_value(resolver: IntentResolver) -> None:
@@ -430,3 +433,100 @@ def test_resolved_slots_round_trip_through_the_sdk(resolver: IntentResolver) -> 
     authority = slot.resolutions.resolutions_per_authority[0]
     assert (slot.value, authority.status.code.value, authority.values[0].value.id) == (
         "low back", "ER_SUCCESS_MATCH", "lower_back")
+
+
+# --- a slot the skill elicits (Dialog.ElicitSlot): the only context Alexa has -----------------------------------
+
+BARE_FILLERS = {"AMAZON.NUMBER": ("twelve", "12"), "AMAZON.DURATION": ("ten minutes", "PT10M"),
+                "AMAZON.TIME": ("half past seven", "07:30")}
+
+
+def _slot_sample_cases() -> list[pytest.param]:
+    cases = []
+    for intent_name, intent in intents("en").items():
+        for slot in intent.get("slots", []):
+            for sample in slot.get("samples", []):
+                if slot["type"] in TYPES:
+                    value = TYPES[slot["type"]][0]
+                    spoken, expected = value["name"]["value"], value["id"]
+                else:
+                    spoken, expected = BARE_FILLERS[slot["type"]]
+                cases.append(pytest.param(intent_name, slot["name"], sample.replace(f"{{{slot['name']}}}", spoken),
+                                          expected, id=f"{intent_name}.{slot['name']}: {sample}"))
+    return cases
+
+
+@pytest.mark.parametrize(("intent", "slot", "utterance", "expected"), _slot_sample_cases())
+def test_every_slot_sample_answers_its_slot_while_it_is_elicited(resolver: IntentResolver, intent: str, slot: str,
+                                                                 utterance: str, expected: str) -> None:
+    heard = resolver.resolve(utterance, context=ElicitedSlot(intent, slot))
+    value = heard.slots[slot]
+    assert (heard.intent, value.id if value.status == "ER_SUCCESS_MATCH" else value.value) == (intent, expected)
+
+
+@pytest.mark.parametrize(("utterance", "context", "intent"), [
+    ("stop", ElicitedSlot("HeatTimerIntent", "minutes"), "AMAZON.StopIntent"),
+    ("next", ElicitedSlot("PainCheckIntent", "feeling"), "AMAZON.NextIntent"),
+    ("what's a slipped disc", ElicitedSlot("SetReminderIntent", "time"), "DiscInfoIntent"),
+    ("i can't feel my bottom when i wipe", ElicitedSlot("HeatTimerIntent", "minutes"), "SymptomReportIntent"),
+])
+def test_words_that_do_not_fill_the_elicited_slot_are_heard_as_without_it(resolver: IntentResolver, utterance: str,
+                                                                          context: ElicitedSlot, intent: str) -> None:
+    assert resolver.resolve(utterance, context=context) == resolver.resolve(utterance)
+    assert resolver.resolve(utterance, context=context).intent == intent
+
+
+def test_slot_samples_are_heard_only_while_their_slot_is_elicited(resolver: IntentResolver) -> None:
+    assert resolver.resolve("just twelve").intent == "AMAZON.FallbackIntent"
+    assert resolver.resolve("just twelve", context=ElicitedSlot("HeatTimerIntent", "minutes")).intent == \
+        "HeatTimerIntent"
+
+
+# --- general forms: answers said first, polite forms, names of things inside a few words ---------------------------
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("no, let me have another go at it", "AMAZON.NoIntent"),
+    ("yeah, all done with warming up", "AMAZON.YesIntent"),
+    ("nope, not for me thanks", "AMAZON.NoIntent"),
+    ("hang on, the phone's ringing", "AMAZON.PauseIntent"),
+    ("no, cancel that", "AMAZON.CancelIntent"),
+])
+def test_an_answer_said_first_is_the_answer(resolver: IntentResolver, utterance: str, intent: str) -> None:
+    assert resolver.resolve(utterance).intent == intent
+
+
+@pytest.mark.parametrize("utterance", [
+    "no, but i can't feel my bottom when i wipe",  # a sign after the answer: its words must reach triage
+    "yes and i've wet myself",
+    "no feeling at all down below",  # "no" is a word of the sentence here, not an answer
+])
+def test_a_sign_after_a_yes_or_no_keeps_its_words(resolver: IntentResolver, utterance: str) -> None:
+    heard = resolver.resolve(utterance)
+    assert heard.intent not in ("AMAZON.YesIntent", "AMAZON.NoIntent"), heard
+
+
+def test_a_request_after_a_yes_is_still_that_request(resolver: IntentResolver) -> None:
+    heard = resolver.resolve("yes please start my neck stretches")
+    assert (heard.intent, heard.slots["area"].id) == ("StartStretchIntent", "neck")
+
+
+@pytest.mark.parametrize(("utterance", "intent", "slot", "value_id"), [
+    ("the gentle whole back one", "StartStretchIntent", "area", "whole_back"),
+    ("reckon we could do my neck exercises", "StartStretchIntent", "area", "neck"),
+    ("tips for lifting the shopping bags", "PreventionTipIntent", "topic", "lifting"),
+])
+def test_a_value_named_inside_other_words_is_resolved(resolver: IntentResolver, utterance: str, intent: str,
+                                                      slot: str, value_id: str) -> None:
+    heard = resolver.resolve(utterance)
+    assert (heard.intent, heard.slots[slot].id) == (intent, value_id)
+
+
+def test_a_medicine_named_by_name_is_a_question_about_medicines(resolver: IntentResolver) -> None:
+    assert resolver.resolve("can I take ibuprofen").intent == "MedicineInfoIntent"
+    assert resolver.resolve("is paracetamol ok for my back").intent == "MedicineInfoIntent"
+
+
+@pytest.mark.parametrize("utterance", ["stop now", "skip this one today", "fifteen thanks"])
+def test_words_of_manner_at_the_end_change_nothing(resolver: IntentResolver, utterance: str) -> None:
+    plain = {"stop now": "stop", "skip this one today": "skip this one", "fifteen thanks": "fifteen"}[utterance]
+    assert resolver.resolve(utterance).intent == resolver.resolve(plain).intent

@@ -9,6 +9,10 @@
 
 Additions only: a locale never loses a shared sample, so the shared tests hold for every locale. The merged
 model is what `make skill-package` uploads and what the offline resolver reads, so both hear the same words.
+
+The shared model's `dialog` names the slots the skill elicits with Dialog.ElicitSlot (skill/alexa/dialog.py), each
+with an elicitation prompt that Alexa requires but, the skill managing its own dialog, never speaks; the prompts' words
+are the skill's own questions, taken from the locale's content (ELICITATION_PHRASES), so no sentence lives here.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
 LOCAL_WORDING_DIR = MODEL_DIR / "locales"
 DEFAULT_LOCALE = "en-US"
 OVERLAY_KEYS = frozenset({"invocationName", "samples", "synonyms"})
+# (intent, slot) the dialog model elicits -> the content key of the question the skill asks for it.
+ELICITATION_PHRASES = {
+    ("HeatTimerIntent", "minutes"): "heat.ask_duration",
+    ("SetReminderIntent", "time"): "reminders.ask_time",
+    ("PainCheckIntent", "feeling"): "stretch.check_in",
+}
 
 
 class ModelError(ValueError):
@@ -57,7 +67,29 @@ def _merged(locale: str) -> Mapping[str, Any]:
     model = json.loads((MODEL_DIR / f"{locale.split('-')[0]}.json").read_text(encoding="utf-8"))
     wording = json.loads((LOCAL_WORDING_DIR / f"{locale}.json").read_text(encoding="utf-8"))
     apply_local_wording(model, wording, source=f"locales/{locale}.json")
+    add_elicitation_prompts(model, locale)
     return model
+
+
+def add_elicitation_prompts(model: dict[str, Any], locale: str) -> None:
+    """The `prompts` the dialog model's elicitation ids name, worded as the skill asks in `locale`."""
+    from skill.core.content import SPOKEN_DOCUMENTS, load_document, resolve_locale, variants  # not on Lambda's path
+
+    phrases = {key: entry for name in SPOKEN_DOCUMENTS for key, entry in load_document(resolve_locale(locale),
+                                                                                       name).items()}
+    prompts = []
+    for intent in model["interactionModel"].get("dialog", {}).get("intents", []):
+        for slot in intent.get("slots", []):
+            prompt_id = slot.get("prompts", {}).get("elicitation")
+            if prompt_id is None:
+                continue
+            key = ELICITATION_PHRASES.get((intent["name"], slot["name"]))
+            if key is None:
+                raise ModelError(f"no phrase for the elicitation prompt of {intent['name']}.{slot['name']}")
+            prompts.append({"id": prompt_id, "variations": [
+                {"type": "PlainText", "value": text} for text in variants(phrases[key])]})
+    if prompts:
+        model["interactionModel"]["prompts"] = prompts
 
 
 def apply_local_wording(model: dict[str, Any], wording: Mapping[str, Any], source: str) -> None:

@@ -9,6 +9,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response
 
+from skill.alexa.dialog import elicit_slot_directive, waiting_on
 from skill.alexa.turn import URGENT_TIERS, Reply, Turn
 
 # A yes/no answer to a question the skill asked: (turn, answered_yes) -> reply.
@@ -40,7 +41,10 @@ def respond(turn: Turn, reply: Reply) -> Response:
 
     - A warning sign's answer is for the ears: nothing on screen may compete with it.
     - A first-ever one-shot request hears the short disclaimer: before the answer, or after it when the answer
-      names the emergency number first (a safety net, a symptom's answer); never with a warning sign's answer."""
+      names the emergency number first (a safety net, a symptom's answer); never with a warning sign's answer.
+    - A reply that waits on a slot (a number of minutes, a time, how a stretch felt) tells Alexa so
+      (skill/alexa/dialog.py). Alexa accepts a dialog directive only in answer to an intent and only alone: a
+      stretch's screen on an Echo Show matters more to someone on the floor, so that reply goes without it."""
     if turn.triage in URGENT_TIERS:
         reply.screen = None
     elif turn.new_session and turn.request_type == "IntentRequest" and not turn.profile.disclaimer_heard:
@@ -49,6 +53,10 @@ def respond(turn: Turn, reply: Reply) -> Response:
         else:
             reply.prepend("disclaimer.short")
         turn.profile.disclaimer_heard = True
+    waiting = waiting_on(turn.conversation)
+    if waiting is not None and reply.end_session is False and turn.request_type == "IntentRequest" \
+            and not reply.directives and not (reply.screen is not None and turn.shows_screens):
+        reply.directive(elicit_slot_directive(waiting))
     return reply.build(turn.handler_input)
 
 

@@ -40,6 +40,7 @@ _UNIT_WORDS = {
 # Single letters count as units only when glued to digits ("20m"), never as spoken words.
 _SPOKEN_UNIT_WORDS = frozenset(w for w in _UNIT_WORDS if len(w) > 1)
 _ARTICLES = ("a", "an")
+_APPROXIMATELY = ("just", "about", "around", "roughly", "only", "approximately", "maybe")
 
 
 def tokens(text: str) -> list[str]:
@@ -71,6 +72,8 @@ def number_slot_value(text: str) -> str | None:
 def parse_duration(text: str) -> str | None:
     """ISO-8601 duration for spoken words, or None when they are not a duration we understand."""
     words = tokens(text)
+    while len(words) > 1 and words[0] in _APPROXIMATELY:  # "just five minutes", "about ten minutes"
+        words = words[1:]
     negative = bool(words) and words[0] in ("minus", "negative")
     position = 1 if negative else 0
     amounts: dict[str, float] = {}

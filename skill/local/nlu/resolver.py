@@ -1,12 +1,21 @@
 """Typed text -> the intent and slots Alexa would send, read from the interaction model Alexa gets.
 
 An utterance is matched on the strongest evidence it offers:
-1. exact: its normalised words equal a sample without slots;
+1. exact: its normalised words equal a sample without slots (or do but for a word of the same kind: "next exercise"
+   for "next stretch");
 2. template: it fits a slotted sample, and the words in each slot position suit the slot's type;
 3. similarity: IDF-weighted Dice overlap between canonical word sets (stems, UK/US and family words
    merged, slot values tagged with their type), which absorbs paraphrases and changed word order.
 A template wins over similarity unless the paraphrase is the closer fit. Below FALLBACK_BELOW nothing
-matched well and the answer is AMAZON.FallbackIntent, as it would be from Alexa.
+matched well and the answer is AMAZON.FallbackIntent, as it would be from Alexa. Then two general forms: an answer
+said first ("no, let me try it again") is that answer, and a whole request said with words of its own around it
+("I'm a bit lost, what can I say") is that request, each unless the other words describe a sign, whose words must
+reach triage.
+
+A slot the skill elicits (Dialog.ElicitSlot, skill/alexa/dialog.py) is the only context Alexa has, and the only one
+`resolve` takes: while it is open, the elicited intent's slot samples (the `samples` its slots carry in the model,
+which Alexa uses only during that intent's dialog) are matched too, and one whose slot holds a value of its type
+(a listed value, a number, a time) wins. Anything else is heard as it would be without the question.
 """
 
 from __future__ import annotations
@@ -16,10 +25,11 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from skill.alexa.dialog import ElicitedSlot
 from skill.alexa.interaction_model import interaction_model, model_locale_for
 from skill.local.nlu.durations import duration_slot_value, find_duration, find_number, number_slot_value
 from skill.local.nlu.times import find_time, time_slot_value
@@ -38,6 +48,8 @@ _IDF_POWER = 1.5  # sharpens IDF so function words ("the", "is") barely count
 _RELATED_WORD_WEIGHT = 0.25  # a query word the intent uses in another sample is weak evidence against it
 _FOREIGN_WORD_WEIGHT = 1.5  # a query word the intent never uses is strong evidence against it
 _LONGEST_UNKNOWN_VALUE = 3  # words in an ER_SUCCESS_NO_MATCH slot value
+_LONGEST_PICKED_VALUE = 4  # words around which a listed value is still picked out ("the gentle {whole back} one")
+_DESCRIPTION_WORDS = 3  # a type whose phrases average this many words names descriptions (symptoms), not things
 # Confidence of a template match, by how well the slot words suit the slot type. Weaker kinds sit
 # below a strong paraphrase match so that, say, "i have taken the heat pack off" is not a symptom.
 _SLOT_MATCH, _DURATION_UNKNOWN, _NO_MATCH, _FREE_TEXT = 0.95, 0.9, 0.7, 0.65
@@ -58,6 +70,7 @@ _WORD_CONTRACTIONS = {
     "hasnt": "has not", "hadnt": "had not", "couldnt": "could not", "wouldnt": "would not",
     "shouldnt": "should not", "ive": "i have", "im": "i am", "youre": "you are", "theyre": "they are",
     "thats": "that is", "theres": "there is", "whats": "what is", "hes": "he is", "shes": "she is",
+    "onto": "on to",  # recognisers write either
 }
 # "'s" is "is" only after these; elsewhere it is a possessive ("dad's stretches").
 _IS_CONTRACTIONS = frozenset("it's that's there's here's what's who's where's when's why's how's he's she's".split())
@@ -66,7 +79,11 @@ _SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'l
 _FILLER_WORDS = frozenset("um umm uh uhh erm hmm ah please alexa really actually honestly basically literally".split())
 _LEADING_FILLERS = (("okay", "so"), ("so",), ("well",), ("okay",), ("and",), ("oh",), ("could", "you"),
                     ("can", "you"), ("would", "you"), ("will", "you"), ("i", "want", "to"),
-                    ("i", "would", "like", "to"))
+                    ("i", "would", "like", "to"), ("can", "we"), ("could", "we"), ("reckon", "we", "could"),
+                    ("do", "you", "reckon"), ("i", "reckon"))
+# Thanks at the end of a request or an answer ("fifteen thanks", "none of those thankfully") says nothing more.
+_TRAILING_FILLERS = (("thank", "you"), ("thanks",), ("thankfully",), ("cheers",), ("mate",), ("ta",))
+_WHEN_SAID = ("now", "today")  # after a whole request ("stop now"), they add nothing to it
 # Emergency numbers are said digit by digit, and samples spell them that way.
 _SPOKEN_DIGITS = {"911": "nine one one", "999": "nine nine nine", "111": "one one one", "112": "one one two",
                   "000": "triple zero"}  # Australia's Triple Zero
@@ -98,6 +115,7 @@ class Heard:
         kept = [(part, source) for word, source in joined if word not in _FILLER_WORDS
                 for part in _SPOKEN_DIGITS.get(word, word).split()]
         kept = kept[len(kept) - len(_drop_leading_fillers([word for word, _ in kept])):]
+        kept = kept[:len(_drop_trailing_fillers([word for word, _ in kept]))]
         return cls(spoken, tuple(word for word, _ in kept), tuple(source for _, source in kept))
 
     def whole_words(self, first: int, last: int) -> tuple[int, int]:
@@ -120,6 +138,8 @@ class Heard:
             if self.sources[last + 1][0] <= end:
                 return None
             end = self.sources[last + 1][0] - 1
+        else:
+            end = len(self.spoken) - 1  # a slot at the end hears everything after its carrier ("... now")
         return " ".join(self.spoken[start:end + 1])
 
 
@@ -147,6 +167,17 @@ def _join_spelled_letters(words: list[tuple[str, tuple[int, int]]]) -> list[tupl
             joined.append((word, source))
         in_run = is_letter
     return joined
+
+
+def _drop_trailing_fillers(words: list[str]) -> list[str]:
+    dropped = True
+    while dropped:
+        dropped = False
+        for filler in _TRAILING_FILLERS:
+            if tuple(words[-len(filler):]) == filler and len(words) > len(filler):
+                words, dropped = words[:-len(filler)], True
+                break
+    return words
 
 
 def _drop_leading_fillers(words: list[str]) -> list[str]:
@@ -184,7 +215,9 @@ _MEANING_CLASSES = {
     "timer": "countdown clock",
     "doctor": "gp doc physician",
     "hospital": "er ae casualty",
-    "medicine": "medication meds painkiller pill tablet drug",
+    # Medicines named by name (never in a sample: the skill names none) are asked about as medicines.
+    "medicine": "medication meds painkiller pill tablet drug ibuprofen paracetamol acetaminophen naproxen aspirin "
+                "tylenol advil nurofen motrin aleve panadol codeine diclofenac voltaren",
     "massage": "rub",
     "spasm": "cramp seize seizing lock locking tighten tight",
     "disc": "disk",
@@ -316,6 +349,28 @@ _CONTENT_STOP_WORDS = _QUALIFIERS | frozenset(
     "play playing took try trying rest fast job wear wearing term system history part front light high way kid kids "
     "full lift stand head came given no not like right over thing anything something".split())
 _INTENSIFIERS = frozenset("just also now still".split())
+# An answer said first (resolver._answer_first), and the words that may follow "no" as the rest of an answer
+# ("no, I'm fine", "no, just the one"), where "no" is no word of the sentence ("no feeling", "no better").
+_YES, _NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
+_PAUSE = "AMAZON.PauseIntent"
+# Longest first: "hold on a sec" before "hold on".
+_LEADING_ANSWERS = tuple(sorted(
+    [*((tuple(word.split()), _YES) for word in "yes yeah yep yup yeh aye sure".split()),
+     *((tuple(word.split()), _NO) for word in "no nah nope".split()),
+     *((tuple(phrase.split()), _PAUSE) for phrase in ("hold on", "hang on", "wait", "one moment", "one second",
+                                                      "just a second", "just a minute", "give me a minute"))],
+    key=lambda lead: -len(lead[0])))
+_AFTER_AN_ANSWER = frozenset(
+    "i it that this these those she he they we you there nothing none not never just all let give leave do does did "
+    "no nope nah thanks thank sorry actually really maybe definitely absolutely please go skip keep carry stop "
+    "cancel wait hold is was am are have has had can could would will should thats its".split())
+_ENDINGS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+_OWN_REQUEST = 0.65  # a request heard this surely after a yes or no is a request, not an answer
+_LONGEST_ANSWER = 8  # words, the yes or no included: past that, "yeah" opens an account of something, not an answer
+_LONGER_IF_UNHEARD = 3  # words more an answer may have when nothing else is heard in them
+_SHORTEST_WHOLE_REQUEST = 3  # words of a request said whole inside a longer sentence ("what can i say")
+_WORDS_AROUND_AN_ANSWER = 3  # words besides the value in an answer to an elicited slot ("let's say {fifteen}")
+_ANSWERS_TO_A_QUESTION = (_YES, _NO)  # heard only when said first (_answer_first), never picked out of the middle
 _INVOCATION_VERBS = "open|launch|start|begin|load|run|play|use|talk to|ask|tell|enable"
 _ONE_SHOT_VERBS = "ask|tell|open|launch|start|use|load|have"
 _CONNECTORS = "to|for|about|if|whether|that|and"
@@ -351,35 +406,157 @@ class IntentResolver:
                     phrases[" ".join(words)] = value
                     self._values_by_first_word.setdefault(words[0], []).append((tuple(words), value))
         used_types = {t for slots in self._slot_types.values() for t in slots.values()}
-        self._tagged_builtins = tuple(t for t in _FINDERS if t in used_types)
+        # Types whose values are descriptions rather than names: three words or more to a phrase, on average.
+        self._describing_types = frozenset(
+            slot_type["name"] for slot_type in language_model.get("types", [])
+            if (phrases := [len(said.split()) for entry in slot_type["values"]
+                            for said in (entry["name"]["value"], *entry["name"].get("synonyms", []))])
+            and sum(phrases) / len(phrases) >= _DESCRIPTION_WORDS)
+        # Numbers are not tagged for similarity: "one" in "next one" is no amount, and a number alone means nothing.
+        self._tagged_builtins = tuple(t for t in _FINDERS if t in used_types and t != NUMBER)
 
         self._exact: dict[str, str] = {}
+        self._same_meaning: dict[str, str] = {}  # canonical words of a slotless sample -> its intent ("": several)
         self._templates: list[_Sample] = []
         self._samples: list[_Sample] = []
         for intent in language_model["intents"]:
-            for text in (*intent.get("samples", []), *builtin_samples.get(intent["name"], [])):
+            for text in intent.get("samples", []):
                 self._add_sample(intent["name"], text)
+        self._model_samples = len(self._samples)  # the skill's own; the built-ins' stand-ins follow
+        for intent in language_model["intents"]:
+            for text in builtin_samples.get(intent["name"], []):
+                self._add_sample(intent["name"], text)
+        # Per intent, the samples of its slots: heard only while one of them is elicited.
+        self._dialog_templates: dict[str, list[_Sample]] = {}
+        for intent in language_model["intents"]:
+            for slot in intent.get("slots", []):
+                for text in slot.get("samples", []):
+                    self._dialog_templates.setdefault(intent["name"], []).append(
+                        self._compile_template(intent["name"], text))
         self._index_similarity()
         self._index_type_vocabulary(language_model)
+        # Custom types a sample holds on its own ("{symptom}"): Alexa passes their unlisted values through.
+        self._open_types = frozenset(self._slot_types[t.intent][t.slots[0]] for t in self._templates
+                                     if not t.carrier and len(t.slots) == 1
+                                     and self._slot_types[t.intent][t.slots[0]] in self._values)
         self._launch, self._one_shot, self._one_shot_suffix = _invocation_patterns(self.invocation_name)
 
     # --- resolving ---------------------------------------------------------------------------------
-    def resolve(self, text: str) -> Resolution:
+    def resolve(self, text: str, context: ElicitedSlot | None = None) -> Resolution:
+        """The intent and slots Alexa would send for `text`; `context` is the slot the skill's last response
+        elicited (read from its Dialog.ElicitSlot directive), if any."""
         heard = Heard.from_text(text)
         words = list(heard.words)
         if not words:
             return Resolution(FALLBACK_INTENT, {}, 1.0)
-        exact = self._exact.get(" ".join(words))
+        if context is not None:
+            answer = self._answer_to(context, heard)
+            if answer is not None:
+                return answer
+        exact = self._exact_intent(words)
         if exact is not None:
             return Resolution(exact, self._unfilled(exact), 1.0)
         mentions = self._mentions(words)
-        template = self._best_template(heard)
-        score, sample = self._most_similar(self._similarity_tokens(words, mentions))
-        if template is not None and template.score >= score:
+        heard_as = self._answer_first(heard, mentions, self._heard_as_request(heard, mentions))
+        if heard_as.intent == FALLBACK_INTENT or self._only_passed_through(heard_as):
+            return self._request_said_whole(heard, mentions) or heard_as
+        return heard_as
+
+    def _request_said_whole(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution | None:
+        """A whole request said first or last, with words of its own around it ("I'm a bit lost, what can I say"),
+        when nothing else was heard and those words sound like nothing a symptom or a feeling is made of: the
+        request, as Alexa would pick it out."""
+        words = heard.words
+        for size in range(len(words) - 1, _SHORTEST_WHOLE_REQUEST - 1, -1):
+            for start in (0, len(words) - size):
+                intent = self._exact_intent(words[start:start + size])
+                rest_from = size if start == 0 else 0
+                rest = heard.words[rest_from:rest_from + len(words) - size]
+                if intent is None or intent in _ANSWERS_TO_A_QUESTION:
+                    continue
+                around = [m for m in mentions if m.start < start or m.end > start + size]
+                if not any(m.value.slot_type in self._open_types for m in around) and all(
+                        self._likeness(slot_type, " ".join(rest)) is None for slot_type in self._open_types):
+                    return Resolution(intent, self._unfilled(intent), FALLBACK_BELOW)
+        return None
+
+    def _heard_as_request(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
+        template, carried = self._best_fit(heard)
+        score, sample = self._most_similar(self._similarity_tokens(heard.words, mentions))
+        if template is not None and sample is not None and sample.intent == template.intent:
+            # Both say this intent: the closer fit's slots, with any value only the other resolved, and a whole
+            # sentence the template heard in a slot (no carrier around it) kept for triage.
+            paraphrased = Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), score)
+            if template.score >= score:
+                return _with_slots_from(template, paraphrased, keep_words=True, fill_missing=False,
+                                        describing=self._describing_types)
+            return _with_slots_from(paraphrased, template, keep_words=False, fill_missing=not carried,
+                                    describing=self._describing_types if not carried else frozenset())
+        if template is not None and (template.score >= score or sample is None):
             return template
         if sample is not None and score >= FALLBACK_BELOW:
             return Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), score)
         return Resolution(FALLBACK_INTENT, {}, 1.0 - score)
+
+    def _answer_first(self, heard: Heard, mentions: Sequence[_Mention], heard_as: Resolution) -> Resolution:
+        """An answer said first, then more words ("no, let me try it again", "yeah, all warmed up", "hold on, I need
+        to help her turn over"), is that answer, as Alexa's own YesIntent, NoIntent and PauseIntent take it, unless
+        what follows is something else the answer cannot carry: a sign that needs its words heard ("no, but I can't
+        feel my legs"), a "no" that is a word of the sentence ("no feeling when I wipe"), a "no" before stopping or
+        cancelling, or a request of its own ("yes, start my neck stretches"). A long account after it is an answer
+        only when nothing else was heard in it."""
+        words = heard.words
+        lead = next(((intent, len(phrase)) for phrase, intent in _LEADING_ANSWERS
+                     if tuple(words[:len(phrase)]) == phrase and len(words) > len(phrase)), None)
+        if lead is None:
+            return heard_as
+        answer, said = lead
+        too_long = len(words) > _LONGEST_ANSWER and (heard_as.intent != FALLBACK_INTENT
+                                                     or len(words) > _LONGEST_ANSWER + _LONGER_IF_UNHEARD)
+        if answer not in self._slot_types or heard_as.intent == answer or too_long:
+            return heard_as
+        if words[0] == "no" and said == 1 and words[1] not in _AFTER_AN_ANSWER:
+            return heard_as
+        if answer == _NO and heard_as.intent in _ENDINGS:
+            return heard_as
+        if answer == _NO and (ending := self._exact_intent(words[said:])) in _ENDINGS:
+            return Resolution(ending, self._unfilled(ending), 1.0)  # "no, cancel that"
+        rest = words[said:][2:] if words[said:said + 2] == ("thank", "you") else \
+            words[said:][1:] if words[said:said + 1] == ("thanks",) else words[said:]
+        if rest and self._exact_intent(rest) == answer:
+            return Resolution(answer, {}, 1.0)  # "no thanks, I'm fine": the answer, twice
+        if self._describes_a_sign(heard, mentions, said):
+            return heard_as
+        if not heard_as.intent.startswith("AMAZON.") and heard_as.score >= _OWN_REQUEST \
+                and not self._only_passed_through(heard_as):
+            return heard_as
+        return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
+
+    def _only_passed_through(self, heard_as: Resolution) -> bool:
+        """Whether the intent was heard only because a sample that is its slot alone took the words unlisted
+        (the symptom catch-all): no request of its own."""
+        filled = [slot for slot in heard_as.slots.values() if slot.value is not None]
+        return bool(filled) and all(slot.status == ER_NO_MATCH and slot.slot_type in self._open_types
+                                    for slot in filled)
+
+    def _describes_a_sign(self, heard: Heard, mentions: Sequence[_Mention], start: int) -> bool:
+        """Whether the words from `start` name a value of a type a bare sample passes through (a symptom, a
+        feeling): a listed one, or in three words that are evidence of such a type."""
+        if any(m.start >= start and m.value.slot_type in self._open_types for m in mentions):
+            return True
+        content = {_canonical(w) for w in heard.words[start:] if w not in _CONTENT_STOP_WORDS}
+        return any(len(content & self._distinctive_words.get(slot_type, frozenset())) >= 3
+                   for slot_type in self._open_types)
+
+    def _exact_intent(self, words: Sequence[str]) -> str | None:
+        """The intent of a slotless sample these words are, as said, or but for one of a kind ("next exercise" for
+        "next stretch"), or but for a "now" or "today" after it ("stop now")."""
+        for said in (words, words[:-1] if len(words) > 1 and words[-1] in _WHEN_SAID else None):
+            if said:
+                found = self._exact.get(" ".join(said)) or self._same_meaning.get(" ".join(map(_canonical, said)))
+                if found:
+                    return found
+        return None
 
     def split_invocation(self, text: str) -> tuple[str, str]:
         """("launch", ""), ("one_shot", request) or ("continue", text) for what the user said to Alexa."""
@@ -394,14 +571,50 @@ class IntentResolver:
     def _unfilled(self, intent: str) -> dict[str, SlotValue]:
         return {name: SlotValue(name, slot_type, None) for name, slot_type in self._slot_types[intent].items()}
 
-    def _best_template(self, heard: Heard) -> Resolution | None:
-        """The best-fitting slotted sample. Carriers compare canonically, so "my husband's got {symptom}"
-        fits "my dad's got {symptom}"; slot values are then read from the words as typed."""
+    def _answer_to(self, context: ElicitedSlot, heard: Heard) -> Resolution | None:
+        """The elicited intent, when the words fit one of its slot samples with a value of the slot's type, or
+        hold such a value with a few words of manner around it ("let's say fifteen"), none of them a "not"."""
+        answer = self._best_template(heard, self._dialog_templates.get(context.intent, ()))
+        if answer is not None and answer.score >= _SLOT_MATCH:
+            return answer
+        words = heard.words
+        if any(word in _NEGATIONS for word in words):
+            return None
+        slot_types = self._slot_types.get(context.intent, {})
+        # The elicited slot first, then the intent's others ("twenty minutes" while minutes are asked for).
+        for name in sorted(slot_types, key=lambda slot: slot != context.slot):
+            slot_type = slot_types[name]
+            if slot_type in _FINDERS:
+                found = _FINDERS[slot_type](words)
+                span = (found[0], found[1]) if found else None
+            else:
+                value = self._contained_value(slot_type, words)
+                span = next(((m.start, m.end) for m in self._mentions(words) if m.value == value), None) \
+                    if value else None
+            if span is None or len(words) - (span[1] - span[0]) > _WORDS_AROUND_AN_ANSWER:
+                continue
+            slots = self._unfilled(context.intent)
+            if slot_type in self._values:  # every word stays in the slot, for triage: "both legs {numb}"
+                slots[name] = self._unlisted(name, slot_type, " ".join(words), heard.said(0, len(words) - 1))
+                return Resolution(context.intent, slots, _SLOT_MATCH)
+            first, last = heard.whole_words(span[0], span[1] - 1)
+            judged = self._judge_slot(name, slot_type, " ".join(words[first:last + 1]), heard.said(first, last), True)
+            if judged is not None and judged[1] >= _SLOT_MATCH:
+                slots[name] = judged[0]
+                return Resolution(context.intent, slots, judged[1])
+        return None
+
+    def _best_template(self, heard: Heard, templates: Iterable[_Sample] | None = None) -> Resolution | None:
+        return self._best_fit(heard, templates)[0]
+
+    def _best_fit(self, heard: Heard, templates: Iterable[_Sample] | None = None) -> tuple[Resolution | None, bool]:
+        """The best-fitting slotted sample, and whether it has carrier words. Carriers compare canonically, so "my
+        husband's got {symptom}" fits "my dad's got {symptom}"; slot values are then read from the words as typed."""
         canonical = [_canonical(w) for w in heard.words]
         canonical_text, canonical_set = " ".join(canonical), frozenset(canonical)
         best: Resolution | None = None
         best_rank = (0.0, -1)
-        for sample in self._templates:
+        for sample in self._templates if templates is None else templates:
             if not sample.canonical_carrier <= canonical_set:
                 continue
             match = sample.pattern.match(canonical_text)
@@ -411,7 +624,7 @@ class IntentResolver:
             rank = (filled.score, len(sample.carrier))  # equally sure: the more specific carrier wins
             if rank > best_rank:
                 best, best_rank = filled, rank
-        return best
+        return best, best_rank[1] > 0
 
     def _fill_template(self, sample: _Sample, match: re.Match[str], heard: Heard) -> Resolution | None:
         slots = self._unfilled(sample.intent)
@@ -426,6 +639,8 @@ class IntentResolver:
                 return None
             slots[name], slot_score = judged
             score = min(score, slot_score)
+        if len(sample.slots) > 1 and not any(_resolved(slots[name]) for name in sample.slots):
+            return None  # "{mode} {area} stretches" heard as "{just} {skip this} stretch": no value anchors it
         return Resolution(sample.intent, slots, score)
 
     def _judge_slot(self, name: str, slot_type: str, words: str, said: str | None,
@@ -440,12 +655,12 @@ class IntentResolver:
             # Unknown values are short; without that limit, or without a carrier around the slot, a
             # sample like "{area} stretches" would swallow whole sentences as an unknown value.
             if has_carrier and len(words.split()) <= _LONGEST_UNKNOWN_VALUE:
-                return SlotValue(name, slot_type, said or words, ER_NO_MATCH), _NO_MATCH
+                return self._unlisted(name, slot_type, words, said), _NO_MATCH
             # Longer unlisted values pass through only when they sound like the type's own values.
             likeness = self._likeness(slot_type, words)
             if likeness is None:
                 return None
-            return SlotValue(name, slot_type, said or words, ER_NO_MATCH), _UNLISTED_BASE + _UNLISTED_SPAN * likeness
+            return self._unlisted(name, slot_type, words, said), _UNLISTED_BASE + _UNLISTED_SPAN * likeness
         if slot_type == DURATION:
             iso = duration_slot_value(words)
             if iso is None:
@@ -462,6 +677,31 @@ class IntentResolver:
         if said is None:
             return None
         return SlotValue(name, slot_type, said), _FREE_TEXT
+
+    def _unlisted(self, name: str, slot_type: str, words: str, said: str | None) -> SlotValue:
+        """A slot holding words that are no listed value as a whole. Alexa's slot model picks a value out of words
+        around it ("the gentle {whole back} one"): when they name exactly one listed value, entity resolution
+        matches it; the slot keeps every word heard, for triage."""
+        contained = self._picked_value(slot_type, words.split())
+        if contained is None:
+            return SlotValue(name, slot_type, said or words, ER_NO_MATCH)
+        return SlotValue(name, slot_type, said or words, ER_MATCH, contained.id, contained.canonical)
+
+    def _picked_value(self, slot_type: str, words: Sequence[str]) -> _TypeValue | None:
+        """The listed value Alexa's slot model would pick out of unlisted words: one named inside a few words, or
+        inside any number for a type of short names ("give me some advice about {lifting}"); a type whose values
+        are themselves descriptions (symptoms) takes a whole description as one, matching none."""
+        if len(words) > _LONGEST_PICKED_VALUE and slot_type in self._describing_types:
+            return None
+        return self._contained_value(slot_type, words)
+
+    def _contained_value(self, slot_type: str, words: Sequence[str]) -> _TypeValue | None:
+        """The one listed value of `slot_type` the words name (none negated), if exactly one; a value said inside a
+        longer one ("back" in "whole back") is not named."""
+        mentions = [m for m in self._mentions(words) if m.value.slot_type == slot_type]
+        named = {m.value for m in mentions if not any(o.start <= m.start and m.end <= o.end and o is not m
+                                                       and o.end - o.start > m.end - m.start for o in mentions)}
+        return named.pop() if len({value.id for value in named}) == 1 else None
 
     def _likeness(self, slot_type: str, words: str) -> float | None:
         """How much unlisted words sound like a custom type's values, as Alexa's model learns them from the values:
@@ -553,7 +793,9 @@ class IntentResolver:
             slots[name] = (SlotValue(name, slot_type, said, ER_MATCH, found.id, found.canonical) if found
                            else SlotValue(name, slot_type, said, ER_NO_MATCH))
             return slots
-        for name, slot_type in self._slot_types[sample.intent].items():
+        taken: list[tuple[int, int]] = []  # words a built-in value was read from: "five" in "five minutes" is no number
+        # A number last: it is only what no duration or time said.
+        for name, slot_type in sorted(self._slot_types[sample.intent].items(), key=lambda item: item[1] == NUMBER):
             if slot_type in self._values:
                 said = [m for m in mentions if m.value.slot_type == slot_type]
                 if said:
@@ -562,8 +804,9 @@ class IntentResolver:
                     slots[name] = SlotValue(name, slot_type, longest.words, ER_MATCH, value.id, value.canonical)
             elif slot_type in _FINDERS:
                 found = _FINDERS[slot_type](words)
-                if found is not None:
+                if found is not None and not any(found[0] < end and start < found[1] for start, end in taken):
                     slots[name] = SlotValue(name, slot_type, found[2])
+                    taken.append(found[:2])
             else:
                 # Free text follows the carrier: drop the leading words the nearest sample also has.
                 carrier = {_canonical(w) for w in sample.carrier}
@@ -577,7 +820,8 @@ class IntentResolver:
     def _beyond_carrier(self, sample: _Sample, heard: Heard) -> tuple[str, str, _TypeValue | None] | None:
         """For a sample with one custom slot: (slot name, the words as said, the listed value they name) when the
         words left once the carrier is taken off both ends name a value or mostly sound like the type's own."""
-        if len(sample.slots) != 1 or self._slot_types[sample.intent][sample.slots[0]] not in self._values:
+        if len(sample.slots) != 1 or self._slot_types[sample.intent][sample.slots[0]] not in self._values \
+                or not sample.carrier:  # a sample that is its slot alone says nothing of where the value is
             return None
         slot_type = self._slot_types[sample.intent][sample.slots[0]]
         words, carrier = heard.words, {_canonical(w) for w in sample.carrier}
@@ -601,7 +845,8 @@ class IntentResolver:
         text = " ".join(words[start:end + 1])
         if found is None and (self._likeness(slot_type, text) or 0) <= _MOSTLY:
             return None
-        return sample.slots[0], heard.said(start, end) or text, found[1] if found else None
+        return sample.slots[0], heard.said(start, end) or text, found[1] if found else self._picked_value(
+            slot_type, text.split())
 
     # --- compiling the model -----------------------------------------------------------------------
     def _add_sample(self, intent: str, text: str) -> None:
@@ -614,14 +859,26 @@ class IntentResolver:
         tokens = self._similarity_tokens(words, self._mentions(words), slot_tags)
         if not slot_names:
             self._exact.setdefault(" ".join(words), intent)
+            # The same words but for one of a kind ("next exercise" for "next stretch"): that intent, if only one.
+            key = " ".join(map(_canonical, words))
+            self._same_meaning[key] = intent if self._same_meaning.get(key, intent) == intent else ""
             self._samples.append(_Sample(intent, carrier, frozenset(), (), None, tokens))
             return
-        regex = " ".join(f"(?P<s{sentinels.index(w)}>.+?)" if w in sentinels else re.escape(_canonical(w))
-                         for w in words)
-        sample = _Sample(intent, carrier, frozenset(map(_canonical, carrier)), tuple(slot_names),
-                         re.compile(f"^{regex}$"), tokens)
+        sample = self._compile_template(intent, text, tokens)
         self._samples.append(sample)
         self._templates.append(sample)
+
+    def _compile_template(self, intent: str, text: str, tokens: frozenset[str] = frozenset()) -> _Sample:
+        """A sample with slots as a pattern over canonical words, each slot a lazy group."""
+        slot_names = _SLOT_REFERENCE.findall(text)
+        sentinels = [_SLOT_SENTINEL.format(i) for i in range(len(slot_names))]
+        numbered = iter(sentinels)
+        words = normalize(_SLOT_REFERENCE.sub(lambda _: f" {next(numbered)} ", text)).split()
+        carrier = tuple(w for w in words if w not in sentinels)
+        regex = " ".join(f"(?P<s{sentinels.index(w)}>.+?)" if w in sentinels else re.escape(_canonical(w))
+                         for w in words)
+        return _Sample(intent, carrier, frozenset(map(_canonical, carrier)), tuple(slot_names),
+                       re.compile(f"^{regex}$"), tokens)
 
     def _index_similarity(self) -> None:
         self._vocabulary: dict[str, set[str]] = {}
@@ -643,9 +900,16 @@ class IntentResolver:
 
     def _index_type_vocabulary(self, language_model: Mapping[str, Any]) -> None:
         """Per custom type, the content words of its values, and those that are evidence of the type."""
-        # A word is evidence of a type when more of the type's phrases use it than samples' carriers do, as a
-        # model trained on both would weigh it ("walk" is in five symptom phrases and one stretch request).
-        in_carriers = Counter(word for sample in self._samples for word in {_canonical(w) for w in sample.carrier})
+        # A word is evidence of a type when more of the type's phrases use it than any one intent's carriers do, as a
+        # model trained on both would weigh it: "walk" is in five symptom phrases and one stretch request, and "back",
+        # said in requests of every kind, points to none of them. The skill's own samples only: Alexa trains its
+        # built-in intents apart, and our phrases for them stand in.
+        per_intent: dict[str, Counter[str]] = {}
+        for sample in self._samples[:self._model_samples]:
+            per_intent.setdefault(sample.intent, Counter()).update({_canonical(w) for w in sample.carrier})
+        in_carriers: Counter[str] = Counter()
+        for counts in per_intent.values():
+            in_carriers |= counts  # the most any one intent uses each word
         self._type_vocabulary: dict[str, frozenset[str]] = {}
         self._distinctive_words: dict[str, frozenset[str]] = {}
         for slot_type in language_model.get("types", []):
@@ -656,6 +920,34 @@ class IntentResolver:
             self._type_vocabulary[slot_type["name"]] = frozenset(in_values)
             self._distinctive_words[slot_type["name"]] = frozenset(
                 word for word, count in in_values.items() if count > in_carriers[word] and len(word) > 2)
+
+
+def _resolved(slot: SlotValue) -> bool:
+    """A custom value entity resolution matched, or a built-in value Alexa understood."""
+    if slot.value is None:
+        return False
+    return slot.status == ER_MATCH if slot.status is not None else slot.value != "?"
+
+
+def _with_slots_from(base: Resolution, other: Resolution, keep_words: bool, fill_missing: bool,
+                     describing: frozenset[str] = frozenset()) -> Resolution:
+    """`base`, with each custom slot it could not resolve resolved as `other` resolved it, and with `fill_missing`,
+    each slot it left empty filled as `other` filled it. With `keep_words`, `base` heard its slots where they were
+    said: a few words keep them and take the value, a whole description stays as it is (for triage). Without it,
+    a description `other` heard whole (a type in `describing`) replaces whatever `base` made of it."""
+    slots = dict(base.slots)
+    for name, theirs in other.slots.items():
+        mine = slots[name]
+        if not keep_words and theirs.slot_type in describing and theirs.value is not None:
+            slots[name] = theirs
+        elif theirs.status == ER_MATCH and mine.status != ER_MATCH:
+            if mine.value is None or not keep_words:
+                slots[name] = theirs
+            elif len(mine.value.split()) <= _LONGEST_PICKED_VALUE or mine.slot_type not in describing:
+                slots[name] = replace(theirs, value=mine.value)
+        elif fill_missing and mine.value is None and theirs.value is not None:
+            slots[name] = theirs
+    return Resolution(base.intent, slots, base.score)
 
 
 def _idf(documents: int, containing: int) -> float:

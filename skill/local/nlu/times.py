@@ -2,7 +2,8 @@
 
 Alexa sends a clock time as 24-hour "HH:MM" and a part of the day said on its own as a two-letter code:
 "eight" -> "08:00", "8 am" -> "08:00", "seven thirty in the evening" -> "19:30", "quarter past seven" -> "07:15",
-"noon" -> "12:00", "morning" -> "MO", "afternoon" -> "AF", "evening" -> "EV", "night" -> "NI". An hour said
+"noon" -> "12:00", "half seven" (British) -> "07:30", "evening at six" -> "18:00", "morning" -> "MO", "afternoon" ->
+"AF", "evening" -> "EV", "night" -> "NI". An hour said
 without am, pm or a part of the day is taken as said ("seven thirty" is 07:30); the skill asks when it matters.
 
 `time_slot_value` reads a slot position (the words a sample's carrier leaves); `find_time` picks a time out of a
@@ -112,7 +113,12 @@ def _read(words: Sequence[str]) -> _Reading | None:
 
 
 def _day_part(words: list[str]) -> tuple[list[str], str | None]:
-    """Splits off a trailing am, pm or part of the day: (the clock words, "AM" / "PM" / a period code / None)."""
+    """Splits off a trailing am, pm or part of the day, or a part of the day said first ("evening at six", "morning
+    seven o'clock"): (the clock words, "AM" / "PM" / a period code / None)."""
+    if len(words) > 1 and words[0] in PERIODS:
+        rest = words[2:] if words[1] == "at" else words[1:]
+        if rest:
+            return rest, PERIODS[words[0]]
     for suffix in _AM:
         if len(words) > len(suffix) and tuple(words[-len(suffix):]) == suffix:
             return words[:-len(suffix)], "AM"
@@ -144,6 +150,9 @@ def _clock(words: list[str]) -> tuple[int, int, bool] | None:
     if len(words) == 1:
         hour = _hour(words)
         return (hour, 0, False) if hour is not None and hour <= 12 else None
+    if len(words) == 2 and words[0] == "half":  # British "half seven": half past seven
+        hour = _hour(words[1:])
+        return (hour, 30, True) if hour is not None and 1 <= hour <= 12 else None
     for split in range(1, len(words)):
         hour, minute = _hour(words[:split]), _minutes(words[split:])
         if hour is not None and minute is not None:
