@@ -2,22 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterable
-
-from skill.core.speech import Part, Pause, Sound
-
-SECONDS_PER_WORD = 0.4  # about 150 words a minute, Alexa's speaking rate
-SOUND_SECONDS = 2  # the soundbank clips the skill plays (skill.core.speech.SOUNDBANK) are about this long
-
-
-def audio_seconds(parts: Iterable[Part]) -> float:
-    """How long the parts take to play: pauses, sounds and an estimate for speech."""
-    total = 0.0
-    for part in parts:
-        if isinstance(part, Pause):
-            total += part.seconds
-        elif isinstance(part, Sound):
-            total += SOUND_SECONDS
-        else:
-            total += len(part.text.split()) * SECONDS_PER_WORD
-    return total
+# The skill's own estimate (it also times where a pause interrupted a stretch): one definition for both.
+from skill.core.speech import SECONDS_PER_WORD, SOUND_SECONDS  # noqa: F401
+from skill.core.speech import estimated_seconds as audio_seconds  # noqa: F401

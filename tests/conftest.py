@@ -158,6 +158,13 @@ def chat(skill) -> Chat:
 
 
 @pytest.fixture
+def offline_chat(store, alarm) -> Chat:
+    """The skill as the offline runner composes it: no Alexa listening, so no "Alexa, stop" and a hands-free
+    routine carries on by itself."""
+    return Chat(create_skill(persistence=store, alarm=alarm, rng=random.Random(0), offline=True))
+
+
+@pytest.fixture
 def returning_chat(chat) -> Chat:
     """A user who has heard the disclaimer and answered today's stretch screening."""
     chat.launch()

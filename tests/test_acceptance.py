@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from ask_sdk_core.exceptions import AskSdkException
 
+from skill.core.content import Content
 from skill.core.content import load_document
 from skill.alexa.envelopes import AlexaSession, intent, launch, resolved_slot
 from alexa_requests import connections_response
@@ -50,6 +51,9 @@ def test_whole_conversation_through_lambda_handler(tmp_path, monkeypatch):
     send(intent("AMAZON.NoIntent"))
     speech, ends, attributes = send(intent("AMAZON.NextIntent"))
     assert "Step 1 of" in speech
+    stop_hint = Content("en-US").say("stretch.stop_any_time")  # on an Echo, once a session, before the first holds
+    assert stop_hint in speech
+    speech = speech.replace(f"{stop_hint} ", "")
     assert send(intent("AMAZON.RepeatIntent"))[0] == speech
     assert send(intent("AMAZON.PauseIntent"))[2]["routine"]["status"] == "paused"
     assert send(intent("AMAZON.ResumeIntent"))[0] == speech
@@ -96,7 +100,11 @@ def test_whole_conversation_through_talk(tmp_path):
     assert turns[0]["request_type"] == "LaunchRequest"
     assert turns[1]["intent"] == "StartStretchIntent" and turns[1]["slots"]["area"]
     step_one = turns[3]["speech"]
-    assert "Step 1 of" in step_one and turns[4]["speech"] == step_one and turns[6]["speech"] == step_one
+    assert "Step 1 of" in step_one and turns[4]["speech"] == step_one
+    # Resume carries on from the rep the request times say was reached; --fast compresses those times, so the rep
+    # varies here: the pelvic tilt again either way, ending as step one does.
+    resumed = turns[6]["speech"]
+    assert resumed.startswith(("Step 1 of", "Let's pick up the pelvic tilt")) and resumed.endswith(step_one[-60:])
     finished = turns[6 + LOWER_BACK_SEGMENTS]
     assert "finished" in finished["speech"] and finished["end_session"]
     heat = turns[7 + LOWER_BACK_SEGMENTS + len(HEAT_SCREEN_QUESTIONS)]
@@ -120,7 +128,7 @@ def test_resume_offer_works_across_two_runs(tmp_path):
 def test_hands_free_routine_runs_to_its_end_from_the_command_line(tmp_path):
     turns = talk("open spine coach", "start hands-free lower back stretches", db=tmp_path / "hands-free.db")
     assert turns[1]["slots"]["mode"]
-    assert "finished" in turns[-1]["speech"] and turns[-1]["end_session"]
+    assert "finished" in turns[-1]["speech"] and not turns[-1]["end_session"]  # hands-free: left to Alexa
     assert sum(1 for t in turns if t["intent"] == "AMAZON.NextIntent") == LOWER_BACK_SEGMENTS + 1
 
 

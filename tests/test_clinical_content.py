@@ -42,7 +42,7 @@ TOPIC_INTENTS = {"DiscInfoIntent", "SpasmInfoIntent", "MassageInfoIntent", "Medi
 PHRASE_DOCUMENTS = {"prompts.json", "advice.json"}
 # In any other document, strings under these keys are spoken (red_flags.json "phrases" are what users say).
 SPOKEN_KEYS = {
-    "say", "intro", "cues", "rep_cue", "release_cue", "caution", "follow_up",
+    "say", "intro", "cues", "rep_cue", "release_cue", "release_short", "caution", "follow_up",
     "reprompt", "speech", "message", "question", "prompt",
 }  # fmt: skip
 
@@ -442,6 +442,11 @@ _ROUTINE = ("routines", 0)
         (_ROUTINE + ("area",), "hip", "area"),
         (_ROUTINE + ("intro",), "", "intro"),
         (_STEP + ("hold_seconds",), 60, "per side"),
+        (_STEP + ("transition_seconds",), 31, "transition_seconds"),
+        (_STEP + ("transition_seconds",), "10", "transition_seconds"),
+        (_STEP + ("release_short",), "And back to the {middle}.", "{middle}"),
+        (_ROUTINE + ("warm_up_seconds",), 601, "warm_up_seconds"),
+        (_ROUTINE + ("warm_up_seconds",), -1, "warm_up_seconds"),
     ],
 )
 def test_parser_rejects_bad_routines_naming_routine_and_step(path: tuple[Any, ...], value: Any, message: str) -> None:

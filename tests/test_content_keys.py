@@ -91,7 +91,8 @@ def test_variants_of_a_phrase_share_their_placeholders(content):
 def test_every_phrase_can_be_said(content):
     """Each phrase formats with the slots the code gives it (numbers and names stand in here)."""
     slots = {"minutes": 12, "asked": 45, "count": 3, "number": 2, "total": 6, "seconds": 10, "name": "press-up",
-             "side": "left", "routine": "lower back stretches", "hour": 8, "time": "8 AM", "old_time": "7 AM"}
+             "side": "left", "routine": "lower back stretches", "hour": 8, "time": "8 AM", "old_time": "7 AM",
+             "wait": "an hour and a half", "heated": "2 minutes"}
     for key in content.keys():
         if key != "_about":
             assert "{" not in content.say(key, **slots), key

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skill.core.flow import (
+    PAUSE_LATENCY_SECONDS,
     SEGMENT_HOLD_BUDGET_SECONDS,
     TRANSITIONS,
     Move,
@@ -16,6 +17,7 @@ from skill.core.flow import (
     advance,
     is_valid_position,
     plan_segments,
+    reps_reached,
 )
 from skill.core.routines import load_routines
 from skill.core.state import ROUTINE_STATUSES, RoutineState
@@ -193,6 +195,43 @@ def test_single_step_routine():
     assert advance(at(0, 0), "next", steps) == Move(None, "finished")
     assert advance(at(0, 0), "previous", steps) == Move(at(0, 0), "lead", "at_start")
     assert advance(at(0, 0), "skip", steps) == Move(None, "finished")
+
+
+# --- pause and resume mid-segment ---------------------------------------------------------------------
+#
+# Step 0 of STEPS: 3 reps a side. A lead at t=1000 whose reps end 20, 27 and 34 s into the reply.
+LED = RoutineState(R, 0, 1, "running", led_at=1000.0, rep_ends=(20, 27, 34))
+
+
+@pytest.mark.parametrize(
+    "seconds_later, reached",
+    [(0, 0), (20, 0), (20 + PAUSE_LATENCY_SECONDS - 0.1, 0), (20 + PAUSE_LATENCY_SECONDS, 1),
+     (27 + PAUSE_LATENCY_SECONDS, 2), (600, 3)],
+)
+def test_a_pause_counts_the_reps_heard_before_it_allowing_for_the_time_to_say_pause(seconds_later, reached):
+    move = advance(LED, "pause", STEPS, now=1000.0 + seconds_later)
+    assert move == Move(RoutineState(R, 0, 1, "paused", rep=reached), "paused")
+    assert reps_reached(LED, 1000.0 + seconds_later) == reached
+
+
+def test_resume_carries_on_from_the_rep_reached_and_the_next_pause_adds_to_it():
+    paused = advance(LED, "pause", STEPS, now=1000.0 + 28 + PAUSE_LATENCY_SECONDS).state
+    resumed = advance(paused, "resume", STEPS)
+    assert resumed == Move(RoutineState(R, 0, 1, "running", rep=2), "lead")
+    relead = RoutineState(R, 0, 1, "running", rep=2, led_at=2000.0, rep_ends=(9,))  # one rep left in it
+    assert advance(relead, "pause", STEPS, now=2000.0 + 1).state.rep == 2
+    assert advance(relead, "pause", STEPS, now=2100.0).state.rep == 3
+
+
+def test_resume_after_the_last_rep_moves_on_rather_than_doing_the_side_again():
+    assert advance(RoutineState(R, 0, 0, "paused", rep=3), "resume", STEPS) == lead(0, 1)
+    assert advance(RoutineState(R, 2, 0, "paused", rep=2), "resume", STEPS) == Move(None, "finished")
+
+
+@pytest.mark.parametrize("trigger", ["next", "previous", "repeat", "start_over", "skip"])
+def test_every_other_move_starts_its_segment_from_the_first_rep(trigger):
+    move = advance(RoutineState(R, 1, 0, "paused", rep=2), trigger, STEPS)
+    assert move.state.rep == 0 and move.state.led_at is None and move.state.rep_ends == ()
 
 
 # --- plan_segments ------------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from skill.core.heat import (
     DEFAULT_MINUTES,
     MAX_MINUTES,
     HeatPlan,
+    cool_down_after,
     cool_down_left,
+    duration_phrase,
     iso_duration_seconds,
     plan_heat,
     minutes_left,
@@ -156,3 +158,47 @@ def test_spoken_minutes_rounds_up_and_is_at_least_one(seconds, minutes):
 def test_minutes_left_is_to_the_nearest_minute_and_at_least_one(seconds, minutes):
     # 70 s left is "about a minute": rounding up (as a cool-down must) would say "about 2 minutes".
     assert minutes_left(seconds) == minutes
+
+
+@pytest.mark.parametrize(
+    "heated, rest",
+    [(0, 0), (59, 0), (60, 480), (120, 960), (450, 3600), (899, 7192), (900, 7200), (1200, 7200), (86400, 7200)],
+)
+def test_the_rest_after_a_session_is_in_proportion_to_its_heat_up_to_two_hours(heated, rest):
+    # Two hours after an application of 15 minutes or more (HKEHS); less after less; none under a minute.
+    assert cool_down_after(heated) == pytest.approx(rest)
+
+
+def test_the_cool_down_counts_the_heat_a_session_gave_not_the_pauses():
+    session = HeatSession(started_at=ENDED - 1800, ends_at=ENDED - 1800 + 900)  # 15 minutes planned
+    session.pause(ENDED - 1800 + 120)  # two minutes in
+    session.resume(ENDED - 1800 + 120 + 600)  # ten minutes off
+    session.stop(ENDED - 1800 + 120 + 600 + 60)  # a minute more, then cancelled
+    assert session.heated_seconds == pytest.approx(180)
+    assert cool_down_left(session, session.ends_at) == pytest.approx(180 / 900 * 7200)
+    still_paused = HeatSession(started_at=ENDED, ends_at=ENDED + 900)
+    still_paused.pause(ENDED + 60)
+    still_paused.stop(ENDED + 3000)  # cancelled while paused: the heat came off a minute in
+    assert still_paused.heated_seconds == pytest.approx(60)
+
+
+def test_a_device_timer_paused_by_voice_counts_as_a_pause():
+    session = HeatSession(started_at=ENDED, ends_at=ENDED + 900)
+    session.follow(ENDED + 600, remaining=600, paused=True)  # paused by voice at 5 minutes, seen at 10
+    assert session.paused_seconds == pytest.approx(300)
+    session.follow(ENDED + 900, remaining=600, paused=True)  # still paused
+    session.resume(ENDED + 1200)
+    session.stop(ENDED + 1200)
+    assert session.heated_seconds == pytest.approx(300)
+
+
+@pytest.mark.parametrize(
+    "minutes, phrase",
+    [(0, ("time.minute", {})), (1, ("time.minute", {})), (2, ("time.minutes", {"minutes": 2})),
+     (59, ("time.minutes", {"minutes": 59})), (60, ("time.hour", {})), (61, ("time.hour_and_quarter", {})),
+     (75, ("time.hour_and_quarter", {})), (76, ("time.hour_and_half", {})), (90, ("time.hour_and_half", {})),
+     (91, ("time.hour_and_three_quarters", {})), (105, ("time.hour_and_three_quarters", {})),
+     (106, ("time.two_hours", {})), (120, ("time.two_hours", {})), (121, ("time.minutes", {"minutes": 121}))],
+)
+def test_durations_from_an_hour_are_said_in_quarter_hours_rounded_up(minutes, phrase):
+    assert duration_phrase(minutes) == phrase

@@ -243,7 +243,7 @@ def test_cool_down_of_two_hours_between_sessions(chat, alarm):
     chat.later(minutes=15 + 60)  # 09:15, 60 minutes after it ended
     chat.launch()
     early = chat.intent("HeatTimerIntent")
-    assert "two hours between heat sessions" in early.speech and "60 more minutes" in early.speech
+    assert "two hours between heat sessions" in early.speech and "wait about an hour more" in early.speech
     assert len(alarm.started) == 1
     chat.later(minutes=60)
     chat.launch()
@@ -254,12 +254,65 @@ def test_cool_down_of_two_hours_between_sessions(chat, alarm):
 
 def test_cool_down_counts_from_a_cancelled_session(chat):
     screened(chat)
-    chat.later(minutes=5)
+    chat.later(minutes=14)
+    chat.launch()
+    chat.intent("CancelHeatIntent")  # 14 of 15 minutes: the gap in proportion, 112 minutes
+    chat.later(minutes=111)
+    chat.launch()
+    said = chat.intent("HeatTimerIntent")
+    assert "You only had 14 minutes of heat" in said.speech and "about a minute more" in said.speech
+
+
+def test_a_session_cancelled_seconds_in_does_not_hold_up_the_next(chat, alarm):
+    screened(chat)
+    chat.later(seconds=20)
     chat.launch()
     chat.intent("CancelHeatIntent")
-    chat.later(minutes=119)
+    chat.later(minutes=1)
     chat.launch()
-    assert "about a minute more" in chat.intent("HeatTimerIntent").speech
+    said = chat.intent("HeatTimerIntent")
+    assert asked(said) == ("heat_check", None) and "two hours" not in said.speech
+    assert said.speech.startswith("You only had a minute of heat last time, so you can start again now.")
+    assert "15 minutes" in chat.no().speech and len(alarm.started) == 2
+
+
+def test_a_short_session_needs_a_rest_in_proportion_to_its_heat_then_says_why_heat_can_start(chat, alarm):
+    screened(chat)  # 08:00
+    chat.later(minutes=2)
+    chat.launch()
+    chat.intent("PauseHeatIntent")  # the pause is not heat: 2 minutes had, not 32
+    chat.later(minutes=30)
+    chat.launch()
+    chat.intent("ResumeHeatIntent")
+    chat.launch()
+    chat.intent("CancelHeatIntent")  # 08:32, two minutes of heat: 16 minutes of rest
+    chat.later(minutes=10)
+    chat.launch()
+    early = chat.intent("HeatTimerIntent")
+    assert early.speech == ("You only had 2 minutes of heat, so your skin needs about 6 minutes more before the "
+                            "next session.")
+    chat.later(minutes=6)
+    chat.launch()
+    said = chat.intent("HeatTimerIntent")
+    assert said.speech.startswith("You only had 2 minutes of heat last time, so you can start again now.")
+    assert asked(said) == ("heat_check", None)
+    chat.no()
+    assert len(alarm.started) == 2
+
+
+@pytest.mark.parametrize(
+    "minutes_left, wait",
+    # From an hour on, to the quarter hour and never short: a wait said short sends someone back to the heat early.
+    [(120, "two hours"), (106, "two hours"), (105, "an hour and three quarters"), (90, "an hour and a half"),
+     (89, "an hour and a half"), (61, "an hour and a quarter"), (60, "an hour"), (59, "59 minutes"),
+     (35, "35 minutes"), (1, "a minute")],
+)
+def test_a_full_session_keeps_the_two_hours_and_the_wait_is_said_in_hours(chat, minutes_left, wait):
+    screened(chat)  # 08:00-08:15
+    chat.later(minutes=15 + 120 - minutes_left)
+    chat.launch()
+    said = chat.intent("HeatTimerIntent")
+    assert said.speech == f"Your skin needs two hours between heat sessions, so please wait about {wait} more."
 
 
 def test_pause_freezes_the_time_left_and_resume_carries_on_from_it(chat, alarm):
@@ -326,9 +379,9 @@ def test_the_cool_down_counts_from_the_real_end_of_a_paused_session(chat):
     chat.later(minutes=30)
     chat.launch()
     chat.intent("ResumeHeatIntent")  # ends at 08:45 now
-    chat.later(minutes=10 + 110)  # 10:35
+    chat.later(minutes=10 + 110)  # 10:35: 15 minutes of heat had, so two hours from its end at 08:45
     chat.launch()
-    assert "10 more minutes" in chat.intent("HeatTimerIntent").speech
+    assert "about 10 minutes more" in chat.intent("HeatTimerIntent").speech
 
 
 def test_a_session_paused_and_forgotten_for_an_hour_is_over(chat, alarm):

@@ -64,7 +64,8 @@ def test_conversation_round_trips_through_json(conversation):
 def test_to_attributes_shape():
     assert FULL.to_attributes() == {
         "v": STATE_VERSION,
-        "routine": {"routine": "lower_back", "step": 3, "segment": 1, "status": "paused", "hands_free": False},
+        "routine": {"routine": "lower_back", "step": 3, "segment": 1, "status": "paused", "hands_free": False,
+                    "rep": 0, "led_at": None, "rep_ends": [], "transition_seconds": 0},
         "question": {"id": "heat_screen", "arg": {"minutes": 15, "question": "diabetes"}},
         "last_speech": '<speak>Hold <break time="10s"/> &amp; relax</speak>',
         "last_reprompt": "<speak>Say next.</speak>",
@@ -87,11 +88,15 @@ _JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.
 _ARG = st.one_of(_JSON_LEAF, st.dictionaries(st.text(max_size=5), _JSON_LEAF, max_size=3))
 _CONVERSATIONS = st.builds(
     Conversation,
-    routine=st.one_of(st.none(), st.builds(RoutineState, st.text(max_size=12), st.integers(0, 999),
-                                           st.integers(0, 999), st.sampled_from(ROUTINE_STATUSES))),
+    routine=st.one_of(st.none(), st.builds(
+        RoutineState, st.text(max_size=12), st.integers(0, 999), st.integers(0, 999), st.sampled_from(ROUTINE_STATUSES),
+        st.booleans(), rep=st.integers(0, 999), led_at=st.one_of(st.none(), st.floats(0, 2e9)),
+        rep_ends=st.lists(st.integers(0, 999), max_size=12).map(tuple), transition_seconds=st.integers(0, 999))),
     question=st.one_of(st.none(), st.builds(OpenQuestion, st.sampled_from(Question), _ARG)),
     last_speech=st.one_of(st.none(), st.text(max_size=40)),
     last_reprompt=st.one_of(st.none(), st.text(max_size=40)),
+    hands_free=st.booleans(),
+    told_stop=st.booleans(),
 )
 
 
@@ -146,6 +151,20 @@ def test_a_damaged_routine_is_dropped_and_the_rest_is_kept(routine):
     assert conversation == Conversation(question=OpenQuestion(Question.SKIP_OFFER), last_speech="<speak>Hi</speak>")
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [{"rep": -1}, {"rep": "3"}, {"rep": True}, {"led_at": "soon"}, {"led_at": float("nan")}, {"led_at": True},
+     {"rep_ends": [3, "9"]}, {"rep_ends": [-2]}, {"rep_ends": "3,9"}, {"rep_ends": [1.5]},
+     {"transition_seconds": -5}, {"transition_seconds": "180"}],
+)
+def test_a_damaged_rep_or_timing_reads_as_its_default_and_keeps_the_position(damage):
+    state = RoutineState.from_dict({**GOOD_ROUTINE, "rep": 2, "led_at": 100.0, "rep_ends": [3, 9],
+                                    "transition_seconds": 180, **damage})
+    assert (state.routine, state.step, state.segment, state.status) == ("neck", 2, 1, "hurt")
+    field = next(iter(damage))
+    assert getattr(state, field) == getattr(RoutineState("neck"), field)
+
+
 def test_a_routine_missing_optional_fields_gets_the_defaults():
     assert RoutineState.from_dict({"routine": "neck"}) == RoutineState("neck", 0, 0, "ready")
     assert Conversation.from_attributes({"v": 1, "routine": {"routine": "neck", "step": 4}}).routine == \
@@ -189,7 +208,7 @@ FULL_PROFILE = Profile(
     last_routine="neck",
     tips_heard=["lifting_plan", "sleep_side"],
     heat_screened_on="2026-11-02",
-    heat=HeatSession(started_at=1_790_000_000.0, ends_at=1_790_000_900.5),
+    heat=HeatSession(started_at=1_790_000_000.0, ends_at=1_790_001_500.5, paused_seconds=600.0),
 )
 
 
@@ -202,7 +221,8 @@ def test_profile_round_trips_through_json(profile):
 
 
 def test_profile_to_attributes_shape():
-    assert FULL_PROFILE.to_attributes()["heat"] == {"started_at": 1_790_000_000.0, "ends_at": 1_790_000_900.5}
+    assert FULL_PROFILE.to_attributes()["heat"] == {"started_at": 1_790_000_000.0, "ends_at": 1_790_001_500.5,
+                                                  "paused_seconds": 600.0}
     assert FULL_PROFILE.to_attributes()["unfinished"] == {"routine": "lower_back", "step": 2}
 
 
@@ -228,6 +248,13 @@ def test_unreadable_profile_is_a_fresh_profile(raw):
 def test_damaged_heat_record_is_dropped(heat):
     profile = Profile.from_attributes({"v": 1, "heat": heat, "disclaimer_heard": True})
     assert profile == Profile(disclaimer_heard=True)
+
+
+def test_a_heat_record_keeps_its_pauses_and_reads_damaged_ones_as_none():
+    assert "paused_seconds" not in HeatSession(100.0, 1000.0).to_attributes()  # a record as stored before
+    for bad in ("60", -5, True, None, float("nan")):
+        heat = Profile.from_attributes({"v": 1, "heat": {"started_at": 100, "ends_at": 1000, "paused_seconds": bad}})
+        assert heat.heat.paused_seconds == 0.0 and heat.heat.heated_seconds == 900.0, bad
 
 
 def test_heat_record_with_ints_is_read_as_floats():

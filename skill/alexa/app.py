@@ -32,13 +32,15 @@ SERIALIZER = os.environ.get("SPINE_COACH_SERIALIZER", "fast")
 
 
 def build_skill_builder(persistence: AbstractPersistenceAdapter | None = None, alarm: HeatAlarm | None = None,
-                        rng: random.Random | None = None, api_client: ApiClient | None = None) -> RetryingSkillBuilder:
+                        rng: random.Random | None = None, api_client: ApiClient | None = None,
+                        offline: bool = False) -> RetryingSkillBuilder:
     """The skill's builder. Defaults: the store the environment names (skill.stores.config), the heat countdown as an
     Alexa device timer (Timers API), and ask-sdk's HTTP client (time-limited) for Alexa's REST APIs, which gives
-    handlers the service clients."""
+    handlers the service clients. `offline`: the offline runner composes the skill, so no Alexa is listening (no
+    "Alexa, stop"; the runner carries a hands-free routine on by itself)."""
     rng = rng or random.Random()
     alarm = alarm or AlexaTimersAlarm()
-    turns = TurnInterceptor(rng)
+    turns = TurnInterceptor(rng, offline)
     builder = RetryingSkillBuilder(ApologyExceptionHandler(turns.content_for),
                                    persistence_adapter=persistence or persistence_from_environment(),
                                    api_client=api_client or TimeLimitedApiClient())

@@ -86,6 +86,7 @@ class AlexaSession:
     api_access_token: str = API_ACCESS_TOKEN
     granted_scopes: tuple[str, ...] = ()  # permissions the user has given the skill (skill.alexa.consent scopes)
     screen: bool = False  # the device supports APL (an Echo Show) rather than voice only
+    device_id: str = DEVICE_ID
 
     @property
     def open(self) -> bool:
@@ -102,7 +103,7 @@ class AlexaSession:
         if self.granted_scopes:
             user["permissions"] = {"consentToken": self.api_access_token,
                                    "scopes": {scope: {"status": "GRANTED"} for scope in self.granted_scopes}}
-        device = {"deviceId": DEVICE_ID, "supportedInterfaces": dict(APL_INTERFACE) if self.screen else {}}
+        device = {"deviceId": self.device_id, "supportedInterfaces": dict(APL_INTERFACE) if self.screen else {}}
         context: dict[str, Any] = {"System": {"application": application, "user": user, "device": device,
                                               "apiEndpoint": self.api_endpoint,
                                               "apiAccessToken": self.api_access_token}}

@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 class TurnInterceptor(AbstractRequestInterceptor):
     """Builds the Turn: the locale's content (loaded once per locale), conversation state and request time."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, offline: bool = False):
         self._rng = rng
+        self._offline = offline
         self._content: dict[str, Content] = {}
 
     def content_for(self, locale: str | None) -> Content:
@@ -35,7 +36,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         content = self.content_for(getattr(handler_input.request_envelope.request, "locale", None))
-        handler_input.attributes_manager.request_attributes[TURN] = Turn(handler_input, content)
+        handler_input.attributes_manager.request_attributes[TURN] = Turn(handler_input, content, self._offline)
 
 
 class SaveConversationInterceptor(AbstractResponseInterceptor):

@@ -32,9 +32,10 @@ URGENT_TIERS = ("emergency", "urgent")
 
 
 class Turn:
-    def __init__(self, handler_input: HandlerInput, content: Content):
+    def __init__(self, handler_input: HandlerInput, content: Content, offline: bool = False):
         self.handler_input = handler_input
         self.content = content
+        self.on_alexa = not offline  # an Echo (Lambda, the web endpoint) rather than the offline runner
         envelope = handler_input.request_envelope
         # Skill events (the user disabled the skill, say) arrive outside any conversation, with no session.
         loaded = Conversation.from_attributes(

@@ -14,6 +14,10 @@ from skill.core.state import ROUTINE_STATUSES, RoutineState
 
 # Holds and rests led in one response, leaving room for the spoken set-up within Alexa's 240 s of audio.
 SEGMENT_HOLD_BUDGET_SECONDS = 180
+# From a moment in the reply to the request that interrupts it: playback starts a second or two after the
+# request that asked for it, and saying "Alexa, pause" takes a couple more. Reps are counted done only once
+# this much later, so a resumed stretch may do a rep again but never skips one.
+PAUSE_LATENCY_SECONDS = 4
 
 ANY = ROUTINE_STATUSES
 ACTIVE = ("running", "paused", "hurt")
@@ -61,47 +65,66 @@ def plan_segments(step) -> list[Segment]:
     return segments
 
 
-def advance(state: RoutineState, trigger: str, steps: Sequence) -> Move | None:
-    """The move `trigger` makes from `state`, or None when it makes no sense now."""
+def advance(state: RoutineState, trigger: str, steps: Sequence, now: float | None = None) -> Move | None:
+    """The move `trigger` makes from `state`, or None when it makes no sense now. `now` (request time) lets a
+    pause keep the reps already done, so that resuming carries on from there."""
     effect = next((e for t, sources, e in TRANSITIONS if t == trigger and state.status in sources), None)
     if effect is None:
         return None
+    if effect == "lead" and trigger == "resume" and state.status == "paused" and state.rep:
+        if state.rep >= plan_segments(steps[state.step])[state.segment].reps:  # paused after its last rep
+            return _lead_or_finish(_following(state, steps))
+        return Move(_fresh(state, status="running", rep=state.rep), "lead")
     if effect == "lead":
-        return Move(replace(state, status="running"), "lead")
+        return Move(_fresh(state, status="running"), "lead")
     if effect == "advance":
         return _lead_or_finish(_following(state, steps))
     if effect == "back":
         earlier = _preceding(state, steps)
-        return Move(earlier or replace(state, status="running"), "lead", None if earlier else "at_start")
+        return Move(earlier or _fresh(state, status="running"), "lead", None if earlier else "at_start")
     if effect == "pause":
-        return Move(replace(state, status="paused"), "paused")
+        reached = reps_reached(state, now) if now is not None else 0
+        return Move(_fresh(state, status="paused", rep=reached), "paused")
     if effect == "restart":
-        return Move(replace(state, step=0, segment=0, status="running"), "lead")
+        return Move(_fresh(state, step=0, segment=0, status="running"), "lead")
     if effect == "skip":
-        return _lead_or_finish(replace(state, step=state.step + 1, segment=0) if state.step + 1 < len(steps) else None)
+        return _lead_or_finish(_fresh(state, step=state.step + 1, segment=0) if state.step + 1 < len(steps) else None)
     if effect == "offer_skip":
-        return Move(replace(state, status="hurt"), "offer_skip")
+        return Move(_fresh(state, status="hurt"), "offer_skip")
     return Move(None, {"stop_spreading": "spreading", "stop": "stopped"}[effect])
 
 
+def reps_reached(state: RoutineState, now: float) -> int:
+    """Reps of the current segment done by `now`, as far as the last lead's timing shows (see RoutineState)."""
+    if state.led_at is None:
+        return state.rep
+    heard = now - state.led_at - PAUSE_LATENCY_SECONDS
+    return state.rep + sum(1 for end in state.rep_ends if end <= heard)
+
+
+def _fresh(state: RoutineState, **changes) -> RoutineState:
+    """`state` moved somewhere: no reps done there yet, and the last lead's timing no longer applies."""
+    return replace(state, **{"rep": 0, "led_at": None, "rep_ends": (), "transition_seconds": 0, **changes})
+
+
 def _lead_or_finish(state: RoutineState | None) -> Move:
-    return Move(replace(state, status="running"), "lead") if state else Move(None, "finished")
+    return Move(_fresh(state, status="running"), "lead") if state else Move(None, "finished")
 
 
 def _following(state: RoutineState, steps: Sequence) -> RoutineState | None:
     if state.segment + 1 < len(plan_segments(steps[state.step])):
-        return replace(state, segment=state.segment + 1)
+        return _fresh(state, segment=state.segment + 1)
     if state.step + 1 < len(steps):
-        return replace(state, step=state.step + 1, segment=0)
+        return _fresh(state, step=state.step + 1, segment=0)
     return None
 
 
 def _preceding(state: RoutineState, steps: Sequence) -> RoutineState | None:
     if state.segment > 0:
-        return replace(state, segment=state.segment - 1, status="running")
+        return _fresh(state, segment=state.segment - 1, status="running")
     if state.step > 0:
         step = state.step - 1
-        return replace(state, step=step, segment=len(plan_segments(steps[step])) - 1, status="running")
+        return _fresh(state, step=step, segment=len(plan_segments(steps[step])) - 1, status="running")
     return None
 
 

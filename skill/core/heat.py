@@ -1,5 +1,10 @@
 """Heat-therapy rules (clinical-facts section 2B): 15 minutes by default, 20 at most, 2 hours between sessions; and
-the screening before heat (sections 2D and 2E), grouped into four yes/no questions so it stays short by voice."""
+the screening before heat (sections 2D and 2E), grouped into four yes/no questions so it stays short by voice.
+
+The two hours are for an application of 15 to 20 minutes [HKEHS]. A session cut short gave less heat, so its gap
+is cut in proportion (a 5-minute session leaves 40 minutes before the next); under a minute is not a session at all
+(MIN_SECONDS, as for a request). Derived from HKEHS's gap and FDA-97's 15-20 minute application, not stated there.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ DEFAULT_MINUTES = 15
 MAX_MINUTES = 20
 MIN_SECONDS = 60  # anything shorter was not meant as a heat session
 COOL_DOWN_SECONDS = 2 * 60 * 60
+FULL_APPLICATION_SECONDS = 15 * 60  # the shortest application the two-hour gap is given for [HKEHS]
 
 
 class IfYes(Enum):
@@ -69,7 +75,44 @@ def cool_down_left(last: HeatSession | None, now: float) -> float:
     """Seconds until the skin has rested long enough after the last session (0 when it has)."""
     if last is None:
         return 0.0
-    return max(0.0, last.ends_at + COOL_DOWN_SECONDS - now)
+    return max(0.0, last.ends_at + cool_down_after(last.heated_seconds) - now)
+
+
+def cool_down_after(heated_seconds: float) -> float:
+    """The rest the skin needs after `heated_seconds` of heat: two hours after a full application, in proportion
+    after a shorter one, none after less than a minute (see the module's docstring)."""
+    if heated_seconds < MIN_SECONDS:
+        return 0.0
+    return COOL_DOWN_SECONDS * min(1.0, heated_seconds / FULL_APPLICATION_SECONDS)
+
+
+def short_session(last: HeatSession | None, now: float) -> bool:
+    """Whether the last session was cut short enough that heat may start again sooner than two hours after it."""
+    return (last is not None and last.ends_at <= now < last.ends_at + COOL_DOWN_SECONDS
+            and cool_down_after(last.heated_seconds) < COOL_DOWN_SECONDS)
+
+
+def heated_minutes(last: HeatSession) -> int:
+    """The heat a session gave, in whole minutes to the nearest ("a minute" for 70 s), at least one."""
+    return minutes_left(last.heated_seconds)
+
+
+def duration_phrase(minutes: int) -> tuple[str, dict[str, int]]:
+    """The content key (and its slots) that says `minutes` as people do: "45 minutes", "an hour and a half", "two
+    hours". From an hour on, rounded up to the quarter hour: these are waits, and a wait said short would send
+    someone back to the heat too soon."""
+    if minutes <= 1:
+        return "time.minute", {}
+    if minutes < 60:
+        return "time.minutes", {"minutes": minutes}
+    quarters = -(-minutes // 15)
+    if quarters > 8:
+        return "time.minutes", {"minutes": minutes}
+    return _QUARTER_HOURS[quarters], {}
+
+
+_QUARTER_HOURS = {4: "time.hour", 5: "time.hour_and_quarter", 6: "time.hour_and_half",
+                  7: "time.hour_and_three_quarters", 8: "time.two_hours"}
 
 
 def spoken_minutes(seconds: float) -> int:

@@ -26,6 +26,13 @@ class HeatSession:
     ends_at: float  # planned end (moved on by each pause), or the moment it was cancelled
     timer_id: str | None = None  # the device timer counting it down (Alexa Timers API), when there is one
     paused_at: float | None = None  # when it was paused: the time left stays frozen until it resumes
+    paused_seconds: float = 0.0  # pauses that are over, in all: time between start and end without heat
+
+    @property
+    def heated_seconds(self) -> float:
+        """How long the heat was on, once the session is over (its planned length while it runs). A session stored
+        before pauses were added up reads as never paused: longer, so its cool-down errs on the safe side."""
+        return max(0.0, self.ends_at - self.started_at - self.paused_seconds)
 
     @property
     def paused(self) -> bool:
@@ -45,33 +52,43 @@ class HeatSession:
     def resume(self, now: float) -> None:
         """Carry on from the frozen time left: the end moves on by as long as the pause lasted."""
         if self.paused_at is not None:
-            self.ends_at += max(0.0, now - self.paused_at)
+            paused = max(0.0, now - self.paused_at)
+            self.ends_at += paused
+            self.paused_seconds += paused
             self.paused_at = None
 
     def stop(self, now: float) -> None:
         """The heat came off now: the cool-down counts from here, and the device timer is no longer followed (if
         deleting it failed, the next session's start removes it by its label)."""
-        self.ends_at = min(self.ends_at, now) if self.paused_at is None else now
+        if self.paused_at is None:
+            self.ends_at = min(self.ends_at, now)
+        else:  # the heat came off when it was paused
+            self.paused_seconds += max(0.0, now - self.paused_at)
+            self.ends_at = now
         self.paused_at = None
         self.timer_id = None
 
     def follow(self, now: float, remaining: float, paused: bool) -> None:
-        """Take the device timer's view (the user may have paused or resumed it by voice, outside the skill)."""
+        """Take the device timer's view (the user may have paused or resumed it by voice, outside the skill): an end
+        moved later is time the device spent paused."""
+        self.paused_seconds += max(0.0, now + remaining - self.ends_at)
         self.ends_at = now + remaining
         self.paused_at = now if paused else None
 
     def to_attributes(self) -> dict[str, Any]:
         """Only the fields in use, so a profile stored before device timers reads back unchanged."""
-        return {name: value for name, value in json_ready(self).items() if value is not None}
+        return {name: value for name, value in json_ready(self).items()
+                if value is not None and not (name == "paused_seconds" and value == 0)}
 
     @classmethod
     def from_attributes(cls, raw: Any) -> HeatSession | None:
         if not _is_heat(raw):
             return None
-        timer_id, paused_at = raw.get("timer_id"), raw.get("paused_at")
+        timer_id, paused_at, paused_seconds = raw.get("timer_id"), raw.get("paused_at"), raw.get("paused_seconds")
         return cls(float(raw["started_at"]), float(raw["ends_at"]),
                    timer_id=timer_id if isinstance(timer_id, str) and timer_id else None,
-                   paused_at=float(paused_at) if _is_number(paused_at) else None)
+                   paused_at=float(paused_at) if _is_number(paused_at) else None,
+                   paused_seconds=max(0.0, float(paused_seconds)) if _is_number(paused_seconds) else 0.0)
 
 
 @dataclass

@@ -25,13 +25,16 @@ SIDE = "side"  # the only placeholder a step's spoken text may use, and only whe
 HOLD_SECONDS = range(1, 61)
 REPS = range(1, 13)
 REST_SECONDS = range(0, 11)
+TRANSITION_SECONDS = range(0, 31)  # after a step's set-up, to get into position (roll over, get up)
+WARM_UP_SECONDS = range(0, 601)  # hands-free: the wait after the warm-up reminder
 MAX_CUES = 3
 MAX_SECONDS_PER_SIDE = 200  # holds + rests per side, rendered as SSML pauses
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _ROUTINE_FIELDS = {"id", "area", "name", "intro", "sources", "steps"}
+_ROUTINE_OPTIONAL = {"warm_up_seconds"}
 _STEP_REQUIRED = {"id", "name", "cues", "hold_seconds", "reps", "rest_seconds", "caution", "sources"}
-_STEP_OPTIONAL = {"sides", "rep_cue", "release_cue"}
+_STEP_OPTIONAL = {"sides", "rep_cue", "release_cue", "release_short", "transition_seconds"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Step:
     sources: tuple[str, ...]
     rep_cue: str | None = None
     release_cue: str | None = None
+    release_short: str | None = None  # the release on every rep after the first, when release_cue is long
+    transition_seconds: int = 0  # a pause after the set-up, to get into position before the first rep
 
     @property
     def passes(self) -> tuple[str | None, ...]:
@@ -72,6 +77,7 @@ class Routine:
     intro: str
     sources: tuple[str, ...]
     steps: tuple[Step, ...]
+    warm_up_seconds: int = 0
 
 
 def parse_routines(document: Mapping[str, Any], known_sources: Collection[str]) -> Mapping[str, Routine]:
@@ -109,7 +115,7 @@ def _parse_routine(entry: Any, where: str, known_sources: Collection[str]) -> Ro
         raise ValueError(f"{where}: must be an object")
     if isinstance(entry.get("id"), str):
         where = f"routine {entry['id']!r}"
-    _check_fields(entry, _ROUTINE_FIELDS, set(), where)
+    _check_fields(entry, _ROUTINE_FIELDS, _ROUTINE_OPTIONAL, where)
     routine_id = _id(entry, where)
     area = entry["area"]
     if area not in AREAS:
@@ -126,7 +132,8 @@ def _parse_routine(entry: Any, where: str, known_sources: Collection[str]) -> Ro
         if any(step.id == earlier.id for earlier in steps):
             raise ValueError(f"{where}, step {step.id!r}: duplicate step id")
         steps.append(step)
-    return Routine(routine_id, area, name, intro, sources, tuple(steps))
+    warm_up = _int(entry, "warm_up_seconds", WARM_UP_SECONDS, where) if "warm_up_seconds" in entry else 0
+    return Routine(routine_id, area, name, intro, sources, tuple(steps), warm_up)
 
 
 def _parse_step(entry: Any, routine_where: str, index: int, known_sources: Collection[str]) -> Step:
@@ -143,7 +150,10 @@ def _parse_step(entry: Any, routine_where: str, index: int, known_sources: Colle
     if not isinstance(cues, list) or not 1 <= len(cues) <= MAX_CUES:
         raise ValueError(f"{where}: 'cues' must be a list of 1 to {MAX_CUES} sentences")
     cue_texts = tuple(_spoken(cue, f"{where}, cue #{i}", allowed) for i, cue in enumerate(cues))
-    optional = {key: _text(entry, key, where, allowed) for key in ("rep_cue", "release_cue") if key in entry}
+    optional: dict[str, Any] = {key: _text(entry, key, where, allowed)
+                                for key in ("rep_cue", "release_cue", "release_short") if key in entry}
+    if "transition_seconds" in entry:
+        optional["transition_seconds"] = _int(entry, "transition_seconds", TRANSITION_SECONDS, where)
     step = Step(
         id=step_id,
         name=_text(entry, "name", where, ()),

@@ -22,6 +22,8 @@ from skill.core.content import phone_numbers
 MAX_BREAK_SECONDS = 10
 MAX_AUDIO_SECONDS = 240  # all audio in one response
 MAX_SSML_CHARS = 8000
+SECONDS_PER_WORD = 0.4  # about 150 words a minute, Alexa's speaking rate
+SOUND_SECONDS = 2  # the sound-library clips in SOUNDBANK are about this long
 
 # Alexa Skills Kit sound library clips; the offline runner maps the same URIs to files in audio/.
 SOUNDBANK = {
@@ -66,6 +68,19 @@ def to_ssml(parts: Iterable[Part]) -> str:
         else:
             out.append(f'<audio src="{SOUNDBANK[part.name]}"/>')
     return "<speak>" + " ".join(out) + "</speak>"
+
+
+def estimated_seconds(parts: Iterable[Part]) -> float:
+    """How long the parts take to play: pauses and sounds as they are, speech by its words at Alexa's rate."""
+    total = 0.0
+    for part in parts:
+        if isinstance(part, Pause):
+            total += part.seconds
+        elif isinstance(part, Sound):
+            total += SOUND_SECONDS
+        else:
+            total += len(part.text.split()) * SECONDS_PER_WORD
+    return total
 
 
 # Every sentence comes from the content files, so a running skill says a few hundred distinct ones and the same

@@ -7,6 +7,7 @@ damaged values are read as a fresh conversation rather than raising.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping  # for isinstance: typing.Mapping answers the same, several times slower
 from dataclasses import dataclass, fields, is_dataclass, replace
 from enum import StrEnum
@@ -26,6 +27,14 @@ class RoutineState:
     segment: int = 0  # which side / block of reps within the step (see flow.plan_segments)
     status: str = "ready"
     hands_free: bool = False  # the offline runner moves on by itself after each stretch
+    # Where a pause left the segment, so "resume" carries on from there: the reps of the segment done before the
+    # last lead (running) or before the pause (paused), when that lead was (request time), and how many seconds
+    # into it each of its reps ended (skill.core.flow.reps_reached).
+    rep: int = 0
+    led_at: float | None = None
+    rep_ends: tuple[int, ...] = ()
+    # Hands-free: how long the runner waits before it carries on (the warm-up's minutes); 0 leaves it its own rest.
+    transition_seconds: int = 0
 
     @classmethod
     def from_dict(cls, raw: Any) -> RoutineState | None:
@@ -34,7 +43,13 @@ class RoutineState:
         step, segment, status = raw.get("step", 0), raw.get("segment", 0), raw.get("status", "ready")
         if not (_natural(step) and _natural(segment) and status in ROUTINE_STATUSES):
             return None
-        return cls(raw["routine"], step, segment, status, raw.get("hands_free") is True)
+        rep, led_at, rep_ends = raw.get("rep", 0), raw.get("led_at"), raw.get("rep_ends", [])
+        transition = raw.get("transition_seconds", 0)
+        return cls(raw["routine"], step, segment, status, raw.get("hands_free") is True,
+                   rep=rep if _natural(rep) else 0,
+                   led_at=float(led_at) if _number(led_at) else None,
+                   rep_ends=tuple(rep_ends) if isinstance(rep_ends, list) and all(map(_natural, rep_ends)) else (),
+                   transition_seconds=transition if _natural(transition) else 0)
 
 
 class Question(StrEnum):
@@ -89,6 +104,8 @@ class Conversation:
     question: OpenQuestion | None = None
     last_speech: str | None = None  # SSML of the last response, as a string, for Repeat
     last_reprompt: str | None = None
+    hands_free: bool = False  # a hands-free routine ran in this session: nobody may be there to answer a question
+    told_stop: bool = False  # "Alexa, stop" works during holds: said once per session on an Echo
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> Conversation:
@@ -99,6 +116,8 @@ class Conversation:
             question=OpenQuestion.from_dict(attributes.get("question")),
             last_speech=_text(attributes.get("last_speech")),
             last_reprompt=_text(attributes.get("last_reprompt")),
+            hands_free=attributes.get("hands_free") is True,
+            told_stop=attributes.get("told_stop") is True,
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -127,7 +146,7 @@ def json_ready(value: Any) -> Any:
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind)) if is_dataclass(kind) else ()
     if names:
         return {name: json_ready(getattr(value, name)) for name in names}
-    if kind is list:
+    if kind is list or kind is tuple:
         return [json_ready(item) for item in value]
     if kind is dict:
         return {key: json_ready(item) for key, item in value.items()}
@@ -136,6 +155,10 @@ def json_ready(value: Any) -> Any:
 
 def _natural(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1000
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _text(value: Any) -> str | None:

@@ -11,7 +11,8 @@ from skill.alexa.consent import ConsentAnswer
 from skill.alexa.handlers.base import Answer, TurnHandler, slot_value
 from skill.alexa.handlers.consent import Continuation, ask_permission, send_consent_card
 from skill.alexa.handlers.heat_running import alarm_context, device_heat, time_left
-from skill.core.heat import HEAT_SCREEN, HEAT_SCREEN_QUESTIONS, HeatPlan, IfYes, cool_down_left, plan_heat, spoken_minutes
+from skill.core.heat import (COOL_DOWN_SECONDS, HEAT_SCREEN, HEAT_SCREEN_QUESTIONS, HeatPlan, IfYes, cool_down_after,
+                             cool_down_left, duration_phrase, heated_minutes, plan_heat, short_session, spoken_minutes)
 from skill.core.profile import HeatSession
 from skill.core.state import Question
 from skill.alexa.screen import heat_timer_screen
@@ -43,11 +44,20 @@ class StartHeatHandler(TurnHandler):
         heat = device_heat(turn, self.alarm)
         if heat:
             return time_left(turn, heat, "heat.already_running")
-        plan = plan_heat(slot_value(turn, "duration"))
+        plan = plan_heat(_asked_duration(turn))
         if plan is None:
             turn.expect_answer(Question.HEAT_DURATION)
             return turn.reply().say("heat.ask_duration").ask("heat.ask_duration_reprompt")
         return screen_then_start(turn, plan, self.alarm)
+
+
+def _asked_duration(turn: Turn) -> str | None:
+    """The duration asked for; a bare number of minutes (the answer to "How many minutes ...?", which Alexa fills
+    into the `minutes` slot) as one, and "?" (asked again) when that is no whole number."""
+    duration, minutes = slot_value(turn, "duration"), slot_value(turn, "minutes")
+    if duration is None and minutes is not None:
+        return f"PT{minutes}M" if minutes.isdigit() else "?"
+    return duration
 
 
 def screen_then_start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | None = None,
@@ -55,17 +65,30 @@ def screen_then_start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: Cons
     """Start the session unless the cool-down or this session's screening stands in the way (the cool-down first:
     no questions for a session that cannot start). `screened` is how this session was screened (FULL or CHECK),
     None before it was; `answer` is Alexa's answer to our permission request, when this follows one."""
-    wait = cool_down_left(turn.profile.heat, turn.now)
+    last = turn.profile.heat
+    wait = cool_down_left(last, turn.now)
     if wait > 0:
-        minutes = spoken_minutes(wait)
-        return turn.reply().say("heat.cool_down" if minutes > 1 else "heat.cool_down_one", minutes=minutes).ask(
-            "menu.reprompt")
+        left = _duration(turn, spoken_minutes(wait))
+        if cool_down_after(last.heated_seconds) < COOL_DOWN_SECONDS:  # a session cut short needs less rest
+            reply = turn.reply().say("heat.cool_down_short", heated=_duration(turn, heated_minutes(last)), wait=left)
+        else:
+            reply = turn.reply().say("heat.cool_down", wait=left)
+        return reply.ask("menu.reprompt")
     if screened is None:
         if turn.profile.heat_screened_on is None:
-            return ask_screening(turn, plan, 0, lead="heat.screen_intro")
-        turn.expect_answer(Question.HEAT_CHECK, _plan_arg(plan))
-        return turn.reply().say("heat.check").ask("heat.check_reprompt")
+            reply = ask_screening(turn, plan, 0, lead="heat.screen_intro")
+        else:
+            turn.expect_answer(Question.HEAT_CHECK, _plan_arg(plan))
+            reply = turn.reply().say("heat.check").ask("heat.check_reprompt")
+        if short_session(last, turn.now):  # they may have heard "two hours": say why heat can start already
+            reply.prepend("heat.short_session_ok", heated=_duration(turn, heated_minutes(last)))
+        return reply
     return start(turn, plan, alarm, answer, first_time=screened == FULL)
+
+
+def _duration(turn: Turn, minutes: int) -> str:
+    key, slots = duration_phrase(minutes)
+    return turn.content.say(key, **slots)
 
 
 def start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | None = None,

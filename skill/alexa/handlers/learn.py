@@ -24,14 +24,20 @@ class TipHandler(TurnHandler):
 
 
 def tell_tip(turn: Turn, topic: str | None, rng: random.Random) -> Reply:
+    """A tip, and an offer of another; hands-free nobody may be there to answer, so it ends with the tip (the
+    session left to Alexa, so that a routine running hands-free carries on)."""
     tips = turn.content.document("tips")["tips"]
     choice = choose_tip(tips, turn.profile.tips_heard, topic, rng)
     turn.profile.tips_heard = choice.heard
-    turn.expect_answer(Question.ANOTHER_TIP, topic)
     reply = turn.reply()
     if choice.repeat:
         reply.say(f"tips.repeat.{choice.repeat}")
-    return reply.say_text(choice.tip["say"]).say("tips.another").ask("tips.another_reprompt")
+    reply.say_text(choice.tip["say"])
+    routine = turn.conversation.routine
+    if turn.conversation.hands_free or (routine is not None and routine.hands_free):
+        return reply
+    turn.expect_answer(Question.ANOTHER_TIP, topic)
+    return reply.say("tips.another").ask("tips.another_reprompt")
 
 
 class InfoTopicHandler(TurnHandler):

@@ -100,9 +100,16 @@ def ask_clarifying(turn: Turn, question: str, escalate_to: str, otherwise: str |
     reply = turn.reply()
     if escalate_to == "emergency":  # while we ask, the way to help comes first (clinical-facts 1D: if unsure, call)
         reply.say("triage.clarify_lead")
-    reply.say_text(question).ask("triage.clarify_reprompt")
+    reply.say_text(question).ask("triage.clarify_reprompt_either" if offers_choices(question)
+                                 else "triage.clarify_reprompt")
     reply.reprompt.insert(0, Say(question))  # the reprompt asks the question again, then says how to answer
     return reply
+
+
+def offers_choices(question: str) -> bool:
+    """Whether a clarifying question names alternatives ("Is it in both legs, or around your bottom?"): "just say
+    yes or no" makes no sense after it, so its reprompt says what yes and no mean."""
+    return ", or " in question
 
 
 def stop_routine(turn: Turn) -> None:

@@ -88,7 +88,7 @@ def _routine_texts(locale: str) -> Iterator[str]:
         for step in routine.steps:
             for side in step.passes:
                 yield from step.cues_for(side)
-                for cue in (step.rep_cue, step.release_cue):
+                for cue in (step.rep_cue, step.release_cue, step.release_short):
                     if cue:
                         yield cue.format(side=side) if side else cue
             yield step.caution
@@ -101,7 +101,8 @@ def _known_values(locale: str) -> dict[str, Sequence[object]]:
     steps = [step for routine in routines for step in routine.steps]
     return {"routine": [routine.name for routine in routines], "side": SIDES,
             "seconds": sorted({step.hold_seconds for step in steps}), "count": REPS,
-            "number": range(1, max(len(routine.steps) for routine in routines) + 1),
+            # a step's number, or a rep's ("3 of 10"): the largest of the two
+            "number": range(1, max(*(len(routine.steps) for routine in routines), *REPS) + 1), "total": REPS,
             "minutes": range(1, MAX_HEAT_MINUTES + 1)}
 
 
