@@ -18,8 +18,9 @@ PROJECT = Path(__file__).resolve().parents[1]
 GOOD_ROUTINE = "steps:\n  - a prevention tip\n"
 
 
-def talk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "skill", "talk", "--fast", "--no-voice", *args],
+def talk(*args: str, fast: bool = True) -> subprocess.CompletedProcess[str]:
+    speed = ["--fast"] if fast else []  # a fast run keeps its changes out of the --db file (see test_talk.py)
+    return subprocess.run([sys.executable, "-m", "skill", "talk", *speed, "--no-voice", *args],
                           capture_output=True, text=True, cwd=PROJECT, stdin=subprocess.DEVNULL, timeout=60)
 
 
@@ -103,7 +104,7 @@ def test_a_folder_where_no_file_can_be_created_is_refused_in_one_line(path: str)
 
 def test_missing_folders_of_the_db_path_are_created(tmp_path: Path) -> None:
     path = tmp_path / "new" / "folders" / "state.db"
-    result = talk("--db", str(path), "a prevention tip")
+    result = talk("--db", str(path), "a prevention tip", fast=False)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert sqlite3.connect(path).execute("SELECT count(*) FROM attributes").fetchone() == (1,)
 

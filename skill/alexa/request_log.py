@@ -91,19 +91,25 @@ class RequestLogInterceptor(AbstractResponseInterceptor):
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # json.dumps would make one per line for these separators
 
 
+def log_line(record: logging.LogRecord) -> dict[str, Any]:
+    """What a log line may show of `record`: its time, level, logger, message and allow-listed fields, and of an
+    exception only its type and where it was raised. Every format (JSON here, `serve`'s console) shows this."""
+    line: dict[str, Any] = {
+        "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+        "level": record.levelname.lower(), "logger": record.name, "event": record.getMessage()}
+    fields = getattr(record, "fields", {})
+    line.update({name: fields[name] for name in LOGGED_FIELDS if fields.get(name) is not None})
+    if "request_id" not in line and CURRENT_REQUEST_ID.get() is not None:  # another logger's line
+        line["request_id"] = CURRENT_REQUEST_ID.get()
+    if record.exc_info and record.exc_info[0] is not None:
+        line.setdefault("error", record.exc_info[0].__name__)
+        line.setdefault("where", _raised_at(record.exc_info[2]))
+    return line
+
+
 class JsonLineFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(), "logger": record.name, "event": record.getMessage()}
-        fields = getattr(record, "fields", {})
-        line.update({name: fields[name] for name in LOGGED_FIELDS if fields.get(name) is not None})
-        if "request_id" not in line and CURRENT_REQUEST_ID.get() is not None:  # another logger's line
-            line["request_id"] = CURRENT_REQUEST_ID.get()
-        if record.exc_info and record.exc_info[0] is not None:
-            line.setdefault("error", record.exc_info[0].__name__)
-            line.setdefault("where", _raised_at(record.exc_info[2]))
-        return _COMPACT_JSON.encode(line)
+        return _COMPACT_JSON.encode(log_line(record))
 
 
 def _raised_at(tb: Any) -> str | None:
@@ -115,7 +121,8 @@ def _raised_at(tb: Any) -> str | None:
 
 
 def configure_json_logging(stream: IO[str] | None = None, level: int = logging.INFO) -> None:
-    """Every log record as one JSON line (Lambda, gunicorn, `serve`). The local `talk` keeps plain text."""
+    """Every log record as one JSON line (Lambda, gunicorn; `serve` picks JSON or console lines in skill.web.logs).
+    The local `talk` keeps plain text."""
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(JsonLineFormatter())
     logging.basicConfig(handlers=[handler], level=level, force=True)

@@ -30,9 +30,9 @@ class RealClock:
 class FastClock:
     """Runs `speed` times faster than real time: what is said is unchanged, only the waiting shrinks."""
 
-    def __init__(self, speed: float = 100.0):
+    def __init__(self, speed: float = 100.0, start: float | None = None):
         self.speed = speed
-        self._start_epoch = time.time()
+        self._start_epoch = time.time() if start is None else start  # where an earlier fast run left off, say
         self._start = time.monotonic()
 
     def now(self) -> float:

@@ -17,7 +17,13 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
-from skill.stores.sqlite import SQLitePersistenceAdapter, default_db_path
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_model import Context, RequestEnvelope
+from ask_sdk_model.interfaces.system import SystemState
+from ask_sdk_model.user import User
+
+from skill.core.profile import Profile
+from skill.stores.sqlite import LOST, REVISION, SQLitePersistenceAdapter, default_db_path
 
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 _CHOOSE_ANOTHER = "give --db a file name in a folder you can write to, such as ~/spine-coach.db"
@@ -95,3 +101,37 @@ def _refuse_unusable_folder(path: Path) -> None:
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise ProgressStoreError(path, f"the folder {ancestor} is not writable, so the progress file cannot be "
                                        f"created there; {_CHOOSE_ANOTHER}")
+
+
+def _addressed_to(user_id: str) -> RequestEnvelope:
+    """The part of a request a store reads: whose row it is."""
+    return RequestEnvelope(context=Context(system=SystemState(user=User(user_id=user_id))))
+
+
+def read_profile(store: AbstractPersistenceAdapter, user_id: str) -> Profile:
+    """What the skill would read for `user_id` now (the runner checks progress with it, e.g. a routine finished)."""
+    return Profile.from_attributes(store.get_attributes(_addressed_to(user_id)))
+
+
+def private_copy(store: AbstractPersistenceAdapter, user_id: str, folder: Path) -> SQLitePersistenceAdapter:
+    """A new store in `folder` holding only `user_id`'s row as `store` has it: for a rehearsal whose changes must not
+    reach `store` (a routine's heat screening, asked up front)."""
+    copy = SQLitePersistenceAdapter(folder / "private-copy.db")
+    seed(copy, store, user_id)
+    return copy
+
+
+def fast_companion(store: SQLitePersistenceAdapter) -> Path:
+    """Where `talk --fast` keeps progress instead of `store`'s file: beside it, 'state.db' -> 'state.fast.db'."""
+    return store.path.with_name(f"{store.path.stem}.fast{store.path.suffix}")
+
+
+def seed(target: AbstractPersistenceAdapter, source: AbstractPersistenceAdapter, user_id: str) -> None:
+    """`user_id`'s row copied from `source` into `target`, unless `target` has one already."""
+    envelope = _addressed_to(user_id)
+    if REVISION in target.get_attributes(envelope):
+        return
+    attributes = {name: value for name, value in source.get_attributes(envelope).items()
+                  if name not in (REVISION, LOST)}
+    if attributes:
+        target.save_attributes(envelope, attributes)

@@ -18,10 +18,13 @@ from typing import Any, Callable, Iterable, Protocol, TextIO
 from ask_sdk_core.skill import CustomSkill
 
 from skill.alexa.app import invoke
+from skill.alexa.dialog import ElicitedSlot, elicited_in
 from skill.core.content import Content, resolve_locale
 from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
 from skill.local.alarm import LocalAlarm
+from skill.local.audio.voice import Clipped
 from skill.local.clock import Clock, RealClock
+from skill.local.live import LiveStatus
 from skill.local.performer import Performer
 from skill.local.nlu.resolver import IntentResolver
 from skill.core.safety.triage import triage_for
@@ -59,6 +62,7 @@ class LocalConversation:
     session: AlexaSession
     clock: Clock = field(default_factory=RealClock)
     hands_free: bool = False  # --hands-free: every routine started here runs without "next"
+    elicited: ElicitedSlot | None = None  # what the last reply told Alexa it waits on (Dialog.ElicitSlot)
 
     def __post_init__(self):
         self.resolver = IntentResolver.for_locale(self.session.locale)
@@ -73,7 +77,7 @@ class LocalConversation:
             return self._send(text, launch(), {})
         if self.triage.classify(words):
             return self._send(text, intent(SYMPTOM_INTENT, {"symptom": words}), {"symptom": words})
-        resolution = self.resolver.resolve(words)
+        resolution = self.resolver.resolve(words, context=self.elicited if kind == "continue" else None)
         slots = {name: slot.to_alexa(SKILL_ID) for name, slot in resolution.slots.items() if slot.value is not None}
         if self.hands_free and resolution.intent == "StartStretchIntent":
             slots["mode"] = resolved_slot("mode", "hands-free", "STRETCH_MODE", "hands_free")
@@ -88,10 +92,12 @@ class LocalConversation:
         if self.session.open:
             invoke(self.session.envelope(session_ended(), at=self.clock.now()), self.skill)
             self.session.close()
+        self.elicited = None
 
     def _send(self, heard: str, request: dict[str, Any], slots: dict[str, Any]) -> Exchange:
         response = invoke(self.session.envelope(request, at=self.clock.now()), self.skill)
         self.session.absorb(response)
+        self.elicited = elicited_in(response)
         body = response.get("response") or {}
         ssml = (body.get("outputSpeech") or {}).get("ssml")
         reprompt = (body.get("reprompt") or {}).get("outputSpeech") or {}
@@ -131,12 +137,20 @@ class Transcript:
 
 
 class Lines(Protocol):
-    def next(self, timeout: float) -> str | None: ...  # None at end of input; queue.Empty when nothing came
+    def next(self, timeout: float | None) -> str | None: ...  # None at end of input; queue.Empty when nothing came
+
+    def has_waiting_line(self) -> bool: ...
+
+    # Optional: `ready()`, called when the runner waits for the user to type (after a reply, after the heat alarm),
+    # to show the prompt there.
 
 
 class Runner:
     """Drives a conversation: each reply is shown and performed, hands-free routines carry on by themselves, the heat
-    alarm rings when due, and a line typed meanwhile (`lines` sets `stop` first) cuts in at once."""
+    alarm rings when due, and a line typed meanwhile (`lines` sets `stop` first) cuts in at once.
+
+    `on_played(kind, parts)` hears what was actually played of each reply ("reply"), heat alarm ("alarm") or
+    announcement of the runner's own ("routine"), a part cut short as `Clipped`: --save-audio writes it."""
 
     def __init__(self, conversation: LocalConversation, performer: Performer, alarm: LocalAlarm,
                  transcript: Transcript, lines: Lines | None = None, rest_seconds: float = HANDS_FREE_REST_SECONDS):
@@ -149,13 +163,21 @@ class Runner:
         self.clock = conversation.clock
         self.stop = threading.Event()
         self.content = Content(resolve_locale(conversation.session.locale))
-        self.on_reply: Callable[[Exchange], None] = lambda exchange: None  # e.g. --save-audio
+        self.on_played: Callable[[str, list[Part | Clipped]], None] = lambda kind, parts: None
+        self.alarms_rung = 0
+        # A question answered before it was asked (a routine's heat screening, asked up front) is not played again.
+        self.answered_already: Callable[[Exchange], bool] = lambda exchange: False
+        self.status = LiveStatus(self.clock, conversation.session.locale, heat_due=alarm.next_due)
+        performer.on_part = self.status.part_started
 
     def handle(self, text: str) -> Exchange:
         """One utterance and everything it sets going; returns the last exchange."""
         exchange = self._reply(self.conversation.hear(text))
         while exchange.continues_hands_free and not self.stop.is_set():
-            if self.clock.wait(self.rest_seconds, self.stop):
+            # The skill says how long it needs (the warm-up's minutes) in the routine's transition_seconds.
+            needed = (exchange.attributes.get("routine") or {}).get("transition_seconds") or self.rest_seconds
+            self.status.waiting("next stretch in", needed)
+            if self.clock.wait(needed, self.stop):
                 break
             self.ring_due_alarms()
             exchange = self._reply(self.conversation.carry_on())
@@ -169,20 +191,6 @@ class Runner:
                 self.ring_due_alarms()
         self.wait_for_alarms()
 
-    def run_routine(self, utterances: Iterable[str]) -> None:
-        """A caregiver's routine: each step runs to its end, a heat session included, before the next starts.
-
-        A question (heat's safety screening, asked every session) waits one rest for a typed answer; unanswered,
-        that activity simply does not happen. A typed line that ends the session (stop, an emergency) ends the
-        routine."""
-        for text in utterances:
-            exchange = self.handle(text)
-            while (typed := self._typed_line(wait=self.rest_seconds if exchange.asks else 0)) is not None:
-                exchange = self.handle(typed)
-                if exchange.record["intent"] in STOP_INTENTS or exchange.record["triage"] == "emergency":
-                    return
-            self.wait_for_alarms()
-
     def wait_for_alarms(self) -> None:
         while (due := self.alarm.next_due()) is not None and not self.stop.is_set():
             if not self.clock.wait(due - self.clock.now(), self.stop):
@@ -190,11 +198,13 @@ class Runner:
 
     def run_interactive(self) -> None:
         """Typed lines as they come; a line typed while a reply plays interrupts it and is handled at once."""
+        self.ready_for_input()
         while True:
             try:
                 text = self.lines.next(timeout=0.25)
             except queue.Empty:
-                self.ring_due_alarms()
+                if self.ring_due_alarms():
+                    self.ready_for_input()
                 continue
             if text is None:
                 return
@@ -203,8 +213,15 @@ class Runner:
                 self.stop.set()  # typed ahead (or piped): the reply to this line must not hold up the next one
             if text.strip():
                 self.handle(text)
+            self.ready_for_input()
 
-    def _typed_line(self, wait: float) -> str | None:
+    def ready_for_input(self) -> None:
+        """Show the prompt, where the lines have one (a terminal)."""
+        ready = getattr(self.lines, "ready", None)
+        if ready is not None:
+            ready()
+
+    def typed_line(self, wait: float) -> str | None:
         """A line typed during the last reply, or within `wait` seconds more; None if there is none."""
         if self.lines is None or not (self.stop.is_set() or self.clock.wait(wait, self.stop)):
             return None
@@ -215,34 +232,73 @@ class Runner:
         self.stop.clear()
         return text
 
-    def ring_due_alarms(self) -> None:
+    def ring_due_alarms(self) -> bool:
+        """Ring every alarm that is due: the chime and the announcement. Whether any rang."""
+        rang = False
         for _ in self.alarm.pop_due():
             parts = [Sound("chime"), Say(self.content.say("heat.time_up"))]
-            self.transcript.turn({"heard": None, "request_type": "HeatAlarm", "intent": None, "slots": {},
-                                  "speech": parts[1].text, "reprompt": None, "end_session": False, "triage": None,
-                                  "directives": []})
-            self.performer.perform(parts, self.stop)
+            self.alarms_rung += 1
+            rang = True
+            self.speak(parts, "alarm", "HeatAlarm")
+        return rang
+
+    def announce(self, text: str) -> bool:
+        """A caregiver's routine speaking for itself: its name, what comes next. True when a typed line cut in."""
+        return self.speak([Say(text)], "routine", "RoutineFile")
+
+    def speak(self, parts: list[Part], kind: str, request_type: str) -> bool:
+        """The runner's own words, written as a turn of `request_type` with no one heard, shown and played like a
+        reply. True when a typed line cut them short."""
+        speech = " ".join(part.written for part in parts if isinstance(part, Say))
+        self.transcript.turn({"heard": None, "request_type": request_type, "intent": None, "slots": {},
+                              "speech": speech, "reprompt": None, "end_session": False, "triage": None,
+                              "directives": []})
+        self.status.follow({}, parts)
+        return self._perform(parts, kind)
+
+    def show(self, exchange: Exchange) -> Exchange:
+        """A reply from elsewhere (a rehearsal of a routine's step) shown and played as this runner's own."""
+        return self._reply(exchange)
 
     def _reply(self, exchange: Exchange) -> Exchange:
         self.transcript.turn(exchange.record)
-        self.on_reply(exchange)
-        self.performer.perform(exchange.parts, self.stop)
+        self.status.follow(exchange.attributes, exchange.parts)
+        if self.answered_already(exchange):
+            self.on_played("reply", [])
+        else:
+            self._perform(exchange.parts, "reply")
         return exchange
+
+    def _perform(self, parts: list[Part], kind: str) -> bool:
+        played: list[Part | Clipped] = []
+        try:
+            return self.performer.perform(parts, self.stop, played)
+        finally:
+            self.on_played(kind, played)
 
 
 class LineReader:
     """Reads typed lines on a thread, so typing can interrupt a reply that is still playing."""
 
-    def __init__(self, stream: TextIO, interrupt: threading.Event, prompt: str = "you> "):
+    def __init__(self, stream: TextIO, interrupt: threading.Event, prompt: str = "you> ",
+                 prompt_to: TextIO | None = None):
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stream = stream
         self._interrupt = interrupt
         self._prompt = prompt if stream.isatty() else ""
+        self._prompt_to = prompt_to or sys.stderr
         threading.Thread(target=self._read, daemon=True, name="spine-coach-input").start()
 
-    def next(self, timeout: float) -> str | None:
+    def next(self, timeout: float | None) -> str | None:
         """The next line (None at end of input); queue.Empty if none arrives within `timeout`."""
         return self._lines.get(timeout=timeout)
+
+    def ready(self) -> None:
+        """The prompt, where the user types next (on a terminal only). Shown when the runner waits for a line, not
+        when it takes one: the reply to that line would otherwise print after it."""
+        if self._prompt:
+            self._prompt_to.write(self._prompt)
+            self._prompt_to.flush()
 
     def has_waiting_line(self) -> bool:
         """Whether another typed line is already queued (the end of input is not a line)."""
@@ -251,9 +307,6 @@ class LineReader:
 
     def _read(self) -> None:
         while True:
-            if self._prompt:
-                sys.stderr.write(self._prompt)
-                sys.stderr.flush()
             line = self._stream.readline()
             if not line:
                 self._lines.put(None)  # end of input: let the reply that is playing finish

@@ -33,14 +33,21 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--db", help="SQLite file for progress (default: SPINE_COACH_DB or the user data folder)")
     serve.add_argument("--certfile", help="serve HTTPS with this certificate (PEM)")
     serve.add_argument("--keyfile", help="... and this private key (PEM)")
+    serve.add_argument("--log-format", choices=("auto", "console", "json"),
+                       help="console: readable lines; json: one JSON object per line; auto (default): console on a "
+                            "terminal, JSON otherwise (also SPINE_COACH_LOG_FORMAT)")
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from skill.alexa.request_log import configure_json_logging
     from skill.web.app import create_app
+    from skill.web.logs import LogFormatError, configure_serve_logging
     from skill.web.slow_clients import DeadlineWSGIServer
 
-    configure_json_logging()
+    try:
+        configure_serve_logging(args.log_format)
+    except LogFormatError as error:
+        print(error, file=sys.stderr)
+        return 2
     config: dict[str, Any] = {}
     if args.no_verify:
         print(NO_VERIFY_WARNING, file=sys.stderr, flush=True)

@@ -30,6 +30,9 @@ from skill.core.speech import SOUNDBANK, Part, Pause, Say, Sound
 
 AUDIO_DIR = Path(__file__).resolve().parents[3] / "audio"
 
+# Words a minute unless --rate says otherwise: pyttsx3 documents 200, but reading it back from a just-started
+# espeak driver sometimes gives espeak's own 175, so a run could speak slower and miss the pre-rendered cache.
+DEFAULT_RATE = 200
 RENDER_TIMEOUT_SECONDS = 20.0  # espeak renders a long paragraph in well under a second
 PROBE_TIMEOUT_SECONDS = 5.0  # each start-up check: the engine starting, the player opening the device
 STOP_POLL_SECONDS = 0.05  # how often a playing sound checks its stop event
@@ -53,6 +56,14 @@ class UnknownVoiceError(RenderError):
 def sentences(text: str) -> list[str]:
     """`text` split after '.', '!' or '?' followed by whitespace: the unit of rendering and caching."""
     return [sentence for sentence in _SENTENCE_END.split(text.strip()) if sentence]
+
+
+@dataclass(frozen=True)
+class Clipped:
+    """The first `seconds` of a part: a sentence or sound cut short when the user cut in."""
+
+    part: Say | Sound
+    seconds: float
 
 
 class Renderer(Protocol):
@@ -128,7 +139,7 @@ class Pyttsx3Renderer:
             _silence_driver_prints(engine.driver_name)
             installed = [(voice.id, voice.name) for voice in engine.getProperty("voices")]
             voice_id = _match_voice(self._voice, installed) if self._voice else engine.getProperty("voice")
-            rate = self._rate or engine.getProperty("rate")
+            rate = self._rate or DEFAULT_RATE
         except RenderError:
             raise
         except Exception as error:  # RuntimeError, OSError...: whatever the driver raises when espeak is missing
@@ -456,18 +467,24 @@ def sound_file(name: str) -> Path:
     return AUDIO_DIR / _sound_files()[SOUNDBANK[name]]
 
 
-def write_reply_wav(parts: Sequence[Part], renderer: Renderer, path: Path) -> None:
+def write_reply_wav(parts: Sequence[Part | Clipped], renderer: Renderer, path: Path) -> None:
     """One WAV for a whole reply (--save-audio): speech sentence by sentence, pauses as silence, sounds from
-    audio/, all converted to SPEECH_FORMAT. RenderError if a sentence cannot be rendered."""
+    audio/, all converted to SPEECH_FORMAT; a `Clipped` part only as far as it was played (none at all is an empty
+    WAV). RenderError if a sentence cannot be rendered."""
     audio = bytearray()
     for part in parts:
+        clipped = part if isinstance(part, Clipped) else None
+        part = clipped.part if clipped else part
         if isinstance(part, Say):
-            for sentence in sentences(part.text):
-                audio += _read_as(renderer.render(sentence), SPEECH_FORMAT)
+            sound = b"".join(_read_as(renderer.render(sentence), SPEECH_FORMAT) for sentence in sentences(part.text))
         elif isinstance(part, Pause):
-            audio += _silence(part.seconds, SPEECH_FORMAT)
-        elif isinstance(part, Sound):
-            audio += _read_as(sound_file(part.name), SPEECH_FORMAT)
+            sound = _silence(part.seconds, SPEECH_FORMAT)
+        else:
+            sound = _read_as(sound_file(part.name), SPEECH_FORMAT)
+        if clipped:
+            frame = SPEECH_FORMAT.channels * SPEECH_FORMAT.sample_width
+            sound = sound[:round(clipped.seconds * SPEECH_FORMAT.frame_rate) * frame]
+        audio += sound
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_frames(path, SPEECH_FORMAT, bytes(audio))
 
