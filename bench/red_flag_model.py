@@ -5,8 +5,13 @@ soon or the clarifying question: of the pairs whose false alarms, by 5-fold cros
 bench/red_flags/dev.jsonl, stay within the rules' own plus one point and which change none of the project's reviewed
 phrasings (tests/test_safety.py, tests/test_locales.py) that the rules get right, the one with the best
 cross-validated recall (all tiers, plus emergency once more); trains on the whole split and writes
-skill/core/safety/models/en.json. Emergency sentences weigh twice in training (CLASS_WEIGHTS). The sealed split is never read here. Deterministic: the same bank and code
-give the same weights, which tests/test_learned_triage.py checks.
+skill/core/safety/models/en.json. Emergency sentences weigh twice in training (CLASS_WEIGHTS). The sealed split is
+never read here. Deterministic: the same bank and code give the same weights, which tests/test_learned_triage.py
+checks.
+
+`python -m bench.red_flag_model --rounds` measures instead how the rules and the model carry over to writers they have
+not seen, on the tuning split's rounds (`rounds`): leave-one-round-out with today's rules, and forward-chained, the
+rules as they stood when each round was added (from git history) and a model trained on the earlier rounds.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ import importlib.util
 import json
 import math
 import random
+import subprocess
 import sys
+import types
 from pathlib import Path
 
 from bench.red_flag_report import BANK
@@ -187,10 +194,91 @@ def build(rows: list[dict], triage: Triage, thresholds: dict[str, float]) -> dic
             "classes": list(CLASSES), "thresholds": thresholds, "weights": kept}
 
 
+# The commit that appended each of rounds 3-6 to the bank: its rules had been tuned on the earlier rounds only (the
+# engine took its Reading, which the model needs, in round 3).
+ROUND_ADDED_IN = {3: "6fe7640", 4: "a17bc38", 5: "2cd2ba0", 6: "6067bbd"}
+ROUND_THRESHOLDS = ((0.97, 0.9), (0.9, 0.9), (0.99, 0.95))
+# Tried with --rounds and dropped. Forward-chained, this model catches 90.6 % of emergencies (FA 19.4 %, the old rules'
+# own 19.2 %); leave-one-round-out 99.4 % (FA 5.3 %). Word pairs and trigrams over the sentence with each lexicon
+# phrase replaced by its concept or cue class: 90.4-91.5 %, false alarms up to 19.8 %, clarify lower. Each sentence
+# again with lexicon phrases swapped for others of the same concept: 90.3-90.6 %. Each sentence again without the
+# rules' concepts and cues (words only): 91.7 % (91.1-91.8 over four training orders) at 19.5 %, but leave-one-round-
+# out unchanged (99.4 %, FA 5.4 %) and on the sealed split emergency 89.4 -> 90.2 % with urgent 90.3 -> 89.9 %,
+# six emergencies gained and two lost: within retraining noise, so not kept.
+
+
+def rounds(rows: list[dict]) -> list[int]:
+    """The round (1, 2, ...) each tuning sentence was written in. `bench.red_flag_bank add` appends a round whole and
+    in (tier, category) order, so a round starts wherever that order goes back."""
+    found, number = [], 1
+    for index, row in enumerate(rows):
+        if index and (row["tier"], row["category"]) < (rows[index - 1]["tier"], rows[index - 1]["category"]):
+            number += 1
+        found.append(number)
+    return found
+
+
+def rules_at(commit: str) -> Triage:
+    """The red-flag engine and rules as they stood at `commit` (skill/safety/ then), from git history."""
+    def show(path: str) -> str:
+        return subprocess.run(["git", "-C", str(REPO), "show", f"{commit}:{path}"], capture_output=True, text=True,
+                              check=True).stdout
+
+    text = types.ModuleType(f"text_at_{commit}")
+    exec(compile(show("skill/safety/text.py"), text.__name__, "exec"), text.__dict__)
+    sys.modules[text.__name__] = text
+    source = (show("skill/safety/triage.py").replace("from skill.safety.text import", f"from {text.__name__} import")
+              .replace("from skill.content import load_document", "load_document = None"))
+    engine = types.ModuleType(f"triage_at_{commit}")
+    sys.modules[engine.__name__] = engine  # dataclasses look their module up by name
+    exec(compile(source, engine.__name__, "exec"), engine.__dict__)
+    return engine.Triage.from_rules(json.loads(show("skill/locale/en/red_flags.json")))
+
+
+def _figures(gold: list[str], found: list[str]) -> str:
+    parts = []
+    for tier in CLASSES[:-1]:
+        hits = [f == tier for g, f in zip(gold, found) if g == tier]
+        parts.append(f"{tier[0].upper()} {100 * sum(hits) / max(len(hits), 1):5.1f}")
+    alarms = [f != "none" for g, f in zip(gold, found) if g == "none"]
+    return " ".join(parts) + f" FA {100 * sum(alarms) / max(len(alarms), 1):5.1f}"
+
+
+def _score_rounds(rows: list[dict], splits: list[tuple[Triage, list[int], list[int]]]) -> list[str]:
+    """Rules alone, then rules and model at each ROUND_THRESHOLDS pair, over every (engine, train, test) split."""
+    gold, rules, raised = [], [], {pair: [] for pair in ROUND_THRESHOLDS}
+    for triage, train_on, test_on in splits:
+        weights = train(examples([rows[i] for i in train_on], triage))
+        read = [(triage.classify(rows[i]["text"]), triage.read(rows[i]["text"])) for i in test_on]
+        gold += [rows[i]["tier"] for i in test_on]
+        rules += [finding.tier if finding else "none" for finding, _ in read]
+        for pair in ROUND_THRESHOLDS:
+            raised[pair] += _raised(weights, read, _thresholds(*pair))
+    return [f"  {'rules alone':24} {_figures(gold, rules)}"] + [
+        f"  {f'with model at {pair[0]}/{pair[1]}':24} {_figures(gold, raised[pair])}" for pair in ROUND_THRESHOLDS]
+
+
+def round_report(rows: list[dict]) -> list[str]:
+    numbers = rounds(rows)
+    today = rules_alone("en-US")
+    lines = ["leave-one-round-out, today's rules (tuned on every round, so they flatter the rules):"]
+    lines += _score_rounds(rows, [(today, [i for i, n in enumerate(numbers) if n != held],
+                                   [i for i, n in enumerate(numbers) if n == held]) for held in sorted(set(numbers))])
+    lines.append("forward-chained, rounds 3-6: rules as they stood when the round was added, model on earlier rounds:")
+    lines += _score_rounds(rows, [(rules_at(commit), [i for i, n in enumerate(numbers) if n < held],
+                                   [i for i, n in enumerate(numbers) if n == held])
+                                  for held, commit in ROUND_ADDED_IN.items()])
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=MODELS / "en.json")
+    parser.add_argument("--rounds", action="store_true", help="measure across the bank's rounds; write nothing")
     args = parser.parse_args(argv)
+    if args.rounds:
+        print("\n".join(round_report(training_rows())))
+        return 0
     triage, rows = rules_alone("en-US"), training_rows()
     thresholds, lines = choose_thresholds(rows, triage)
     print("\n".join(lines))

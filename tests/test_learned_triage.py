@@ -77,3 +77,25 @@ def test_each_tier_has_its_own_threshold():
 
 def test_a_language_without_a_model_is_judged_by_the_rules_alone():
     assert second_opinion_for("fr-FR") is None
+
+
+def test_a_model_sure_of_a_milder_tier_leaves_every_finding_as_it_was():
+    """Whatever the weights say, and however sure, a tier the rules found is never lowered: a model certain of each
+    milder tier (or of "none") in turn changes no finding of the rules on the bank and the reviewed phrasings."""
+    rules = rules_alone("en-US")
+    found = [(rules.classify(text), rules.read(text)) for text in _sentences()]
+    for milder in CLASSES[1:]:
+        scores = [0.0] * len(CLASSES)
+        scores[CLASSES.index(milder)] = 50.0
+        certain = LearnedSecondOpinion({"bias": scores}, 0.6, "?")
+        for finding, reading in found:
+            if finding and _severity(finding) <= CLASSES.index(milder):
+                assert certain.raise_(finding, reading) == finding, (milder, reading.words)
+
+
+def test_the_rounds_of_the_bank_are_where_git_history_says_they_were_appended():
+    """`--rounds` holds out whole rounds (one set of writers at a time); the rounds read from the bank's order begin
+    where `git log -- bench/red_flags/dev.jsonl` shows rounds 2-6 appended (the file's length before each commit)."""
+    numbers = red_flag_model.rounds(red_flag_model.training_rows())
+    starts = [i for i in range(1, len(numbers)) if numbers[i] != numbers[i - 1]]
+    assert starts[:5] == [922, 1394, 1913, 2211, 2758]
