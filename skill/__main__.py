@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     talk.add_argument("--fast", action="store_true", help="compress every hold, rest and countdown (demos, tests)")
     talk.add_argument("--hands-free", action="store_true", help="routines carry on without saying next")
     talk.add_argument("--routine", type=Path, metavar="FILE", help="play a caregiver's routine file (YAML or JSON)")
+    talk.add_argument("--replay", type=Path, metavar="FILE.yaml",
+                      help="play a scripted conversation and check each turn's expectations (exit 1 on a mismatch)")
 
     render = commands.add_parser("render-audio", help="render every known phrase to WAV for instant playback")
     render.add_argument("--out", type=Path, metavar="DIR", help="cache folder (default: audio/rendered)")
@@ -50,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         from skill.local.audio.render import main as render_audio
 
         return render_audio(args.out, args.locale, args.voice, args.rate)
+    if args.replay:
+        from skill.local.replay import run_replay
+
+        return run_replay(args)
     from skill.local.session import run_talk  # the skill loads only for the command that needs it
 
     return run_talk(args)
