@@ -298,3 +298,18 @@ def test_the_hands_free_runner_waits_the_warm_up_then_gives_each_change_of_posit
     turns = [json.loads(line) for line in out.getvalue().splitlines()]
     assert "finished" in turns[-2]["speech"] and turns[-1]["intent"] == "PreventionTipIntent"
     assert "Want another tip?" not in turns[-1]["speech"] and not turns[-1]["reprompt"]
+
+
+def test_hands_free_a_no_to_the_spoken_safety_check_begins_the_first_stretch(chat):
+    chat.launch()
+    chat.intent("StartStretchIntent", area=LOWER_BACK, mode=HANDS_FREE)
+    said = chat.no()
+    assert "Step 1 of 6" in said.speech and "didn't catch" not in said.speech
+
+
+def test_hands_free_a_yes_to_the_spoken_safety_check_asks_it_as_a_question(chat):
+    chat.launch()
+    chat.intent("StartStretchIntent", area=LOWER_BACK, mode=HANDS_FREE)
+    asked = chat.yes()
+    assert "Step 1" not in asked.speech and asked.attributes["question"]["id"] == "stretch_screen"
+    assert "911" in chat.yes().speech.split(".")[0]  # its yes is the emergency answer, the number first

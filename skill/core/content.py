@@ -105,7 +105,7 @@ class Content:
         if options is None:
             options = self._variants[key] = tuple(variants(self._phrases[key]))
         choice = options[0] if len(options) == 1 else self._rng.choice(options)
-        return choice.format_map({**self._facts, **slots}) if "{" in choice else choice
+        return fill(choice, {**self._facts, **slots}) if "{" in choice else choice
 
     def has(self, key: str) -> bool:
         return key in self._phrases
@@ -119,3 +119,22 @@ class Content:
     @property
     def facts(self) -> Mapping[str, str]:
         return self._facts
+
+
+class _PhraseFormatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "/" in format_spec:  # "{minutes:minute/minutes}": the number and its word, singular for exactly 1
+            one, many = format_spec.split("/", 1)
+            return f"{value} {one if str(value) == '1' else many}"
+        return super().format_field(value, format_spec)
+
+
+_PHRASE_FORMATTER = _PhraseFormatter()
+
+
+def fill(template: str, values: Mapping[str, Any]) -> str:
+    """A phrase with its placeholders filled; `{minutes:minute/minutes}` says "1 minute" but "15 minutes"."""
+    if ":" in template:
+        return _PHRASE_FORMATTER.vformat(template, (), values)
+    return template.format_map(values)  # the common case, at str.format's speed
+

@@ -52,14 +52,25 @@ class RoutineControlHandler(TurnHandler):
     def accepts(self, turn: Turn) -> bool:
         if turn.intent == "PainCheckIntent":
             return True
+        routine = turn.conversation.routine
+        if turn.intent in ("AMAZON.YesIntent", "AMAZON.NoIntent") and _warming_up_hands_free(turn):
+            return True  # an answer to the safety check said as an instruction ("..., say stop now")
         if turn.intent == "AMAZON.YesIntent":  # "okay" to "How did that feel?", where Alexa was not told it waits
-            routine = turn.conversation.routine
             return turn.asked is None and routine is not None and routine.status == "running"
         # Repeat with no routine replays the last answer (RepeatHandler).
         return turn.intent in ROUTINE_TRIGGERS and (turn.conversation.routine is not None
                                                     or turn.intent != "AMAZON.RepeatIntent")
 
     def act(self, turn: Turn) -> Reply:
+        if turn.intent in ("AMAZON.YesIntent", "AMAZON.NoIntent") and _warming_up_hands_free(turn):
+            state = turn.conversation.routine
+            active = _active(turn)
+            if turn.intent == "AMAZON.NoIntent" and active:  # nothing like that: begin, not "didn't catch that"
+                return take(turn, *active, "next")
+            # A yes may mean one of those signs: ask the screening as a question, whose yes is the emergency answer.
+            turn.update(routine=None)
+            turn.expect_answer(Question.STRETCH_SCREEN, {"routine": state.routine, "step": state.step})
+            return turn.reply().say("stretch.screen_question").ask("stretch.screen_reprompt")
         trigger = (PAIN_TRIGGERS.get(slot_id(turn, "feeling") or "") if turn.intent == "PainCheckIntent"
                    else "fine" if turn.intent == "AMAZON.YesIntent" else ROUTINE_TRIGGERS[turn.intent])
         active = _active(turn)
@@ -232,6 +243,11 @@ def finish(turn: Turn, routine: Routine) -> Reply:
 
 def _routine(turn: Turn, routine_id: str) -> Routine | None:
     return load_routines(turn.content.locale).get(routine_id)
+
+
+def _warming_up_hands_free(turn: Turn) -> bool:
+    routine = turn.conversation.routine
+    return turn.asked is None and routine is not None and routine.status == "ready" and routine.hands_free
 
 
 def _active(turn: Turn) -> tuple[RoutineState, Routine] | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence, TextIO
 
-from skill.core.content import SPOKEN_DOCUMENTS, load_document, placeholders, resolve_locale, variants
+from skill.core.content import SPOKEN_DOCUMENTS, fill, load_document, placeholders, resolve_locale, variants
 from skill.core.heat import MAX_MINUTES as MAX_HEAT_MINUTES
 from skill.local.audio.voice import AUDIO_DIR, Pyttsx3Renderer, RenderError, UnknownVoiceError, sentences
 from skill.core.routines import REPS, SIDES, load_routines
@@ -68,7 +68,7 @@ def _phrasebook(locale: str) -> Iterator[str]:
                 continue
             for variant in variants(entry):
                 if placeholders(variant) <= facts.keys():  # others (a routine name, a count) are known only at runtime
-                    yield variant.format_map(facts)
+                    yield fill(variant, facts)
 
 
 def _tips(locale: str) -> Iterator[str]:
@@ -118,12 +118,12 @@ def _filled_phrases(locale: str) -> Iterator[str]:
                 wanted = sorted(placeholders(variant) - facts.keys())
                 if wanted and set(wanted) <= known.keys():
                     for values in itertools.product(*(known[field] for field in wanted)):
-                        yield variant.format_map({**facts, **dict(zip(wanted, values))})
+                        yield fill(variant, {**facts, **dict(zip(wanted, values))})
     headers = variants(load_document(locale, "prompts")["stretch.step_header"])
     for routine in load_routines(locale).values():
         for number, step in enumerate(routine.steps, start=1):
             for header in headers:
-                yield header.format_map({**facts, "number": number, "total": len(routine.steps), "name": step.name})
+                yield fill(header, {**facts, "number": number, "total": len(routine.steps), "name": step.name})
 
 
 def _clarify_questions(locale: str) -> Iterator[str]:
