@@ -4,13 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup voice clean package skill-package bench red-flags red-flag-model faults
+.PHONY: run test console setup voice browser clean package skill-package bench red-flags red-flag-model faults pacing understanding \
+	console-bench
 
 run: setup
 	$(BIN)/python -m skill talk
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The console in the browser at http://127.0.0.1:5050/ (README: "The console in the browser"); Ctrl-C to stop.
+console: setup
+	$(BIN)/python -m skill console --replays tests/replays
 
 # Spine Coach against a hello-world ask-sdk-core skill, side by side (bench/): writes bench/RESULTS.md in a few
 # minutes. It reports the figures and never fails on them.
@@ -27,11 +32,26 @@ red-flags: setup
 faults: setup
 	$(BIN)/python -m bench.faults
 
+# Each routine as heard offline and hands-free, from rendered WAVs: the longest prompt and the speech before the first
+# stretch, the longest silence, the total time. Writes bench/PACING.md in seconds; it reports, never fails.
+pacing: setup
+	$(BIN)/python -m bench.pacing
+
+# The resolver on the held-out understanding banks (bench/understanding/: natural requests, short answers to the skill's
+# questions with what Alexa knows of them): writes bench/UNDERSTANDING.md in seconds. Any bank file: BANK=path.
+understanding: setup
+	$(BIN)/python -m bench.understanding $(if $(BANK),--bank "$(BANK)")
+
+# The console in headless Chromium: Enter to the reply shown and to its audio ready, measured in the browser
+# (performance.now). Writes bench/CONSOLE.md in about a minute; it reports, never fails.
+console-bench: setup
+	$(BIN)/python -m bench.console
+
 # Retrains the learned second opinion (skill/core/safety/models/en.json) on the tuning split alone, after a bank change.
 red-flag-model: setup
 	$(BIN)/python -m bench.red_flag_model
 
-setup: $(STAMP) voice
+setup: $(STAMP) voice browser
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Spine Coach needs Python 3.11 ($(PYTHON) not found)." >&2; exit 1; }
@@ -47,6 +67,15 @@ voice:
 		&& command -v apt-get >/dev/null 2>&1; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng alsa-utils >/dev/null) \
 		|| echo "Could not install espeak-ng and alsa-utils; Spine Coach will answer in text only." >&2; \
+	fi
+
+# Headless Chromium and its driver for the console's browser tests (Selenium drives them; nothing is downloaded);
+# installed only where we are root and they are missing. Without them those tests skip and say why.
+browser:
+	@if { ! command -v chromium || ! command -v chromedriver; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+		|| echo "Could not install chromium and chromium-driver; the console's browser tests will skip." >&2; \
 	fi
 
 clean:

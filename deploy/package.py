@@ -5,8 +5,9 @@
 What goes in:
 - `lambda_function.py` at the root of the zip (the handler is `lambda_function.lambda_handler`);
 - the `skill` package without `skill/local/` (offline voice, resolver, sounds), `skill/web/` (the self-hosted
-  Flask endpoint) and `skill/__main__.py` (the command line that only dispatches to those two), plus its
-  package data from pyproject's `[tool.setuptools.package-data]` (the `skill/locale/` JSON);
+  Flask endpoint), `skill/console/` (the local console) and `skill/__main__.py` (the command line that only
+  dispatches to those), plus its package data from pyproject's `[tool.setuptools.package-data]` (the
+  `skill/locale/` JSON);
 - `ask-sdk-core` and `ask-sdk-model` at the versions pinned in pyproject.toml, with their dependencies.
 
 The dependencies are installed with `pip install --target --only-binary=:all: --platform manylinux2014_x86_64
@@ -59,7 +60,7 @@ LAMBDA_REQUIREMENTS = ("ask-sdk-core", "ask-sdk-model")
 LAMBDA_PYTHON = "3.11"
 PIP_PLATFORM_FLAGS = ("--only-binary=:all:", "--platform", "manylinux2014_x86_64", "--implementation", "cp",
                       "--python-version", LAMBDA_PYTHON)
-EXCLUDED_SKILL_PARTS = ("local", "web", "__main__.py")  # directly under skill/
+EXCLUDED_SKILL_PARTS = ("local", "web", "console", "__main__.py")  # directly under skill/
 
 BYTECODE_SUFFIX = f".cpython-{LAMBDA_PYTHON.replace('.', '')}.pyc"
 LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip: the source paths the bytecode names
@@ -69,7 +70,7 @@ DIST_INFO_KEPT = re.compile(r"^(METADATA|(LICEN[CS]E|COPYING|NOTICE|AUTHORS)[^/]
 
 # Modules the Lambda import path must never need (they are not in the artifact).
 FORBIDDEN_MODULES = ("pyttsx3", "yaml", "flask", "werkzeug", "gunicorn", "cryptography", "cffi", "jinja2",
-                     "boto3", "botocore", "skill.local", "skill.web")
+                     "boto3", "botocore", "skill.local", "skill.web", "skill.console")
 
 SMOKE_USER = "amzn1.ask.account.PACKAGE-SMOKE-TEST"
 
@@ -220,7 +221,7 @@ def check_contents(artifact: Path) -> None:
                 "ask_sdk_model/__init__.py"]
     problems = [f"missing {name}" for name in required if name not in names]
     problems += [f"should not contain {name}" for name in names
-                 if name.startswith(("skill/local/", "skill/web/", "boto3/", "botocore/"))
+                 if name.startswith(("skill/local/", "skill/web/", "skill/console/", "boto3/", "botocore/"))
                  or (name.endswith((".pyc", ".pyo")) and not name.endswith(BYTECODE_SUFFIX))]
     if problems:
         raise PackageError(f"{artifact.name}: " + "; ".join(problems))

@@ -1,4 +1,5 @@
-"""Command line: `python -m skill talk ...`, `serve` and `render-audio` (also installed as `spine-coach`)."""
+"""Command line: `python -m skill talk ...`, `serve`, `console` and `render-audio` (also installed as
+`spine-coach`)."""
 
 from __future__ import annotations
 
@@ -42,12 +43,22 @@ def main(argv: list[str] | None = None) -> int:
 
     add_arguments(serve)
 
+    console = commands.add_parser("console", help="a local page: talk to the skill, see its screens and replies, "
+                                                  "step through replays, read a caregiver's week")
+    from skill.console.serve import add_arguments as add_console_arguments
+
+    add_console_arguments(console)
+
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "serve":
         from skill.web.serve import run_serve
 
         return run_serve(args)
+    if args.command == "console":
+        from skill.console.serve import run_console
+
+        return run_console(args)
     if args.command == "render-audio":
         from skill.local.audio.render import main as render_audio
 

@@ -62,10 +62,11 @@ def test_handler_skill_and_content_are_in_the_zip(names: list[str]) -> None:
 
 
 def test_the_skill_package_is_complete(names: list[str]) -> None:
-    """Every module and locale file of the skill except the offline runner, the web endpoint and the CLI."""
+    """Every module and locale file of the skill except the offline runner, the web endpoint, the console and the
+    CLI."""
     expected = {p.relative_to(REPO).as_posix() for p in (REPO / "skill").rglob("*")
                 if p.suffix in (".py", ".json") and "__pycache__" not in p.parts
-                and not p.relative_to(REPO / "skill").as_posix().startswith(("local/", "web/", "__main__.py"))}
+                and not p.relative_to(REPO / "skill").as_posix().startswith(("local/", "web/", "console/", "__main__.py"))}
     assert {n for n in names if n.startswith("skill/") and "__pycache__/" not in n} == expected
 
 
@@ -86,7 +87,7 @@ def test_every_module_ships_its_bytecode_unchecked(names: list[str], builds) -> 
 
 
 def test_what_lambda_does_not_need_stays_out(names: list[str]) -> None:
-    assert not [n for n in names if n.startswith(("skill/local/", "skill/web/"))]
+    assert not [n for n in names if n.startswith(("skill/local/", "skill/web/", "skill/console/"))]
     assert "skill/__main__.py" not in names
     assert not [n for n in names if n.endswith(".pyo") or (n.endswith(".pyc") and not n.endswith(".cpython-311.pyc"))]
     assert not [n for n in names if n.startswith("bin/")]

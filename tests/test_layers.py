@@ -4,7 +4,7 @@ Every module under skill/ and lambda_function.py is parsed (ast, nothing is impo
 at the top, inside a function, under TYPE_CHECKING, or as importlib.import_module("a.literal.name"). A layer
 may import its own package and the layers below it, never one above; skill.core also imports no Alexa SDK, AWS
 or web library, so the rules stay testable and portable without them. skill.web and skill.local are sibling
-entry points: neither imports the other.
+entry points: neither imports the other; skill.console, the local console, is built from both.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ LAYERS = {
     "skill.alexa": ("skill.core", "skill.stores"),
     "skill.web": ("skill.core", "skill.stores", "skill.alexa"),
     "skill.local": ("skill.core", "skill.stores", "skill.alexa"),
+    # The console shows the offline runner's conversation on the endpoint's own Flask app: the one entry point
+    # built from both, so neither of them has to import the other.
+    "skill.console": ("skill.core", "skill.stores", "skill.alexa", "skill.web", "skill.local"),
 }
 ENTRY_POINTS = ("skill", "skill.__main__", "lambda_function")  # may import any layer
 # Libraries skill.core must not import (top-level module names; "ask_sdk" covers every ask_sdk_* package).
@@ -161,7 +164,7 @@ def test_the_check_fails_on_each_kind_of_violation(tmp_path):
         "skill/core/speech.py:2: skill.core.speech imports skill.web: skill.core may import only skill.core, "
         "not skill.web",
         "skill/extra/thing.py: skill.extra.thing is in no layer: put it in one of skill.core, skill.stores, "
-        "skill.alexa, skill.web, skill.local (tests/test_layers.py)",
+        "skill.alexa, skill.web, skill.local, skill.console (tests/test_layers.py)",
         "skill/stores/sqlite.py:2: skill.stores.sqlite imports skill.local.talk: skill.stores may import only "
         "skill.stores, skill.core, not skill.local",
         "skill/web/app.py:2: skill.web.app imports skill.local: skill.web may import only skill.web, "
