@@ -26,6 +26,7 @@ ROUTINE_TRIGGERS = {
     "SkipStretchIntent": "skip",
 }
 MID_HOLD_CUE_SECONDS = 30  # a hold this long gets one calm cue halfway, rather than pure silence
+SAY_STOP_SECONDS = 3  # hands-free, after "..., say stop now": a moment to say it before the warm-up
 
 # PainCheckIntent's `feeling` ids. Pain that spreads stops the routine (clinical-facts 3A centralisation rule);
 # new numbness or weakness stops it and goes to triage.
@@ -117,7 +118,7 @@ def begin(turn: Turn, routine: Routine, step: int, hands_free: bool = False) -> 
             turn.profile.screened_on = turn.today.isoformat()
             turn.update(routine=RoutineState(routine.id, step, 0, "ready", hands_free=True,
                                              transition_seconds=routine.warm_up_seconds))
-            reply = warm_up(turn.reply().say("stretch.screen_hands_free"), routine, step)
+            reply = warm_up(turn.reply().say("stretch.screen_hands_free").pause(SAY_STOP_SECONDS), routine, step)
             if routine.warm_up_seconds >= 60 and not turn.on_alexa:  # only a runner carries on by itself
                 reply.say("stretch.warm_up_wait", minutes=routine.warm_up_seconds // 60)
             return reply.ask("stretch.ready_reprompt")
