@@ -530,3 +530,38 @@ def test_a_medicine_named_by_name_is_a_question_about_medicines(resolver: Intent
 def test_words_of_manner_at_the_end_change_nothing(resolver: IntentResolver, utterance: str) -> None:
     plain = {"stop now": "stop", "skip this one today": "skip this one", "fifteen thanks": "fifteen"}[utterance]
     assert resolver.resolve(utterance).intent == resolver.resolve(plain).intent
+
+
+# The symptom catch-all ("{symptom}") takes words only when they describe a body feeling or a sign; an ordinary
+# request with its own words is that request. Each of these was answered as a symptom before the catch-all was held
+# to that.
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("will losing weight help my back", "PreventionTipIntent"),
+    ("skip this one my knee is too sore to kneel", "SkipStretchIntent"),
+    ("my neck has gone stiff could we stretch it out", "StartStretchIntent"),
+    ("kill the heat timer", "CancelHeatIntent"),
+])
+def test_the_symptom_catch_all_does_not_swallow_ordinary_requests(resolver: IntentResolver, utterance: str,
+                                                                 intent: str) -> None:
+    assert resolver.resolve(utterance).intent == intent
+
+
+@pytest.mark.parametrize("utterance", ["skip this one i can't feel my legs and i've wet myself",
+                                       "stop the stretches i can't feel my bum"])
+def test_a_sign_said_with_a_request_still_reaches_triage_whole(resolver: IntentResolver, utterance: str) -> None:
+    heard = resolver.resolve(utterance)
+    assert heard.intent == "SymptomReportIntent" and "feel" in heard.slots["symptom"].value, heard
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("nah skip this stretch", "SkipStretchIntent"),
+    ("nah skip that stretch", "SkipStretchIntent"),
+    ("yeah that stretch was comfortable", "PainCheckIntent"),
+    # A short or negated tail says the answer again.
+    ("no don't skip this one", "AMAZON.NoIntent"),
+    ("nah all good", "AMAZON.NoIntent"),
+    ("yes skip it", "AMAZON.YesIntent"),
+])
+def test_a_request_after_a_yes_or_no_is_that_request_unless_it_repeats_the_answer(
+        resolver: IntentResolver, utterance: str, intent: str) -> None:
+    assert resolver.resolve(utterance).intent == intent

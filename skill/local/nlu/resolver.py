@@ -369,6 +369,8 @@ _OWN_REQUEST = 0.65  # a request heard this surely after a yes or no is a reques
 _LONGEST_ANSWER = 8  # words, the yes or no included: past that, "yeah" opens an account of something, not an answer
 _LONGER_IF_UNHEARD = 3  # words more an answer may have when nothing else is heard in them
 _SHORTEST_WHOLE_REQUEST = 3  # words of a request said whole inside a longer sentence ("what can i say")
+_KEYWORD_SHARE = 0.25  # of an intent's samples that use a word, for it to be one of the intent's own words
+_RIVAL_FLOOR = 0.25  # a request with its own words, this near, beats a catch-all that heard no body feeling
 _WORDS_AROUND_AN_ANSWER = 3  # words besides the value in an answer to an elicited slot ("let's say {fifteen}")
 _ANSWERS_TO_A_QUESTION = (_YES, _NO)  # heard only when said first (_answer_first), never picked out of the middle
 _INVOCATION_VERBS = "open|launch|start|begin|load|run|play|use|talk to|ask|tell|enable"
@@ -385,13 +387,16 @@ class IntentResolver:
         return _resolver_for(cls, model_locale_for(locale))
 
     @classmethod
-    def from_model(cls, model: Mapping[str, Any],
-                   builtin_samples: Mapping[str, Sequence[str]] | None = None) -> IntentResolver:
-        """`model` is the ASK interaction-model JSON; `builtin_samples` adds phrases for declared AMAZON.* intents."""
-        return cls(model["interactionModel"]["languageModel"], builtin_samples or {})
+    def from_model(cls, model: Mapping[str, Any], builtin_samples: Mapping[str, Sequence[str]] | None = None,
+                   locale: str = "en-US") -> IntentResolver:
+        """`model` is the ASK interaction-model JSON; `builtin_samples` adds phrases for declared AMAZON.* intents;
+        `locale` names the red-flag words (skill.core.safety.triage) a symptom catch-all must keep hearing."""
+        return cls(model["interactionModel"]["languageModel"], builtin_samples or {}, locale)
 
-    def __init__(self, language_model: Mapping[str, Any], builtin_samples: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, language_model: Mapping[str, Any], builtin_samples: Mapping[str, Sequence[str]],
+                 locale: str = "en-US") -> None:
         self.invocation_name: str = language_model["invocationName"]
+        self._locale = locale
         self._slot_types: dict[str, dict[str, str]] = {
             intent["name"]: {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
             for intent in language_model["intents"]}
@@ -439,6 +444,7 @@ class IntentResolver:
         self._open_types = frozenset(self._slot_types[t.intent][t.slots[0]] for t in self._templates
                                      if not t.carrier and len(t.slots) == 1
                                      and self._slot_types[t.intent][t.slots[0]] in self._values)
+        self._index_keywords()
         self._launch, self._one_shot, self._one_shot_suffix = _invocation_patterns(self.invocation_name)
 
     # --- resolving ---------------------------------------------------------------------------------
@@ -493,10 +499,41 @@ class IntentResolver:
             return _with_slots_from(paraphrased, template, keep_words=False, fill_missing=not carried,
                                     describing=self._describing_types if not carried else frozenset())
         if template is not None and (template.score >= score or sample is None):
-            return template
+            return self._unless_caught_all(template, heard, mentions)
         if sample is not None and score >= FALLBACK_BELOW:
-            return Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), score)
+            return self._unless_caught_all(
+                Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), score), heard, mentions)
         return Resolution(FALLBACK_INTENT, {}, 1.0 - score)
+
+    def _unless_caught_all(self, heard_as: Resolution, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
+        """A catch-all (a slot of a type Alexa passes through, holding words none of its values) wins only for words
+        that describe a body feeling (the template already required a word that is evidence of its type): a red-flag
+        sign, which must reach triage whatever else is said, or a feeling among no other intent's own words. A
+        request of another intent with its own words is that request ("kill the heat timer" names the heat's timer,
+        "skip that one I can't lie on my front" a skip), as Alexa's model, trained on requests and values alike,
+        would hear it. (Words that are neither still reach the catch-all when one is a symptom word: "blood when I
+        wee" and "add milk to my shopping list" cannot be told apart by vocabulary, and the first must be heard.)"""
+        if not self._only_passed_through(heard_as) or self._names_a_sign(heard_as):
+            return heard_as
+        return self._rival_request(heard, mentions, heard_as.intent) or heard_as
+
+    def _names_a_sign(self, heard_as: Resolution) -> bool:
+        """Whether the red-flag rules find a sign (any tier, clarify included) in a slot's words, as the skill will
+        read them on an Echo."""
+        from skill.core.safety.triage import triage_for  # the rules load with the first catch-all, not at import
+        triage = triage_for(self._locale)
+        return any(triage.classify(slot.value) is not None for slot in heard_as.slots.values() if slot.value)
+
+    def _rival_request(self, heard: Heard, mentions: Sequence[_Mention], caught_by: str) -> Resolution | None:
+        """The nearest request of another intent whose own words are said: the words most of its samples use ("timer",
+        "skip", "stretch", a tip's {topic} such as "smoking") and no catch-all type's values are evidence of."""
+        tokens = self._similarity_tokens(heard.words, mentions)
+        evidenced = {intent for intent, keywords in self._keywords.items() if tokens & keywords}
+        score, sample = self._most_similar(tokens, exclude=frozenset(self._keywords) - evidenced
+                                           | {caught_by, *_ANSWERS_TO_A_QUESTION})
+        if sample is None or score < _RIVAL_FLOOR:
+            return None
+        return Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), max(score, FALLBACK_BELOW))
 
     def _answer_first(self, heard: Heard, mentions: Sequence[_Mention], heard_as: Resolution) -> Resolution:
         """An answer said first, then more words ("no, let me try it again", "yeah, all warmed up", "hold on, I need
@@ -513,8 +550,10 @@ class IntentResolver:
         answer, said = lead
         too_long = len(words) > _LONGEST_ANSWER and (heard_as.intent != FALLBACK_INTENT
                                                      or len(words) > _LONGEST_ANSWER + _LONGER_IF_UNHEARD)
-        if answer not in self._slot_types or heard_as.intent == answer or too_long:
+        if answer not in self._slot_types or too_long:
             return heard_as
+        if heard_as.intent == answer:
+            return self._request_after(heard, said) or heard_as
         if words[0] == "no" and said == 1 and words[1] not in _AFTER_AN_ANSWER:
             return heard_as
         if answer == _NO and heard_as.intent in _ENDINGS:
@@ -527,10 +566,26 @@ class IntentResolver:
             return Resolution(answer, {}, 1.0)  # "no thanks, I'm fine": the answer, twice
         if self._describes_a_sign(heard, mentions, said):
             return heard_as
-        if not heard_as.intent.startswith("AMAZON.") and heard_as.score >= _OWN_REQUEST \
-                and not self._only_passed_through(heard_as):
+        if answer == _NO and any(w in _NEGATIONS for w in words[said:]):
+            return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))  # "no, don't skip it": said twice
+        after = self._request_after(heard, said)
+        if self._own_request(heard_as) and (after is None or heard_as.score > after.score):
             return heard_as
-        return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
+        return after or Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
+
+    def _own_request(self, heard_as: Resolution) -> bool:
+        return not heard_as.intent.startswith("AMAZON.") and heard_as.score >= _OWN_REQUEST \
+            and not self._only_passed_through(heard_as)
+
+    def _request_after(self, heard: Heard, said: int) -> Resolution | None:
+        """The request the words after a leading answer make on their own, whose "nah" or "yeah" would otherwise pull
+        the whole sentence towards the answer ("nah, skip that stretch"). A shorter tail says the answer again in
+        other words ("yes, skip it" to "Skip it?", "nah, all good"), and so does a negated one ("no, don't skip it")."""
+        if len(heard.words) - said < _SHORTEST_WHOLE_REQUEST or any(w in _NEGATIONS for w in heard.words[said:]):
+            return None
+        after = Heard(heard.spoken, heard.words[said:], heard.sources[said:])
+        request = self._heard_as_request(after, self._mentions(after.words))
+        return request if self._own_request(request) else None
 
     def _only_passed_through(self, heard_as: Resolution) -> bool:
         """Whether the intent was heard only because a sample that is its slot alone took the words unlisted
@@ -757,7 +812,8 @@ class IntentResolver:
         tokens.update(_canonical(w) for w in _PHRASE_PATTERN.sub(lambda m: _PHRASES[m.group(1)], plain).split())
         return frozenset(tokens)
 
-    def _most_similar(self, tokens: frozenset[str]) -> tuple[float, _Sample | None]:
+    def _most_similar(self, tokens: frozenset[str],
+                      exclude: frozenset[str] = frozenset()) -> tuple[float, _Sample | None]:
         """The nearest sample by weighted Dice overlap, found through an inverted index. Query words the
         sample's intent uses in other samples count only partly against it."""
         weighted = [(t, self._weights.get(t, self._unknown_weight)) for t in tokens]
@@ -770,6 +826,8 @@ class IntentResolver:
         best_score, best_index = 0.0, -1
         for index, overlap in shared.items():
             intent = self._samples[index].intent
+            if intent in exclude:
+                continue
             if intent not in known_to_intent:
                 vocabulary = self._vocabulary[intent]
                 known_to_intent[intent] = sum(weight for t, weight in weighted if t in vocabulary)
@@ -898,6 +956,21 @@ class IntentResolver:
         self._unknown_weight = _idf(intents, 0)  # a word no sample has is the strongest evidence against
         self._sample_weights = [sum(self._weights[t] for t in s.similarity_tokens) for s in self._samples]
 
+    def _index_keywords(self) -> None:
+        """Per intent, its own words: in at least _KEYWORD_SHARE of its samples, no function word, and no evidence of
+        a type Alexa passes through (a feeling or symptom word is the catch-all's, whoever else uses it)."""
+        function_words = {_canonical(w) for w in _CONTENT_STOP_WORDS}
+        open_evidence = {_tag(t) for t in self._open_types}.union(
+            *(self._distinctive_words.get(t, frozenset()) for t in self._open_types))
+        counts: dict[str, Counter[str]] = {}
+        for sample in self._samples:
+            counts.setdefault(sample.intent, Counter()).update(sample.similarity_tokens)
+        self._keywords: dict[str, frozenset[str]] = {
+            intent: frozenset(token for token, used in counted.items()
+                              if used >= _KEYWORD_SHARE * sum(s.intent == intent for s in self._samples)
+                              and token not in function_words and token not in open_evidence)
+            for intent, counted in counts.items()}
+
     def _index_type_vocabulary(self, language_model: Mapping[str, Any]) -> None:
         """Per custom type, the content words of its values, and those that are evidence of the type."""
         # A word is evidence of a type when more of the type's phrases use it than any one intent's carriers do, as a
@@ -957,7 +1030,7 @@ def _idf(documents: int, containing: int) -> float:
 @functools.cache
 def _resolver_for(cls: type[IntentResolver], locale: str) -> IntentResolver:
     builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
-    return cls.from_model(interaction_model(locale), builtins)
+    return cls.from_model(interaction_model(locale), builtins, locale)
 
 
 def _expanded_words(text: str) -> list[str]:
