@@ -490,6 +490,8 @@ def test_slot_samples_are_heard_only_while_their_slot_is_elicited(resolver: Inte
     ("nope, not for me thanks", "AMAZON.NoIntent"),
     ("hang on, the phone's ringing", "AMAZON.PauseIntent"),
     ("no, cancel that", "AMAZON.CancelIntent"),
+    ("nope my skin is fine there", "AMAZON.NoIntent"),  # a feeling with no sign in it: the answer's reason
+    ("nah my back is just the usual", "AMAZON.NoIntent"),
 ])
 def test_an_answer_said_first_is_the_answer(resolver: IntentResolver, utterance: str, intent: str) -> None:
     assert resolver.resolve(utterance).intent == intent

@@ -564,8 +564,9 @@ class IntentResolver:
             words[said:][1:] if words[said:said + 1] == ("thanks",) else words[said:]
         if rest and self._exact_intent(rest) == answer:
             return Resolution(answer, {}, 1.0)  # "no thanks, I'm fine": the answer, twice
-        if self._describes_a_sign(heard, mentions, said):
-            return heard_as
+        if self._describes_a_sign(heard, mentions, said) and (not self._only_passed_through(heard_as)
+                                                              or self._names_a_sign(heard_as)):
+            return heard_as  # a feeling the rules find no sign in is the answer's reason: "no, nothing's changed"
         if answer == _NO and any(w in _NEGATIONS for w in words[said:]):
             return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))  # "no, don't skip it": said twice
         after = self._request_after(heard, said)
