@@ -25,7 +25,7 @@ from skill.alexa.screen import HEAT_TIMER, STRETCH_STEP, load_document
 from skill.console.apl import AplError, Viewport, evaluate, render
 from skill.console.app import create_console_app
 from skill.console.audio import ReplyAudio
-from skill.console.caregiver import read_week
+from skill.console.caregiver import progress_page, read_week
 from skill.console.console import Console, Events
 from skill.core.profile import HeatSession, Profile
 from skill.core.speech import Say, parse_ssml
@@ -259,7 +259,8 @@ def test_the_week_counts_each_day_and_shows_only_progress(tmp_path):
     store = open_progress_store(tmp_path / "week.db")
     profile = Profile(completed=["2026-11-10", "2026-11-15", "2026-11-19", "2026-11-21", "2026-11-21"],
                       unfinished={"routine": "neck", "step": 1}, tips_heard=["lift_knees", "not-a-tip"],
-                      heat=HeatSession(NOW - 3600, NOW - 3600 + 900))
+                      heat=HeatSession(NOW - 3600, NOW - 3600 + 900),
+                      heat_started=["2026-11-14", "2026-11-16", "2026-11-21", "2026-11-21"])
     whose = RequestEnvelope(context=Context(system=SystemState(user=User(user_id=local_user_id("dad")))))
     store.save_attributes(whose, profile.to_attributes())
 
@@ -269,9 +270,20 @@ def test_the_week_counts_each_day_and_shows_only_progress(tmp_path):
         ("2026-11-15", 1), ("2026-11-16", 0), ("2026-11-17", 0), ("2026-11-18", 0), ("2026-11-19", 1),
         ("2026-11-20", 0), ("2026-11-21", 2)]
     assert week.finished == 4  # the skill's own "sessions this week"
+    assert [count for _, count in week.heat_days] == [0, 1, 0, 0, 0, 0, 2]  # not the 14th, a week and a day ago
+    assert week.heat_sessions == 3
     assert week.left_part_way == ("neck stretches", 2, 4)
     assert week.last_heat == (datetime(2026, 11, 21).date(), 15, None)
     assert week.tips_heard == (1 if "lift_knees" in _tip_ids() else 0) and week.tips_total == len(_tip_ids())
+
+    page = progress_page(week, "en-US")
+    heat_row = re.findall(r'<g class="heat-day[^"]*" data-day="([\d-]+)" data-count="(\d+)"><title>([^<]+)</title>'
+                          r'<rect [^>]*/><text class="heat-count"[^>]*>(\d+)</text></g>', page)
+    assert [(day, shown) for day, _, _, shown in heat_row] == [(day.isoformat(), str(count))
+                                                                 for day, count in week.heat_days]
+    assert heat_row[-1][1:3] == ("2", "Heat sessions on Sat 21 Nov: 2")
+    assert ">Heat sessions started each day</text>" in page
+    assert re.search(r'data-fact="heat-sessions"><dt>Heat sessions started this week</dt><dd>3</dd>', page)
 
 
 def _tip_ids() -> set[str]:
@@ -295,9 +307,29 @@ def test_two_finished_sessions_show_on_the_chart_and_nothing_medical_is_kept(cli
     assert today.group(2) == today.group(3) == "2"
     assert re.search(r'data-fact="finished"><dt>[^<]+</dt><dd>2</dd>', page)
     assert re.search(r'data-fact="left-part-way"><dt>[^<]+</dt><dd>None</dd>', page)
+    assert re.search(r'data-fact="heat-sessions"><dt>[^<]+</dt><dd>0</dd>', page)  # stretches are not heat
     for kept in folder.glob("console.db*"):  # the store, and its journal if one is open
         assert b"wet myself" not in kept.read_bytes() and b"feel my legs" not in kept.read_bytes()
     assert "feel my legs" not in page and "wet myself" not in page
+
+
+def test_a_heat_session_started_in_the_console_shows_in_its_days_row(client):
+    user = "heat-week"
+    say(client, "open spine coach", user)
+    turn = say(client, "start my heat timer", user)
+    for _ in range(4):  # the first time's four questions
+        assert turn["question"] == "heat_screen", turn["speech"]
+        turn = say(client, "no", user)
+    assert "15 minutes" in turn["speech"]
+
+    page = client.get(f"/progress?user={user}").get_data(as_text=True)
+
+    today = datetime.now(timezone.utc).date().isoformat()
+    assert re.search(rf'<g class="heat-day" data-day="{today}" data-count="1">.*?'
+                     r'<text class="heat-count"[^>]*>1</text>', page)
+    assert page.count('<g class="heat-day none"') == 6
+    assert re.search(r'data-fact="heat-sessions"><dt>[^<]+</dt><dd>1</dd>', page)
+    assert re.search(r'<g class="day today" data-day="[\d-]+" data-count="0">', page)  # heat is not a routine
 
 
 def _finish_neck_stretches(client, user: str) -> None:

@@ -174,6 +174,9 @@ def test_the_caregiver_view_counts_two_sessions_on_its_chart(page, server):
     finished = driver.find_element("css selector", '[data-fact="finished"] dd').text
     assert finished == "2"
     assert driver.find_element("css selector", '[data-fact="left-part-way"] dd').text == "None"
+    heat_row = driver.find_elements("css selector", "svg.week-chart g.heat-day text.heat-count")
+    assert [count.text for count in heat_row] == ["0"] * 7  # stretches are not heat sessions
+    assert driver.find_element("css selector", '[data-fact="heat-sessions"] dd').text == "0"
     shot(driver, "caregiver-week")
 
 

@@ -195,6 +195,26 @@ def test_no_permission_sends_the_card_advises_a_timer_by_hand_and_still_tracks_t
     assert "About 10 minutes left" in echo.intent("HeatStatusIntent").speech
 
 
+def heat_started(store, user: str = USER) -> list[str]:
+    with closing(sqlite3.connect(store.path)) as db:
+        row = db.execute("SELECT data FROM attributes WHERE id = ?", (user,)).fetchone()
+    return json.loads(row[0]).get("heat_started", []) if row else []
+
+
+def test_a_session_started_after_the_permission_prompt_is_counted_once_whatever_alexa_answered(echo, timers, store):
+    ask_for_heat(echo)
+    assert heat_started(store) == []  # the prompt itself starts nothing
+    echo.send(connections_response("heat_timer", "DENIED", consent.TIMERS))  # started skill-side
+    assert heat_started(store) == [echo.now.date().isoformat()]
+    echo.later(hours=3)
+    echo.launch()
+    echo.intent("HeatTimerIntent")
+    echo.no()  # asks for the permission again: still one
+    assert heat_started(store) == [echo.now.date().isoformat()]
+    echo.send(connections_response("heat_timer", "ACCEPTED", consent.TIMERS))
+    assert heat_started(store) == [echo.now.date().isoformat()] * 2 and len(timers.created) == 1
+
+
 def test_no_second_card_when_alexa_already_sent_one(echo, timers):
     ask_for_heat(echo)
     said = echo.send(connections_response("heat_timer", "DENIED", consent.TIMERS, card_sent=True))

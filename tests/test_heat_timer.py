@@ -116,7 +116,8 @@ def test_a_professionals_go_ahead_carries_on_with_the_questions_and_is_not_remem
     said = chat.no()
     assert "15 minutes" in said.speech and len(alarm.started) == 1
     assert set(stored(store, chat)) == {"v", "disclaimer_heard", "screened_on", "completed", "unfinished",
-                                        "last_routine", "tips_heard", "heat_screened_on", "heat"}
+                                        "last_routine", "tips_heard", "heat_screened_on", "heat", "heat_started"}
+    assert stored(store, chat)["heat_started"] == [MORNING.date().isoformat()]  # a date, nothing of the answers
     chat.later(hours=3)
     chat.launch()
     assert asked(chat.intent("HeatTimerIntent")) == ("heat_check", None)  # the same short question as anyone
@@ -227,6 +228,26 @@ def test_status_and_cancel(chat, alarm):
     chat.launch()
     assert "no heat timer running" in chat.intent("HeatStatusIntent").speech
     assert "no heat timer running" in chat.intent("CancelHeatIntent").speech
+
+
+def test_each_heat_session_started_is_counted_by_its_date_a_cancelled_one_too(chat, alarm, store):
+    screened(chat)  # 08:00, cancelled five minutes in: it was started, so the caregiver's week counts it
+    chat.later(minutes=5)
+    chat.launch()
+    assert "cancelled" in chat.intent("CancelHeatIntent").speech
+    assert stored(store, chat)["heat_started"] == ["2026-11-21"]
+    chat.later(hours=3)
+    chat.launch()
+    assert asked(chat.intent("HeatTimerIntent")) == ("heat_check", None)
+    assert stored(store, chat)["heat_started"] == ["2026-11-21"]  # asked about, not started yet
+    assert "15 minutes" in chat.no().speech
+    chat.launch()
+    assert "already running" in chat.intent("HeatTimerIntent").speech  # asking again starts nothing
+    chat.later(minutes=20)
+    chat.launch()
+    assert "two hours between heat sessions" in chat.intent("HeatTimerIntent").speech  # refused: nothing started
+    assert len(alarm.started) == 2
+    assert stored(store, chat)["heat_started"] == ["2026-11-21", "2026-11-21"]
 
 
 def test_asking_again_while_heat_runs_reports_the_time_left(chat, alarm):

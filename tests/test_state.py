@@ -209,6 +209,7 @@ FULL_PROFILE = Profile(
     tips_heard=["lifting_plan", "sleep_side"],
     heat_screened_on="2026-11-02",
     heat=HeatSession(started_at=1_790_000_000.0, ends_at=1_790_001_500.5, paused_seconds=600.0),
+    heat_started=["2026-11-02", "2026-11-20", "2026-11-20"],
 )
 
 
@@ -385,6 +386,34 @@ def test_sessions_in_week_across_a_month_and_year_boundary():
     assert profile.sessions_in_week_to(date(2027, 1, 2)) == 4
     assert profile.sessions_in_week_to(date(2027, 1, 3)) == 3
     assert Profile().sessions_in_week_to(DAY) == 0
+
+
+# --- record_heat_started / heat_sessions_in_week_to ---------------------------------------------------------
+
+
+def test_a_profile_stored_before_heat_starts_were_counted_has_none_and_saves_unchanged():
+    old = {"v": 1, "disclaimer_heard": True, "screened_on": None, "completed": [], "unfinished": None,
+           "last_routine": None, "tips_heard": [], "heat_screened_on": "2026-11-02",
+           "heat": {"started_at": 100.0, "ends_at": 1000.0}}
+    profile = Profile.from_attributes(old)
+    assert profile.heat_started == [] and profile.heat_sessions_in_week_to(DAY) == 0
+    assert profile.to_attributes() == old  # nothing changed, so nothing is saved (skill.stores.profile)
+
+
+def test_heat_starts_are_counted_by_day_kept_only_as_dates_and_trimmed_like_completed_sessions():
+    profile = Profile(heat_started=[iso(HISTORY_DAYS + 1), iso(HISTORY_DAYS), iso(7), iso(6)])
+    profile.record_heat_started(DAY)
+    profile.record_heat_started(DAY)
+    assert profile.heat_started == [iso(HISTORY_DAYS), iso(7), iso(6), iso(0), iso(0)]
+    assert profile.heat_sessions_in_week_to(DAY) == 3  # six days before and twice today; not seven before
+    assert profile.sessions_in_week_to(DAY) == 0 and profile.completed == []  # heat is not a stretch session
+    assert Profile.from_attributes(through_json(profile.to_attributes())).heat_started == profile.heat_started
+
+
+def test_bad_heat_start_dates_are_dropped():
+    raw = {"v": 1, "heat_started": ["2026-11-20", "2026-02-30", 20261120, None, {"d": 1}, "20261121"]}
+    assert Profile.from_attributes(raw).heat_started == ["2026-11-20", "2026-11-21"]
+    assert Profile.from_attributes({"v": 1, "heat_started": "2026-11-20"}).heat_started == []
 
 
 def test_heat_session_remaining():

@@ -1,6 +1,6 @@
 """What Spine Coach remembers about a user between sessions, and nothing more.
 
-Only progress, tip rotation, heat history, the date the heat screening was last heard in full and the disclaimer
+Only progress, tip rotation, heat history (the last session, and the dates sessions started), the date the heat screening was last heard in full and the disclaimer
 flag are kept: never utterances, symptoms or health answers (the skill is not HIPAA-eligible, see alexa-platform.md
 section 4). The heat screening's answers are used in the conversation and forgotten; a profile saved by an earlier
 version still holds them (`heat_screen`, `heat_cleared`): they are not read, so the next save drops them.
@@ -16,7 +16,7 @@ from typing import Any
 from skill.core.state import json_ready
 
 PROFILE_VERSION = 1
-HISTORY_DAYS = 60  # completed-session dates kept for the weekly count
+HISTORY_DAYS = 60  # completed-session (and heat-start) dates kept for the weekly counts
 PAUSE_LIMIT_SECONDS = 60 * 60  # a heat pack left off this long has cooled: the paused session is over
 
 
@@ -101,6 +101,7 @@ class Profile:
     tips_heard: list[str] = field(default_factory=list)
     heat_screened_on: str | None = None  # ISO date the whole heat screening was last heard (never its answers)
     heat: HeatSession | None = None
+    heat_started: list[str] = field(default_factory=list)  # ISO dates heat sessions started (cancelled ones too)
 
     @classmethod
     def from_attributes(cls, raw: Mapping[str, Any] | None) -> Profile:
@@ -115,24 +116,44 @@ class Profile:
             tips_heard=[t for t in _list(raw.get("tips_heard")) if isinstance(t, str)],
             heat_screened_on=_iso_date(raw.get("heat_screened_on")),
             heat=HeatSession.from_attributes(raw.get("heat")),
+            heat_started=[d for d in map(_iso_date, _list(raw.get("heat_started"))) if d],
         )
 
     def to_attributes(self) -> dict[str, Any]:
         attributes = {"v": PROFILE_VERSION, **json_ready(self)}
         attributes["heat"] = self.heat.to_attributes() if self.heat else None
+        if not self.heat_started:  # a profile stored before heat starts were counted reads back unchanged: no save
+            del attributes["heat_started"]
         return attributes
 
     def record_completed(self, day: date) -> None:
         cutoff = (day - timedelta(days=HISTORY_DAYS)).isoformat()
-        self.completed = [d for d in self.completed if d >= cutoff] + [day.isoformat()]
+        self.completed = _recent(self.completed, day) + [day.isoformat()]
         self.unfinished = None
 
     def sessions_in_week_to(self, day: date) -> int:
-        start = (day - timedelta(days=6)).isoformat()
-        return sum(1 for d in self.completed if start <= d <= day.isoformat())
+        return _in_week_to(self.completed, day)
+
+    def record_heat_started(self, day: date) -> None:
+        """A heat session started today: counted when it starts, so one cancelled later still counts."""
+        self.heat_started = _recent(self.heat_started, day) + [day.isoformat()]
+
+    def heat_sessions_in_week_to(self, day: date) -> int:
+        return _in_week_to(self.heat_started, day)
 
     def running_heat(self, now: float) -> HeatSession | None:
         return self.heat if self.heat and self.heat.remaining(now) > 0 else None
+
+
+def _recent(days: list[str], day: date) -> list[str]:
+    """The dates within HISTORY_DAYS of `day`: what a weekly count needs, so the profile stays small."""
+    cutoff = (day - timedelta(days=HISTORY_DAYS)).isoformat()
+    return [d for d in days if d >= cutoff]
+
+
+def _in_week_to(days: list[str], day: date) -> int:
+    start = (day - timedelta(days=6)).isoformat()
+    return sum(1 for d in days if start <= d <= day.isoformat())
 
 
 def _iso_date(value: Any) -> str | None:

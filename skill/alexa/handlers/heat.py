@@ -114,6 +114,7 @@ def start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: ConsentAnswer | 
         return ask_permission(turn, reply, consent.TIMERS, Question.HEAT_TIMER_PERMISSION,
                               _plan_arg(plan, FULL if first_time else CHECK))
     turn.profile.heat = HeatSession(started_at=turn.now, ends_at=turn.now + seconds, timer_id=result.timer_id)
+    turn.profile.record_heat_started(turn.today)  # once per session: the permission prompt above starts nothing
     reply.say("heat.started" if result.done else "heat.counting", minutes=plan.minutes).say("heat.safety")
     if first_time:  # the essentials every time, kept short; the fuller checklist after the full screening only
         reply.say("heat.safety_first_time")
