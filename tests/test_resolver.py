@@ -567,3 +567,29 @@ def test_a_sign_said_with_a_request_still_reaches_triage_whole(resolver: IntentR
 def test_a_request_after_a_yes_or_no_is_that_request_unless_it_repeats_the_answer(
         resolver: IntentResolver, utterance: str, intent: str) -> None:
     assert resolver.resolve(utterance).intent == intent
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("hang on, not quite", "AMAZON.NoIntent"),
+    ("hold on not yet", "AMAZON.NoIntent"),
+    ("hang on, the phone's ringing", "AMAZON.PauseIntent"),
+])
+def test_a_wait_before_a_no_is_the_no(resolver: IntentResolver, utterance: str, intent: str) -> None:
+    """"Ready to begin?" "Hang on, not quite": the wait is the reason for the no, not a request to pause."""
+    assert resolver.resolve(utterance).intent == intent
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("yeah nah", "AMAZON.NoIntent"), ("no ta", "AMAZON.NoIntent"), ("righto", "AMAZON.YesIntent"),
+])
+def test_local_ways_of_saying_yes_and_no(utterance: str, intent: str) -> None:
+    assert IntentResolver.for_locale("en-AU").resolve(utterance).intent == intent
+
+
+@pytest.mark.parametrize(("utterance", "time"), [
+    ("remind me to stretch every arvo at four", "16:00"),
+    ("remind me to stretch at three in the arvo", "15:00"),
+])
+def test_the_arvo_is_the_afternoon(utterance: str, time: str) -> None:
+    heard = IntentResolver.for_locale("en-AU").resolve(utterance)
+    assert (heard.intent, heard.slot_values()["time"]) == ("SetReminderIntent", time)

@@ -564,6 +564,8 @@ class IntentResolver:
             words[said:][1:] if words[said:said + 1] == ("thanks",) else words[said:]
         if rest and self._exact_intent(rest) == answer:
             return Resolution(answer, {}, 1.0)  # "no thanks, I'm fine": the answer, twice
+        if answer == _PAUSE and rest and self._exact_intent(rest) == _NO:
+            return Resolution(_NO, {}, 1.0)  # "hang on, not quite": the wait is the no's reason, not a request
         if self._describes_a_sign(heard, mentions, said) and (not self._only_passed_through(heard_as)
                                                               or self._names_a_sign(heard_as)):
             return heard_as  # a feeling the rules find no sign in is the answer's reason: "no, nothing's changed"

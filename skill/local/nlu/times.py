@@ -21,13 +21,13 @@ from typing import Sequence
 from skill.core.text import fold
 from skill.local.nlu.durations import parse_number, tokens
 
-PERIODS = {"morning": "MO", "mornings": "MO", "afternoon": "AF", "afternoons": "AF", "evening": "EV",
-           "evenings": "EV", "night": "NI", "nights": "NI", "tonight": "NI"}
+PERIODS = {"morning": "MO", "mornings": "MO", "afternoon": "AF", "afternoons": "AF", "arvo": "AF", "arvos": "AF",
+           "evening": "EV", "evenings": "EV", "night": "NI", "nights": "NI", "tonight": "NI"}  # "arvo": en-AU
 _NOON, _MIDNIGHT = ("noon", "midday"), ("midnight",)
 _AM, _PM = (("am",), ("a", "m")), (("pm",), ("p", "m"))
 # A part of the day after the clock time: "seven in the evening", "ten at night".
-_DAY_PARTS = {("in", "the", "morning"): "MO", ("in", "the", "afternoon"): "AF", ("in", "the", "evening"): "EV",
-              ("at", "night"): "NI", ("tonight",): "NI"}
+_DAY_PARTS = {("in", "the", "morning"): "MO", ("in", "the", "afternoon"): "AF", ("in", "the", "arvo"): "AF",
+              ("in", "the", "evening"): "EV", ("at", "night"): "NI", ("tonight",): "NI"}
 _OCLOCK = (("o'clock",), ("oclock",), ("o", "clock"))
 _PAST, _TO = ("past", "after"), ("to", "before", "of")
 _LEADING = ("at", "for", "around", "about", "by", "every", "each", "the", "in", "this")
