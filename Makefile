@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test console setup voice browser clean package skill-package bench red-flags red-flag-model faults pacing understanding \
-	console-bench
+	console-bench listen-model listen-bench
 
 run: setup
-	$(BIN)/python -m skill talk
+	$(BIN)/python -m skill talk $(if $(LISTEN),--listen)
 
 test: setup
 	$(BIN)/python -m pytest
@@ -47,6 +47,16 @@ understanding: setup
 console-bench: setup
 	$(BIN)/python -m bench.console
 
+# Rebuilds the recogniser's language model and dictionary (skill/local/listen/model/) from the interaction model, the
+# built-in intents' phrasings and the red-flag rules, after any of them changes; tests/test_listen_model.py says when.
+listen-model: setup
+	$(BIN)/python -m skill.local.listen.build
+
+# Offline listening on espeak-ng voices, with and without noise: intent and slot accuracy, red flags, barge-in, time to
+# reply. Writes bench/LISTEN.md in about ten minutes (QUICK=1: two); it reports the figures, never fails on them.
+listen-bench: setup
+	$(BIN)/python -m bench.listen $(if $(QUICK),--quick)
+
 # Retrains the learned second opinion (skill/core/safety/models/en.json) on the tuning split alone, after a bank change.
 red-flag-model: setup
 	$(BIN)/python -m bench.red_flag_model
@@ -57,16 +67,19 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Spine Coach needs Python 3.11 ($(PYTHON) not found)." >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,listen]'
 	touch $(STAMP)
 
-# espeak-ng gives pyttsx3 a voice on Linux and aplay (alsa-utils) plays it; installed only where we are root
-# and they are missing. Without them Spine Coach answers in text.
+# espeak-ng gives pyttsx3 a voice on Linux and aplay (alsa-utils) plays it; PortAudio (libportaudio2) lets
+# sounddevice hear the microphone for `talk --listen`, and sox adds noise in bench/listen.py. Installed only where we
+# are root and they are missing. Without them Spine Coach answers in text, and listens to typing only.
 voice:
-	@if { ! command -v espeak-ng || ! command -v aplay; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	@if { ! command -v espeak-ng || ! command -v aplay || ! command -v sox \
+		|| ! /sbin/ldconfig -p | grep -q libportaudio.so.2; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
 		&& command -v apt-get >/dev/null 2>&1; then \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng alsa-utils >/dev/null) \
-		|| echo "Could not install espeak-ng and alsa-utils; Spine Coach will answer in text only." >&2; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng alsa-utils sox \
+			libportaudio2 >/dev/null) \
+		|| echo "Could not install espeak-ng, alsa-utils, sox and libportaudio2; Spine Coach will answer in text only." >&2; \
 	fi
 
 # Headless Chromium and its driver for the console's browser tests (Selenium drives them; nothing is downloaded);

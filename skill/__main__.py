@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     talk.add_argument("--fast", action="store_true", help="compress every hold, rest and countdown (demos, tests)")
     talk.add_argument("--hands-free", action="store_true", help="routines carry on without saying next")
     talk.add_argument("--routine", type=Path, metavar="FILE", help="play a caregiver's routine file (YAML or JSON)")
+    talk.add_argument("--listen", action="store_true",
+                      help="also listen through the microphone (offline, pocketsphinx); typing still works")
+    talk.add_argument("--microphone", metavar="DEVICE", help="with --listen: an input device's name or number")
     talk.add_argument("--replay", type=Path, metavar="FILE.yaml",
                       help="play a scripted conversation and check each turn's expectations (exit 1 on a mismatch)")
 

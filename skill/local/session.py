@@ -107,6 +107,10 @@ def _talk(args: argparse.Namespace, store: AbstractPersistenceAdapter, clock: Cl
         runner.lines, runner.transcript.out = terminal, terminal.stream
     elif typing:
         runner.lines = LineReader(sys.stdin, runner.stop)
+    if typing and args.listen:
+        from skill.local.listen.lines import start_listening  # pocketsphinx loads only when asked to listen
+
+        start_listening(runner, args.microphone, _warn, cleanup)
     result = None
     try:
         if routine:

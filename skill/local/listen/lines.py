@@ -1,0 +1,218 @@
+"""`talk --listen`: what the microphone hears becomes lines for the runner, beside the typed ones.
+
+A recognised utterance is handed to the runner exactly as a typed line is (skill.local.talk.Lines): the interrupt is
+set first, so a reply or a hold that is playing stops at once, then the words are queued, and the runner sends them
+through LocalConversation.hear, red-flag screen first, then the resolver. Each is shown as `you (heard)> ...`.
+
+When the words heard fit nothing the skill understands well (the resolver's confidence in them is low, or they are
+not understood at all), nothing is sent: the runner says "I heard '...'. Say it again, or type it." instead.
+pocketsphinx's own word posteriors are all 1.0 with a model this small, and how far its N-best alternatives agree
+tells little; a misheard sentence is word salad that fits the skill's requests badly (bench/listen.py). Words the red-flag screen catches are always sent, however
+unsure, and so is an alternative it catches when the best one is unsure: an emergency answer given in error costs
+less than one withheld.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from skill.core.speech import Part, Say
+from skill.local.listen.listener import Heard, Listener
+from skill.core.safety.triage import Triage
+from skill.local.listen.recognise import Recogniser, Recognition
+from skill.local.nlu.resolver import FALLBACK_INTENT, IntentResolver
+from skill.local.talk import Lines, Runner
+
+# Below this resolver confidence in the words heard the runner asks again rather than act (chosen on bench/listen.py:
+# most misheard requests fall below it, most heard right stay above).
+LOW_CONFIDENCE = 0.8
+# An unsure hearing is still answered as a warning sign when one of its alternatives is one of these (bench/listen.py:
+# with "clarify" too, a misheard "pause" or "help" was asked about a fall).
+ALTERNATIVE_TIERS = ("emergency", "urgent")
+HINT_FRESH_SECONDS = 5.0  # a hint not said by then (the runner was busy) is dropped: it would answer the past
+ECHO_TAIL_SECONDS = 0.3  # after a sentence ends, the room still carries it to the microphone
+
+
+@dataclass(frozen=True)
+class _Hint:
+    text: str
+    at: float
+
+
+class SkillAudio:
+    """What the runner plays at this moment, for the listener: the sentence's words while the voice plays it
+    ("" for a sound), None in silence. The runner's player and performer report to it (`follow`)."""
+
+    def __init__(self):
+        self._upcoming = ""
+        self._playing: str | None = None
+        self._until = 0.0
+
+    def __call__(self) -> str | None:
+        if self._playing is not None:
+            return self._playing
+        return self._upcoming if time.monotonic() < self._until else None
+
+    def follow(self, runner: Runner) -> None:
+        """Hear about each part the runner's performer starts and each file its player plays."""
+        performer = runner.performer
+        started = performer.on_part
+
+        def part_started(part: Part) -> None:
+            self._upcoming = part.text if isinstance(part, Say) else ""
+            started(part)
+
+        performer.on_part = part_started
+        if performer.player is not None:
+            performer.player = _ReportingPlayer(performer.player, self)
+
+    def playing(self, started: bool) -> None:
+        if started:
+            self._playing = self._upcoming
+        else:
+            self._playing = None
+            self._until = time.monotonic() + ECHO_TAIL_SECONDS
+
+
+class _ReportingPlayer:
+    def __init__(self, player: Any, audio: SkillAudio):
+        self._player = player
+        self._audio = audio
+
+    def play(self, path, stop: threading.Event) -> None:
+        self._audio.playing(True)
+        try:
+            self._player.play(path, stop)
+        finally:
+            self._audio.playing(False)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._player, name)
+
+
+class ListeningLines:
+    """skill.local.talk.Lines: the typed lines of `typed`, and what `heard` is given, in the order they come."""
+
+    def __init__(self, typed: Lines, runner: Runner):
+        self._typed = typed
+        self._runner = runner
+        self._queue: queue.Queue[str | _Hint | None] = queue.Queue()
+        conversation = runner.conversation
+        self._resolver, self._triage = conversation.resolver, conversation.triage
+        threading.Thread(target=self._pump, daemon=True, name="spine-coach-typed").start()
+
+    # skill.local.talk.Lines
+    def next(self, timeout: float | None) -> str | None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            item = self._queue.get(timeout=left)  # queue.Empty when nothing came in time
+            if isinstance(item, _Hint):
+                if time.monotonic() - item.at <= HINT_FRESH_SECONDS:
+                    self._runner.speak([Say(item.text)], "hint", "ListenHint")
+                continue
+            return item
+
+    def has_waiting_line(self) -> bool:
+        with self._queue.mutex:
+            return any(isinstance(item, str) for item in self._queue.queue)
+
+    def ready(self) -> None:
+        ready = getattr(self._typed, "ready", None)
+        if ready is not None:
+            ready()
+
+    def heard(self, heard: Heard) -> None:
+        """An utterance from the listener's thread: a line for the runner, or a hint to say."""
+        text = heard.text if heard.barge_in else reading(heard.recognition, self._resolver, self._triage)
+        if text is None:
+            self._show(f"you (heard, unsure)> {heard.text}")
+            self._queue.put(_Hint(self._runner.content.say("listen.unsure", heard=heard.text), time.monotonic()))
+            return
+        self._show(f"you (heard)> {text}")
+        self._runner.stop.set()  # as a typed line does: interrupt first, then queue
+        self._queue.put(text)
+
+    def _show(self, line: str) -> None:
+        transcript = self._runner.transcript
+        if not transcript.as_json:
+            transcript.out.write(line + "\n")
+            transcript.out.flush()
+
+    def _pump(self) -> None:
+        while True:
+            line = self._typed.next(timeout=None)
+            self._queue.put(line)
+            if line is None:
+                return
+
+
+def meaning(resolver: IntentResolver, text: str) -> tuple:
+    """What `text` asks for, as far as the skill can tell: a launch, or the intent and slot values it resolves to."""
+    kind, words = resolver.split_invocation(text)
+    if not words.strip():
+        return kind, None, ()
+    resolution = resolver.resolve(words)
+    return kind, resolution.intent, tuple(sorted((name, value) for name, value in resolution.slot_values().items()
+                                                 if value is not None))
+
+
+def confidence(resolver: IntentResolver, text: str) -> float:
+    """How well `text` fits a request the skill understands: the resolver's confidence, 0 for the fallback, 1 for
+    "open spine coach"."""
+    kind, words = resolver.split_invocation(text)
+    if not words.strip():
+        return 1.0 if kind != "continue" else 0.0
+    resolution = resolver.resolve(words)
+    return 0.0 if resolution.intent == FALLBACK_INTENT else resolution.score
+
+
+def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage) -> str | None:
+    """The words to act on, or None to ask again. The best hypothesis, when the red-flag screen catches it or the
+    resolver is confident of it; else the first alternative the screen finds an emergency or urgent sign in (a
+    warning sign among the readings of an unclear sentence is answered, not asked about); else None."""
+    if triage.classify(recognition.text) or confidence(resolver, recognition.text) >= LOW_CONFIDENCE:
+        return recognition.text
+    return next((text for text in recognition.alternatives
+                 if (finding := triage.classify(text)) and finding.tier in ALTERNATIVE_TIERS), None)
+
+
+def start_listening(runner: Runner, device: str | None, warn: Callable[[str], None],
+                    cleanup: contextlib.ExitStack) -> ListeningLines | None:
+    """Listen through the microphone beside the runner's typed lines; None, after one line through `warn`, when
+    there is no microphone to listen with (typing goes on as before)."""
+    from skill.local.listen.microphone import Microphone, MicrophoneUnavailable
+
+    try:
+        microphone = Microphone(device)
+    except MicrophoneUnavailable as reason:
+        warn(f"Not listening: {reason}. Type instead.")
+        return None
+    cleanup.callback(microphone.close)
+    lines = ListeningLines(runner.lines, runner)
+    audio = SkillAudio()
+    audio.follow(runner)
+    listener = Listener(Recogniser(), _spotter(), lines.heard, audio)
+    runner.lines = lines
+
+    def listen() -> None:
+        try:
+            listener.run(microphone.frames())
+        except Exception as error:  # the typed lines carry on; say once why the voice stopped
+            warn(f"Stopped listening: {error}. Type instead.")
+
+    threading.Thread(target=listen, daemon=True, name="spine-coach-listen").start()
+    print(f"Listening on {microphone.name}: speak, or type.", file=sys.stderr)
+    return lines
+
+
+def _spotter():
+    from skill.local.listen.keywords import KeywordSpotter
+
+    return KeywordSpotter()

@@ -1,0 +1,197 @@
+"""What the recogniser listens for: every sentence the skill understands, in the words a recogniser writes.
+
+The sentences come from the merged interaction model of every published locale (its samples, each slot filled with
+each of its type's values and synonyms in turn), the built-in intents' phrasings the resolver stands in for Alexa with
+(skill/local/nlu/builtin_samples.json), the barge-in words, and the phrases of the red-flag rules
+(skill/locale/en/red_flags.json). A language model built from them (skill.local.listen.build) makes pocketsphinx
+expect these words in these orders; what it writes then goes through the same path as a typed line.
+
+Each source gets a weight, not one count per sentence: a sample with a symptom slot expands to hundreds of
+sentences, and counted one by one those would drown "next" and "stop".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from skill.alexa.interaction_model import interaction_model, model_locales
+from skill.core.text import fold
+from skill.local.nlu.resolver import BUILTIN_SAMPLES
+
+RED_FLAGS = Path(__file__).resolve().parents[2] / "locale" / "en" / "red_flags.json"
+
+# Heard while the skill speaks or a hold runs: these interrupt it, as a typed line does (skill.local.listen.keywords).
+BARGE_IN = ("stop", "pause", "that hurts", "help")
+INVOCATION_PHRASES = ("open {name}", "ask {name}", "launch {name}", "start {name}", "ask {name} to", "tell {name} to")
+
+# Weights per source: a sample (all its expansions together), a slot value said alone as an answer, a command, a
+# red-flag phrase. Chosen on bench/listen.py: the commands must stay likely beside hundreds of symptom phrases.
+SAMPLE_WEIGHT = 1.0
+ANSWER_WEIGHT = 0.2
+COMMAND_WEIGHT = 4.0
+RED_FLAG_WEIGHT = 0.2
+RED_FLAG_TIERS = ("emergency", "urgent")  # the rules whose phrases the recogniser must know; the rest ask or advise
+
+_ONES = "zero one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNIT = re.compile(r"[^a-z' ]+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    words: tuple[str, ...]
+    weight: float
+
+
+def recogniser_words(text: str) -> tuple[str, ...]:
+    """`text` as the recogniser writes it: lower case, words and apostrophes only ("Hands-free!" -> hands free,
+    "a. and e." -> a and e)."""
+    text = fold(text).replace("&", " and ").replace("-", " ")
+    return tuple(word.strip("'") for word in _UNIT.sub(" ", text).split() if word.strip("'"))
+
+
+def number_words(number: int) -> str:
+    """0 to 999 as said: 45 -> "forty five", 102 -> "a hundred and two"."""
+    if number >= 100:
+        hundreds, rest = divmod(number, 100)
+        said = f"{'a' if hundreds == 1 else _ONES[hundreds]} hundred"
+        return f"{said} and {number_words(rest)}" if rest else said
+    if number < 10:
+        return _ONES[number]
+    if number < 20:
+        return _TEENS[number - 10]
+    tens, ones = divmod(number, 10)
+    return _TENS[tens - 2] + (f" {_ONES[ones]}" if ones else "")
+
+
+def builtin_slot_values() -> dict[str, list[str]]:
+    """What people say in the AMAZON.* slots the model uses: amounts of minutes, numbers, times of day."""
+    numbers = [number_words(n) for n in range(1, 61)] + ["ninety"]
+    hours = [number_words(n) for n in range(1, 13)]
+    durations = ([f"{n} minutes" for n in numbers] + [f"{n} seconds" for n in numbers[:10]]
+                 + ["a minute", "one minute", "half an hour", "an hour", "a quarter of an hour", "quarter of an hour",
+                    "an hour and a half", "a couple of minutes", "a few minutes", "two hours"])
+    times = [*hours, *(f"{h} o'clock" for h in hours), *(f"{h} {m}" for h in hours for m in ("fifteen", "thirty",
+             "forty five", "oh five")), *(f"{part} past {h}" for h in hours for part in ("quarter", "half")),
+             *(f"quarter to {h}" for h in hours), *(f"half {h}" for h in hours),
+             *(f"{h} {suffix}" for h in hours for suffix in ("a m", "p m", "in the morning", "in the evening",
+                                                                 "in the afternoon", "at night")),
+             "noon", "midday", "midnight", "morning", "evening", "afternoon", "night"]
+    return {"AMAZON.NUMBER": numbers, "AMAZON.DURATION": durations, "AMAZON.TIME": times}
+
+
+def corpus() -> list[Sentence]:
+    """Every sentence the language model is built from, with its weight; the same list every run."""
+    sentences: list[Sentence] = []
+    builtin_values = builtin_slot_values()
+    seen_samples: set[tuple[str, str]] = set()
+    for locale in model_locales():
+        language_model = interaction_model(locale)["interactionModel"]["languageModel"]
+        values = {**builtin_values, **_type_values(language_model)}
+        name = language_model["invocationName"]
+        for phrase in INVOCATION_PHRASES:
+            sentences.append(Sentence(recogniser_words(phrase.format(name=name)), COMMAND_WEIGHT))
+        for intent in language_model["intents"]:
+            slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+            samples = list(intent.get("samples", []))
+            samples += [sample for slot in intent.get("slots", []) for sample in slot.get("samples", [])]
+            for sample in samples:
+                if (intent["name"], sample) in seen_samples:
+                    continue
+                seen_samples.add((intent["name"], sample))
+                sentences += _expanded(sample, slot_types, values)
+        for slot_type, phrases in values.items():
+            sentences += [Sentence(recogniser_words(phrase), ANSWER_WEIGHT) for phrase in phrases]
+    builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
+    for intent, phrases in builtins.items():
+        if not intent.startswith("_"):
+            sentences += [Sentence(recogniser_words(phrase), COMMAND_WEIGHT) for phrase in phrases]
+    sentences += [Sentence(recogniser_words(phrase), COMMAND_WEIGHT) for phrase in BARGE_IN]
+    vocabulary = {word for sentence in sentences for word in sentence.words}
+    sentences += [Sentence(recogniser_words(phrase), RED_FLAG_WEIGHT)
+                  for phrase in red_flag_phrases(vocabulary=vocabulary)]
+    merged: dict[tuple[str, ...], float] = {}
+    for sentence in sentences:
+        if sentence.words:
+            merged[sentence.words] = merged.get(sentence.words, 0.0) + sentence.weight
+    return [Sentence(words, weight) for words, weight in merged.items()]
+
+
+def red_flag_phrases(tiers: Iterable[str] = RED_FLAG_TIERS, vocabulary: Iterable[str] = ()) -> list[str]:
+    """The phrases of the concepts the red-flag rules of `tiers` are made of, as words someone would say: a "..."
+    gap splits a phrase in two, "tingl*" becomes each word of `vocabulary` and of the rules that starts so (none: the
+    phrase is left out), "#38-45" the numbers, and "@concept" the phrases of that concept. Phrases with digits
+    ("4wd") are left out: nobody says them so."""
+    rules = json.loads(RED_FLAGS.read_text(encoding="utf-8"))
+    concepts: Mapping[str, Any] = rules["concepts"]
+    wanted = [name for rule in rules["rules"] if rule["tier"] in tiers for pattern in rule["when"]
+              for key in ("all", "any") for name in pattern.get(key, [])]
+    raw: list[str] = []
+    done: set[str] = set()
+    while wanted:
+        name = wanted.pop()
+        if name in done or name not in concepts:
+            continue
+        done.add(name)
+        entry = concepts[name]
+        for phrase in entry if isinstance(entry, list) else entry.get("phrases", []):
+            if phrase.startswith("@"):
+                wanted.append(phrase[1:])
+            else:
+                raw.append(phrase)
+    whole_words = {word for phrase in raw for word in phrase.split() if not re.search(r"[*#@]", word)}
+    whole_words |= set(vocabulary)
+    phrases = []
+    for phrase in raw:
+        for part in phrase.split("..."):
+            phrases += _spelled_out(part.split(), whole_words)
+    return sorted({phrase for phrase in phrases if phrase and not re.search(r"\d", phrase)})
+
+
+def _spelled_out(words: list[str], vocabulary: set[str]) -> Iterator[str]:
+    """Every reading of a rule phrase's words: each wildcard or number range in turn, the rest as written."""
+    for index, word in enumerate(words):
+        if word.endswith("*"):
+            stem = word[:-1]
+            options = sorted(w for w in vocabulary if w.startswith(stem) and w != stem)
+        elif (numbers := re.fullmatch(r"#([\d.]+)-([\d.]+)", word)):
+            low, high = math.ceil(float(numbers[1])), math.floor(float(numbers[2]))  # whole numbers, as said
+            options = [number_words(n) for n in range(low, min(high, 999) + 1)]
+        else:
+            continue
+        for option in options:
+            yield from _spelled_out([*words[:index], option, *words[index + 1:]], vocabulary)
+        return
+    yield " ".join(words)
+
+
+def _type_values(language_model: Mapping[str, Any]) -> dict[str, list[str]]:
+    return {slot_type["name"]: [phrase for value in slot_type["values"]
+                                for phrase in (value["name"]["value"], *value["name"].get("synonyms", []))]
+            for slot_type in language_model.get("types", [])}
+
+
+def _expanded(sample: str, slot_types: Mapping[str, str], values: Mapping[str, list[str]]) -> list[Sentence]:
+    """A sample with each of its slots filled with every value of its type in turn (the other slots with their
+    type's first value): every word pair and triple a filled sample can hold, without the product of all values.
+    Together they weigh one sample."""
+    names = re.findall(r"\{(\w+)\}", sample)
+    if not names:
+        return [Sentence(recogniser_words(sample), SAMPLE_WEIGHT)]
+    unknown = [slot_types.get(name) for name in names if slot_types.get(name) not in values]
+    if unknown:
+        raise KeyError(f"no values for slot type {unknown[0]!r} in sample {sample!r}")
+    texts = []
+    for varied in dict.fromkeys(names):
+        for value in values[slot_types[varied]]:
+            text = sample.replace("{" + varied + "}", value)
+            for other in names:
+                text = text.replace("{" + other + "}", values[slot_types[other]][0])
+            texts.append(text)
+    return [Sentence(recogniser_words(text), SAMPLE_WEIGHT / len(texts)) for text in texts]

@@ -1,0 +1,183 @@
+"""The recogniser's language model and dictionary (skill/local/listen/): what goes in, how it is smoothed, and that the
+shipped files are what the sources give now (`make listen-model` rebuilds them)."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import shutil
+
+import pytest
+
+from skill.alexa.interaction_model import interaction_model, model_locales
+from skill.local.listen import build
+from skill.local.listen.arpa import END, NEVER, START, witten_bell, write_arpa
+from skill.local.listen.vocabulary import (BARGE_IN, builtin_slot_values, corpus, number_words, recogniser_words,
+                                           red_flag_phrases)
+from skill.local.nlu.durations import parse_number
+from skill.local.nlu.resolver import BUILTIN_SAMPLES
+from skill.local.nlu.times import time_slot_value
+
+pytest.importorskip("pocketsphinx", reason="pocketsphinx is the listen extra: pip install -e '.[listen]'")
+
+from skill.local.listen.pronounce import (PronunciationError, cmu_dictionary, dictionary_lines, known_phones,  # noqa: E402
+                                          spelled_out)
+from skill.local.listen.recognise import shipped_dictionary  # noqa: E402
+
+
+def probability(model: list[dict], words: tuple[str, ...]) -> float:
+    """P(last word | the words before it) as a decoder reads an ARPA model: the longest listed n-gram, else the
+    context's backoff weight times the shorter history's probability."""
+    order = len(model)
+    history = words[-order:]
+    while True:
+        entry = model[len(history) - 1].get(history)
+        if entry is not None:
+            return 10 ** entry[0]
+        context = history[:-1]
+        backoff = model[len(context) - 1].get(context, (0.0, 0.0))[1] or 0.0
+        return 10 ** backoff * probability(model, history[1:])
+
+
+SENTENCES = [(("start", "my", "stretches"), 1.0), (("start", "the", "heat", "timer"), 1.0), (("stop",), 3.0),
+             (("stop", "the", "heat", "timer"), 0.25), (("my", "neck"), 0.5)]
+
+
+def test_every_context_of_the_smoothed_model_is_a_distribution():
+    model = witten_bell(SENTENCES)
+    vocabulary = [gram[0] for gram in model[0] if gram != (START,)]
+    padded = [(START, *sentence) for sentence, _ in SENTENCES]
+    contexts = {words[i:i + n] for words in padded for i in range(len(words)) for n in (1, 2) if i + n <= len(words)}
+    contexts |= {("never", "seen"), ("timer", "stop")}  # a history never seen, and a pair never seen together
+    for context in contexts:
+        total = sum(probability(model, (*context, word)) for word in vocabulary)
+        assert math.isclose(total, 1.0, rel_tol=1e-9), (context, total)
+
+
+def test_seen_words_are_likelier_than_backed_off_ones_and_start_is_never_predicted():
+    model = witten_bell(SENTENCES)
+    assert probability(model, ("start", "the", "heat")) > probability(model, ("start", "the", "neck"))
+    assert probability(model, (START, "stop")) > probability(model, (START, "heat"))
+    assert model[0][(START,)][0] == NEVER  # "<s>" in mid-utterance was the fault of pocketsphinx.lm.ArpaBoLM
+    assert (END,) in model[0]
+
+
+def test_a_weight_counts_as_that_many_copies_of_a_sentence():
+    once = witten_bell([(("stop",), 2.0), (("next",), 1.0)])
+    twice = witten_bell([(("stop",), 1.0), (("stop",), 1.0), (("next",), 1.0)])
+    assert once == twice
+    with pytest.raises(ValueError):
+        witten_bell([(("stop",), 0.0)])
+
+
+def test_the_arpa_file_lists_every_n_gram_once_in_a_stable_order():
+    text = io.StringIO()
+    write_arpa(witten_bell(SENTENCES), text)
+    lines = text.getvalue().splitlines()
+    assert lines[0] == "\\data\\" and lines[-1] == "\\end\\"
+    counts = {int(line.split()[1].split("=")[0]): int(line.split("=")[1]) for line in lines if line.startswith("ngram")}
+    for order, count in counts.items():
+        section = lines[lines.index(f"\\{order}-grams:") + 1:]
+        listed = section[:section.index("")] if "" in section else section[:-1]
+        assert len(listed) == count == len(set(listed))
+    again = io.StringIO()
+    write_arpa(witten_bell(list(reversed(SENTENCES))), again)
+    assert again.getvalue() == text.getvalue()
+
+
+def test_number_words_are_the_numbers_the_resolver_reads():
+    for number in range(1000):
+        assert parse_number(number_words(number).split()) == number
+
+
+def test_every_spoken_time_in_the_vocabulary_is_a_time_to_the_resolver():
+    for phrase in builtin_slot_values()["AMAZON.TIME"]:
+        assert time_slot_value(phrase) is not None, phrase
+
+
+def test_the_corpus_holds_every_sample_slot_value_and_builtin_phrasing():
+    sentences = {sentence.words for sentence in corpus()}
+    words = {word for sentence in sentences for word in sentence}
+    for locale in model_locales():
+        model = interaction_model(locale)["interactionModel"]["languageModel"]
+        for intent in model["intents"]:
+            for sample in intent.get("samples", []):
+                if "{" not in sample:
+                    assert recogniser_words(sample) in sentences, (locale, sample)
+        for slot_type in model["types"]:
+            for value in slot_type["values"]:
+                for phrase in (value["name"]["value"], *value["name"].get("synonyms", [])):
+                    assert recogniser_words(phrase) in sentences, (locale, phrase)
+    builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
+    for intent, phrases in builtins.items():
+        if not intent.startswith("_"):
+            assert {recogniser_words(phrase) for phrase in phrases} <= sentences, intent
+    assert {recogniser_words(word) for word in BARGE_IN} <= sentences
+    assert {"cauda", "equina", "numb", "tingling", "incontinent"} <= words  # red-flag words the model has no sample of
+
+
+def test_red_flag_phrases_are_spelled_out_as_said():
+    phrases = red_flag_phrases(vocabulary={"tingling", "tingly", "tinglish"})
+    assert phrases == sorted(set(phrases))
+    assert not [phrase for phrase in phrases if any(mark in phrase for mark in "*#@0123456789") or "..." in phrase]
+    words = {word for phrase in phrases for word in phrase.split()}
+    assert {"tingling", "tingly", "tinglish"} <= words and "tingl" not in words  # "tingl*": words that start so
+    assert {"thirty eight", "a hundred and one"} <= set(phrases)  # "#38-45", "#100.4-113": temperatures
+    assert "tinglish" not in {word for phrase in red_flag_phrases() for word in phrase.split()}
+    assert red_flag_phrases(tiers=()) == []
+
+
+def test_the_recogniser_writes_words_as_the_resolver_reads_them():
+    assert recogniser_words("Hands-free, please!") == ("hands", "free", "please")
+    assert recogniser_words("I can’t go to A&E") == ("i", "can't", "go", "to", "a", "and", "e")
+
+
+@pytest.fixture(scope="module")
+def cmu() -> dict[str, list[str]]:
+    return cmu_dictionary(shipped_dictionary())
+
+
+def test_every_word_of_the_model_has_a_pronunciation_in_the_model_s_phones(cmu):
+    files = build.model_files()
+    listed = {}
+    for line in files["dict"].read_text(encoding="utf-8").splitlines():
+        word, phones = line.split(" ", 1)
+        listed.setdefault(word.split("(")[0], []).append(phones.split())
+    arpa_words = set()
+    section = False
+    for line in files["arpa"].read_text(encoding="utf-8").splitlines():
+        if line.startswith("\\"):
+            section = line == "\\1-grams:"
+        elif section and line.strip():
+            arpa_words.add(line.split()[1])
+    assert arpa_words - {START, END} == set(listed)
+    phones = known_phones(cmu)
+    assert not [word for word, variants in listed.items() for variant in variants if not set(variant) <= phones]
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng spells out words the dictionary lacks")
+def test_a_word_the_dictionary_lacks_is_spelled_out_by_espeak_ng_close_to_how_the_dictionary_would(cmu):
+    assert "herniated" not in cmu
+    assert spelled_out("herniated").split()[:3] == ["HH", "ER", "N"]
+    for word in ("stretches", "numbness", "timer", "spine"):  # words it has: espeak-ng's reading is one of them
+        assert spelled_out(word) in cmu[word] or _distance(spelled_out(word), cmu[word][0]) <= 1, word
+    assert dictionary_lines(["timer", "herniated"], cmu) == ["herniated " + spelled_out("herniated"),
+                                                              "timer T AY M ER"]
+
+
+def _distance(a: str, b: str) -> int:
+    from skill.local.listen.keywords import _distance as phones_apart
+
+    return phones_apart(tuple(a.split()), tuple(b.split()))
+
+
+def test_a_word_no_phone_can_spell_is_refused(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(PronunciationError, match="espeak-ng"):
+        spelled_out("zoomzoomery")
+
+
+def test_the_shipped_model_was_built_from_the_current_sources():
+    assert build.is_current(), ("skill/local/listen/model/ is stale: the interaction model, the built-in phrasings or "
+                                "the red-flag rules changed. Run `make listen-model` and commit the result.")
