@@ -29,7 +29,7 @@ from typing import Any, Iterator, Mapping
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill.alexa.app import create_skill, invoke
-from skill.alexa.envelopes import AlexaSession, session_ended
+from skill.alexa.envelopes import session_ended
 from skill.console.audio import ReplyAudio
 from skill.console.views import turn_view
 from skill.core.content import Content, DEFAULT_LOCALE, resolve_locale, supported_locales
@@ -39,7 +39,7 @@ from skill.local.clock import Clock, FastClock, RealClock
 from skill.local.live import LiveStatus
 from skill.local.no_cloud import NoCloudApiClient
 from skill.local.progress_store import ProgressStoreError, open_progress_store
-from skill.local.replay import DEVICES, ReplayFileError, ReplayRun, check, load_replay
+from skill.local.replay import DEVICES, RecordingSession, ReplayFileError, ReplayRun, check, load_replay
 from skill.local.session import local_user_id
 from skill.local.talk import HANDS_FREE_REST_SECONDS, Exchange, LocalConversation
 
@@ -74,22 +74,6 @@ class Settings:
         if self.speed not in SPEEDS:
             raise ConsoleError(f"speed is one of {', '.join(map(str, SPEEDS))}")
         return self
-
-
-class RecordingSession(AlexaSession):
-    """The conversation's Alexa session, keeping the envelopes of the last turn."""
-
-    last_request: dict[str, Any] | None = None
-    last_response: dict[str, Any] | None = None
-
-    def envelope(self, request, at=None):
-        self.last_request = super().envelope(request, at)
-        self.last_response = None
-        return self.last_request
-
-    def absorb(self, response):
-        self.last_response = dict(response)
-        super().absorb(response)
 
 
 class Events:

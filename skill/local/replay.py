@@ -560,8 +560,8 @@ def _slot_shown(value: str | None, value_id: str | None) -> str:
 
 
 # --- playing a replay ------------------------------------------------------------------------------------------
-class _RecordingSession(AlexaSession):
-    """The conversation's Alexa session, keeping the last envelopes it sent and received."""
+class RecordingSession(AlexaSession):
+    """The conversation's Alexa session, keeping the last envelopes it sent and received (also the console's)."""
 
     last_request: dict[str, Any] | None = None
     last_response: dict[str, Any] | None = None
@@ -589,7 +589,7 @@ class ReplayRun:
         skill = create_skill(persistence=store, alarm=self.alarm, api_client=NoCloudApiClient(), offline=True,
                              rng=random.Random(SEED))
         self.user = replay.user or user
-        session = _RecordingSession(user_id=f"amzn1.ask.account.{self.user}",
+        session = RecordingSession(user_id=f"amzn1.ask.account.{self.user}",
                                     locale=replay.locale or locale, screen=replay.screen)
         self.conversation = LocalConversation(skill, session, clock=self.clock)
         self.session = session
