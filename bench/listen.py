@@ -427,8 +427,8 @@ def report(result: dict[str, Any]) -> str:
     from skill.local.listen.recognise import LANGUAGE_WEIGHT
 
     lines = ["# Listening offline (`talk --listen`)", "",
-             "Written by `python -m bench.listen` (`make listen-bench`). pocketsphinx 5 (its US English acoustic model) "
-             "with the skill's language model (skill/local/listen/model/), language weight "
+             "Written by `python -m bench.listen` (`make listen-bench`). pocketsphinx 5 (its US English acoustic "
+             "model) with the skill's language model (skill/local/listen/model/), language weight "
              f"{LANGUAGE_WEIGHT:g}, asking again below {LOW_CONFIDENCE:g} resolver confidence; espeak-ng voices: "
              + ", ".join(result["conditions"]) + f"; noise: sox pink noise {SNR_DB:g} dB below the speech. "
              f"{result['seconds']} s. Synthetic voices are not people: every figure is a floor.", ""]
@@ -438,10 +438,10 @@ def report(result: dict[str, Any]) -> str:
         figures = result[name]
         o = figures["outcomes"]
         slots = figures["slots"]
-        lines.append(f"| {label} | {figures['total']} | {_percent(figures['accuracy'])} | {o.get('asked again', 0)} | "
-                     f"{o.get('wrong', 0)} | {o.get('a red flag in error', 0)} | {o.get('nothing heard', 0)} | {o.get('split', 0)} | "
-                     f"{slots.get('slots right', 0)} of {slots.get('with slots', 0)} | "
-                     f">= {_percent(TARGETS[name])} |")
+        counts = " | ".join(str(o.get(outcome, 0)) for outcome in ("asked again", "wrong", "a red flag in error",
+                                                                   "nothing heard", "split"))
+        lines.append(f"| {label} | {figures['total']} | {_percent(figures['accuracy'])} | {counts} | "
+                     f"{slots.get('slots right', 0)} of {slots.get('with slots', 0)} | >= {_percent(TARGETS[name])} |")
     lines += ["", "Intent accuracy by voice and condition (right of all):", "",
               "| condition | commands | wider sample |", "|---|---|---|"]
     for condition in result["commands"]["per_condition"]:
@@ -466,10 +466,10 @@ def report(result: dict[str, Any]) -> str:
         fast = [r for r in heard if r["seconds"] is not None and r["seconds"] <= TARGETS["barge_in_seconds"]]
         worst = max((r["seconds"] for r in heard if r["seconds"] is not None), default=None)
         lines.append(f"| {case} | {len(heard)} of {len(rows)} | {len(fast)} | {worst} |")
-    missed = [f"{r['word']} ({r['voice']}, {case})" for case, rows in bi["cases"].items() for r in rows
-              if not r["heard"]]
-    if missed:
-        lines += ["", "Missed: " + ", ".join(missed) + "."]
+    for case, rows in bi["cases"].items():
+        missed = [f"{r['word']} ({r['voice']})" for r in rows if not r["heard"]]
+        if missed:
+            lines.append(f"\nMissed {case}: {', '.join(missed)}.")
     lines += ["", f"False barge-ins over {bi['bed_minutes']} minutes of the skill's own voice (no user): "
               f"{len(bi['false_alarms'])}" + (f" ({', '.join(sorted(set(bi['false_alarms'])))})"
                                               if bi["false_alarms"] else "") + "."]

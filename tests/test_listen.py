@@ -28,6 +28,7 @@ if shutil.which("espeak-ng") is None:
 
 import soxr  # noqa: E402
 
+from skill.alexa.dialog import ElicitedSlot  # noqa: E402
 from skill.core.speech import Pause, Say  # noqa: E402
 from skill.local.clock import FakeClock, RealClock  # noqa: E402
 from skill.local.listen.keywords import KeywordSpotter  # noqa: E402
@@ -166,6 +167,10 @@ def test_the_hint_is_given_only_for_words_that_fit_no_request_well_and_hold_no_w
     assert reading(with_a_question, resolver, triage) is None
     a_sign_first = Recognition("i've wet myself", ("i've wet myself", "next"))
     assert reading(a_sign_first, resolver, triage) == "i've wet myself"
+    # An answer to the question the last reply asked is read as the conversation will read it.
+    fifteen = Recognition("fifteen", ("fifteen", "fifty"))
+    assert reading(fifteen, resolver, triage) is None
+    assert reading(fifteen, resolver, triage, ElicitedSlot("HeatTimerIntent", "minutes")) == "fifteen"
 
 
 def test_stop_said_during_a_hold_cuts_it_short_as_typing_does(tmp_path, recogniser, spotter):

@@ -21,8 +21,8 @@ from skill.local.nlu.times import time_slot_value
 
 pytest.importorskip("pocketsphinx", reason="pocketsphinx is the listen extra: pip install -e '.[listen]'")
 
-from skill.local.listen.pronounce import (PronunciationError, cmu_dictionary, dictionary_lines, known_phones,  # noqa: E402
-                                          spelled_out)
+from skill.local.listen.pronounce import (PronunciationError, cmu_dictionary, dictionary_lines,  # noqa: E402
+                                          known_phones, spelled_out)
 from skill.local.listen.recognise import shipped_dictionary  # noqa: E402
 
 

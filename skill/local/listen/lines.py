@@ -7,9 +7,9 @@ through LocalConversation.hear, red-flag screen first, then the resolver. Each i
 When the words heard fit nothing the skill understands well (the resolver's confidence in them is low, or they are
 not understood at all), nothing is sent: the runner says "I heard '...'. Say it again, or type it." instead.
 pocketsphinx's own word posteriors are all 1.0 with a model this small, and how far its N-best alternatives agree
-tells little; a misheard sentence is word salad that fits the skill's requests badly (bench/listen.py). Words the red-flag screen catches are always sent, however
-unsure, and so is an alternative it catches when the best one is unsure: an emergency answer given in error costs
-less than one withheld.
+tells little; a misheard sentence is word salad that fits the skill's requests badly (bench/listen.py). Words the
+red-flag screen catches are always sent, however unsure, and so is an alternative it finds an emergency or urgent sign
+in when the best one is unsure: an emergency answer given in error costs less than one withheld.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from skill.alexa.dialog import ElicitedSlot
+from skill.core.safety.triage import Triage
 from skill.core.speech import Part, Say
 from skill.local.listen.listener import Heard, Listener
-from skill.core.safety.triage import Triage
 from skill.local.listen.recognise import Recogniser, Recognition
 from skill.local.nlu.resolver import FALLBACK_INTENT, IntentResolver
 from skill.local.talk import Lines, Runner
@@ -130,7 +131,9 @@ class ListeningLines:
 
     def heard(self, heard: Heard) -> None:
         """An utterance from the listener's thread: a line for the runner, or a hint to say."""
-        text = heard.text if heard.barge_in else reading(heard.recognition, self._resolver, self._triage)
+        # Read as the conversation will read it: an answer to the slot its last reply asked for ("fifteen") included.
+        text = heard.text if heard.barge_in else reading(heard.recognition, self._resolver, self._triage,
+                                                         self._runner.conversation.elicited)
         if text is None:
             self._show(f"you (heard, unsure)> {heard.text}")
             self._queue.put(_Hint(self._runner.content.say("listen.unsure", heard=heard.text), time.monotonic()))
@@ -163,21 +166,22 @@ def meaning(resolver: IntentResolver, text: str) -> tuple:
                                                  if value is not None))
 
 
-def confidence(resolver: IntentResolver, text: str) -> float:
-    """How well `text` fits a request the skill understands: the resolver's confidence, 0 for the fallback, 1 for
-    "open spine coach"."""
+def confidence(resolver: IntentResolver, text: str, context: ElicitedSlot | None = None) -> float:
+    """How well `text` fits a request the skill understands, or an answer to the slot `context` asks for: the
+    resolver's confidence, 0 for the fallback, 1 for "open spine coach"."""
     kind, words = resolver.split_invocation(text)
     if not words.strip():
         return 1.0 if kind != "continue" else 0.0
-    resolution = resolver.resolve(words)
+    resolution = resolver.resolve(words, context=context if kind == "continue" else None)
     return 0.0 if resolution.intent == FALLBACK_INTENT else resolution.score
 
 
-def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage) -> str | None:
+def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
+            context: ElicitedSlot | None = None) -> str | None:
     """The words to act on, or None to ask again. The best hypothesis, when the red-flag screen catches it or the
     resolver is confident of it; else the first alternative the screen finds an emergency or urgent sign in (a
     warning sign among the readings of an unclear sentence is answered, not asked about); else None."""
-    if triage.classify(recognition.text) or confidence(resolver, recognition.text) >= LOW_CONFIDENCE:
+    if triage.classify(recognition.text) or confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE:
         return recognition.text
     return next((text for text in recognition.alternatives
                  if (finding := triage.classify(text)) and finding.tier in ALTERNATIVE_TIERS), None)
