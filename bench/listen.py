@@ -87,11 +87,11 @@ def render(text: str, voice: str, speed: int) -> numpy.ndarray:
 
 
 class Noise:
-    """Pink noise made by sox once, laid under speech at SNR_DB below its loudness."""
+    """Pink noise made by sox once (the same each run: -R), laid under speech at SNR_DB below its loudness."""
 
     def __init__(self, folder: Path, seconds: float = 30.0):
         path = folder / "pink.wav"
-        subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(path), "synth", str(seconds),
+        subprocess.run(["sox", "-R", "-n", "-r", "16000", "-c", "1", "-b", "16", str(path), "synth", str(seconds),
                         "pinknoise", "vol", "0.5"], check=True, capture_output=True)
         with wave.open(str(path)) as reader:
             self.samples = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype=numpy.int16)
