@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from ask_sdk_core.exceptions import AskSdkException
 
-from skill.core.content import Content
-from skill.core.content import load_document
+from skill.core.content import Content, load_document
 from skill.alexa.envelopes import AlexaSession, intent, launch, resolved_slot
 from alexa_requests import connections_response
 from skill.core.flow import plan_segments

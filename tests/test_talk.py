@@ -16,12 +16,11 @@ from pathlib import Path
 import pytest
 
 from skill.alexa.app import create_skill
-from skill.alexa.envelopes import intent
+from skill.alexa.envelopes import AlexaSession, intent
 from skill.stores.sqlite import SQLitePersistenceAdapter
 from skill.web.app import create_app
 from fakes import FakeAlarm
 from skill.core.content import load_document, variants
-from skill.alexa.envelopes import AlexaSession
 from skill.core.flow import plan_segments
 from skill.local.alarm import LocalAlarm
 from skill.local.clock import FakeClock

@@ -58,7 +58,9 @@ from skill.local.alarm import LocalAlarm
 from skill.local.clock import FakeClock
 from skill.local.no_cloud import NoCloudApiClient
 from skill.local.progress_store import ProgressStoreError, open_progress_store
-from skill.local.talk import LocalConversation
+from skill.local.session import local_user_id
+from skill.local.talk import LocalConversation, quiet_record
+from skill.local.text_file import TextFileError, read_text
 
 LAUNCH, SESSION_ENDED, NEW_SESSION = "launch", "session_ended", "new_session"
 NO_TIER = "none"
@@ -84,14 +86,8 @@ _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
-class ReplayFileError(ValueError):
-    """One line saying which file, which line and what to change."""
-
-    def __init__(self, path: Path, line: int | None, problem: str) -> None:
-        self.path = path
-        self.line = line
-        where = str(path) if line is None else f"{path}, line {line}"
-        super().__init__(f"{where}: {' '.join(problem.split())}.")
+class ReplayFileError(TextFileError):
+    """A replay file that cannot be played: which file, which line and what to change."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +167,7 @@ class TurnResult:
 def load_replay(path: Path, default_locale: str = "en-US") -> Replay:
     """The replay in `path`, every key and value checked against the model of its locale (`default_locale` when it
     names none); ReplayFileError names the first problem and its line."""
-    root = _parse(path, _read(path))
+    root = _parse(path, read_text(path, ReplayFileError, "replay", MAX_FILE_BYTES))
     top = _mapping(path, root, _TOP_KEYS, "a replay", "'turns' and optionally 'name', 'locale', 'device', "
                                                        "'user' and 'start'")
     if "turns" not in top:
@@ -194,25 +190,6 @@ def load_replay(path: Path, default_locale: str = "en-US") -> Replay:
                   user=_text(path, top["user"], "'user'") if "user" in top else None,
                   start=_start(path, top["start"]) if "start" in top else None,
                   turns=turns)
-
-
-def _read(path: Path) -> str:
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)  # bounded: a device or a huge file is never read whole
-    except FileNotFoundError:
-        raise ReplayFileError(path, None, "there is no such file") from None
-    except IsADirectoryError:
-        raise ReplayFileError(path, None, "this is a folder; give the replay file inside it") from None
-    except OSError as error:
-        raise ReplayFileError(path, None, f"the file cannot be read ({error.strerror or error})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ReplayFileError(path, None, f"the file is larger than {MAX_FILE_BYTES // 1024} KB; check this is "
-                                          "the replay file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ReplayFileError(path, None, "this is not a text file; save it as plain UTF-8 text") from None
 
 
 def _parse(path: Path, text: str) -> Node:
@@ -589,7 +566,7 @@ class ReplayRun:
         skill = create_skill(persistence=store, alarm=self.alarm, api_client=NoCloudApiClient(), offline=True,
                              rng=random.Random(SEED))
         self.user = replay.user or user
-        session = RecordingSession(user_id=f"amzn1.ask.account.{self.user}",
+        session = RecordingSession(user_id=local_user_id(self.user),
                                     locale=replay.locale or locale, screen=replay.screen)
         self.conversation = LocalConversation(skill, session, clock=self.clock)
         self.session = session
@@ -609,21 +586,16 @@ class ReplayRun:
             rang = bool(self.alarm.pop_due())
         if turn.say == NEW_SESSION:
             self.session.close()  # as a new "open ..." does: no SessionEnded for the old one
-            return Outcome(_quiet_record(turn.say, None), None, None, rang)
+            return Outcome(quiet_record(turn.say, None), None, None, rang)
         if turn.say == SESSION_ENDED:
             was_open = self.session.open
             self.session.last_request = None
             self.conversation.end()
             request = self.session.last_request if was_open else None
-            return Outcome(_quiet_record(turn.say, "SessionEndedRequest" if request else None), request, None, rang)
+            return Outcome(quiet_record(turn.say, "SessionEndedRequest" if request else None), request, None, rang)
         typed = f"open {self.conversation.resolver.invocation_name}" if turn.say == LAUNCH else turn.say
         exchange = self.conversation.hear(typed)
         return Outcome(exchange.record, self.session.last_request, self.session.last_response, rang)
-
-
-def _quiet_record(heard: str, request_type: str | None) -> dict[str, Any]:
-    return {"heard": heard, "request_type": request_type, "intent": None, "slots": {}, "speech": "",
-            "reprompt": None, "end_session": False, "triage": None, "directives": []}
 
 
 # --- the command line ------------------------------------------------------------------------------------------

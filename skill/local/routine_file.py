@@ -17,6 +17,7 @@ from yaml.reader import ReaderError
 from skill.core.heat import iso_duration_seconds, plan_heat
 from skill.local.nlu.durations import parse_duration
 from skill.local.nlu.resolver import ER_NO_MATCH, IntentResolver, Resolution, normalize
+from skill.local.text_file import TextFileError, read_text
 
 # What each intent a routine may play sounds like in a caregiver's words; error messages suggest these.
 EXAMPLE_PHRASES = {
@@ -103,14 +104,8 @@ class CaregiverRoutine:
         return float(READY_SECONDS.get(self.steps[index].intent, LISTENING_READY_SECONDS))
 
 
-class RoutineFileError(ValueError):
-    """One line saying which file, which line and what to change."""
-
-    def __init__(self, path: Path, line: int | None, problem: str) -> None:
-        self.path = path
-        self.line = line
-        where = str(path) if line is None else f"{path}, line {line}"
-        super().__init__(f"{where}: {' '.join(problem.split())}.")  # one line, whatever the file held
+class RoutineFileError(TextFileError):
+    """A routine file that cannot be played: which file, which line and what to change."""
 
 
 def load_routine(path: Path, resolver: IntentResolver) -> CaregiverRoutine:
@@ -128,22 +123,8 @@ def load_routine(path: Path, resolver: IntentResolver) -> CaregiverRoutine:
 
 
 def _read(path: Path) -> str:
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)  # bounded: a device or a huge file is never read whole
-    except FileNotFoundError:
-        raise RoutineFileError(path, None, "there is no such file") from None
-    except IsADirectoryError:
-        raise RoutineFileError(path, None, "this is a folder; give the routine file inside it") from None
-    except OSError as error:
-        raise RoutineFileError(path, None, f"the file cannot be read ({error.strerror or error})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise RoutineFileError(path, None, f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than "
-                                           f"{MAX_STEPS} short steps; check this is the routine file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RoutineFileError(path, None, "this is not a text file; save it as plain UTF-8 text") from None
+    text = read_text(path, RoutineFileError, "routine", MAX_FILE_BYTES,
+                     too_large=f", far more than {MAX_STEPS} short steps")
     # PyYAML rejects tabs before tokens, yet JSON is often indented with them. A raw tab in JSON can only be
     # whitespace between tokens, and in a spoken phrase it is a space, so this changes no meaning or line.
     return text.replace("\t", " ")

@@ -116,6 +116,12 @@ class LocalConversation:
         return Exchange(record, parse_ssml(ssml), attributes)
 
 
+def quiet_record(heard: str | None, request_type: str | None, speech: str = "") -> dict[str, Any]:
+    """The transcript record of a turn the skill did not answer: the runner's own words, a session ended."""
+    return {"heard": heard, "request_type": request_type, "intent": None, "slots": {}, "speech": speech,
+            "reprompt": None, "end_session": False, "triage": None, "directives": []}
+
+
 class Transcript:
     """Where turns are written: one JSON object per line, or the words as they are spoken."""
 
@@ -249,10 +255,8 @@ class Runner:
     def speak(self, parts: list[Part], kind: str, request_type: str) -> bool:
         """The runner's own words, written as a turn of `request_type` with no one heard, shown and played like a
         reply. True when a typed line cut them short."""
-        speech = " ".join(part.written for part in parts if isinstance(part, Say))
-        self.transcript.turn({"heard": None, "request_type": request_type, "intent": None, "slots": {},
-                              "speech": speech, "reprompt": None, "end_session": False, "triage": None,
-                              "directives": []})
+        self.transcript.turn(quiet_record(None, request_type,
+                                          " ".join(part.written for part in parts if isinstance(part, Say))))
         self.status.follow({}, parts)
         return self._perform(parts, kind)
 
