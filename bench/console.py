@@ -30,8 +30,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.first_audio import CONVERSATION
-from tests.console_browser import (audio_ready, browser_missing, choose, open_browser, open_console, say,
-                                   start_console)
+from tests.console_browser import (audio_ready, browser_missing, browser_paths, choose, open_browser, open_console,
+                                   say, start_console)
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "CONSOLE.md"
@@ -76,8 +76,6 @@ def _turn(driver, case: str, text: str) -> dict:
 
 
 def _browser_version() -> str:
-    from tests.console_browser import browser_paths
-
     browser, _ = browser_paths()
     try:
         return subprocess.run([browser, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()

@@ -12,6 +12,7 @@ is escaped: the datasource carries routine names and cues, never markup.
 from __future__ import annotations
 
 import html
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
@@ -346,10 +347,10 @@ class _Expression:
 
     def _comparison(self) -> Any:
         left = self._unary()
-        while self._peek() in ("==", "!=", ">=", "<=", ">", "<"):
-            operator = self._take()[1]
+        while self._peek() in _COMPARISONS:
+            symbol = self._take()[1]
             right = self._unary()
-            left = _compare(operator, left, right)
+            left = _compare(symbol, left, right)
         return left
 
     def _unary(self) -> Any:
@@ -393,12 +394,12 @@ def _member(value: Any, key: Any) -> Any:
     return None
 
 
-def _compare(operator: str, left: Any, right: Any) -> bool:
-    if operator == "==":
-        return left == right
-    if operator == "!=":
-        return left != right
+_COMPARISONS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le, ">": operator.gt,
+                "<": operator.lt}
+
+
+def _compare(symbol: str, left: Any, right: Any) -> bool:
     try:
-        return {">=": left >= right, "<=": left <= right, ">": left > right, "<": left < right}[operator]
+        return _COMPARISONS[symbol](left, right)
     except TypeError:  # APL compares a missing value with a number as false, never an error
         return False

@@ -4,8 +4,9 @@ as SVG, so the page needs no script and no library.
 It reads the profile the skill itself reads (skill.local.progress_store.read_profile), from the store the offline
 runner uses, and shows only what the profile keeps: the days routines were finished (counted by UTC day, as the
 skill counts "sessions this week"), the days heat sessions started (a row of counts under the bars, each a text
-label, and the week's total), a routine left part way, the last heat session and how many tips have been heard. The profile holds nothing medical (skill/core/profile.py), so nothing medical can reach this page. Every
-label is in skill/locale/*/caregiver.json.
+label, and the week's total), a routine left part way, the last heat session and how many tips have been heard.
+The profile holds nothing medical (skill/core/profile.py), so nothing medical can reach this page. Every label is
+in skill/locale/*/caregiver.json.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def read_week(store: AbstractPersistenceAdapter, user: str, now: float, locale: 
     tips = load_document(locale, "tips")["tips"]
     known = {tip["id"] for tip in tips}
     return Week(user=user, days=days, finished=profile.sessions_in_week_to(today), heat_days=heat_days,
-                heat_sessions=profile.heat_sessions_in_week_to(today), left_part_way=left, last_heat=heat, tips_heard=len(set(profile.tips_heard) & known), tips_total=len(tips))
+                heat_sessions=profile.heat_sessions_in_week_to(today), left_part_way=left, last_heat=heat,
+                tips_heard=len(set(profile.tips_heard) & known), tips_total=len(tips))
 
 
 def chart_svg(week: Week, labels: Mapping[str, Any]) -> str:

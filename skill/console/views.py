@@ -7,14 +7,11 @@ replay's turn and a typed one look the same.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
 from skill.console.apl import AplError, Viewport, render
 from skill.core.routines import load_routines
-
-APL_RENDER = "Alexa.Presentation.APL.RenderDocument"
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+from skill.local.replay import APL_RENDER, first_sentence
 
 
 def turn_view(record: Mapping[str, Any], request: Mapping[str, Any] | None,
@@ -39,10 +36,6 @@ def turn_view(record: Mapping[str, Any], request: Mapping[str, Any] | None,
         "request": request,
         "response": response,
     }
-
-
-def first_sentence(speech: str) -> str:
-    return _SENTENCE_END.split(speech.strip(), maxsplit=1)[0]
 
 
 def sent_slots(request: Mapping[str, Any] | None) -> list[dict[str, Any]]:

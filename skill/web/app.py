@@ -94,16 +94,17 @@ def _register(app: Flask, skill: CustomSkill, verifier: RequestVerifier) -> None
             envelope = parse_envelope(body, request.mimetype)
         except BadEnvelope as rejected:
             return _reject(str(rejected), started, rejected.request_id)
+        request_id = request_id_of(envelope)
         # Every line logged from here on, by whichever module, names the request (see teardown below).
-        CURRENT_REQUEST_ID.set(request_id_of(envelope))
+        CURRENT_REQUEST_ID.set(request_id)
         try:
             verifier.verify(request.headers, body, envelope)
         except VerificationError as rejected:
-            return _reject(str(rejected), started, request_id_of(envelope))
+            return _reject(str(rejected), started, request_id)
         try:
             answer = invoke(envelope, skill)  # the envelope as parsed above: the body is read as JSON once
         except SerializationException:  # a field of the wrong type, found by the SDK's model
-            return _reject("malformed request", started, request_id_of(envelope))
+            return _reject("malformed request", started, request_id)
         return json_response(answer)
 
     @app.teardown_request

@@ -319,9 +319,10 @@ class RequestVerifier:
 
     def _load_chain(self, url: str) -> bytes:
         """`url` as check_cert_url returned it."""
-        if self.chain_dir is not None and (self.chain_dir / chain_file_name(url)).is_file():
+        offline = self.chain_dir / chain_file_name(url) if self.chain_dir is not None else None
+        if offline is not None and offline.is_file():
             try:
-                return (self.chain_dir / chain_file_name(url)).read_bytes()
+                return offline.read_bytes()
             except OSError:
                 raise VerificationError("could not read the offline certificate chain") from None
         try:
