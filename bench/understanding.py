@@ -107,20 +107,24 @@ class Tally:
 
 
 def load(path: Path) -> list[Line]:
-    lines = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        row = json.loads(raw)
-        lines.append(Line(row["text"], row["intent"], dict(row.get("slots") or {}), row.get("locale", "en-US"),
-                          row.get("question"), tuple(row.get("alt") or ()), tuple(row.get("alt_intents") or ())))
-    return lines
+    rows = [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines() if raw.strip()]
+    return [Line(row["text"], row["intent"], dict(row.get("slots") or {}), row.get("locale", "en-US"),
+                 row.get("question"), tuple(row.get("alt") or ()), tuple(row.get("alt_intents") or ()))
+            for row in rows]
 
 
 def context_for(question: str | None):
-    """What Alexa knows while the question `question` (a bank's id) is open: the elicited slot, or None."""
-    from skill.alexa.dialog import elicited_for_question
-    return elicited_for_question(question) if question else None
+    """What Alexa knows while the question `question` (a bank's id: a Question value, or "pain_check" for the
+    check-in after a stretch) is open: the slot the skill elicits; None for a yes/no question, and for a question
+    the skill never asks."""
+    from skill.alexa.dialog import PAIN_CHECK, QUESTION_SLOTS
+    from skill.core.state import Question
+    if question == "pain_check":
+        return PAIN_CHECK
+    try:
+        return QUESTION_SLOTS.get(Question(question)) if question else None
+    except ValueError:
+        return None
 
 
 def score(lines: Iterable[Line]) -> list[Scored]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bench import understanding
-from bench.understanding import DEV_FILES, TARGET, Line, load, score, tallies
-from skill.alexa.dialog import PAIN_CHECK, QUESTION_SLOTS, elicited_for_question
+from bench.understanding import DEV_FILES, TARGET, Line, context_for, load, score, tallies
+from skill.alexa.dialog import PAIN_CHECK, QUESTION_SLOTS
 from skill.core.state import Question
 from skill.local.nlu.resolver import IntentResolver
 
@@ -25,11 +25,11 @@ def test_the_development_bank_is_understood_at_the_target(path: Path) -> None:
 
 def test_each_short_answer_gets_only_what_alexa_would_know() -> None:
     """A yes/no question tells Alexa nothing; a question waiting on a slot names it (Dialog.ElicitSlot)."""
-    assert elicited_for_question("heat_duration") == QUESTION_SLOTS[Question.HEAT_DURATION]
-    assert elicited_for_question("reminder_time") == QUESTION_SLOTS[Question.REMINDER_TIME]
-    assert elicited_for_question("pain_check") == PAIN_CHECK
+    assert context_for("heat_duration") == QUESTION_SLOTS[Question.HEAT_DURATION]
+    assert context_for("reminder_time") == QUESTION_SLOTS[Question.REMINDER_TIME]
+    assert context_for("pain_check") == PAIN_CHECK
     for yes_or_no in ("stretch_screen", "heat_screen", "another_tip", "clarify", "which_routine", "no_such_question"):
-        assert elicited_for_question(yes_or_no) is None, yes_or_no
+        assert context_for(yes_or_no) is None, yes_or_no
 
 
 def test_a_bare_number_is_heard_as_minutes_only_while_they_are_asked_for() -> None:

@@ -35,8 +35,6 @@ QUESTION_SLOTS: dict[Question, ElicitedSlot] = {
 }
 # A stretch was led and "How did that feel?" asked: the routine waits on the pain check-in's feeling.
 PAIN_CHECK = ElicitedSlot("PainCheckIntent", "feeling")
-# bench/understanding's question ids that are not a Question: the check-in after a stretch.
-_OTHER_WAITS = {"pain_check": PAIN_CHECK}
 
 
 def waiting_on(conversation: Conversation) -> ElicitedSlot | None:
@@ -65,14 +63,3 @@ def elicited_in(response: Mapping[str, Any]) -> ElicitedSlot | None:
             if isinstance(intent, str) and isinstance(slot, str):
                 return ElicitedSlot(intent, slot)
     return None
-
-
-def elicited_for_question(question_id: str) -> ElicitedSlot | None:
-    """The slot Alexa is told to elicit while the question `question_id` (a Question value, or "pain_check") is
-    open; None for a yes/no question, and for a question the skill never asks."""
-    if question_id in _OTHER_WAITS:
-        return _OTHER_WAITS[question_id]
-    try:
-        return QUESTION_SLOTS.get(Question(question_id))
-    except ValueError:
-        return None

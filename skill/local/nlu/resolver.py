@@ -406,7 +406,7 @@ class IntentResolver:
             phrases = self._values.setdefault(slot_type["name"], {})
             for entry in slot_type["values"]:
                 value = _TypeValue(slot_type["name"], entry["id"], entry["name"]["value"])
-                for said in (entry["name"]["value"], *entry["name"].get("synonyms", [])):
+                for said in _phrases_of(entry):
                     words = _expanded_words(said)
                     phrases[" ".join(words)] = value
                     self._values_by_first_word.setdefault(words[0], []).append((tuple(words), value))
@@ -414,8 +414,7 @@ class IntentResolver:
         # Types whose values are descriptions rather than names: three words or more to a phrase, on average.
         self._describing_types = frozenset(
             slot_type["name"] for slot_type in language_model.get("types", [])
-            if (phrases := [len(said.split()) for entry in slot_type["values"]
-                            for said in (entry["name"]["value"], *entry["name"].get("synonyms", []))])
+            if (phrases := [len(said.split()) for entry in slot_type["values"] for said in _phrases_of(entry)])
             and sum(phrases) / len(phrases) >= _DESCRIPTION_WORDS)
         # Numbers are not tagged for similarity: "one" in "next one" is no amount, and a number alone means nothing.
         self._tagged_builtins = tuple(t for t in _FINDERS if t in used_types and t != NUMBER)
@@ -437,7 +436,7 @@ class IntentResolver:
             for slot in intent.get("slots", []):
                 for text in slot.get("samples", []):
                     self._dialog_templates.setdefault(intent["name"], []).append(
-                        self._compile_template(intent["name"], text))
+                        _template(intent["name"], *_parsed_sample(text)))
         self._index_similarity()
         self._index_type_vocabulary(language_model)
         # Custom types a sample holds on its own ("{symptom}"): Alexa passes their unlisted values through.
@@ -476,10 +475,9 @@ class IntentResolver:
         for size in range(len(words) - 1, _SHORTEST_WHOLE_REQUEST - 1, -1):
             for start in (0, len(words) - size):
                 intent = self._exact_intent(words[start:start + size])
-                rest_from = size if start == 0 else 0
-                rest = heard.words[rest_from:rest_from + len(words) - size]
                 if intent is None or intent in _ANSWERS_TO_A_QUESTION:
                     continue
+                rest = words[size:] if start == 0 else words[:start]
                 around = [m for m in mentions if m.start < start or m.end > start + size]
                 if not any(m.value.slot_type in self._open_types for m in around) and all(
                         self._likeness(slot_type, " ".join(rest)) is None for slot_type in self._open_types):
@@ -632,7 +630,7 @@ class IntentResolver:
     def _answer_to(self, context: ElicitedSlot, heard: Heard) -> Resolution | None:
         """The elicited intent, when the words fit one of its slot samples with a value of the slot's type, or
         hold such a value with a few words of manner around it ("let's say fifteen"), none of them a "not"."""
-        answer = self._best_template(heard, self._dialog_templates.get(context.intent, ()))
+        answer, _ = self._best_fit(heard, self._dialog_templates.get(context.intent, ()))
         if answer is not None and answer.score >= _SLOT_MATCH:
             return answer
         words = heard.words
@@ -661,9 +659,6 @@ class IntentResolver:
                 slots[name] = judged[0]
                 return Resolution(context.intent, slots, judged[1])
         return None
-
-    def _best_template(self, heard: Heard, templates: Iterable[_Sample] | None = None) -> Resolution | None:
-        return self._best_fit(heard, templates)[0]
 
     def _best_fit(self, heard: Heard, templates: Iterable[_Sample] | None = None) -> tuple[Resolution | None, bool]:
         """The best-fitting slotted sample, and whether it has carrier words. Carriers compare canonically, so "my
@@ -911,10 +906,7 @@ class IntentResolver:
 
     # --- compiling the model -----------------------------------------------------------------------
     def _add_sample(self, intent: str, text: str) -> None:
-        slot_names = _SLOT_REFERENCE.findall(text)
-        sentinels = [_SLOT_SENTINEL.format(i) for i in range(len(slot_names))]
-        numbered = iter(sentinels)
-        words = normalize(_SLOT_REFERENCE.sub(lambda _: f" {next(numbered)} ", text)).split()
+        slot_names, sentinels, words = _parsed_sample(text)
         carrier = tuple(w for w in words if w not in sentinels)
         slot_tags = {sentinel: _tag(self._slot_types[intent][name]) for sentinel, name in zip(sentinels, slot_names)}
         tokens = self._similarity_tokens(words, self._mentions(words), slot_tags)
@@ -925,21 +917,9 @@ class IntentResolver:
             self._same_meaning[key] = intent if self._same_meaning.get(key, intent) == intent else ""
             self._samples.append(_Sample(intent, carrier, frozenset(), (), None, tokens))
             return
-        sample = self._compile_template(intent, text, tokens)
+        sample = _template(intent, slot_names, sentinels, words, tokens)
         self._samples.append(sample)
         self._templates.append(sample)
-
-    def _compile_template(self, intent: str, text: str, tokens: frozenset[str] = frozenset()) -> _Sample:
-        """A sample with slots as a pattern over canonical words, each slot a lazy group."""
-        slot_names = _SLOT_REFERENCE.findall(text)
-        sentinels = [_SLOT_SENTINEL.format(i) for i in range(len(slot_names))]
-        numbered = iter(sentinels)
-        words = normalize(_SLOT_REFERENCE.sub(lambda _: f" {next(numbered)} ", text)).split()
-        carrier = tuple(w for w in words if w not in sentinels)
-        regex = " ".join(f"(?P<s{sentinels.index(w)}>.+?)" if w in sentinels else re.escape(_canonical(w))
-                         for w in words)
-        return _Sample(intent, carrier, frozenset(map(_canonical, carrier)), tuple(slot_names),
-                       re.compile(f"^{regex}$"), tokens)
 
     def _index_similarity(self) -> None:
         self._vocabulary: dict[str, set[str]] = {}
@@ -968,9 +948,10 @@ class IntentResolver:
         counts: dict[str, Counter[str]] = {}
         for sample in self._samples:
             counts.setdefault(sample.intent, Counter()).update(sample.similarity_tokens)
+        samples = Counter(sample.intent for sample in self._samples)
         self._keywords: dict[str, frozenset[str]] = {
             intent: frozenset(token for token, used in counted.items()
-                              if used >= _KEYWORD_SHARE * sum(s.intent == intent for s in self._samples)
+                              if used >= _KEYWORD_SHARE * samples[intent]
                               and token not in function_words and token not in open_evidence)
             for intent, counted in counts.items()}
 
@@ -989,8 +970,7 @@ class IntentResolver:
         self._type_vocabulary: dict[str, frozenset[str]] = {}
         self._distinctive_words: dict[str, frozenset[str]] = {}
         for slot_type in language_model.get("types", []):
-            in_values = Counter(word for entry in slot_type["values"]
-                                for said in (entry["name"]["value"], *entry["name"].get("synonyms", []))
+            in_values = Counter(word for entry in slot_type["values"] for said in _phrases_of(entry)
                                 for word in {_canonical(w) for w in normalize(said).split()
                                              if w not in _CONTENT_STOP_WORDS})
             self._type_vocabulary[slot_type["name"]] = frozenset(in_values)
@@ -1026,6 +1006,24 @@ def _with_slots_from(base: Resolution, other: Resolution, keep_words: bool, fill
     return Resolution(base.intent, slots, base.score)
 
 
+def _parsed_sample(text: str) -> tuple[list[str], list[str], list[str]]:
+    """A sample's slot names, the sentinel standing for each, and its normalised words with the sentinels in place."""
+    slot_names = _SLOT_REFERENCE.findall(text)
+    sentinels = [_SLOT_SENTINEL.format(i) for i in range(len(slot_names))]
+    numbered = iter(sentinels)
+    return slot_names, sentinels, normalize(_SLOT_REFERENCE.sub(lambda _: f" {next(numbered)} ", text)).split()
+
+
+def _template(intent: str, slot_names: Sequence[str], sentinels: Sequence[str], words: Sequence[str],
+              tokens: frozenset[str] = frozenset()) -> _Sample:
+    """A sample with slots as a pattern over canonical words, each slot a lazy group."""
+    carrier = tuple(w for w in words if w not in sentinels)
+    regex = " ".join(f"(?P<s{sentinels.index(w)}>.+?)" if w in sentinels else re.escape(_canonical(w))
+                     for w in words)
+    return _Sample(intent, carrier, frozenset(map(_canonical, carrier)), tuple(slot_names),
+                   re.compile(f"^{regex}$"), tokens)
+
+
 def _idf(documents: int, containing: int) -> float:
     return (math.log((documents + 1) / (containing + 1)) + 1) ** _IDF_POWER
 
@@ -1034,6 +1032,11 @@ def _idf(documents: int, containing: int) -> float:
 def _resolver_for(cls: type[IntentResolver], locale: str) -> IntentResolver:
     builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
     return cls.from_model(interaction_model(locale), builtins, locale)
+
+
+def _phrases_of(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    """A slot type value's name and its synonyms."""
+    return entry["name"]["value"], *entry["name"].get("synonyms", [])
 
 
 def _expanded_words(text: str) -> list[str]:
