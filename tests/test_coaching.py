@@ -235,9 +235,7 @@ def test_an_interactive_tip_still_offers_another(returning_chat):
 
 
 def test_an_either_or_clarifying_question_is_reprompted_as_one(chat):
-    chat.launch()
-    chat.intent("StartStretchIntent", area=LOWER_BACK)
-    chat.no()
+    warmed_up(chat)
     chat.intent("AMAZON.NextIntent")
     asked = chat.intent("PainCheckIntent", feeling=("my leg's gone numb", "numb_or_weak"))
     question = "Is it in both legs, or around your bottom or between your legs?"

@@ -98,6 +98,7 @@ def test_every_phrase_can_be_said(content):
             assert "{" not in content.say(key, **slots), key
 
 
-@pytest.mark.parametrize(("minutes", "said"), [(1, "Heat timer set for 1 minute."), (15, "Heat timer set for 15 minutes.")])
+@pytest.mark.parametrize(("minutes", "said"),
+                         [(1, "Heat timer set for 1 minute."), (15, "Heat timer set for 15 minutes.")])
 def test_a_counted_word_agrees_with_its_number(minutes, said):
     assert Content("en-US").say("heat.started", minutes=minutes) == said

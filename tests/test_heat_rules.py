@@ -17,8 +17,8 @@ from skill.core.heat import (
     cool_down_left,
     duration_phrase,
     iso_duration_seconds,
-    plan_heat,
     minutes_left,
+    plan_heat,
     spoken_minutes,
 )
 from skill.core.profile import HeatSession

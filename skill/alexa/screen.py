@@ -62,12 +62,11 @@ def may_show(handler_input: HandlerInput, directives: Iterable[Directive]) -> bo
 def stretch_step_screen(content: Content, routine: Routine, step_index: int, side: str | None) -> Directive:
     """The step being led: routine, "Step n of N", its name, hold, reps and side (when it has them) and its cues."""
     step = routine.steps[step_index]
-    hold_key = "screen.hold_one" if step.hold_seconds == 1 else "screen.hold"
     return _render(STRETCH_STEP, {"step": {
         "routine": _capitalised(routine.name),
         "position": content.say("screen.step_position", number=step_index + 1, total=len(routine.steps)),
         "name": _capitalised(step.name),
-        "hold": content.say(hold_key, seconds=step.hold_seconds),
+        "hold": content.say("screen.hold", seconds=step.hold_seconds),
         "reps": content.say("screen.reps", count=step.reps) if step.reps > 1 else "",
         "side": _capitalised(content.say("screen.side", side=side)) if side else "",
         "cues": list(step.cues_for(side)),
@@ -76,12 +75,11 @@ def stretch_step_screen(content: Content, routine: Routine, step_index: int, sid
 
 def heat_timer_screen(content: Content, minutes: int) -> Directive:
     """A heat session just set for `minutes`."""
-    key = "screen.heat_minutes_one" if minutes == 1 else "screen.heat_minutes"
-    return _heat(content, content.say(key, minutes=minutes))
+    return _heat(content, content.say("screen.heat_minutes", minutes=minutes))
 
 
 def heat_left_screen(content: Content, minutes: int) -> Directive:
-    """About `minutes` left on the running heat session (whole minutes, rounded up as they are spoken)."""
+    """About `minutes` left on the running heat session (whole minutes, as they are spoken)."""
     key = "screen.heat_left_one" if minutes <= 1 else "screen.heat_left"
     return _heat(content, content.say(key, minutes=minutes))
 

@@ -137,4 +137,3 @@ def fill(template: str, values: Mapping[str, Any]) -> str:
     if ":" in template:
         return _PHRASE_FORMATTER.vformat(template, (), values)
     return template.format_map(values)  # the common case, at str.format's speed
-

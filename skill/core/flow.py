@@ -83,7 +83,7 @@ def advance(state: RoutineState, trigger: str, steps: Sequence, now: float | Non
         earlier = _preceding(state, steps)
         return Move(earlier or _fresh(state, status="running"), "lead", None if earlier else "at_start")
     if effect == "pause":
-        reached = reps_reached(state, now) if now is not None else 0
+        reached = reps_reached(state, now) if now is not None else state.rep  # no time given: no rep more
         return Move(_fresh(state, status="paused", rep=reached), "paused")
     if effect == "restart":
         return Move(_fresh(state, step=0, segment=0, status="running"), "lead")

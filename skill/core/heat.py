@@ -86,10 +86,14 @@ def cool_down_after(heated_seconds: float) -> float:
     return COOL_DOWN_SECONDS * min(1.0, heated_seconds / FULL_APPLICATION_SECONDS)
 
 
+def cut_short(last: HeatSession) -> bool:
+    """Whether a session gave too little heat to need the full two hours' rest."""
+    return cool_down_after(last.heated_seconds) < COOL_DOWN_SECONDS
+
+
 def short_session(last: HeatSession | None, now: float) -> bool:
     """Whether the last session was cut short enough that heat may start again sooner than two hours after it."""
-    return (last is not None and last.ends_at <= now < last.ends_at + COOL_DOWN_SECONDS
-            and cool_down_after(last.heated_seconds) < COOL_DOWN_SECONDS)
+    return last is not None and last.ends_at <= now < last.ends_at + COOL_DOWN_SECONDS and cut_short(last)
 
 
 def heated_minutes(last: HeatSession) -> int:

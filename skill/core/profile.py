@@ -1,9 +1,10 @@
 """What Spine Coach remembers about a user between sessions, and nothing more.
 
-Only progress, tip rotation, heat history (the last session, and the dates sessions started), the date the heat screening was last heard in full and the disclaimer
-flag are kept: never utterances, symptoms or health answers (the skill is not HIPAA-eligible, see alexa-platform.md
-section 4). The heat screening's answers are used in the conversation and forgotten; a profile saved by an earlier
-version still holds them (`heat_screen`, `heat_cleared`): they are not read, so the next save drops them.
+Only progress, tip rotation, heat history (the last session, and the dates sessions started), the date the heat
+screening was last heard in full and the disclaimer flag are kept: never utterances, symptoms or health answers (the
+skill is not HIPAA-eligible, see alexa-platform.md section 4). The heat screening's answers are used in the
+conversation and forgotten; a profile saved by an earlier version still holds them (`heat_screen`, `heat_cleared`):
+they are not read, so the next save drops them.
 """
 
 from __future__ import annotations
@@ -127,7 +128,6 @@ class Profile:
         return attributes
 
     def record_completed(self, day: date) -> None:
-        cutoff = (day - timedelta(days=HISTORY_DAYS)).isoformat()
         self.completed = _recent(self.completed, day) + [day.isoformat()]
         self.unfinished = None
 

@@ -11,8 +11,8 @@ from skill.alexa.consent import ConsentAnswer
 from skill.alexa.handlers.base import Answer, TurnHandler, slot_value
 from skill.alexa.handlers.consent import Continuation, ask_permission, send_consent_card
 from skill.alexa.handlers.heat_running import alarm_context, device_heat, time_left
-from skill.core.heat import (COOL_DOWN_SECONDS, HEAT_SCREEN, HEAT_SCREEN_QUESTIONS, HeatPlan, IfYes, cool_down_after,
-                             cool_down_left, duration_phrase, heated_minutes, plan_heat, short_session, spoken_minutes)
+from skill.core.heat import (HEAT_SCREEN, HEAT_SCREEN_QUESTIONS, HeatPlan, IfYes, cool_down_left, cut_short,
+                             duration_phrase, heated_minutes, plan_heat, short_session, spoken_minutes)
 from skill.core.profile import HeatSession
 from skill.core.state import Question
 from skill.alexa.screen import heat_timer_screen
@@ -69,7 +69,7 @@ def screen_then_start(turn: Turn, plan: HeatPlan, alarm: HeatAlarm, answer: Cons
     wait = cool_down_left(last, turn.now)
     if wait > 0:
         left = _duration(turn, spoken_minutes(wait))
-        if cool_down_after(last.heated_seconds) < COOL_DOWN_SECONDS:  # a session cut short needs less rest
+        if cut_short(last):  # a session cut short needs less rest
             reply = turn.reply().say("heat.cool_down_short", heated=_duration(turn, heated_minutes(last)), wait=left)
         else:
             reply = turn.reply().say("heat.cool_down", wait=left)

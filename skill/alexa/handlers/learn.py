@@ -33,8 +33,7 @@ def tell_tip(turn: Turn, topic: str | None, rng: random.Random) -> Reply:
     if choice.repeat:
         reply.say(f"tips.repeat.{choice.repeat}")
     reply.say_text(choice.tip["say"])
-    routine = turn.conversation.routine
-    if turn.conversation.hands_free or (routine is not None and routine.hands_free):
+    if turn.conversation.hands_free:  # set by a hands-free routine's start (stretch.begin), for the whole session
         return reply
     turn.expect_answer(Question.ANOTHER_TIP, topic)
     return reply.say("tips.another").ask("tips.another_reprompt")

@@ -59,22 +59,20 @@ class RoutineControlHandler(TurnHandler):
         if turn.intent == "AMAZON.YesIntent":  # "okay" to "How did that feel?", where Alexa was not told it waits
             return turn.asked is None and routine is not None and routine.status == "running"
         # Repeat with no routine replays the last answer (RepeatHandler).
-        return turn.intent in ROUTINE_TRIGGERS and (turn.conversation.routine is not None
-                                                    or turn.intent != "AMAZON.RepeatIntent")
+        return turn.intent in ROUTINE_TRIGGERS and (routine is not None or turn.intent != "AMAZON.RepeatIntent")
 
     def act(self, turn: Turn) -> Reply:
+        active = _active(turn)
         if turn.intent in ("AMAZON.YesIntent", "AMAZON.NoIntent") and _warming_up_hands_free(turn):
-            state = turn.conversation.routine
-            active = _active(turn)
             if turn.intent == "AMAZON.NoIntent" and active:  # nothing like that: begin, not "didn't catch that"
                 return take(turn, *active, "next")
             # A yes may mean one of those signs: ask the screening as a question, whose yes is the emergency answer.
+            state = turn.conversation.routine
             turn.update(routine=None)
             turn.expect_answer(Question.STRETCH_SCREEN, {"routine": state.routine, "step": state.step})
             return turn.reply().say("stretch.screen_question").ask("stretch.screen_reprompt")
         trigger = (PAIN_TRIGGERS.get(slot_id(turn, "feeling") or "") if turn.intent == "PainCheckIntent"
                    else "fine" if turn.intent == "AMAZON.YesIntent" else ROUTINE_TRIGGERS[turn.intent])
-        active = _active(turn)
         if active is None and turn.intent == "PainCheckIntent":
             # With no stretch to check in on, how someone feels is a report, answered as SymptomReportIntent is
             # (triage has already screened its words), never with a dead end; new numbness nothing placed still
