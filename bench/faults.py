@@ -61,7 +61,7 @@ from typing import Any, Callable, Iterator
 from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, resolved_slot
 from skill.core.content import load_document
 from tests.certificates import TestPKI  # the same throw-away PKI the endpoint's tests use
-from tests.servers import free_port, stop
+from tests.servers import STARTUP_LIMIT_SECONDS, free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "bench" / "FAULTS.md"
@@ -73,7 +73,6 @@ APOLOGY = load_document(LOCALE, "prompts")["error.apology"]
 ROUTINE = resolved_slot("area", "lower back", "STRETCH_AREA", "lower_back")
 FINISHED = "finished"  # in the answer that ends a routine: "Well done, that's your lower back stretches finished"
 ALEXA_GIVES_UP_SECONDS = 8.0
-STARTUP_LIMIT_SECONDS = 60
 FIRST_COMPLETIONS_LIMIT_SECONDS = 15
 SLOW_CONNECTIONS = 8
 SLOW_BODY_BYTES, SLOW_BODY_SENT = 1000, 5
@@ -207,8 +206,7 @@ def post(port: int, pki: TestPKI, envelope: dict) -> Outcome:
         return Outcome(sent, done, ERROR, f"{status // 100}xx")
     try:
         answer = json.loads(payload)
-        speech = answer["response"]["outputSpeech"]
-        said = speech.get("ssml") or speech.get("text") or ""
+        said = speech_of(answer)
     except (ValueError, KeyError, TypeError, AttributeError):
         return Outcome(sent, done, ERROR, "not an Alexa answer")
     if not said:
@@ -344,18 +342,20 @@ def bad_row(server: Server, plan: Plan) -> Fault:
 
 def full_disk(server: Server, plan: Plan) -> Fault:
     limit = server.db.stat().st_size
-    pids = [server.process.pid, *server.workers()]
 
-    def set_limit(soft: int) -> None:
-        for pid in [server.process.pid, *server.workers()]:  # workers started during the fault inherit the limit
+    def set_limit(soft: int) -> int:
+        """The processes found; workers started during the fault inherit the limit from the master."""
+        pids = [server.process.pid, *server.workers()]
+        for pid in pids:
             try:
                 _, hard = resource.prlimit(pid, resource.RLIMIT_FSIZE)
                 resource.prlimit(pid, resource.RLIMIT_FSIZE, (soft, hard))
             except (ProcessLookupError, PermissionError):
                 pass
+        return len(pids)
 
-    set_limit(limit)
-    return Fault(notes=[f"RLIMIT_FSIZE {limit} B on {len(pids)} processes for {plan.window:g} s"],
+    processes = set_limit(limit)
+    return Fault(notes=[f"RLIMIT_FSIZE {limit} B on {processes} processes for {plan.window:g} s"],
                  lasts=plan.window, end=lambda: set_limit(resource.RLIM_INFINITY))
 
 

@@ -299,14 +299,14 @@ def build_timeline(recording: Recording, renderer: Any, wav_folder: Path) -> Tim
 
 
 def _read_mono(path: Path, expected: Any) -> np.ndarray:
+    from skill.local.audio.pcm import decode_mono
+
     with wave.open(str(path), "rb") as wav:
         if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) != (
                 expected.channels, expected.sample_width, expected.frame_rate):
             raise SystemExit(f"pacing: {path} is not in the runner's speech format")
         raw = wav.readframes(wav.getnframes())
-    if expected.sample_width != 2:
-        raise SystemExit("pacing: only 16-bit speech is measured")
-    return np.frombuffer(raw, "<i2").reshape(-1, expected.channels).mean(axis=1) / 32768.0
+    return decode_mono(raw, expected)
 
 
 def _frame_count(path: Path, rate: int) -> int:

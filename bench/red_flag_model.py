@@ -28,10 +28,10 @@ import types
 from pathlib import Path
 
 from bench.red_flag_report import BANK
-
-REPO = Path(__file__).resolve().parents[1]
 from skill.core.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, features, probabilities
 from skill.core.safety.triage import Triage, rules_alone
+
+REPO = Path(__file__).resolve().parents[1]
 
 EPOCHS = 20
 LEARNING_RATE = 0.3
@@ -82,17 +82,6 @@ def train(data: list[tuple[dict[str, float], int]]) -> dict[str, list[float]]:
     return weights
 
 
-def tiers(rows: list[dict], triage: Triage, opinion: LearnedSecondOpinion | None) -> list[str]:
-    """Each row's tier from the rules alone (`triage` has no second opinion), raised by `opinion` if given."""
-    out = []
-    for row in rows:
-        finding = triage.classify(row["text"])
-        if opinion is not None and (reading := triage.read(row["text"])) is not None:
-            finding = opinion.raise_(finding, reading)
-        out.append(finding.tier if finding else "none")
-    return out
-
-
 def recall_and_false_alarms(rows: list[dict], found: list[str]) -> tuple[float, float]:
     hits = [f == r["tier"] for r, f in zip(rows, found) if r["tier"] != "none"]
     alarms = [f != "none" for r, f in zip(rows, found) if r["tier"] == "none"]
@@ -121,21 +110,13 @@ def _test_module(name: str):
     return module
 
 
-def breaks_a_reviewed_phrasing(opinion: LearnedSecondOpinion, triage: Triage,
-                               reviewed: list[tuple[str, str]]) -> list[str]:
-    """Reviewed phrasings the rules get right and the opinion would change."""
-    rows = [{"text": text} for text, _ in reviewed]
-    return [text for (text, expected), rule, raised in zip(reviewed, tiers(rows, triage, None),
-                                                          tiers(rows, triage, opinion))
-            if rule == expected and raised != expected]
-
-
 def _thresholds(emergency: float, others: float) -> dict[str, float]:
     return {tier: emergency if tier == "emergency" else others for tier in CLASSES[:-1]}
 
 
 def _raised(weights: dict[str, list[float]], readings: list, thresholds: dict[str, float]) -> list[str]:
-    """`tiers` for readings already taken: [(rules' finding, reading)]."""
+    """Each tier the rules found, raised by the model at `thresholds` where it reads the sentence: `readings` are
+    [(rules' finding, reading)], taken once."""
     opinion = LearnedSecondOpinion(weights, thresholds, "?")
     out = []
     for finding, reading in readings:

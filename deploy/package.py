@@ -60,7 +60,8 @@ LAMBDA_REQUIREMENTS = ("ask-sdk-core", "ask-sdk-model")
 LAMBDA_PYTHON = "3.11"
 PIP_PLATFORM_FLAGS = ("--only-binary=:all:", "--platform", "manylinux2014_x86_64", "--implementation", "cp",
                       "--python-version", LAMBDA_PYTHON)
-EXCLUDED_SKILL_PARTS = ("local", "web", "console", "__main__.py")  # directly under skill/
+EXCLUDED_SKILL_PACKAGES = ("local", "web", "console")  # directly under skill/
+EXCLUDED_SKILL_PARTS = (*EXCLUDED_SKILL_PACKAGES, "__main__.py")
 
 BYTECODE_SUFFIX = f".cpython-{LAMBDA_PYTHON.replace('.', '')}.pyc"
 LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip: the source paths the bytecode names
@@ -70,7 +71,7 @@ DIST_INFO_KEPT = re.compile(r"^(METADATA|(LICEN[CS]E|COPYING|NOTICE|AUTHORS)[^/]
 
 # Modules the Lambda import path must never need (they are not in the artifact).
 FORBIDDEN_MODULES = ("pyttsx3", "yaml", "flask", "werkzeug", "gunicorn", "cryptography", "cffi", "jinja2",
-                     "boto3", "botocore", "skill.local", "skill.web", "skill.console")
+                     "boto3", "botocore", *(f"skill.{package}" for package in EXCLUDED_SKILL_PACKAGES))
 
 SMOKE_USER = "amzn1.ask.account.PACKAGE-SMOKE-TEST"
 
@@ -221,7 +222,7 @@ def check_contents(artifact: Path) -> None:
                 "ask_sdk_model/__init__.py"]
     problems = [f"missing {name}" for name in required if name not in names]
     problems += [f"should not contain {name}" for name in names
-                 if name.startswith(("skill/local/", "skill/web/", "skill/console/", "boto3/", "botocore/"))
+                 if name.startswith((*(f"skill/{part}/" for part in EXCLUDED_SKILL_PACKAGES), "boto3/", "botocore/"))
                  or (name.endswith((".pyc", ".pyo")) and not name.endswith(BYTECODE_SUFFIX))]
     if problems:
         raise PackageError(f"{artifact.name}: " + "; ".join(problems))

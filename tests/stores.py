@@ -6,6 +6,7 @@ table is created the way the CloudFormation template creates it: partition key `
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sqlite3
@@ -14,11 +15,14 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import boto3
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
 from moto import mock_aws
 
 from skill.alexa.app import create_skill
+from skill.alexa.envelopes import AlexaSession, launch
 from skill.stores.dynamodb import DynamoDbPersistenceAdapter
-from skill.stores.sqlite import LOST, REVISION, SQLitePersistenceAdapter
+from skill.stores.sqlite import NOT_STORED, SQLitePersistenceAdapter
 
 REGION = "eu-west-1"
 TABLE = "spine-coach-test"
@@ -105,4 +109,11 @@ def record_dynamodb_calls(client: Any) -> list[tuple[str, dict[str, Any]]]:
 
 def without_revision(attributes: dict) -> dict:
     """What a store read back, minus what it adds: the revision (optimistic concurrency), the LOST mark."""
-    return {name: value for name, value in attributes.items() if name not in (REVISION, LOST)}
+    return {name: value for name, value in attributes.items() if name not in NOT_STORED}
+
+
+def envelope_for(user_id: str) -> RequestEnvelope:
+    """A launch envelope exactly as the skill receives it, deserialised by the SDK: for reading a store as the
+    skill does."""
+    raw = AlexaSession(user_id=user_id).envelope(launch())
+    return DefaultSerializer().deserialize(json.dumps(raw), RequestEnvelope)

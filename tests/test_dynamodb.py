@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from ask_sdk_core.exceptions import PersistenceException
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Context, RequestEnvelope
 from ask_sdk_model.interfaces.system import SystemState
 from botocore.stub import Stubber
@@ -25,19 +24,14 @@ from skill.stores.dynamodb import DYNAMODB_ACTIONS, DynamoDbPersistenceAdapter
 from skill.alexa.envelopes import AlexaSession, launch
 from skill.core.heat import HEAT_SCREEN_QUESTIONS
 from skill.stores.sqlite import encode_attributes
-from stores import (REGION, TABLE, Store, create_table, dynamodb_client, dynamodb_store, record_dynamodb_calls,
-                    sqlite_store, without_revision)
+from stores import (REGION, TABLE, Store, create_table, dynamodb_client, dynamodb_store, envelope_for,
+                    record_dynamodb_calls, sqlite_store, without_revision)
 
 ROOT = Path(__file__).resolve().parents[1]
 ALICE_ID, BOB_ID = "amzn1.ask.account.ALICE", "amzn1.ask.account.BOB"
 TIPS = {tip["say"]: tip["id"] for tip in load_document("en-US", "tips")["tips"]}
 ATTRIBUTES = {"v": 1, "tips_heard": ["lifting_plan"], "heat": {"started_at": 1.5, "ends_at": 901.25},
               "unfinished": None, "disclaimer_heard": True, "text": "Heat & ice <ok> \u00e9 \U0001f525"}
-
-
-def envelope_for(user_id: str) -> RequestEnvelope:
-    raw = AlexaSession(user_id=user_id).envelope(launch())
-    return DefaultSerializer().deserialize(json.dumps(raw), RequestEnvelope)
 
 
 ALICE, BOB = envelope_for(ALICE_ID), envelope_for(BOB_ID)

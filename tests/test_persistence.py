@@ -11,20 +11,11 @@ from pathlib import Path
 
 import pytest
 from ask_sdk_core.exceptions import PersistenceException
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
 
-from skill.alexa.envelopes import AlexaSession, launch
 from skill.stores.sqlite import DB_ENV, SQLitePersistenceAdapter, default_db_path, user_id_key
-from stores import without_revision
-
-
-def envelope_for(user_id: str) -> RequestEnvelope:
-    """A launch envelope exactly as the skill receives it, deserialised by the SDK."""
-    raw = AlexaSession(user_id=user_id).envelope(launch())
-    return DefaultSerializer().deserialize(json.dumps(raw), RequestEnvelope)
-
+from stores import envelope_for, without_revision
 
 ALICE = envelope_for("amzn1.ask.account.ALICE")
 BOB = envelope_for("amzn1.ask.account.BOB")

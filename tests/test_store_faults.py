@@ -29,7 +29,7 @@ from skill.alexa.app import create_skill
 from skill.alexa.envelopes import AlexaSession, intent, launch
 from skill.stores.sqlite import LOST, SQLitePersistenceAdapter
 from skill.web.app import create_app
-from stores import without_revision
+from stores import envelope_for, without_revision
 
 UNVERIFIED = {"ASK_SDK_VERIFY_SIGNATURE": False, "ASK_SDK_VERIFY_TIMESTAMP": False}
 ALICE, BOB, CAROL = "amzn1.ask.account.ALICE-7f3a", "amzn1.ask.account.BOB-91c2", "amzn1.ask.account.CAROL-05de"
@@ -265,11 +265,11 @@ def test_a_damaged_row_is_that_users_empty_profile_and_the_next_save_repairs_it(
     bob_before = stored(db, BOB)
     with closing(sqlite3.connect(db)) as connection, connection:
         connection.execute("UPDATE attributes SET data = ? WHERE id = ?", (damaged, ALICE))
-    assert web.adapter.get_attributes(web_envelope(ALICE))[LOST] is True  # a turn knows its profile was lost
+    assert web.adapter.get_attributes(envelope_for(ALICE))[LOST] is True  # a turn knows its profile was lost
     with caplog.at_level(logging.INFO):
         said = web.speech(ALICE, launch())
     assert FIRST_WELCOME in said  # a normal answer: a user the skill does not know yet
-    assert web.adapter.get_attributes(web_envelope(ALICE)).get(LOST) is None  # repaired, no longer lost
+    assert web.adapter.get_attributes(envelope_for(ALICE)).get(LOST) is None  # repaired, no longer lost
     assert json.loads(stored(db, ALICE))["disclaimer_heard"] is True  # the turn's save replaced the damaged row
     assert stored(db, BOB) == bob_before
     assert moved_aside(db) == []
@@ -344,18 +344,9 @@ def test_after_skill_disabled_the_users_id_is_in_no_file_of_the_store(tmp_path):
     assert files_holding(tmp_path, ALICE) == []
     assert stored(db, ALICE) is None
     assert stored(db, BOB) and stored(db, CAROL)  # the others' rows, before and after, are all there
-    assert without_revision(web.adapter.get_attributes(web_envelope(BOB)))["disclaimer_heard"] is True
+    assert without_revision(web.adapter.get_attributes(envelope_for(BOB)))["disclaimer_heard"] is True
 
 
 def files_holding(folder: Path, text: str) -> list[str]:
     """Every file in the store's folder (the database, its -wal and -shm, the lock file) whose bytes hold `text`."""
     return [path.name for path in sorted(folder.iterdir()) if text.encode() in path.read_bytes()]
-
-
-def web_envelope(user: str):
-    """The SDK's RequestEnvelope for `user`, for reading the store as the skill does."""
-    from ask_sdk_core.serialize import DefaultSerializer
-    from ask_sdk_model import RequestEnvelope
-
-    return DefaultSerializer().deserialize(json.dumps(AlexaSession(user_id=user).envelope(launch())),
-                                           RequestEnvelope)

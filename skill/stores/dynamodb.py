@@ -19,7 +19,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
-from skill.stores.sqlite import LOST, REVISION, ConcurrentUpdate, decode_attributes, encode_attributes, user_id_key
+from skill.stores.sqlite import REVISION, ConcurrentUpdate, decode_attributes, encode_attributes, user_id_key
 
 KEY_ATTRIBUTE = "id"
 DATA_ATTRIBUTE = "data"
@@ -62,7 +62,7 @@ class DynamoDbPersistenceAdapter(AbstractPersistenceAdapter):
         """Saved only if the item is still at the revision the caller read (skill.stores.sqlite.REVISION)."""
         key = self.partition_key(request_envelope)
         expected = attributes.get(REVISION)
-        data = encode_attributes({name: value for name, value in attributes.items() if name not in (REVISION, LOST)})
+        data = encode_attributes(attributes)
         # A fresh random revision rather than a counter: PutItem cannot increment, and equality is all we test.
         item = {**self._key(key), DATA_ATTRIBUTE: {"S": data},
                 REVISION_ATTRIBUTE: {"N": str(secrets.randbelow(2**62) + 1)}}

@@ -49,7 +49,7 @@ REVISION = "_revision"  # the stored revision a turn read; 0: it read no row at 
 # True when the store had this user's profile but could not give it: a damaged row, or a corrupt file found (and
 # moved aside) by this very read. The turn then knows nothing of, say, a device timer the profile named.
 LOST = "_lost"
-_NOT_STORED = (REVISION, LOST)  # what a read adds, never written back
+NOT_STORED = (REVISION, LOST)  # what a read adds, never written back (every store)
 
 
 class ConcurrentUpdate(PersistenceException):
@@ -59,9 +59,10 @@ class ConcurrentUpdate(PersistenceException):
 _STORED_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)  # made once: json.dumps makes one a call
 
 
-def encode_attributes(attributes: dict[str, Any]) -> str:
-    """Compact, key-sorted JSON: the same attributes always give the same stored text."""
-    return _STORED_JSON.encode(attributes)
+def encode_attributes(attributes: Mapping[str, Any]) -> str:
+    """Compact, key-sorted JSON: the same attributes always give the same stored text. What a read added
+    (NOT_STORED) is left out."""
+    return _STORED_JSON.encode({name: value for name, value in attributes.items() if name not in NOT_STORED})
 
 
 def decode_attributes(stored: Any) -> dict[str, Any]:
@@ -305,7 +306,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         """Saved only if the row is still at the revision the caller read (see `REVISION`); without one, saved."""
         key = self.partition_key(request_envelope)
         expected = attributes.get(REVISION)
-        data = encode_attributes({name: value for name, value in attributes.items() if name not in _NOT_STORED})
+        data = encode_attributes(attributes)
 
         def save(db: sqlite3.Connection) -> int:
             with db:  # one transaction: committed here, rolled back on an error
