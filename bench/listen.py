@@ -73,16 +73,20 @@ COMMANDS = (
 BARGE_IN_PROMPTS = ("prompts", "stretch.hold")
 
 
-def render(text: str, voice: str, speed: int) -> numpy.ndarray:
-    """espeak-ng's rendering of `text` as 16 kHz int16 samples, with PAD_SECONDS of silence either side."""
-    import soxr
-
+def espeak(text: str, voice: str, speed: int) -> tuple[numpy.ndarray, int]:
+    """espeak-ng's rendering of `text`: int16 samples at its own rate, and that rate."""
     wav = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text], capture_output=True,
                          check=True).stdout
     with wave.open(io.BytesIO(wav)) as reader:
-        rate = reader.getframerate()
-        samples = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype=numpy.int16)
-    pad = numpy.zeros(int(16000 * PAD_SECONDS), dtype=numpy.int16)
+        return numpy.frombuffer(reader.readframes(reader.getnframes()), dtype=numpy.int16), reader.getframerate()
+
+
+def render(text: str, voice: str, speed: int, pad_seconds: float = PAD_SECONDS) -> numpy.ndarray:
+    """espeak-ng's rendering of `text` as 16 kHz int16 samples, with `pad_seconds` of silence either side."""
+    import soxr
+
+    samples, rate = espeak(text, voice, speed)
+    pad = numpy.zeros(int(16000 * pad_seconds), dtype=numpy.int16)
     return numpy.concatenate([pad, soxr.resample(samples, rate, 16000).astype(numpy.int16), pad])
 
 
@@ -136,9 +140,14 @@ class Hearing:
         return heard_in(samples, 16000, self.recogniser)
 
     def meaning(self, text: str) -> tuple:
-        from skill.local.listen.lines import meaning
-
-        return meaning(self.resolver, text)
+        """What `text` asks for, as far as the skill can tell: a launch, or the intent and slot values it resolves
+        to."""
+        kind, words = self.resolver.split_invocation(text)
+        if not words.strip():
+            return kind, None, ()
+        resolution = self.resolver.resolve(words)
+        return kind, resolution.intent, tuple(sorted((name, value) for name, value
+                                                     in resolution.slot_values().items() if value is not None))
 
     def acted_on(self, recognition) -> str | None:
         """What the runner would send: the words, or None when it asks again."""
@@ -343,7 +352,7 @@ def reply_latency(quick: bool) -> dict[str, Any]:
     from skill.local.listen.recognise import Recogniser
     from skill.local.progress_store import open_progress_store
     from skill.local.session import assemble_runner
-    from skill.local.talk import Transcript
+    from skill.local.talk import LineReader, Transcript
 
     utterances = ("open spine coach", "give me a tip about sleep", "what is a herniated disc", "stop")
     records = []
@@ -359,8 +368,6 @@ def reply_latency(quick: bool) -> dict[str, Any]:
                                  user="listen-bench", locale=LOCALE, renderer=renderer, player=player,
                                  transcript=Transcript(io.StringIO()))
         read_end, write_end = os.pipe()
-        from skill.local.talk import LineReader
-
         runner.lines = LineReader(os.fdopen(read_end, "r"), runner.stop)
         lines = ListeningLines(runner.lines, runner)
         runner.lines = lines

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import wave
 from pathlib import Path
 
 import numpy
@@ -26,14 +25,13 @@ pytest.importorskip("pocketsphinx", reason="pocketsphinx is the listen extra: pi
 if shutil.which("espeak-ng") is None:
     pytest.skip("espeak-ng renders the speech these tests hear (make installs it as root)", allow_module_level=True)
 
-import soxr  # noqa: E402
-
+from bench.listen import espeak, frames_of, render  # noqa: E402
 from skill.alexa.dialog import ElicitedSlot  # noqa: E402
 from skill.core.speech import Pause, Say  # noqa: E402
 from skill.local.clock import FakeClock, RealClock  # noqa: E402
 from skill.local.listen.keywords import KeywordSpotter  # noqa: E402
 from skill.local.listen.lines import ListeningLines, SkillAudio, reading  # noqa: E402
-from skill.local.listen.listener import FRAME_BYTES, Listener, heard_in  # noqa: E402
+from skill.local.listen.listener import Listener, heard_in  # noqa: E402
 from skill.local.listen.microphone import Microphone, MicrophoneUnavailable  # noqa: E402
 from skill.local.listen.recognise import Recogniser, Recognition  # noqa: E402
 from skill.local.progress_store import open_progress_store  # noqa: E402
@@ -46,18 +44,7 @@ RATE = 16000
 
 def spoken(text: str, voice: str = "en-us", speed: int = 150, silence: float = 0.6) -> numpy.ndarray:
     """`text` as espeak-ng says it, 16 kHz mono int16, with `silence` seconds either side."""
-    wav = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text], capture_output=True,
-                         check=True).stdout
-    with wave.open(io.BytesIO(wav)) as reader:
-        rate = reader.getframerate()
-        samples = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype=numpy.int16)
-    pad = numpy.zeros(int(RATE * silence), dtype=numpy.int16)
-    return numpy.concatenate([pad, soxr.resample(samples, rate, RATE).astype(numpy.int16), pad])
-
-
-def frames(samples: numpy.ndarray):
-    data = samples.tobytes()
-    return [data[i:i + FRAME_BYTES] for i in range(0, len(data) - FRAME_BYTES + 1, FRAME_BYTES)]
+    return render(text, voice, speed, silence)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +78,7 @@ class Listening:
     def hear(self, samples: numpy.ndarray) -> None:
         spotter = self.listener.spotter
         spotter.reset()
-        self.listener.run(frames(samples))
+        self.listener.run(frames_of(samples))
 
     def type(self, text: str) -> None:
         os.write(self._typing, (text + "\n").encode())
@@ -182,7 +169,7 @@ def test_stop_said_during_a_hold_cuts_it_short_as_typing_does(tmp_path, recognis
                                                                          "reply", "Hold")))
     hold.start()
     began = time.monotonic()
-    for frame in frames(speech):  # as a microphone delivers it, while the hold runs
+    for frame in frames_of(speech):  # as a microphone delivers it, while the hold runs
         listening.listener.feed(frame)
         time.sleep(0.03)
     hold.join(25)
@@ -197,7 +184,7 @@ def test_a_keyword_is_spotted_over_the_skill_s_own_voice_and_its_own_words_are_n
     heard = []
     listener = Listener(recogniser, spotter, heard.append, lambda: said if listener.now < len(skill) / RATE else None)
     spotter.reset()
-    listener.run(frames(skill))
+    listener.run(frames_of(skill))
     assert heard == []  # the skill's voice alone: no barge-in, and nothing decoded as if someone spoke
 
     user = spoken("stop", "en-us+klatt", silence=0)
@@ -206,7 +193,7 @@ def test_a_keyword_is_spotted_over_the_skill_s_own_voice_and_its_own_words_are_n
     mixed[at:at + len(user)] += user
     listener = Listener(recogniser, spotter, heard.append, lambda: said if listener.now < len(skill) / RATE else None)
     spotter.reset()
-    listener.run(frames(numpy.clip(mixed, -32768, 32767).astype(numpy.int16)))
+    listener.run(frames_of(numpy.clip(mixed, -32768, 32767).astype(numpy.int16)))
     assert [(h.text, h.barge_in) for h in heard] == [("stop", True)]
     assert heard[0].started < len(skill) / RATE  # heard while the skill was still speaking
 
@@ -214,16 +201,12 @@ def test_a_keyword_is_spotted_over_the_skill_s_own_voice_and_its_own_words_are_n
     stopping = "Stopping here. Next time, I'll offer to pick up where you left off."
     listener = Listener(recogniser, spotter, heard.append, lambda: stopping)
     spotter.reset()
-    listener.run(frames(numpy.clip(mixed, -32768, 32767).astype(numpy.int16)))
+    listener.run(frames_of(numpy.clip(mixed, -32768, 32767).astype(numpy.int16)))
     assert heard == []  # a "stop" while the skill says "Stopping here" may be its own voice
 
 
 def test_a_whole_recording_at_another_rate_is_heard_as_the_microphone_s_would_be(recogniser):
-    wav = subprocess.run(["espeak-ng", "-v", "en-us+klatt", "-s", "150", "--stdout", "give me a tip about sleep"],
-                         capture_output=True, check=True).stdout
-    with wave.open(io.BytesIO(wav)) as reader:  # espeak-ng's own 22,050 Hz, as a browser might send 48 kHz
-        rate = reader.getframerate()
-        samples = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype=numpy.int16)
+    samples, rate = espeak("give me a tip about sleep", "en-us+klatt", 150)  # its own 22,050 Hz, not 16 kHz
     assert rate != RATE
     assert [heard.text for heard in heard_in(samples, rate, recogniser)] == ["give me a tip about sleep"]
 

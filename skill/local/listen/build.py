@@ -38,7 +38,7 @@ def build(language: str = LANGUAGE) -> dict[str, str]:
     """The three files' text: the ARPA model, the pronunciation dictionary and a note of what went in."""
     from skill.local.listen.recognise import shipped_dictionary  # pocketsphinx only where it is installed
 
-    sentences = sorted((sentence.words, sentence.weight) for sentence in corpus())
+    sentences = _sentences()
     arpa = io.StringIO()
     write_arpa(witten_bell(sentences), arpa)
     words = {word for words, _ in sentences for word in words}
@@ -50,11 +50,15 @@ def build(language: str = LANGUAGE) -> dict[str, str]:
 
 def is_current(language: str = LANGUAGE) -> bool:
     """Whether the model files were built from the sentences the sources give now."""
-    note_file = model_files(language)["json"]
-    if not all(path.is_file() for path in model_files(language).values()):
+    files = model_files(language)
+    if not all(path.is_file() for path in files.values()):
         return False
-    sentences = sorted((sentence.words, sentence.weight) for sentence in corpus())
-    return json.loads(note_file.read_text(encoding="utf-8")).get("corpus_sha256") == corpus_digest(sentences)
+    return json.loads(files["json"].read_text(encoding="utf-8")).get("corpus_sha256") == corpus_digest(_sentences())
+
+
+def _sentences() -> list[tuple[tuple[str, ...], float]]:
+    """The corpus as (words, weight), sorted: what the model and its digest are made from."""
+    return sorted((sentence.words, sentence.weight) for sentence in corpus())
 
 
 def main(argv: list[str] | None = None) -> int:

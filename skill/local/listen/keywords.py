@@ -64,9 +64,10 @@ class KeywordSpotter:
         """Whether every word of `phrase` sounds like the start of some word of `sentence`, a phone or less apart
         (then the skill saying `sentence` may be what the spotter heard: "start", "step", "stopping" for "stop")."""
         said = [self._phones(word) for word in recogniser_words(sentence)]
-        return all(any(_distance(self._phones(word), other[:len(self._phones(word))]) <= SOUNDS_LIKE_PHONES
-                       for other in said if len(other) >= len(self._phones(word)) - 1)
-                   for word in phrase.split())
+        heard = [self._phones(word) for word in phrase.split()]
+        return all(any(_distance(phones, other[:len(phones)]) <= SOUNDS_LIKE_PHONES
+                       for other in said if len(other) >= len(phones) - 1)
+                   for phones in heard)
 
     def _phones(self, word: str) -> tuple[str, ...]:
         return self._pronunciations.get(word, ())

@@ -5,7 +5,7 @@ set first, so a reply or a hold that is playing stops at once, then the words ar
 through LocalConversation.hear, red-flag screen first, then the resolver. Each is shown as `you (heard)> ...`.
 
 When the words heard fit nothing the skill understands well (the resolver's confidence in them is low, or they are
-not understood at all), nothing is sent: the runner says "I heard '...'. Say it again, or type it." instead.
+not understood at all), nothing is sent: the runner says the `listen.unsure` prompt ("I heard ...") instead.
 pocketsphinx's own word posteriors are all 1.0 with a model this small, and how far its N-best alternatives agree
 tells little; a misheard sentence is word salad that fits the skill's requests badly (bench/listen.py). Words the
 red-flag screen catches are always sent, however unsure, and so is an alternative it finds an emergency or urgent sign
@@ -25,6 +25,7 @@ from typing import Any, Callable
 from skill.alexa.dialog import ElicitedSlot
 from skill.core.safety.triage import Triage
 from skill.core.speech import Part, Say
+from skill.local.listen.keywords import KeywordSpotter
 from skill.local.listen.listener import Heard, Listener
 from skill.local.listen.recognise import Recogniser, Recognition
 from skill.local.nlu.resolver import FALLBACK_INTENT, IntentResolver
@@ -156,16 +157,6 @@ class ListeningLines:
                 return
 
 
-def meaning(resolver: IntentResolver, text: str) -> tuple:
-    """What `text` asks for, as far as the skill can tell: a launch, or the intent and slot values it resolves to."""
-    kind, words = resolver.split_invocation(text)
-    if not words.strip():
-        return kind, None, ()
-    resolution = resolver.resolve(words)
-    return kind, resolution.intent, tuple(sorted((name, value) for name, value in resolution.slot_values().items()
-                                                 if value is not None))
-
-
 def confidence(resolver: IntentResolver, text: str, context: ElicitedSlot | None = None) -> float:
     """How well `text` fits a request the skill understands, or an answer to the slot `context` asks for: the
     resolver's confidence, 0 for the fallback, 1 for "open spine coach"."""
@@ -202,7 +193,7 @@ def start_listening(runner: Runner, device: str | None, warn: Callable[[str], No
     lines = ListeningLines(runner.lines, runner)
     audio = SkillAudio()
     audio.follow(runner)
-    listener = Listener(Recogniser(), _spotter(), lines.heard, audio)
+    listener = Listener(Recogniser(), KeywordSpotter(), lines.heard, audio)
     runner.lines = lines
 
     def listen() -> None:
@@ -214,9 +205,3 @@ def start_listening(runner: Runner, device: str | None, warn: Callable[[str], No
     threading.Thread(target=listen, daemon=True, name="spine-coach-listen").start()
     print(f"Listening on {microphone.name}: speak, or type.", file=sys.stderr)
     return lines
-
-
-def _spotter():
-    from skill.local.listen.keywords import KeywordSpotter
-
-    return KeywordSpotter()

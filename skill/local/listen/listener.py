@@ -146,9 +146,8 @@ class Listener:
 
 
 def heard_in(samples: Any, rate: int, recogniser: Recogniser) -> list[Heard]:
-    """Every utterance in a whole recording (mono 16-bit samples at `rate`), decoded as the microphone's would be: what
-    a recording sent from elsewhere (the console's microphone button) goes through before the runner's
-    skill.local.listen.lines.reading."""
+    """Every utterance in a whole recording (mono 16-bit samples at `rate`), decoded as the microphone's would be
+    (bench/listen.py, tests)."""
     import numpy
     import soxr
 

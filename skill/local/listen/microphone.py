@@ -10,10 +10,8 @@ from __future__ import annotations
 import queue
 from typing import Iterator
 
-from skill.local.listen.listener import FRAME_BYTES
+from skill.local.listen.listener import FRAME_BYTES, FRAME_SECONDS
 from skill.local.listen.recognise import SAMPLE_RATE
-
-BLOCK_SECONDS = 0.03
 
 
 class MicrophoneUnavailable(RuntimeError):
@@ -51,7 +49,7 @@ class Microphone:
 
             self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="int16")
         try:
-            self._stream = sounddevice.RawInputStream(samplerate=rate, blocksize=int(rate * BLOCK_SECONDS),
+            self._stream = sounddevice.RawInputStream(samplerate=rate, blocksize=int(rate * FRAME_SECONDS),
                                                       device=device, channels=1, dtype="int16",
                                                       callback=self._take)
             self._stream.start()

@@ -16,14 +16,12 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from skill.alexa.interaction_model import interaction_model, model_locales
+from skill.core.content import load_document
 from skill.core.text import fold
 from skill.local.nlu.resolver import BUILTIN_SAMPLES
-
-RED_FLAGS = Path(__file__).resolve().parents[2] / "locale" / "en" / "red_flags.json"
 
 # Heard while the skill speaks or a hold runs: these interrupt it, as a typed line does (skill.local.listen.keywords).
 BARGE_IN = ("stop", "pause", "that hurts", "help")
@@ -128,7 +126,7 @@ def red_flag_phrases(tiers: Iterable[str] = RED_FLAG_TIERS, vocabulary: Iterable
     gap splits a phrase in two, "tingl*" becomes each word of `vocabulary` and of the rules that starts so (none: the
     phrase is left out), "#38-45" the numbers, and "@concept" the phrases of that concept. Phrases with digits
     ("4wd") are left out: nobody says them so."""
-    rules = json.loads(RED_FLAGS.read_text(encoding="utf-8"))
+    rules = load_document("en", "red_flags")
     concepts: Mapping[str, Any] = rules["concepts"]
     wanted = [name for rule in rules["rules"] if rule["tier"] in tiers for pattern in rule["when"]
               for key in ("all", "any") for name in pattern.get(key, [])]
