@@ -13,6 +13,7 @@ Every word lives in `locale/<lang>/red_flags.json` (see its "_about"); this modu
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -67,8 +68,20 @@ class _Gap:
     """Up to _GAP_WORDS words of anything."""
 
 
+class _Family(NamedTuple):
+    """A concept phrase's word that stands for any word of its families ("feel": "felt", "feeling"; "my": "her")."""
+    words: frozenset[str]
+
+
 _GAP = _Gap()
-Element = str | _Stem | _Range | _Gap  # a str is one exact word
+Element = str | _Stem | _Range | _Gap | _Family  # a str is one exact word
+
+
+def _keys(element: Element) -> tuple[str, ...]:
+    """The index keys of a phrase's opening word: itself, or every word of its families."""
+    if isinstance(element, str):
+        return (element,)
+    return tuple(sorted(element.words)) if isinstance(element, _Family) else ()
 
 
 class _Span(NamedTuple):
@@ -95,6 +108,10 @@ class _Entry(NamedTuple):
 class _Reach:
     words: int
     stops_at: tuple[str, ...]  # break lexicons the reach may not cross
+    # A cue that opens a clause ("when I was pregnant with my second, I leaked"): the first of these breaks within
+    # this many words after it is that clause's own subject, not a new one.
+    subject_within: int = 0
+    subject_breaks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,12 +196,15 @@ class _Matcher:
         self._numeric: list[tuple[_Range, _Entry]] = []
         for phrase in phrases:
             first, *rest = phrase.elements
-            if isinstance(first, str) and rest and isinstance(rest[0], str):
-                self._by_pair[first, rest[0]].append(_Entry(phrase.lexicon, 2, tuple(rest[1:]), phrase.shadow))
+            if _keys(first) and rest and _keys(rest[0]):
+                entry = _Entry(phrase.lexicon, 2, tuple(rest[1:]), phrase.shadow)
+                for pair in itertools.product(_keys(first), _keys(rest[0])):
+                    self._by_pair[pair].append(entry)
                 continue
             entry = _Entry(phrase.lexicon, 1, tuple(rest), phrase.shadow)
-            if isinstance(first, str):
-                self._by_word[first].append(entry)
+            if _keys(first):
+                for key in _keys(first):
+                    self._by_word[key].append(entry)
             elif isinstance(first, _Stem):
                 self._by_stem[first.prefix].append(entry)
             else:
@@ -198,8 +218,8 @@ class _Matcher:
         bases = [word[:-2] if word.endswith("'s") else word for word in words]
         best: dict[str, dict[int, tuple[int, bool]]] = defaultdict(dict)
         for i in range(len(words)):
-            for entry in self._candidates(words, bases, i):
-                start_of_rest = i + entry.keyed
+            for entry, skipped in self._candidates_here(words, bases, i):
+                start_of_rest = i + entry.keyed - skipped
                 end = _match(entry.rest, words, bases, start_of_rest) if entry.rest else start_of_rest
                 if end is None:
                     continue
@@ -218,6 +238,17 @@ class _Matcher:
             if kept:
                 found[lexicon] = kept
         return found
+
+    def _candidates_here(self, words: Sequence[str], bases: Sequence[str], i: int) -> Iterator[tuple[_Entry, int]]:
+        """Candidates starting at token i, with how many of their keyed words the text leaves out: a phrase that
+        opens with the sentence end (". is") also matches at the start of the utterance, where none is written."""
+        for entry in self._candidates(words, bases, i):
+            yield entry, 0
+        if i == 0 and words[0] != _SENTENCE_END:
+            forms = (words[0],) if bases[0] == words[0] else (words[0], bases[0])
+            for form in forms:
+                for entry in self._by_pair.get((_SENTENCE_END, form), ()):
+                    yield entry, 1
 
     def _candidates(self, words: Sequence[str], bases: Sequence[str], i: int) -> Iterator[_Entry]:
         word, base = words[i], bases[i]
@@ -259,6 +290,8 @@ def _match(elements: Sequence[Element], words: Sequence[str], bases: Sequence[st
 def _element_matches(element: Element, word: str, base: str) -> bool:
     if isinstance(element, str):
         return element == word or element == base
+    if isinstance(element, _Family):
+        return word in element.words or base in element.words
     if isinstance(element, _Stem):
         return word.startswith(element.prefix)
     return _is_number(word) and element.low <= float(word) <= element.high
@@ -285,6 +318,14 @@ class _Utterance:
     def free_words_between(self, first: _Span, second: _Span) -> int:
         """Like words_between, not counting words of concept phrases: a list of symptoms is one step of reach."""
         return _between(self._free_words_before, first, second)
+
+    def first_break(self, start: int, end: int, breaks: Sequence[str]) -> int | None:
+        """Where the first of the named breaks starts in tokens [start, end); None if none does."""
+        return min((span.start for name in breaks for span in self.spans.get(name, ()) if start <= span.start < end),
+                   default=None)
+
+    def words_in(self, start: int, end: int) -> int:
+        return self._words_before[end] - self._words_before[start]
 
     def broken(self, start: int, end: int, breaks: Sequence[str]) -> bool:
         """Whether any of the named breaks starts in tokens [start, end)."""
@@ -319,11 +360,28 @@ def _between(counts: Sequence[int], first: _Span, second: _Span) -> int:
 def _reaches(utterance: _Utterance, cue: _Span, target: _Span, before: _Reach | None, after: _Reach | None) -> bool:
     if before and cue.end <= target.start:
         return (utterance.free_words_between(cue, target) <= before.words
-                and not utterance.broken(cue.end, target.start, before.stops_at))
+                and not _crosses(utterance, cue.end, target.start, before))
     if after and target.end <= cue.start:
         return (utterance.free_words_between(target, cue) <= after.words
                 and not utterance.broken(target.end, cue.start, after.stops_at))
     return False
+
+
+def _crosses(utterance: _Utterance, start: int, end: int, reach: _Reach) -> bool:
+    """Whether a before-reach from a cue ending at `start` to a concept at `end` crosses one of its breaks."""
+    if not reach.subject_breaks:
+        return utterance.broken(start, end, reach.stops_at)
+    others = tuple(name for name in reach.stops_at if name not in reach.subject_breaks)
+    if utterance.broken(start, end, others):
+        return True
+    subject = utterance.first_break(start, end, reach.subject_breaks)
+    if subject is None:
+        return False
+    # Only the clause's first subject passes: not one after a subject the cue's clause already has ("years ago I
+    # had sciatica, I now ...", where the first "I" is no break).
+    already = utterance.first_break(start, subject, (_SELF, _OTHERS)) is not None
+    return (already or utterance.words_in(start, subject) > reach.subject_within
+            or utterance.broken(subject + 1, end, reach.subject_breaks))
 
 
 def _inside(inner: _Span, outer: _Span) -> bool:
@@ -381,6 +439,10 @@ class Triage:
         self._blockers = tuple(blockers)
         self._rules = tuple(sorted(rules, key=lambda rule: TIERS.index(rule.finding.tier)))
         self._second_opinion: SecondOpinion | None = None
+        # Concepts that only ever keep a rule from firing ("put it all back on" for weight loss): a cue holding one
+        # ("but I put it all back on") is saying it, so it stays.
+        used = {name for rule in rules for p in rule.patterns for name in (*p.all, *p.any)}
+        self._protective = frozenset(name for rule in rules for p in rule.patterns for name in p.none) - used
 
     @classmethod
     def from_rules(cls, rules: Mapping) -> Triage:
@@ -435,7 +497,7 @@ class Triage:
                     blocker.name for blocker in self._blockers
                     if blocker.name not in ignored and cues[blocker.name]
                     and not (blocker.own_cue_keeps and any(_inside(cue, span) for cue in raw_cues[blocker.name]))
-                    and self._blocks(blocker, cues[blocker.name], span, utterance)}
+                    and self._blocks(blocker, cues[blocker.name], span, utterance, name not in self._protective)}
         # A blocked phrase takes the shorter concept phrases inside it along ("no pain in my chest" also switches
         # off "chest"), unless that concept ignores the blocker.
         blocked = [(name, span, by) for (name, span), by in blocked_by.items() if by]
@@ -451,8 +513,12 @@ class Triage:
         return live
 
     @staticmethod
-    def _blocks(blocker: _Blocker, cues: Sequence[_Span], span: _Span, utterance: _Utterance) -> bool:
-        if not any(_reaches(utterance, cue, span, blocker.before, blocker.after) for cue in cues):
+    def _blocks(blocker: _Blocker, cues: Sequence[_Span], span: _Span, utterance: _Utterance,
+                within_cue: bool = True) -> bool:
+        # A concept phrase inside a longer cue is that cue's words ("woke up" in "it woke up again"), as a cue inside
+        # a longer concept phrase is that phrase's.
+        if not any((within_cue and _inside(span, cue)) or _reaches(utterance, cue, span, blocker.before, blocker.after)
+                   for cue in cues):
             return False
         lifting = utterance.spans.get(_unless_lexicon(blocker.name), ())
         return not any(_overlap(cue, span) or _reaches(utterance, cue, span, blocker.unless, blocker.unless)
@@ -512,8 +578,10 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     concept_entries = document["concepts"]
     lexicons.update(concept_entries)
 
+    families = _families(document.get("word_families", ()), normaliser)
     phrases = [phrase for name, entry in lexicons.items()
-               for phrase in _lexicon_phrases(name, entry, concept_entries, normaliser)]
+               for phrase in _lexicon_phrases(name, entry, concept_entries, normaliser,
+                                              families if name in concept_entries else {})]
     _check_no_collapsed_cues(lexicons, concept_entries, normaliser)
     blocker_names = set(document.get("blockers", {}))
     concepts = {name: _ignored_blockers(name, entry, blocker_names) for name, entry in concept_entries.items()}
@@ -540,12 +608,27 @@ def _check_no_collapsed_cues(lexicons: Mapping[str, Any], concepts: Mapping[str,
         raise ValueError("cue phrases that fillers shrink to one word: " + ", ".join(collapsed))
 
 
-def _lexicon_phrases(name: str, entry: Any, concepts: Mapping[str, Any], normaliser: _Normaliser) -> Iterator[_Phrase]:
+def _families(groups: Iterable[Sequence[str]], normaliser: _Normaliser) -> dict[str, frozenset[str]]:
+    """Each word of 'word_families' to every word it stands for: the union of the families it belongs to."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for group in groups:
+        words = {" ".join(normaliser.rewrite(_raw_tokens(word))) for word in group}
+        for word in words:
+            members[word] |= words
+    return {word: frozenset(family) for word, family in members.items()}
+
+
+def _lexicon_phrases(name: str, entry: Any, concepts: Mapping[str, Any], normaliser: _Normaliser,
+                     families: Mapping[str, frozenset[str]] | None = None) -> Iterator[_Phrase]:
+    """A lexicon's phrases; in a concept's phrases, a word of a family stands for the whole family."""
     phrases, shadows = _lexicon_texts(entry, concepts, (name,))
-    for text in phrases:
-        yield _Phrase(name, _elements(text, normaliser, name), shadow=False)
-    for text in shadows:
-        yield _Phrase(name, _elements(text, normaliser, name), shadow=True)
+    for texts, shadow in ((phrases, False), (shadows, True)):
+        for text in texts:
+            elements = _elements(text, normaliser, name)
+            if families and len(elements) > 1:  # a lone word keeps its sense ("her" is someone else)
+                elements = tuple(_Family(families[element]) if isinstance(element, str) and element in families
+                                 else element for element in elements)
+            yield _Phrase(name, elements, shadow=shadow)
 
 
 def _lexicon_texts(entry: Any, concepts: Mapping[str, Any], seen: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -606,7 +689,12 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str]) -> _Blo
         stops = tuple(entry[key].get("stops_at", ()))
         if set(stops) - break_names:
             raise ValueError(f"blocker {name!r}: unknown breaks {sorted(set(stops) - break_names)}")
-        return _Reach(int(entry[key]["words"]), tuple(_break_lexicon(stop) for stop in stops))
+        clause = entry[key].get("clause_subject", {})
+        subject_breaks = tuple(clause.get("breaks", ()))
+        if set(subject_breaks) - set(stops):
+            raise ValueError(f"blocker {name!r}: clause_subject breaks must be among its stops_at")
+        return _Reach(int(entry[key]["words"]), tuple(_break_lexicon(stop) for stop in stops),
+                      int(clause.get("within", 0)), tuple(_break_lexicon(stop) for stop in subject_breaks))
 
     return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)))
 
