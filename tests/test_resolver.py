@@ -12,7 +12,7 @@ import pytest
 
 from model_wording import LANGUAGES, LOCALES, MODELS, builtin_samples, intents, language_of, own_samples, \
     own_synonyms, resolver_for, types
-from skill.alexa.dialog import ElicitedSlot
+from skill.alexa.dialog import PAIN_CHECK, ElicitedSlot
 from skill.alexa.interaction_model import interaction_model
 from skill.local.nlu.resolver import Heard, IntentResolver, Resolution, SlotValue, normalize
 
@@ -593,3 +593,46 @@ def test_local_ways_of_saying_yes_and_no(utterance: str, intent: str) -> None:
 def test_the_arvo_is_the_afternoon(utterance: str, time: str) -> None:
     heard = IntentResolver.for_locale("en-AU").resolve(utterance)
     assert (heard.intent, heard.slot_values()["time"]) == ("SetReminderIntent", time)
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("i've got a sore back", "SymptomReportIntent"),  # a symptom's "sore back", not a feeling's "sore"
+    ("there's a pain down my leg today", "SymptomReportIntent"),  # "pain down my leg", not "down my leg"
+    ("that one was sore", "PainCheckIntent"),  # a check-in's own words still say how a stretch felt
+])
+def test_of_two_catch_alls_the_one_whose_value_is_said_in_more_words_wins(
+        resolver: IntentResolver, utterance: str, intent: str) -> None:
+    assert resolver.resolve(utterance).intent == intent
+
+
+def test_a_paraphrase_of_another_catch_all_keeps_the_words_for_triage(resolver: IntentResolver) -> None:
+    """The symptom's catch-all fits best, a check-in's paraphrase is closer: the check-in's own template still holds
+    every word, so the skill's red-flag rules read them on an Echo."""
+    heard = resolver.resolve("dad cant stand up his legs have gone")
+    assert heard.slot_values() == {"feeling": "dad cant stand up his legs have gone"}
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("nope all fine down there", "AMAZON.NoIntent"),  # the rules find no sign in it; "no but it's numb down there"
+    ("not yet give me a sec", "AMAZON.NoIntent"),
+    ("oops cancel", "AMAZON.CancelIntent"),
+    ("cancel she doesn't want that", "AMAZON.CancelIntent"),
+    ("cancel my legs have gone numb", "SymptomReportIntent"),
+    ("alright i'm ready now", "AMAZON.YesIntent"),
+    ("righto let's stretch", "StartStretchIntent"),
+])
+def test_an_answer_or_an_ending_said_first_with_words_of_their_own(
+        resolver: IntentResolver, utterance: str, intent: str) -> None:
+    assert resolver.resolve(utterance).intent == intent
+
+
+def test_a_sign_after_an_answer_keeps_its_words(resolver: IntentResolver) -> None:
+    heard = resolver.resolve("no but it's numb down there")
+    assert heard.intent != "AMAZON.NoIntent" and "no but it's numb down there" in heard.slot_values().values()
+
+
+@pytest.mark.parametrize("utterance", ["okay thanks", "alright thanks", "all right, cheers"])
+def test_thanks_after_a_one_word_answer_leaves_the_answer(utterance: str) -> None:
+    """"How did that feel?" "Alright, thanks": the "alright" is the answer, not a lead-in to be dropped."""
+    heard = IntentResolver.for_locale("en-GB").resolve(utterance, context=PAIN_CHECK)
+    assert (heard.intent, heard.slots["feeling"].canonical) == ("PainCheckIntent", "fine")

@@ -76,8 +76,10 @@ _WORD_CONTRACTIONS = {
 _IS_CONTRACTIONS = frozenset("it's that's there's here's what's who's where's when's why's how's he's she's".split())
 _SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"),
                         ("'m", " am"))
-_FILLER_WORDS = frozenset("um umm uh uhh erm hmm ah please alexa really actually honestly basically literally".split())
-_LEADING_FILLERS = (("okay", "so"), ("so",), ("well",), ("okay",), ("and",), ("oh",), ("could", "you"),
+_FILLER_WORDS = frozenset("um umm uh uhh erm hmm ah ugh oops whoops please alexa really actually honestly basically "
+                           "literally".split())
+_LEADING_FILLERS = (("okay", "so"), ("so",), ("well",), ("okay",), ("alright",), ("all", "right"), ("righto",),
+                    ("and",), ("oh",), ("could", "you"),
                     ("can", "you"), ("would", "you"), ("will", "you"), ("i", "want", "to"),
                     ("i", "would", "like", "to"), ("can", "we"), ("could", "we"), ("reckon", "we", "could"),
                     ("do", "you", "reckon"), ("i", "reckon"))
@@ -114,8 +116,9 @@ class Heard:
         joined = _join_spelled_letters(expanded)
         kept = [(part, source) for word, source in joined if word not in _FILLER_WORDS
                 for part in _SPOKEN_DIGITS.get(word, word).split()]
-        kept = kept[len(kept) - len(_drop_leading_fillers([word for word, _ in kept])):]
+        # Thanks first, so that "okay, thanks" keeps its "okay".
         kept = kept[:len(_drop_trailing_fillers([word for word, _ in kept]))]
+        kept = kept[len(kept) - len(_drop_leading_fillers([word for word, _ in kept])):]
         return cls(spoken, tuple(word for word, _ in kept), tuple(source for _, source in kept))
 
     def whole_words(self, first: int, last: int) -> tuple[int, int]:
@@ -217,7 +220,8 @@ _MEANING_CLASSES = {
     "hospital": "er ae casualty",
     # Medicines named by name (never in a sample: the skill names none) are asked about as medicines.
     "medicine": "medication meds painkiller pill tablet drug ibuprofen paracetamol acetaminophen naproxen aspirin "
-                "tylenol advil nurofen motrin aleve panadol codeine diclofenac voltaren",
+                "tylenol advil nurofen motrin aleve panadol panadeine codeine diclofenac voltaren crocin combiflam "
+                "tramadol gabapentin pregabalin lyrica",
     "massage": "rub",
     "spasm": "cramp seize seizing lock locking tighten tight",
     "disc": "disk",
@@ -356,14 +360,15 @@ _PAUSE = "AMAZON.PauseIntent"
 # Longest first: "hold on a sec" before "hold on".
 _LEADING_ANSWERS = tuple(sorted(
     [*((tuple(word.split()), _YES) for word in "yes yeah yep yup yeh aye sure".split()),
-     *((tuple(word.split()), _NO) for word in "no nah nope".split()),
+     *((tuple(word.split()), _NO) for word in ("no", "nah", "nope", "not yet", "not quite")),
      *((tuple(phrase.split()), _PAUSE) for phrase in ("hold on", "hang on", "wait", "one moment", "one second",
                                                       "just a second", "just a minute", "give me a minute"))],
     key=lambda lead: -len(lead[0])))
 _AFTER_AN_ANSWER = frozenset(
     "i it that this these those she he they we you there nothing none not never just all let give leave do does did "
     "no nope nah thanks thank sorry actually really maybe definitely absolutely please go skip keep carry stop "
-    "cancel wait hold is was am are have has had can could would will should thats its".split())
+    "cancel wait hold is was am are have has had can could would will should thats its neither same everything "
+    "start".split())
 _ENDINGS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 _OWN_REQUEST = 0.65  # a request heard this surely after a yes or no is a request, not an answer
 _LONGEST_ANSWER = 8  # words, the yes or no included: past that, "yeah" opens an account of something, not an answer
@@ -472,11 +477,13 @@ class IntentResolver:
         when nothing else was heard and those words sound like nothing a symptom or a feeling is made of: the
         request, as Alexa would pick it out."""
         words = heard.words
-        for size in range(len(words) - 1, _SHORTEST_WHOLE_REQUEST - 1, -1):
+        for size in range(len(words) - 1, 0, -1):
             for start in (0, len(words) - size):
                 intent = self._exact_intent(words[start:start + size])
                 if intent is None or intent in _ANSWERS_TO_A_QUESTION:
                     continue
+                if size < _SHORTEST_WHOLE_REQUEST and (start > 0 or intent not in _ENDINGS):
+                    continue  # a shorter one only when it ends the turn, said first ("cancel, she's changed her mind")
                 rest = words[size:] if start == 0 else words[:start]
                 around = [m for m in mentions if m.start < start or m.end > start + size]
                 if not any(m.value.slot_type in self._open_types for m in around) and all(
@@ -487,6 +494,11 @@ class IntentResolver:
     def _heard_as_request(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
         template, carried = self._best_fit(heard)
         score, sample = self._most_similar(self._similarity_tokens(heard.words, mentions))
+        if template is not None and sample is not None and sample.intent != template.intent and score > template.score:
+            # The paraphrase's intent is the closer fit: its own best template, if one fits, says where its slots are.
+            own, own_carried = self._best_fit(heard, [t for t in self._templates if t.intent == sample.intent])
+            if own is not None:
+                template, carried = own, own_carried
         if template is not None and sample is not None and sample.intent == template.intent:
             # Both say this intent: the closer fit's slots, with any value only the other resolved, and a whole
             # sentence the template heard in a slot (no carrier around it) kept for triage.
@@ -518,9 +530,12 @@ class IntentResolver:
     def _names_a_sign(self, heard_as: Resolution) -> bool:
         """Whether the red-flag rules find a sign (any tier, clarify included) in a slot's words, as the skill will
         read them on an Echo."""
+        return any(self._sign_in_words(slot.value.split()) for slot in heard_as.slots.values() if slot.value)
+
+    def _sign_in_words(self, words: Sequence[str]) -> bool:
+        """Whether the red-flag rules find a sign (any tier, clarify included) in these words."""
         from skill.core.safety.triage import triage_for  # the rules load with the first catch-all, not at import
-        triage = triage_for(self._locale)
-        return any(triage.classify(slot.value) is not None for slot in heard_as.slots.values() if slot.value)
+        return triage_for(self._locale).classify(" ".join(words)) is not None
 
     def _rival_request(self, heard: Heard, mentions: Sequence[_Mention], caught_by: str) -> Resolution | None:
         """The nearest request of another intent whose own words are said: the words most of its samples use ("timer",
@@ -564,8 +579,9 @@ class IntentResolver:
             return Resolution(answer, {}, 1.0)  # "no thanks, I'm fine": the answer, twice
         if answer == _PAUSE and rest and self._exact_intent(rest) == _NO:
             return Resolution(_NO, {}, 1.0)  # "hang on, not quite": the wait is the no's reason, not a request
-        if self._describes_a_sign(heard, mentions, said) and (not self._only_passed_through(heard_as)
-                                                              or self._names_a_sign(heard_as)):
+        if self._describes_a_sign(heard, mentions, said) and (
+                self._sign_in_words(heard.spoken) if heard_as.intent == FALLBACK_INTENT
+                else not self._only_passed_through(heard_as) or self._names_a_sign(heard_as)):
             return heard_as  # a feeling the rules find no sign in is the answer's reason: "no, nothing's changed"
         if answer == _NO and any(w in _NEGATIONS for w in words[said:]):
             return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))  # "no, don't skip it": said twice
@@ -666,7 +682,11 @@ class IntentResolver:
         canonical = [_canonical(w) for w in heard.words]
         canonical_text, canonical_set = " ".join(canonical), frozenset(canonical)
         best: Resolution | None = None
-        best_rank = (0.0, -1)
+        best_rank = (0.0, -1, 0)
+        longest_said: dict[str, int] = {}  # per custom type, the most words of one of its listed values said
+        for mention in self._mentions(heard.words):
+            slot_type = mention.value.slot_type
+            longest_said[slot_type] = max(longest_said.get(slot_type, 0), mention.end - mention.start)
         for sample in self._templates if templates is None else templates:
             if not sample.canonical_carrier <= canonical_set:
                 continue
@@ -674,7 +694,10 @@ class IntentResolver:
             filled = self._fill_template(sample, match, heard) if match else None
             if filled is None:
                 continue
-            rank = (filled.score, len(sample.carrier))  # equally sure: the more specific carrier wins
+            # Equally sure: the more specific carrier wins, then the slot whose type's own value is said in more words
+            # ("a sore back" is a symptom's "sore back" before a feeling's "sore").
+            said = max((longest_said.get(filled.slots[name].slot_type, 0) for name in sample.slots), default=0)
+            rank = (filled.score, len(sample.carrier), said)
             if rank > best_rank:
                 best, best_rank = filled, rank
         return best, best_rank[1] > 0
