@@ -976,6 +976,16 @@ def test_a_clause_opening_cue_passes_its_own_subject_only() -> None:
         Triage.from_rules(_tiny_rules(past=unknown))
 
 
+
+def test_a_phrase_with_choices_stands_for_each_choice() -> None:
+    cleared = {"phrases": ["{but|and} {it|that all} {went|stopped}"], "except": ["{but|and} it went numb"],
+               "after": {"words": 6}}
+    triage = Triage.from_rules(_tiny_rules(cleared_up=cleared))
+    assert triage.classify("my leg was numb but it went") is None
+    assert triage.classify("my leg was numb and that all stopped") is None
+    assert _tier(triage.classify("my leg was numb so it stopped")) == E  # "so" is no choice of the first
+    assert _tier(triage.classify("my leg was fine and it went numb")) == E  # an except-phrase's choices too
+
 # ---------------------------------------------------------------------------------------------------------
 # Round 6, recall on wording nobody here had written (issue 11): for each warning sign, the words people in the
 # five locales use for it (euphemisms, slang, clinical-lay, recogniser spellings), and a word's forms and owners

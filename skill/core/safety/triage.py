@@ -45,6 +45,15 @@ _PUNCTUATION_TOKENS = {"?": _SENTENCE_END, "!": _SENTENCE_END, ";": _SENTENCE_EN
 _GAP_TEXT = "..."
 _GAP_WORDS = 3
 _NUMBER_RANGE = re.compile(r"#(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
+_ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
+
+
+def expand_alternatives(text: str) -> list[str]:
+    """Every phrase `text` stands for: "{but|and} {it|that all} stopped" is four phrases, so a family of cues is
+    written once rather than as its product."""
+    pieces = _ALTERNATIVES.split(text)  # plain text, then alternatives, alternately
+    choices = [[piece] if i % 2 == 0 else piece.split("|") for i, piece in enumerate(pieces)]
+    return [" ".join("".join(chosen).split()) for chosen in itertools.product(*choices)]
 
 
 def _raw_tokens(text: str) -> list[str]:
@@ -633,11 +642,12 @@ def _lexicon_phrases(name: str, entry: Any, concepts: Mapping[str, Any], normali
 
 def _lexicon_texts(entry: Any, concepts: Mapping[str, Any], seen: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """A lexicon's phrases and except-phrases; "@concept" brings in that concept's phrases and its exceptions."""
-    listed, shadows = (entry, []) if isinstance(entry, list) else (entry.get("phrases", []), list(entry.get("except", [])))
+    listed, excepted = (entry, []) if isinstance(entry, list) else (entry.get("phrases", []), entry.get("except", []))
+    shadows = [phrase for text in excepted for phrase in expand_alternatives(text)]
     phrases: list[str] = []
     for text in listed:
         if not text.startswith("@"):
-            phrases.append(text)
+            phrases += expand_alternatives(text)
             continue
         referenced = text[1:]
         if referenced not in concepts or referenced in seen:

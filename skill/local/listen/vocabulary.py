@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from skill.alexa.interaction_model import interaction_model, model_locales
 from skill.core.content import load_document
+from skill.core.safety.triage import expand_alternatives
 from skill.core.text import fold
 from skill.local.nlu.resolver import BUILTIN_SAMPLES
 
@@ -142,7 +143,7 @@ def red_flag_phrases(tiers: Iterable[str] = RED_FLAG_TIERS, vocabulary: Iterable
             if phrase.startswith("@"):
                 wanted.append(phrase[1:])
             else:
-                raw.append(phrase)
+                raw += expand_alternatives(phrase)
     whole_words = {word for phrase in raw for word in phrase.split() if not re.search(r"[*#@]", word)}
     whole_words |= set(vocabulary)
     phrases = []
