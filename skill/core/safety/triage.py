@@ -51,6 +51,8 @@ _ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
 def expand_alternatives(text: str) -> list[str]:
     """Every phrase `text` stands for: "{but|and} {it|that all} stopped" is four phrases, so a family of cues is
     written once rather than as its product."""
+    if "{" not in text:
+        return [text]  # nearly every phrase: compiling the rules is on the Lambda's first-utterance path
     pieces = _ALTERNATIVES.split(text)  # plain text, then alternatives, alternately
     choices = [[piece] if i % 2 == 0 else piece.split("|") for i, piece in enumerate(pieces)]
     return [" ".join("".join(chosen).split()) for chosen in itertools.product(*choices)]
