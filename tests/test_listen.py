@@ -154,6 +154,13 @@ def test_the_hint_is_given_only_for_words_that_fit_no_request_well_and_hold_no_w
     assert reading(with_a_question, resolver, triage) is None
     a_sign_first = Recognition("i've wet myself", ("i've wet myself", "next"))
     assert reading(a_sign_first, resolver, triage) == "i've wet myself"
+    # A sentence long enough to be someone describing a symptom: a sign among its readings comes before even a
+    # request the resolver is sure of. A short command is not second-guessed so.
+    question = "what is a herniated disc"
+    assert reading(Recognition(question, (question,)), resolver, triage) == question
+    assert reading(Recognition(question, (question, "i can't feel my legs")), resolver, triage) == \
+        "i can't feel my legs"
+    assert reading(Recognition("next", ("next", "i can't feel my legs")), resolver, triage) == "next"
     # An answer to the question the last reply asked is read as the conversation will read it.
     fifteen = Recognition("fifteen", ("fifteen", "fifty"))
     assert reading(fifteen, resolver, triage) is None
@@ -203,6 +210,21 @@ def test_a_keyword_is_spotted_over_the_skill_s_own_voice_and_its_own_words_are_n
     spotter.reset()
     listener.run(frames_of(numpy.clip(mixed, -32768, 32767).astype(numpy.int16)))
     assert heard == []  # a "stop" while the skill says "Stopping here" may be its own voice
+
+
+def test_a_soft_first_word_the_endpointer_finds_late_is_still_decoded(recogniser):
+    # The endpointer's strict voice detector starts "skip" after its "s": without enough audio from before the
+    # start it finds, the decoder heard "this one".
+    for voice in ("en-us", "en-us+klatt"):
+        assert [heard.text for heard in heard_in(render("skip this one", voice, 140), RATE, recogniser)] == [
+            "skip this one"], voice
+
+
+def test_a_british_speaker_s_start_is_not_heard_as_stop(recogniser):
+    # The CMU dictionary knows only the American "start" and "warning" (with an R): British ones were heard as
+    # "stop my morning stretches" and "what are the morning so you".
+    for said in ("start my morning stretches", "what are the warning signs"):
+        assert [heard.text for heard in heard_in(render(said, "en-gb", 140), RATE, recogniser)] == [said]
 
 
 def test_a_whole_recording_at_another_rate_is_heard_as_the_microphone_s_would_be(recogniser):

@@ -37,6 +37,11 @@ LOW_CONFIDENCE = 0.8
 # An unsure hearing is still answered as a warning sign when one of its alternatives is one of these (bench/listen.py:
 # with "clarify" too, a misheard "pause" or "help" was asked about a fall).
 ALTERNATIVE_TIERS = ("emergency", "urgent")
+# From this many words, a sign among the alternatives wins even over a request the resolver is sure of: people
+# describe symptoms at length, and a misheard description can read as a question ("a tight band around my ribcage,
+# coming from my spine" heard as "the the wrong with the spine", about discs). Shorter, it would not: a misheard "next"
+# or "help" answered as an emergency costs the commands 4 points (bench/listen.py), longer requests about 1.
+DESCRIPTION_WORDS = 5
 HINT_FRESH_SECONDS = 5.0  # a hint not said by then (the runner was busy) is dropped: it would answer the past
 ECHO_TAIL_SECONDS = 0.3  # after a sentence ends, the room still carries it to the microphone
 
@@ -171,11 +176,18 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
             context: ElicitedSlot | None = None) -> str | None:
     """The words to act on, or None to ask again. The best hypothesis, when the red-flag screen catches it or the
     resolver is confident of it; else the first alternative the screen finds an emergency or urgent sign in (a
-    warning sign among the readings of an unclear sentence is answered, not asked about); else None."""
-    if triage.classify(recognition.text) or confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE:
+    warning sign among the readings of an unclear sentence is answered, not asked about); else None. In a sentence
+    of DESCRIPTION_WORDS or more, such an alternative comes before even a confident best hypothesis."""
+    if triage.classify(recognition.text):
         return recognition.text
-    return next((text for text in recognition.alternatives
+    words = len(recognition.text.split())
+    if words < DESCRIPTION_WORDS and confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE:
+        return recognition.text
+    sign = next((text for text in recognition.alternatives
                  if (finding := triage.classify(text)) and finding.tier in ALTERNATIVE_TIERS), None)
+    if sign is not None or words < DESCRIPTION_WORDS:
+        return sign
+    return recognition.text if confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE else None
 
 
 def start_listening(runner: Runner, device: str | None, warn: Callable[[str], None],

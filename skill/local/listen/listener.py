@@ -28,9 +28,11 @@ FRAME_BYTES = int(SAMPLE_RATE * FRAME_SECONDS) * 2
 AFTER_SKILL_SECONDS = 0.3  # speech that began over the skill's voice and goes on this long after it is decoded
 KEYWORD_CLAIMS_SECONDS = 0.6  # a segment this close to a keyword found is that keyword's, already acted on
 # The endpointer's strictest voice detector: the looser ones take even faint steady noise (a fan, a quiet hiss) for
-# speech that never ends. It finds the start of a word a little late, so the decoder also gets the audio just before.
+# speech that never ends. It finds the start of a word late, most of all a soft start ("stop", "pause", "help",
+# "skip"), so the decoder also gets the 0.6 s before: with 0.3 s the first word was often lost ("skip this one" heard
+# as "this one"; bench/listen.py, 3 points of the commands).
 VOICE_DETECTION = Vad.STRICT
-PREROLL_FRAMES = 10
+PREROLL_FRAMES = 20
 # The endpointer's window: 90 % of it must be speech to start an utterance and silence to end one. pocketsphinx's
 # 0.3 s; a longer one would let someone in pain pause mid-sentence, but never start on a short "yes" or "stop".
 ENDPOINT_WINDOW_SECONDS = 0.3

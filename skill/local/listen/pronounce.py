@@ -2,6 +2,9 @@
 
 Most words are in the CMU dictionary the pocketsphinx wheel ships; the rest (herniated, cauda, equina, tumour,
 nappies...) are spelled out by espeak-ng, which the offline voice already needs, as IPA mapped to those phones.
+Every word also gets espeak-ng's British reading as a further variant where it differs: the skill is published in
+en-GB, en-AU and en-IN, where "start", "over" and "timer" have no R, and the CMU dictionary is American only
+(bench/listen.py: British voices were heard right far less often without it).
 Run only when the model is rebuilt (skill.local.listen.build), never at run time: the dictionary is a data file.
 """
 
@@ -43,11 +46,16 @@ def cmu_dictionary(path: Path) -> dict[str, list[str]]:
     return entries
 
 
-def spelled_out(word: str) -> str:
-    """CMU phones for `word` from espeak-ng's US English pronunciation."""
+# espeak-ng voices whose readings are a word's pronunciations beside the CMU dictionary's: US for words it lacks,
+# British for every word (non-rhotic English).
+US, BRITISH = "en-us", "en-gb"
+
+
+def spelled_out(word: str, voice: str = US) -> str:
+    """CMU phones for `word` from espeak-ng's pronunciation in `voice`."""
     if shutil.which("espeak-ng") is None:
         raise PronunciationError(f"{word!r} is not in the dictionary and espeak-ng is not installed to spell it out")
-    ipa = subprocess.run(["espeak-ng", "-q", "-v", "en-us", "--ipa", "--sep=_", word.replace("'", "")],
+    ipa = subprocess.run(["espeak-ng", "-q", "-v", voice, "--ipa", "--sep=_", word.replace("'", "")],
                          capture_output=True, text=True, check=True).stdout
     phones = []
     for sound in re.split(r"[_\s]+", ipa.translate(_STRESS).strip()):
@@ -62,10 +70,15 @@ def spelled_out(word: str) -> str:
 
 
 def dictionary_lines(words: Iterable[str], cmu: dict[str, list[str]]) -> list[str]:
-    """pocketsphinx dictionary lines for `words`: "word PHONES", "word(2) PHONES" for each further variant."""
+    """pocketsphinx dictionary lines for `words`: "word PHONES", "word(2) PHONES" for each further variant (the
+    British reading last, when it is not one of them already)."""
     lines = []
     for word in sorted(set(words)):
-        for number, phones in enumerate(cmu.get(word) or [spelled_out(word)], 1):
+        variants = list(cmu.get(word) or [spelled_out(word)])
+        british = spelled_out(word, BRITISH)
+        if british not in variants:
+            variants.append(british)
+        for number, phones in enumerate(variants, 1):
             lines.append(f"{word}{'' if number == 1 else f'({number})'} {phones}")
     return lines
 
