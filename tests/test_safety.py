@@ -1064,3 +1064,228 @@ def test_a_word_of_a_family_stands_for_its_forms_in_concept_phrases_only() -> No
     assert _tier(triage.classify("her")) == S and triage.classify("my") is None  # a lone word keeps its sense
     assert triage.classify("numb when i wipe my bottom it went away") is None
     assert _tier(triage.classify("numb when i wipe my bottom it goes away")) == E  # cues are never widened
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Round 7, word senses (issue 11): a red-flag word in its other sense (breast milk leaking, a tingling mouth,
+# hay fever, losing weight as a goal, 'fell' asleep or on a Sunday, idioms, 'can't stand' someone) or with the
+# everyday cause that explains it, bound to that sense only, so the same cause beside a real sign still flags.
+# Each harmless case reached a tier before the round; none is in the development bank.
+
+ROUND_7_OTHER_SENSES = [
+    ("I'm leaking breast milk through my top again", N),
+    ("expressing milk and it keeps leaking everywhere", N),
+    ("the bin bag leaked all over the boot", N),
+    ("the report leaked to the papers this morning", N),
+    ("this mouthwash makes my whole mouth tingle", N),
+    ("my scalp tingles with the new shampoo", N),
+    ("my lips go tingly when I eat pineapple", N),
+    ("my cheek is still numb from the dentist", N),
+    ("my hay fever is terrible this week", N),
+    ("there's election fever everywhere", N),
+    ("I had a bit of a temperature after the flu jab", N),
+    ("sweating buckets at the gym today", N),
+    ("my goal this year is weight loss", N),
+    ("I want to drop a dress size before the wedding", N),
+    ("we went fell walking in the lake district", N),
+    ("my birthday fell on a sunday this year", N),
+    ("the price of petrol fell again", N),
+    ("I keep falling asleep on the sofa", N),
+    ("I was on pins and needles waiting for the results", N),
+    ("I was numb with grief after dad died", N),
+    ("that song gives me tingles", N),
+    ("he can't stand his boss", N),
+    ("I can't pee in public toilets, I'm too shy", N),
+    ("my toes went numb in the snow", N),
+    ("my legs gave way on the bouncy castle", N),
+    ("my toes went numb in my new walking boots", N),
+    ("my hand went numb from writing all afternoon", N),
+    ("I felt faint in the heat at the bus stop", N),
+    ("I had a bit of a wobble at work today, just stress", N),
+    ("I went numb all over when they told me I got the job", N),
+    ("we capsized and fell in the lake, hilarious", N),
+    ("I'm worried about my driving test tomorrow", N),
+    ("the toilet is blocked so nobody can go", N),
+    ("my leg went dead in the cinema with it tucked under me", N),
+    ("my hat keeps falling off in the wind", N),
+    ("the kids are bouncing off the walls", N),
+    ("I rubbed cream into both my feet, they're so dry", N),
+    ("that presentation was a car crash", N),
+    ("I'm shaking like a leaf before my driving test", N),
+    ("happy accident, the cake came out better", N),
+    ("my star sign is cancer", N),
+    ("baseball players on steroids", N),
+    ("my sweats are in the wash", N),
+    ("the tent collapsed in the wind", N),
+    ("the tulips are drooping in the vase", N),
+    ("there was a power blackout in our street", N),
+    ("I'm totally numb to horror films now", N),
+    # walking limited by a known leg problem, not the nerves
+    ("she's had a new hip and can't manage the stairs yet", N),
+    ("my gout is flaring so I can barely walk", N),
+    ("I twisted my ankle and can't put weight on it", N),
+    # pull ups and depends that are no pads; pregnancy, a local procedure, cold, a ferry, a stubbed toe, a phone call
+    ("I did ten pull ups at the gym", N),
+    ("it depends on the weather", N),
+    ("she's got no feeling for music", N),
+    ("the baby is pressing on my bladder so I'm always running to the loo", N),
+    ("the numbing cream for my tattoo made my arm numb", N),
+    ("after my smear test it felt a bit odd down there", N),
+    ("my feet were numb in the ice cold sea but warmed up after", N),
+    ("I was shivering at the bus stop in the sleet", N),
+    ("I was a bit wobbly getting off the ferry", N),
+    ("my toes tingled after I stubbed them on the bed", N),
+    ("got pins and needles in my hand from holding the phone on a long call", N),
+    ("the pain wakes me when I roll over in bed", N),  # pain on turning is mechanical, not night pain
+]
+
+# The sense-bound cues switch off only their own words: a real sign beside them still counts.
+ROUND_7_STILL_FLAGS = [
+    ("I'm leaking milk and I've wet myself without feeling it", E),
+    ("the hot water bottle leaked but I also wet myself and never felt it", E),
+    ("my mouth tingles and so does my bum and I can't feel the loo roll", E),
+    ("my lips tingle and my face is drooping on one side", E),
+    ("I have a fever after the flu jab and my back is agony", U),
+    ("I've lost weight without trying and my back aches at night", U),
+    ("I fell walking and hurt my back badly and my legs are numb", E),
+    ("pins and needles in both legs and I can't pee", E),
+    ("I can't pee at all in public toilets or at home and my back is agony", E),
+    ("I was skiing and had a bad crash and my back hurts when I move", E),
+    ("my legs keep giving way since my back went, even on the bouncy castle", E),
+    ("my toes went numb in the snow and they're still numb days later", A),
+    ("my hand went numb from writing and my face is drooping", E),
+    ("I felt faint in the heat and my face is drooping and my speech is slurred", E),
+    ("I can't stand up and my legs are numb", E),
+    ("I'm worried because I can't feel my bum and can't pee", E),
+    ("the pain shoots into both legs", E),
+    ("I keep passing wind without knowing and my bum is numb", E),
+    ("I was in a car crash and my back hurts", E),
+    ("my bum has gone numb to the touch", E),
+    ("I fell flat on my back", A),
+    ("I've been running hot and cold with back pain", U),
+    ("I can't walk at all since my knee replacement and my legs are numb", E),
+    ("I drink a lot of tea and I keep leaking", E),
+    ("I've lost weight without trying and I'd like to get rid of this back pain", U),
+    ("I have to wear pull ups now", E),
+    ("I have no feeling in my bum", E),
+    ("I'm pregnant and can't wee at all and my back is agony", E),
+    ("I'm shivering with a fever and my back is agony", U),
+    ("the pain wakes me up at night even when I lie still", U),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), ROUND_7_OTHER_SENSES + ROUND_7_STILL_FLAGS)
+def test_a_word_in_its_other_sense_is_no_sign(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+def test_a_sense_bound_blocker_switches_off_only_its_concepts() -> None:
+    document = _tiny_rules(other_fluid={"phrases": ["milk"], "only": ["numb"], "before": {"words": 4}})
+    document["concepts"]["leak"] = ["leaking"]
+    document["rules"].append({"id": "leak", "tier": "urgent", "sources": ["NHS-SCI"], "when": [{"all": ["leak"]}]})
+    triage = Triage.from_rules(document)
+    assert triage.classify("milk numb") is None
+    assert _tier(triage.classify("milk leaking")) == U  # another concept near the same cue is untouched
+    document["blockers"]["other_fluid"]["only"] = ["numbness"]
+    with pytest.raises(ValueError, match="only"):
+        Triage.from_rules(document)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Round 7, emergency recall through how a sentence is built (issue 11): a lost ability or a constancy said with a
+# negation ("never stops", "nearly useless"), emphasis or time inside a sign ("can't even", "anymore"), run-on
+# recogniser text opened by a discourse "no", a disclaimer or "quick question", a question about the speaker's own
+# symptom ("what does it mean when I...", "why won't my legs...", "... is that one of the warning signs"), a carer's
+# report with its onset ("since his fall", "all day"; a grandchild they were minding is not the one who wet), and
+# the warned-about signs claimed as present. None of these sentences is in the development bank; each reached a
+# lower tier before the round. The harmless twins guard each new reading (a denial, a general question, a leaflet,
+# someone else's child).
+
+ROUND_7_STRUCTURE = [
+    # emphasis or time between the words of a sign
+    ("i can no longer even tell when i need the toilet", E),
+    ("i don't know anymore when i need to pee", E),
+    ("i've stopped being able to feel when i need a wee", E),
+    # a constancy or a near-total loss is not a denial
+    ("it never stops, the sciatica is down both legs now", E),
+    ("the pain doesn't ease off, and both my legs are going numb", E),
+    ("my legs are nearly useless", E),
+    ("i can just about feel the loo roll", E),
+    # a simile is not a cause
+    ("my bum and between my legs feel numb like at the dentist", E),
+    # a discourse "no" or a disclaimer before the report
+    ("no, there's no feeling around my back passage", E),
+    ("this is probably nothing, there's no feeling around my bottom", E),
+    ("quick question nothing comes out when i try to pee", E),
+    # the speaker's own symptom asked about
+    ("so what does it mean when i'm unable to empty my bladder", E),
+    ("i'm unable to empty my bladder is that one of the warning signs", E),
+    ("mum wet herself in the chair and she never does that is that normal", E),
+    ("why won't my legs hold me up", E),
+    ("why is there no feeling in my bum", E),
+    # a carer's report with its onset
+    ("he's been dribbling since his fall", E),
+    ("she's been dribbling wee all day", E),
+    ("mum wet herself while minding the grandchildren and never noticed", E),
+    ("mum says she can only manage a tiny dribble of wee", E),
+    # the warned-about signs claimed as present
+    ("i have the warning signs you told me about", E),
+    ("the signs the physio warned me about have started", E),
+    ("the physio said to call 999 if this happened and it has", E),
+]
+
+# The same structures where they are a denial, a general question, a leaflet or someone else's.
+ROUND_7_STILL_HARMLESS = [
+    ("no numbness down there", N),
+    ("i almost fell but caught myself", N),
+    ("my lip was numb after the dentist", N),
+    ("what does it mean when you can't feel your bum", N),
+    ("why do my legs ache after running", N),
+    ("quick question is losing bladder control an emergency", N),
+    ("i have a question about numbness in the bum", N),
+    ("is numbness in the bum one of the warning signs", N),
+    ("i've got the leaflet with the red flags on it", N),
+    ("luckily i've got none of the warning signs", N),
+    ("my grandson wet himself this morning", N),
+    ("i was minding the grandkids and one of them wet himself", N),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), ROUND_7_STRUCTURE + ROUND_7_STILL_HARMLESS)
+def test_how_a_sentence_is_built(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+def test_a_floating_word_may_stand_between_the_words_of_a_concept_phrase_only() -> None:
+    document = {
+        "fillers": [], "spoken_variants": {}, "corrections": [],
+        "breaks": {"sentence": ["."]}, "subjects": {"self": ["i"], "others": ["she"]},
+        "concepts": {"numb": ["can't feel my bottom"]},
+        "blockers": {"resolved": {"phrases": ["went away"], "after": {"words": 3, "stops_at": ["sentence"]}}},
+        "rules": [{"id": "numb", "tier": "emergency", "sources": ["NHS-SCI"], "when": [{"all": ["numb"]}]}],
+    }
+    without = Triage.from_rules(document)
+    triage = Triage.from_rules({**document, "floating_words": ["even", "anymore"]})
+    assert without.classify("i can't even feel my bottom") is None
+    assert _tier(triage.classify("i can't even feel my bottom")) == E  # between the two keyed words
+    assert _tier(triage.classify("i can't feel anymore my bottom")) == E  # further in
+    assert triage.classify("i can't even even feel my bottom") is None  # one at a time
+    assert triage.classify("even feel my bottom") is None  # never in place of the phrase's first word
+    assert triage.classify("i can't feel my bottom it went even away") is not None  # cues are never widened
+
+
+def test_a_question_reads_its_subject_back_before_its_auxiliary() -> None:
+    document = {
+        "fillers": [], "spoken_variants": {}, "corrections": [],
+        "breaks": {"sentence": ["."]}, "subjects": {"self": ["i"], "others": ["she"]},
+        "concepts": {"weak": ["my legs won't hold me"]}, "blockers": {},
+        "rules": [{"id": "weak", "tier": "emergency", "sources": ["NHS-SCI"], "when": [{"all": ["weak"]}]}],
+    }
+    inversion = {"openers": ["why"], "auxiliaries": ["won't"], "subjects": ["i"], "owners": ["my"]}
+    without = Triage.from_rules(document)
+    triage = Triage.from_rules({**document, "question_inversion": inversion})
+    assert without.classify("why won't my legs hold me") is None
+    assert _tier(triage.classify("why won't my legs hold me")) == E
+    assert _tier(triage.classify("why won't both my legs hold me")) == E  # "both" goes with its subject
+    assert triage.classify("won't my legs hold me") is None  # only after an opener
+    assert triage.classify("why won't, my legs hold me") is None  # never across punctuation

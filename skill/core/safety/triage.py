@@ -58,8 +58,9 @@ def expand_alternatives(text: str) -> list[str]:
     return [" ".join("".join(chosen).split()) for chosen in itertools.product(*choices)]
 
 
-def _raw_tokens(text: str) -> list[str]:
-    return [_PUNCTUATION_TOKENS.get(token, token) for token in _TOKEN.findall(fold(text))]
+@functools.lru_cache(maxsize=1 << 15)  # compiling the rules tokenises some 100,000 words, most of them repeats
+def _raw_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_PUNCTUATION_TOKENS.get(token, token) for token in _TOKEN.findall(fold(text)))
 
 
 def _is_number(word: str) -> bool:
@@ -132,6 +133,9 @@ class _Blocker:
     after: _Reach | None  # cue said after it ("numbness last year")
     unless: _Reach | None  # an "unless" cue within this reach, either side, lifts the block ("again")
     own_cue_keeps: bool = False  # a concept phrase holding one of this blocker's cues ("no feeling") is not blocked
+    # A sense-bound blocker switches off only these concepts: "milk" says which sense "leaking" has, and would be
+    # no reason to doubt numbness in the same sentence. Empty: every concept.
+    only: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -159,8 +163,14 @@ class _Rule:
 class _Normaliser:
     """Text to tokens: spoken variants rewritten to one written form, fillers removed."""
 
-    def __init__(self, variants: Mapping[str, Sequence[str]], fillers: Iterable[str]):
+    def __init__(self, variants: Mapping[str, Sequence[str]], fillers: Iterable[str],
+                 inversion: Mapping[str, Sequence[str]] | None = None):
         self._fillers = frozenset(fillers)
+        inversion = inversion or {}
+        self._openers = frozenset(inversion.get("openers", ()))
+        self._auxiliaries = frozenset(word for text in inversion.get("auxiliaries", ()) for word in _raw_tokens(text))
+        self._subjects = frozenset(inversion.get("subjects", ()))
+        self._owners = frozenset(inversion.get("owners", ()))
         self._rewrites: dict[tuple[str, ...], tuple[str, ...]] = {}
         for written, spoken_forms in variants.items():
             for spoken in spoken_forms:
@@ -169,7 +179,30 @@ class _Normaliser:
         self._first_words = frozenset(key[0] for key in self._rewrites)
 
     def tokens(self, text: str) -> list[str]:
-        return self.rewrite(_raw_tokens(text))
+        return self._uninvert(self.rewrite(_raw_tokens(text)))
+
+    def _uninvert(self, words: list[str]) -> list[str]:
+        """A question's subject back before its auxiliary ("why won't my legs hold me" reads "why my legs won't hold
+        me"), so a sign reads the same asked as told; phrases are written in the told order."""
+        if not self._openers:
+            return words
+        out, i = list(words), 0
+        while i + 2 < len(out):
+            if out[i] in self._openers and out[i + 1] in self._auxiliaries:
+                subject = i + 3 if out[i + 2] == "both" and i + 3 < len(out) else i + 2
+                if out[subject] in self._subjects:
+                    end = subject + 1
+                elif (out[subject] in self._owners and subject + 1 < len(out)
+                      and out[subject + 1] not in (_SENTENCE_END, _PAUSE)):
+                    end = subject + 2
+                else:
+                    i += 1
+                    continue
+                out[i + 1:end] = out[i + 2:end] + [out[i + 1]]
+                i = end
+            else:
+                i += 1
+        return out
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
         out: list[str] = []
@@ -200,7 +233,11 @@ class _Matcher:
     more than everything else together.
     """
 
-    def __init__(self, phrases: Iterable[_Phrase]):
+    def __init__(self, phrases: Iterable[_Phrase], floating: Iterable[str] = (), floats_in: Iterable[str] = ()):
+        # Words a concept phrase may have one of between any two of its words ("can't even feel", "don't know
+        # anymore when"): they add emphasis or time, never the sign, and cues still see them.
+        self._floating = frozenset(floating)
+        self._floats_in = frozenset(floats_in)
         self._by_word: dict[str, list[_Entry]] = defaultdict(list)
         self._by_pair: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
         self._by_stem: dict[str, list[_Entry]] = defaultdict(list)
@@ -231,7 +268,8 @@ class _Matcher:
         for i in range(len(words)):
             for entry, skipped in self._candidates_here(words, bases, i):
                 start_of_rest = i + entry.keyed - skipped
-                end = _match(entry.rest, words, bases, start_of_rest) if entry.rest else start_of_rest
+                floating = self._floating if entry.lexicon in self._floats_in else frozenset()
+                end = _match(entry.rest, words, bases, start_of_rest, floating) if entry.rest else start_of_rest
                 if end is None:
                     continue
                 known = best[entry.lexicon].get(i)
@@ -260,6 +298,13 @@ class _Matcher:
             for form in forms:
                 for entry in self._by_pair.get((_SENTENCE_END, form), ()):
                     yield entry, 1
+        if i + 2 < len(words) and words[i + 1] in self._floating:  # a floating word between the two keyed words
+            forms = (words[i],) if bases[i] == words[i] else (words[i], bases[i])
+            following = (words[i + 2],) if bases[i + 2] == words[i + 2] else (words[i + 2], bases[i + 2])
+            for form, second in itertools.product(forms, following):
+                for entry in self._by_pair.get((form, second), ()):
+                    if entry.lexicon in self._floats_in:
+                        yield entry, -1
 
     def _candidates(self, words: Sequence[str], bases: Sequence[str], i: int) -> Iterator[_Entry]:
         word, base = words[i], bases[i]
@@ -281,17 +326,22 @@ class _Matcher:
             yield from (entry for limits, entry in self._numeric if limits.low <= number <= limits.high)
 
 
-def _match(elements: Sequence[Element], words: Sequence[str], bases: Sequence[str], i: int) -> int | None:
-    """End index of `elements` matched from token i, shortest gaps first; None if they do not match there."""
+def _match(elements: Sequence[Element], words: Sequence[str], bases: Sequence[str], i: int,
+           floating: frozenset[str] = frozenset()) -> int | None:
+    """End index of `elements` matched from token i, shortest gaps first; None if they do not match there. One of
+    the `floating` words may come before any element (the caller never passes a phrase's first)."""
     for k, element in enumerate(elements):
         if element is _GAP:
             for j in range(i, min(i + _GAP_WORDS, len(words)) + 1):
                 if j > i and words[j - 1] in (_SENTENCE_END, _PAUSE):
                     return None  # a gap never runs across punctuation
-                end = _match(elements[k + 1:], words, bases, j)
+                end = _match(elements[k + 1:], words, bases, j, floating)
                 if end is not None:
                     return end
             return None
+        if (floating and i + 1 < len(words) and words[i] in floating
+                and not _element_matches(element, words[i], bases[i])):
+            i += 1
         if i >= len(words) or not _element_matches(element, words[i], bases[i]):
             return None
         i += 1
@@ -507,6 +557,7 @@ class Triage:
                 blocked_by[name, span] = {
                     blocker.name for blocker in self._blockers
                     if blocker.name not in ignored and cues[blocker.name]
+                    and (not blocker.only or name in blocker.only)
                     and not (blocker.own_cue_keeps and any(_inside(cue, span) for cue in raw_cues[blocker.name]))
                     and self._blocks(blocker, cues[blocker.name], span, utterance, name not in self._protective)}
         # A blocked phrase takes the shorter concept phrases inside it along ("no pain in my chest" also switches
@@ -575,7 +626,8 @@ def _about_someone_else(utterance: _Utterance, anchor: _Span) -> bool:
 
 def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[str, frozenset[str]],
                                                    list[_Blocker], list[_Rule]]:
-    normaliser = _Normaliser(document.get("spoken_variants", {}), document.get("fillers", ()))
+    normaliser = _Normaliser(document.get("spoken_variants", {}), document.get("fillers", ()),
+                             document.get("question_inversion"))
     lexicons: dict[str, Any] = {}
     for name, entry in document.get("breaks", {}).items():
         lexicons[_break_lexicon(name)] = entry
@@ -598,9 +650,13 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     concepts = {name: _ignored_blockers(name, entry, blocker_names) for name, entry in concept_entries.items()}
     break_names = set(document.get("breaks", {}))
     blockers = [_blocker(name, entry, break_names) for name, entry in document.get("blockers", {}).items()]
+    for blocker in blockers:
+        if unknown := sorted(blocker.only - set(concept_entries)):
+            raise ValueError(f"blocker {blocker.name!r}: 'only' names unknown concepts {unknown}")
     rules = [_rule(entry, concepts) for entry in document["rules"]]
     _check_unique_ids(rules)
-    return normaliser, _Matcher(phrases), concepts, blockers, rules
+    floating = [word for text in document.get("floating_words", ()) for word in normaliser.tokens(text)]
+    return normaliser, _Matcher(phrases, floating, concept_entries), concepts, blockers, rules
 
 
 def _check_no_collapsed_cues(lexicons: Mapping[str, Any], concepts: Mapping[str, Any], normaliser: _Normaliser) -> None:
@@ -708,7 +764,8 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str]) -> _Blo
         return _Reach(int(entry[key]["words"]), tuple(_break_lexicon(stop) for stop in stops),
                       int(clause.get("within", 0)), tuple(_break_lexicon(stop) for stop in subject_breaks))
 
-    return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)))
+    return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)),
+                    frozenset(entry.get("only", ())))
 
 
 def _rule(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> _Rule:
