@@ -427,6 +427,7 @@ class IntentResolver:
         self._exact: dict[str, str] = {}
         self._same_meaning: dict[str, str] = {}  # canonical words of a slotless sample -> its intent ("": several)
         self._templates: list[_Sample] = []
+        self._templates_of: dict[str, list[_Sample]] = {}  # the same, by intent
         self._samples: list[_Sample] = []
         for intent in language_model["intents"]:
             for text in intent.get("samples", []):
@@ -492,11 +493,11 @@ class IntentResolver:
         return None
 
     def _heard_as_request(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
-        template, carried = self._best_fit(heard)
+        template, carried = self._best_fit(heard, mentions=mentions)
         score, sample = self._most_similar(self._similarity_tokens(heard.words, mentions))
         if template is not None and sample is not None and sample.intent != template.intent and score > template.score:
             # The paraphrase's intent is the closer fit: its own best template, if one fits, says where its slots are.
-            own, own_carried = self._best_fit(heard, [t for t in self._templates if t.intent == sample.intent])
+            own, own_carried = self._best_fit(heard, self._templates_of.get(sample.intent, ()), mentions)
             if own is not None:
                 template, carried = own, own_carried
         if template is not None and sample is not None and sample.intent == template.intent:
@@ -676,7 +677,8 @@ class IntentResolver:
                 return Resolution(context.intent, slots, judged[1])
         return None
 
-    def _best_fit(self, heard: Heard, templates: Iterable[_Sample] | None = None) -> tuple[Resolution | None, bool]:
+    def _best_fit(self, heard: Heard, templates: Iterable[_Sample] | None = None,
+                  mentions: Sequence[_Mention] | None = None) -> tuple[Resolution | None, bool]:
         """The best-fitting slotted sample, and whether it has carrier words. Carriers compare canonically, so "my
         husband's got {symptom}" fits "my dad's got {symptom}"; slot values are then read from the words as typed."""
         canonical = [_canonical(w) for w in heard.words]
@@ -684,7 +686,7 @@ class IntentResolver:
         best: Resolution | None = None
         best_rank = (0.0, -1, 0)
         longest_said: dict[str, int] = {}  # per custom type, the most words of one of its listed values said
-        for mention in self._mentions(heard.words):
+        for mention in self._mentions(heard.words) if mentions is None else mentions:
             slot_type = mention.value.slot_type
             longest_said[slot_type] = max(longest_said.get(slot_type, 0), mention.end - mention.start)
         for sample in self._templates if templates is None else templates:
@@ -943,6 +945,7 @@ class IntentResolver:
         sample = _template(intent, slot_names, sentinels, words, tokens)
         self._samples.append(sample)
         self._templates.append(sample)
+        self._templates_of.setdefault(intent, []).append(sample)
 
     def _index_similarity(self) -> None:
         self._vocabulary: dict[str, set[str]] = {}
