@@ -180,14 +180,12 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
     of DESCRIPTION_WORDS or more, such an alternative comes before even a confident best hypothesis."""
     if triage.classify(recognition.text):
         return recognition.text
-    words = len(recognition.text.split())
-    if words < DESCRIPTION_WORDS and confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE:
+    confident = confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE
+    if confident and len(recognition.text.split()) < DESCRIPTION_WORDS:
         return recognition.text
     sign = next((text for text in recognition.alternatives
                  if (finding := triage.classify(text)) and finding.tier in ALTERNATIVE_TIERS), None)
-    if sign is not None or words < DESCRIPTION_WORDS:
-        return sign
-    return recognition.text if confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE else None
+    return sign or (recognition.text if confident else None)
 
 
 def start_listening(runner: Runner, device: str | None, warn: Callable[[str], None],
