@@ -1289,3 +1289,65 @@ def test_a_question_reads_its_subject_back_before_its_auxiliary() -> None:
     assert _tier(triage.classify("why won't both my legs hold me")) == E  # "both" goes with its subject
     assert triage.classify("won't my legs hold me") is None  # only after an opener
     assert triage.classify("why won't, my legs hold me") is None  # never across punctuation
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Round 6, recall at its depth (issue 11): phrasings written afresh from the fact sheet, none in the development
+# bank, one or two per mechanism the rules now read: degree hedges ("a bit", "kind of") between a verb and the sign;
+# a lost ability ("can no longer", "unable to"); a cue sharing its word with a longer sign ("it's gone" in "gone to
+# sleep"); exercise explaining tired legs but never the bladder, bowels or speech; sciatica spreading to the other
+# leg; "me" for "my"; bowel slang; synonyms shared across concepts (fold, scrape, realise).
+
+ROUND_6_FLAGS = [
+    ("both my legs have gone a bit numb", E),
+    ("my bum has gone kind of numb since this morning", E),
+    ("I can no longer lift either foot", E),
+    ("I'm unable to lift either foot off the floor", E),
+    ("my grandmother says her bottom area feels like it has gone to sleep and won't wake up", E),
+    ("the skin around my you know what is numb", E),
+    ("I wet myself without noticing after my walk", E),
+    ("I'm seeing double with this neck pain after the gym", E),
+    ("my chest hurts and it goes through to my back after a long drive", E),
+    ("the sciatica started in my right leg and now it's in the left too", E),
+    ("my other leg has started too, so it's both", E),
+    ("me back's killing me and me legs have gone numb", E),
+    ("I had a crap in my pants and didn't feel it", E),
+    ("my legs keep folding under me", E),
+    ("my bowel movements are happening without me feeling them", E),
+    ("the nurse had to put a tube in to drain my bladder", E),
+    ("toes keep scraping the floor on my right side", U),
+    ("temperature is high and back pain too", U),
+    ("lying down makes no difference to the pain", U),
+    ("my sciatica has lasted over a month now without improving", S),
+]
+
+# The same words where they say nothing alarming.
+ROUND_6_STILL_HARMLESS = [
+    ("I feel like crap today but my back is fine", N),
+    ("it scared the shit out of me when my back went", N),
+    ("both my legs ache after my walk", N),
+    ("my bum went numb after a long drive", N),
+    ("my legs are a bit tired after the gym", N),
+    ("it's holding me back at work", N),
+    ("I'm not having any sensation problems, all good", N),
+    ("my back twinged when i bent down to pick up the laundry", N),
+    ("the pain is in my left leg, not the other leg", N),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), ROUND_6_FLAGS + ROUND_6_STILL_HARMLESS)
+def test_recall_families_on_the_rules_alone(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+def test_a_cue_sharing_its_word_with_a_longer_sign_is_not_a_cue() -> None:
+    document = {
+        "fillers": [], "spoken_variants": {}, "corrections": [],
+        "breaks": {"sentence": ["."]}, "subjects": {"self": ["i"], "others": ["she"]},
+        "concepts": {"area": ["bottom"], "numb": ["gone to sleep"]},
+        "blockers": {"resolved": {"phrases": ["it's gone"], "after": {"words": 3, "stops_at": ["sentence"]}}},
+        "rules": [{"id": "numb", "tier": "emergency", "sources": ["NHS-SCI"], "when": [{"all": ["area", "numb"]}]}],
+    }
+    triage = Triage.from_rules(document)
+    assert _tier(triage.classify("my bottom it's gone to sleep")) == E  # "gone" is the sign's word, not the cue's
+    assert triage.classify("my bottom had gone to sleep but it's gone") is None  # a cue of its own still blocks

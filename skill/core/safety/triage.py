@@ -175,8 +175,12 @@ class _Normaliser:
         for written, spoken_forms in variants.items():
             for spoken in spoken_forms:
                 self._rewrites[tuple(_raw_tokens(spoken))] = tuple(_raw_tokens(written))
-        self._longest = max((len(key) for key in self._rewrites), default=0)
-        self._first_words = frozenset(key[0] for key in self._rewrites)
+        # The key lengths each opening word has, longest first: a word that opens only short variants ("me back")
+        # is not checked at every longer length (compiling rewrites every phrase of the rules).
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for key in self._rewrites:
+            lengths[key[0]].add(len(key))
+        self._lengths = {word: tuple(sorted(sizes, reverse=True)) for word, sizes in lengths.items()}
 
     def tokens(self, text: str) -> list[str]:
         return self._uninvert(self.rewrite(_raw_tokens(text)))
@@ -208,9 +212,9 @@ class _Normaliser:
         out: list[str] = []
         i = 0
         while i < len(words):
-            if words[i] in self._first_words:
-                for size in range(min(self._longest, len(words) - i), 0, -1):
-                    written = self._rewrites.get(tuple(words[i:i + size]))
+            if words[i] in self._lengths:
+                for size in self._lengths[words[i]]:
+                    written = self._rewrites.get(tuple(words[i:i + size])) if size <= len(words) - i else None
                     if written is not None:
                         out.extend(written)
                         i += size
@@ -453,6 +457,14 @@ def _overlap(first: _Span, second: _Span) -> bool:
     return first.start < second.end and second.start < first.end
 
 
+def _straddles(cue: _Span, concept: _Span) -> bool:
+    """A cue sharing its last words with a longer concept phrase's first ("it's gone" and "gone to sleep", "what is"
+    and "my you know what"), or the other way round: one word is not read twice, and the longer reading wins."""
+    longer = concept.end - concept.start > cue.end - cue.start
+    return longer and (cue.start < concept.start < cue.end < concept.end
+                       or concept.start < cue.start < concept.end < cue.end)
+
+
 # Internal lexicon names, kept apart from concept names.
 def _cue_lexicon(blocker: str) -> str:
     return f"blocker:{blocker}"
@@ -544,7 +556,7 @@ class Triage:
         raw_cues = {blocker.name: utterance.spans.get(_cue_lexicon(blocker.name), ()) for blocker in self._blockers}
         cues = {
             name: [cue for cue in found
-                   if not any(_inside(cue, span) for span in concept_spans)
+                   if not any(_inside(cue, span) or _straddles(cue, span) for span in concept_spans)
                    and not any(_overlap(cue, correction) for correction in corrections)]
             for name, found in raw_cues.items()
         }
@@ -642,9 +654,10 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     lexicons.update(concept_entries)
 
     families = _families(document.get("word_families", ()), normaliser)
-    phrases = [phrase for name, entry in lexicons.items()
-               for phrase in _lexicon_phrases(name, entry, concept_entries, normaliser,
-                                              families if name in concept_entries else {})]
+    # Spoken variants make some phrases one ("unable to stand" is "can't stand"): index each once.
+    phrases = list(dict.fromkeys(phrase for name, entry in lexicons.items()
+                                 for phrase in _lexicon_phrases(name, entry, concept_entries, normaliser,
+                                                                families if name in concept_entries else {})))
     _check_no_collapsed_cues(lexicons, concept_entries, normaliser)
     blocker_names = set(document.get("blockers", {}))
     concepts = {name: _ignored_blockers(name, entry, blocker_names) for name, entry in concept_entries.items()}
@@ -683,6 +696,13 @@ def _families(groups: Iterable[Sequence[str]], normaliser: _Normaliser) -> dict[
         for word in words:
             members[word] |= words
     return {word: frozenset(family) for word, family in members.items()}
+
+
+def word_families(document: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """What each family word of a concept phrase of two or more words stands for, as the rules read it: for code
+    that spells the phrases out (the listening vocabulary)."""
+    normaliser = _Normaliser(document.get("spoken_variants", {}), document.get("fillers", ()))
+    return _families(document.get("word_families", ()), normaliser)
 
 
 def _lexicon_phrases(name: str, entry: Any, concepts: Mapping[str, Any], normaliser: _Normaliser,
