@@ -3,6 +3,7 @@ shipped files are what the sources give now (`make listen-model` rebuilds them).
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import math
@@ -11,18 +12,20 @@ import shutil
 import pytest
 
 from skill.alexa.interaction_model import interaction_model, model_locales
-from skill.local.listen import build
+from skill.core.content import load_document
+from skill.core.safety.triage import word_families
+from skill.local.listen import build, vocabulary
 from skill.local.listen.arpa import END, NEVER, START, witten_bell, write_arpa
-from skill.local.listen.vocabulary import (BARGE_IN, builtin_slot_values, corpus, number_words, recogniser_words,
-                                           red_flag_phrases)
+from skill.local.listen.vocabulary import (BARGE_IN, RED_FLAG_TIERS, builtin_slot_values, corpus, number_words,
+                                           recogniser_words, red_flag_phrases, red_flag_sentences)
 from skill.local.nlu.durations import parse_number
 from skill.local.nlu.resolver import BUILTIN_SAMPLES
 from skill.local.nlu.times import time_slot_value
 
 pytest.importorskip("pocketsphinx", reason="pocketsphinx is the listen extra: pip install -e '.[listen]'")
 
-from skill.local.listen.pronounce import (PronunciationError, cmu_dictionary, dictionary_lines,  # noqa: E402
-                                          known_phones, spelled_out)
+from skill.local.listen.pronounce import (BRITISH, US, PronunciationError, cmu_dictionary,  # noqa: E402
+                                          dictionary_lines, known_phones, spelled_out, spelled_out_all)
 from skill.local.listen.recognise import shipped_dictionary  # noqa: E402
 
 
@@ -128,6 +131,59 @@ def test_red_flag_phrases_are_spelled_out_as_said():
     assert red_flag_phrases(tiers=()) == []
 
 
+def test_a_family_word_of_a_phrase_stands_for_each_word_of_its_family_up_to_a_cap_then_one_word_at_a_time():
+    families = {word: frozenset(group) for group in (("my", "his", "her"), ("wipe", "wiped")) for word in group}
+    assert sorted(vocabulary._family_readings("wipe my bottom", families)) == sorted(
+        f"{verb} {owner} bottom" for verb in ("wipe", "wiped") for owner in ("my", "his", "her"))
+    assert vocabulary._family_readings("her", families) == ["her"]  # a lone word keeps its sense, as in the triage
+    written = "w0 w1 w2 w3 w4"  # five words of five-word families: 3,125 combinations
+    wide = {f"w{i}{suffix}": frozenset(f"w{i}{other}" for other in ("", "a", "b", "c", "d"))
+            for i in range(5) for suffix in ("", "a", "b", "c", "d")}
+    readings = vocabulary._family_readings(written, wide)
+    assert written in readings and len(readings) == 1 + 5 * 4
+    assert {word for reading in readings for word in reading.split()} == set(wide)
+    assert all(sum(a != b for a, b in zip(reading.split(), written.split())) <= 1 for reading in readings)
+
+
+def _plain_family_phrases(rules) -> list[tuple[str, str, str, str]]:
+    """(concept, phrase, family word, another word of its family) for the emergency and urgent rules' plain phrases."""
+    families = word_families(rules)
+    names = {name for rule in rules["rules"] if rule["tier"] in RED_FLAG_TIERS for pattern in rule["when"]
+             for key in ("all", "any") for name in pattern.get(key, [])}
+    found = []
+    for name in sorted(names):
+        entry = rules["concepts"].get(name, [])
+        for phrase in entry if isinstance(entry, list) else entry.get("phrases", []):
+            words = phrase.split()
+            if len(words) > 1 and not any(mark in phrase for mark in "{*#@.0123456789"):
+                found += [(name, phrase, word, other) for word in words if word in families
+                          for other in sorted(families[word] - {word}) if families[other] == families[word]]
+    return found
+
+
+def test_the_recogniser_knows_each_reading_the_word_families_give_a_red_flag_phrase():
+    rules = load_document("en", "red_flags")
+    phrases = set(red_flag_phrases())
+    readings = [" ".join(other if w == word else w for w in phrase.split())
+                for _, phrase, word, other in _plain_family_phrases(rules)]
+    assert readings and not [reading for reading in readings if reading not in phrases]
+
+
+def test_writing_out_a_reading_the_word_families_already_give_changes_nothing(monkeypatch):
+    rules = load_document("en", "red_flags")
+    before = red_flag_sentences()
+    listed = {(name, p) for name, entry in rules["concepts"].items()
+              for p in (entry if isinstance(entry, list) else entry.get("phrases", []))}
+    name, reading = next((name, reading) for name, phrase, word, other in _plain_family_phrases(rules)
+                         if (name, reading := " ".join(other if w == word else w for w in phrase.split()))
+                         not in listed)
+    written_out = copy.deepcopy(rules)
+    entry = written_out["concepts"][name]
+    (entry if isinstance(entry, list) else entry["phrases"]).append(reading)
+    monkeypatch.setattr(vocabulary, "load_document", lambda *_: written_out)
+    assert red_flag_sentences() == before  # the same sentences with the same weights: the model does not change
+
+
 def test_the_recogniser_writes_words_as_the_resolver_reads_them():
     assert recogniser_words("Hands-free, please!") == ("hands", "free", "please")
     assert recogniser_words("I can’t go to A&E") == ("i", "can't", "go", "to", "a", "and", "e")
@@ -173,6 +229,13 @@ def test_every_word_also_has_its_british_reading_once(cmu):
     assert [line for line in lines if line.startswith("help")] == ["help HH EH L P"]  # the same either side
     shipped = build.model_files()["dict"].read_text(encoding="utf-8").splitlines()
     assert "start(2) S T AA T" in shipped
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng spells out words")
+def test_words_spelled_out_in_one_call_are_read_as_each_alone():
+    words = ["a", "the", "to", "read", "live", "herniated", "shouldn't", "timer"]  # read otherwise within a sentence
+    for voice in (US, BRITISH):
+        assert spelled_out_all(words, voice) == {word: spelled_out(word, voice) for word in words}, voice
 
 
 def _distance(a: str, b: str) -> int:

@@ -51,12 +51,35 @@ def cmu_dictionary(path: Path) -> dict[str, list[str]]:
 US, BRITISH = "en-us", "en-gb"
 
 
+# espeak-ng reads each line shorter than this as a clause of its own (-l): one word per line is then read as it
+# would be alone, so one call spells out every word (one call per word took most of `make listen-model`'s time).
+_CLAUSE_LINE = 1000
+
+
 def spelled_out(word: str, voice: str = US) -> str:
     """CMU phones for `word` from espeak-ng's pronunciation in `voice`."""
+    return spelled_out_all([word], voice)[word]
+
+
+def spelled_out_all(words: Iterable[str], voice: str = US) -> dict[str, str]:
+    """CMU phones for each of `words` from espeak-ng's pronunciation in `voice`, in one call."""
+    words = sorted(set(words))
+    if not words:
+        return {}
     if shutil.which("espeak-ng") is None:
-        raise PronunciationError(f"{word!r} is not in the dictionary and espeak-ng is not installed to spell it out")
-    ipa = subprocess.run(["espeak-ng", "-q", "-v", voice, "--ipa", "--sep=_", word.replace("'", "")],
-                         capture_output=True, text=True, check=True).stdout
+        raise PronunciationError(f"{words[0]!r}: espeak-ng is not installed to spell it out")
+    said = [word.replace("'", "") for word in words]
+    if any(len(text) >= _CLAUSE_LINE or not text.strip() for text in said):
+        raise PronunciationError(f"espeak-ng cannot read {words!r} one line each")
+    ipa = subprocess.run(["espeak-ng", "-q", "-v", voice, "--ipa", "--sep=_", "-l", str(_CLAUSE_LINE), "--stdin"],
+                         input="\n".join(said) + "\n", capture_output=True, text=True, check=True).stdout
+    lines = ipa.splitlines()
+    if len(lines) != len(words):
+        raise PronunciationError(f"espeak-ng gave {len(lines)} lines for {len(words)} words in {voice}")
+    return {word: _cmu_phones(word, line) for word, line in zip(words, lines)}
+
+
+def _cmu_phones(word: str, ipa: str) -> str:
     phones = []
     for sound in re.split(r"[_\s]+", ipa.translate(_STRESS).strip()):
         if not sound:
@@ -72,12 +95,14 @@ def spelled_out(word: str, voice: str = US) -> str:
 def dictionary_lines(words: Iterable[str], cmu: dict[str, list[str]]) -> list[str]:
     """pocketsphinx dictionary lines for `words`: "word PHONES", "word(2) PHONES" for each further variant (the
     British reading last, when it is not one of them already)."""
+    words = sorted(set(words))
+    american = spelled_out_all([word for word in words if not cmu.get(word)], US)
+    british = spelled_out_all(words, BRITISH)
     lines = []
-    for word in sorted(set(words)):
-        variants = list(cmu.get(word) or [spelled_out(word)])
-        british = spelled_out(word, BRITISH)
-        if british not in variants:
-            variants.append(british)
+    for word in words:
+        variants = list(cmu.get(word) or [american[word]])
+        if british[word] not in variants:
+            variants.append(british[word])
         for number, phones in enumerate(variants, 1):
             lines.append(f"{word}{'' if number == 1 else f'({number})'} {phones}")
     return lines

@@ -3,8 +3,9 @@
 The sentences come from the merged interaction model of every published locale (its samples, each slot filled with
 each of its type's values and synonyms in turn), the built-in intents' phrasings the resolver stands in for Alexa with
 (skill/local/nlu/builtin_samples.json), the barge-in words, and the phrases of the red-flag rules
-(skill/locale/en/red_flags.json). A language model built from them (skill.local.listen.build) makes pocketsphinx
-expect these words in these orders; what it writes then goes through the same path as a typed line.
+(skill/locale/en/red_flags.json) in each reading their word families give. A language model built from them
+(skill.local.listen.build) makes pocketsphinx expect these words in these orders; what it writes then goes through
+the same path as a typed line.
 
 Each source gets a weight, not one count per sentence: a sample with a symptom slot expands to hundreds of
 sentences, and counted one by one those would drown "next" and "stop".
@@ -12,6 +13,7 @@ sentences, and counted one by one those would drown "next" and "stop".
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -20,7 +22,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from skill.alexa.interaction_model import interaction_model, model_locales
 from skill.core.content import load_document
-from skill.core.safety.triage import expand_alternatives
+from skill.core.safety.triage import expand_alternatives, word_families
 from skill.core.text import fold
 from skill.local.nlu.resolver import BUILTIN_SAMPLES
 
@@ -35,6 +37,13 @@ ANSWER_WEIGHT = 0.2
 COMMAND_WEIGHT = 4.0
 RED_FLAG_WEIGHT = 0.2
 RED_FLAG_TIERS = ("emergency", "urgent")  # the rules whose phrases the recogniser must know; the rest ask or advise
+# A red-flag phrase stands for every reading its word families give, as the rules read it ("numb when i wipe my
+# bottom" is also "... wiped her bottom"). Up to this many readings a phrase gets them all (the largest phrase had 64
+# in December 2026, and all of them together made some 44,000 readings of 10,000 phrases); past it, one family word
+# varies at a time, the others as written: every word and every pair and triple with one word varied is still
+# there, and the count grows with the families' sizes added rather than multiplied (five words of five-word families
+# would be 3,125 sentences for one phrase).
+MAX_FAMILY_READINGS = 64
 
 _ONES = "zero one two three four five six seven eight nine".split()
 _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
@@ -113,8 +122,8 @@ def corpus() -> list[Sentence]:
             sentences += [Sentence(recogniser_words(phrase), COMMAND_WEIGHT) for phrase in phrases]
     sentences += [Sentence(recogniser_words(phrase), COMMAND_WEIGHT) for phrase in BARGE_IN]
     vocabulary = {word for sentence in sentences for word in sentence.words}
-    sentences += [Sentence(recogniser_words(phrase), RED_FLAG_WEIGHT)
-                  for phrase in red_flag_phrases(vocabulary=vocabulary)]
+    sentences += [Sentence(recogniser_words(phrase), weight)
+                  for phrase, weight in red_flag_sentences(vocabulary=vocabulary).items()]
     merged: dict[tuple[str, ...], float] = {}
     for sentence in sentences:
         if sentence.words:
@@ -123,15 +132,27 @@ def corpus() -> list[Sentence]:
 
 
 def red_flag_phrases(tiers: Iterable[str] = RED_FLAG_TIERS, vocabulary: Iterable[str] = ()) -> list[str]:
-    """The phrases of the concepts the red-flag rules of `tiers` are made of, as words someone would say: a "..."
-    gap splits a phrase in two, "tingl*" becomes each word of `vocabulary` and of the rules that starts so (none: the
-    phrase is left out), "#38-45" the numbers, and "@concept" the phrases of that concept. Phrases with digits
-    ("4wd") are left out: nobody says them so."""
+    """The phrases of the concepts the red-flag rules of `tiers` are made of, as words someone would say, sorted (see
+    red_flag_sentences)."""
+    return sorted(red_flag_sentences(tiers, vocabulary))
+
+
+def red_flag_sentences(tiers: Iterable[str] = RED_FLAG_TIERS, vocabulary: Iterable[str] = ()) -> dict[str, float]:
+    """The phrases of the concepts the red-flag rules of `tiers` are made of, as words someone would say, each with
+    its weight: a word of a family stands for each word of it in a phrase of two or more words (as in the triage), a
+    "..." gap splits a phrase in two, "tingl*" becomes each word of `vocabulary` and of the rules that starts so (none:
+    the phrase is left out), "#38-45" the numbers, and "@concept" the phrases of that concept. Phrases with digits
+    ("4wd") are left out: nobody says them so.
+
+    A phrase's family readings together weigh RED_FLAG_WEIGHT, so families that widen one phrase to dozens do not
+    drown the commands; a sentence that several phrases give weighs the most any of them gives it, so listing a
+    reading the families already give (or a phrase twice) changes nothing."""
     rules = load_document("en", "red_flags")
     concepts: Mapping[str, Any] = rules["concepts"]
+    families = word_families(rules)
     wanted = [name for rule in rules["rules"] if rule["tier"] in tiers for pattern in rule["when"]
               for key in ("all", "any") for name in pattern.get(key, [])]
-    raw: list[str] = []
+    readings: dict[str, float] = {}
     done: set[str] = set()
     while wanted:
         name = wanted.pop()
@@ -142,15 +163,35 @@ def red_flag_phrases(tiers: Iterable[str] = RED_FLAG_TIERS, vocabulary: Iterable
         for phrase in entry if isinstance(entry, list) else entry.get("phrases", []):
             if phrase.startswith("@"):
                 wanted.append(phrase[1:])
-            else:
-                raw += expand_alternatives(phrase)
-    whole_words = {word for phrase in raw for word in phrase.split() if not re.search(r"[*#@]", word)}
+                continue
+            for written in expand_alternatives(phrase):
+                read = _family_readings(written, families)
+                for reading in read:
+                    readings[reading] = max(readings.get(reading, 0.0), RED_FLAG_WEIGHT / len(read))
+    whole_words = {word for phrase in readings for word in phrase.split() if not re.search(r"[*#@]", word)}
     whole_words |= set(vocabulary)
-    phrases = []
-    for phrase in raw:
+    sentences: dict[str, float] = {}
+    for phrase, weight in readings.items():
         for part in phrase.split("..."):
-            phrases += _spelled_out(part.split(), whole_words)
-    return sorted({phrase for phrase in phrases if phrase and not re.search(r"\d", phrase)})
+            for sentence in _spelled_out(part.split(), whole_words):
+                if sentence and not re.search(r"\d", sentence):
+                    sentences[sentence] = max(sentences.get(sentence, 0.0), weight)
+    return sentences
+
+
+def _family_readings(phrase: str, families: Mapping[str, frozenset[str]]) -> list[str]:
+    """`phrase` with each word of a family in turn in place of each of its family words (the written phrase among
+    them), all combinations up to MAX_FAMILY_READINGS; a lone word keeps its own sense ("her" is someone else)."""
+    words = phrase.split()
+    if len(words) < 2:
+        return [phrase]
+    options = [sorted(families.get(word, ())) or [word] for word in words]
+    if math.prod(len(choices) for choices in options) <= MAX_FAMILY_READINGS:
+        return [" ".join(chosen) for chosen in itertools.product(*options)]
+    varied = {phrase}
+    for index, choices in enumerate(options):
+        varied.update(" ".join([*words[:index], choice, *words[index + 1:]]) for choice in choices)
+    return sorted(varied)
 
 
 def _spelled_out(words: list[str], vocabulary: set[str]) -> Iterator[str]:
