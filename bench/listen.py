@@ -431,13 +431,15 @@ def report(result: dict[str, Any]) -> str:
     if "skipped" in result:
         return f"# Listening offline\n\nSkipped: {result['skipped']}.\n"
     from skill.local.listen.lines import LOW_CONFIDENCE
+    from skill.local.listen.listener import NOISE_FLOOR_RMS
     from skill.local.listen.recognise import LANGUAGE_WEIGHT
 
     lines = ["# Listening offline (`talk --listen`)", "",
              "Written by `python -m bench.listen` (`make listen-bench`). pocketsphinx 5 (its US English acoustic "
              "model) with the skill's language model (skill/local/listen/model/), language weight "
              f"{LANGUAGE_WEIGHT:g}, asking again below {LOW_CONFIDENCE:g} resolver confidence; espeak-ng voices: "
-             + ", ".join(result["conditions"]) + f"; noise: sox pink noise {SNR_DB:g} dB below the speech. "
+             + ", ".join(result["conditions"]) + f"; noise: sox pink noise {SNR_DB:g} dB below the speech, over the "
+             f"listener's own quiet-room floor (pink, RMS {NOISE_FLOOR_RMS:g} of 32768) in every condition. "
              f"{result['seconds']} s. Synthetic voices are not people: every figure is a floor.", ""]
     lines += ["| set | utterances | right | asked again | wrong | of which a red flag in error | nothing heard | "
               "split in two | slots right | target |", "|---|---|---|---|---|---|---|---|---|---|"]

@@ -181,7 +181,8 @@ def test_stop_said_during_a_hold_cuts_it_short_as_typing_does(tmp_path, recognis
         time.sleep(0.03)
     hold.join(25)
     assert cut_short == [True] and time.monotonic() - began < 20
-    assert runner.lines.next(timeout=1) == "stop"
+    line = runner.lines.next(timeout=1)  # "stop", or "stop it": the same request
+    assert runner.conversation.resolver.resolve(line).intent == "AMAZON.StopIntent", line
 
 
 def test_a_keyword_is_spotted_over_the_skill_s_own_voice_and_its_own_words_are_not(recogniser, spotter):
@@ -218,6 +219,30 @@ def test_a_soft_first_word_the_endpointer_finds_late_is_still_decoded(recogniser
     for voice in ("en-us", "en-us+klatt"):
         assert [heard.text for heard in heard_in(render("skip this one", voice, 140), RATE, recogniser)] == [
             "skip this one"], voice
+
+
+def test_clean_speech_with_digital_silence_is_heard_as_over_a_quiet_room_s_noise(recogniser):
+    # espeak-ng's renderings are half exact zeros, which no microphone gives; pocketsphinx misheard them all until the
+    # listener put a quiet room's noise floor under every frame ("stop my stretches", "the old", "i'm good").
+    for said, voice in (("start my neck stretches", "en-gb"), ("it feels better", "en-gb"),
+                        ("start my neck stretches", "en-us"), ("give me a tip", "en-us"),
+                        ("start the heat timer", "en-us+f3")):
+        assert [heard.text for heard in heard_in(render(said, voice, 140), RATE, recogniser)] == [said], (said, voice)
+    # The floor alone is never taken for speech.
+    assert heard_in(numpy.zeros(RATE * 5, dtype=numpy.int16), RATE, recogniser) == []
+
+
+def test_the_same_words_are_heard_the_same_whatever_was_heard_before():
+    # pocketsphinx's noise removal used to carry its estimate from one utterance into the next: "give me a tip" was
+    # heard right once, then as "really i didn't".
+    recogniser = Recogniser()
+    said = render("give me a tip", "en-us", 140)
+    first = heard_in(said, RATE, recogniser)
+    assert first
+    for other in ("start my neck stretches", "what are the warning signs"):
+        heard_in(render(other, "en-gb", 175), RATE, recogniser)
+    assert [[heard.recognition for heard in heard_in(said, RATE, recogniser)] for _ in range(2)] == \
+        [[heard.recognition for heard in first]] * 2
 
 
 def test_a_british_speaker_s_start_is_not_heard_as_stop(recogniser):
