@@ -1,5 +1,5 @@
 """The learned second opinion (skill/core/safety/learned.py): trained on the development bank's tuning split only, shipped
-as data, and only ever raising what the rules found."""
+as data, only ever raising what the rules found."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 from bench import red_flag_model
 from bench.red_flag_report import BANK
 from skill.core.content import load_document
-from skill.core.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, second_opinion_for
+from skill.core.safety.learned import CLASSES, MODELS, LearnedSecondOpinion, protective_concepts, second_opinion_for
 from skill.core.safety.triage import Finding, rules_alone, triage_for
 from test_safety import CLINICAL_FACTS_1E, OWN_PHRASINGS
 
@@ -26,9 +26,56 @@ def _sentences() -> list[str]:
 
 
 def test_it_never_lowers_what_the_rules_found():
+    """The shipped model lowers no tier the rules gave, the clarifying question included."""
     rules, both = rules_alone("en-US"), triage_for("en-US")
-    lowered = [text for text in _sentences() if _severity(both.classify(text)) > _severity(rules.classify(text))]
+    lowered = [(text, found.tier, after.tier if after else None) for text in _sentences()
+               for found, after in [(rules.classify(text), both.classify(text))]
+               if _severity(after) > _severity(found)]
     assert lowered == []
+
+
+def test_a_model_certain_a_sentence_is_harmless_still_asks_the_rules_question():
+    """Certain of "none", a model leaves every finding of the rules as it was: a harmless-looking reading of a
+    sentence the rules flagged is never a reason to stay silent."""
+    rules = rules_alone("en-US")
+    certain = LearnedSecondOpinion({"bias": [0.0, 0.0, 0.0, 0.0, 50.0]}, 0.6, "?")
+    found = [(rules.classify(text), rules.read(text)) for text in _sentences()]
+    assert any(finding is not None and finding.tier == "clarify" for finding, _ in found)
+    for finding, reading in found:
+        assert certain.raise_(finding, reading) == finding, reading.words
+
+
+def _tier(finding: Finding | None) -> str:
+    return finding.tier if finding else "none"
+
+
+def test_the_reviewed_phrasings_the_rules_get_right_stay_as_they_are():
+    """The project's reviewed phrasings (tests/test_safety.py, tests/test_locales.py) that the rules get right keep
+    their tier with the shipped model: `make red-flag-model` admits no thresholds that change one."""
+    rules, both = rules_alone("en-US"), triage_for("en-US")
+    changed = [(text, expected, _tier(both.classify(text))) for text, expected in red_flag_model.reviewed_phrasings()
+               if _tier(rules.classify(text)) == expected and _tier(both.classify(text)) != expected]
+    assert changed == []
+
+
+def test_it_never_overrules_the_rules_reasons_not_to_fire():
+    """Where a concept the rules use only to hold a rule back is live (a young child, "unhurt", a harmless cause), a
+    model certain of an emergency leaves the rules' finding as it was; elsewhere it raises."""
+    document = load_document("en-US", "red_flags")
+    holds_back = protective_concepts(document)
+    assert holds_back
+    rules = rules_alone("en-US")
+    alarmed = LearnedSecondOpinion({"bias": [50.0, 0.0, 0.0, 0.0, 0.0]}, 0.6, "?", holds_back)
+    held = 0
+    for text in _sentences():
+        finding, reading = rules.classify(text), rules.read(text)
+        after = alarmed.raise_(finding, reading)
+        if holds_back.isdisjoint(reading.live):
+            assert after.tier == "emergency"
+        else:
+            held += 1
+            assert after == finding, text
+    assert held  # the bank has such sentences, so the guard was exercised
 
 
 def test_it_raises_only_when_sure():
@@ -52,9 +99,9 @@ def test_the_shipped_weights_come_from_the_tuning_split_as_it_is_now():
 
 
 def test_a_learned_clarifying_question_comes_from_the_content_and_leads_to_the_emergency_answer():
-    opinion = second_opinion_for("en-GB")
     question = load_document("en-GB", "red_flags")["second_opinion"]["clarify_question"]
-    sure = LearnedSecondOpinion({"bias": [0.0, 0.0, 0.0, 50.0, 0.0]}, opinion.thresholds, question)
+    assert second_opinion_for("en-GB").clarify_question == question
+    sure = LearnedSecondOpinion({"bias": [0.0, 0.0, 0.0, 50.0, 0.0]}, 0.6, question)
     rules = rules_alone("en-GB")
     finding = sure.raise_(None, rules.read("something odd today"))
     assert (finding.tier, finding.question, finding.escalate_to) == ("clarify", question, "emergency")
@@ -72,7 +119,7 @@ def test_each_tier_has_its_own_threshold():
         opinion = LearnedSecondOpinion({"bias": scores}, strict_emergency, "?")
         finding = opinion.raise_(None, reading)
         assert (finding.tier if finding else None) == expected
-    assert set(SHIPPED["thresholds"]) == set(CLASSES[:-1])
+    assert set(SHIPPED["thresholds"]) == set(CLASSES[:-1])  # a tier to raise to each; nothing to lower to "none"
 
 
 def test_a_language_without_a_model_is_judged_by_the_rules_alone():

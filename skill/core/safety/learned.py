@@ -1,4 +1,5 @@
-"""A learned second opinion on red flags: raises a tier the rules missed, never lowers one.
+"""A learned second opinion on red flags: raises a tier the rules missed, never lowers one (the issue's condition for
+a learned part at all: a harmless-looking reading may still be an emergency the rules half saw).
 
 Why it is built this way: README.md, "Design notes".
 """
@@ -47,22 +48,41 @@ def probabilities(weights: Mapping[str, Sequence[float]], found: Mapping[str, fl
     return [e / total for e in exps]
 
 
+def protective_concepts(rules: Mapping) -> frozenset[str]:
+    """Concepts the rules use only to keep a rule from firing (a young child, a harmless cause, "unhurt"): where one
+    is live the rules declined on purpose, and the model does not overrule them."""
+    patterns = [pattern for rule in rules["rules"] for pattern in rule["when"]]
+    used = {name for pattern in patterns for name in (*pattern.get("all", ()), *pattern.get("any", ()))}
+    return frozenset(name for pattern in patterns for name in pattern.get("none", ())) - used
+
+
+def decide(rules_tier: str, chances: Sequence[float], thresholds: Mapping[str, float], may_raise: bool = True) -> str:
+    """The tier to answer: the rules' own, or a more severe one the model is sure of (unless `may_raise` is false)."""
+    best = max(range(len(CLASSES)), key=chances.__getitem__)
+    current = CLASSES.index(rules_tier)
+    if not may_raise or best >= current or CLASSES[best] == "none" or chances[best] < thresholds[CLASSES[best]]:
+        return rules_tier
+    return CLASSES[best]
+
+
 class LearnedSecondOpinion:
     def __init__(self, weights: Mapping[str, Sequence[float]], thresholds: float | Mapping[str, float],
-                 clarify_question: str):
-        """`thresholds`: how sure to be before raising to each tier (one number: the same for every tier)."""
+                 clarify_question: str, holds_back: frozenset[str] = frozenset()):
+        """`thresholds`: how sure to be before raising to each tier (one number: the same for every tier).
+        `holds_back`: concepts in whose presence it never raises (protective_concepts)."""
         self.weights = weights
-        self.thresholds = ({tier: float(thresholds) for tier in CLASSES[:-1]} if isinstance(thresholds, (int, float))
-                           else {tier: float(thresholds[tier]) for tier in CLASSES[:-1]})
+        if isinstance(thresholds, (int, float)):
+            thresholds = {tier: float(thresholds) for tier in CLASSES[:-1]}
+        self.thresholds = {tier: float(thresholds[tier]) for tier in CLASSES[:-1]}
         self.clarify_question = clarify_question
+        self.holds_back = holds_back
 
     def raise_(self, finding: Finding | None, reading: Reading) -> Finding | None:
         """`finding`, or a more severe one when the model is sure of it."""
-        chances = probabilities(self.weights, features(reading))
-        best = max(range(len(CLASSES)), key=chances.__getitem__)
-        tier = CLASSES[best]
-        current = CLASSES.index(finding.tier) if finding else CLASSES.index("none")
-        if tier == "none" or chances[best] < self.thresholds[tier] or best >= current:
+        rules_tier = finding.tier if finding else "none"
+        tier = decide(rules_tier, probabilities(self.weights, features(reading)), self.thresholds,
+                      self.holds_back.isdisjoint(reading.live))
+        if tier == rules_tier:
             return finding
         if tier == "clarify":
             return Finding("clarify", "learned_clarify", self.clarify_question, "emergency")
@@ -78,5 +98,6 @@ def second_opinion_for(locale: str) -> LearnedSecondOpinion | None:
     model = json.loads(path.read_text(encoding="utf-8"))
     if tuple(model["classes"]) != CLASSES:
         raise ValueError(f"{path}: classes {model['classes']} are not {CLASSES}")
-    question = load_document(locale, "red_flags")["second_opinion"]["clarify_question"]
-    return LearnedSecondOpinion(model["weights"], model["thresholds"], question)
+    rules = load_document(locale, "red_flags")
+    return LearnedSecondOpinion(model["weights"], model["thresholds"], rules["second_opinion"]["clarify_question"],
+                                protective_concepts(rules))
