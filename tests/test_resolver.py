@@ -230,6 +230,7 @@ def test_fillers_case_and_punctuation_do_not_matter(resolver: IntentResolver, va
     ("I’ve taken the heat pack off", "I've taken the heat pack off"),
     ("what’s a slipped disc", "what is a slipped disc"),
     ("she's got tingling toes", "she is got tingling toes"),
+    ("I don't want a stretch reminder anymore", "I don't want a stretch reminder any more"),
 ])
 def test_contractions_do_not_matter(resolver: IntentResolver, short: str, long: str) -> None:
     # The same intent and values; a slot's words stay as said ("i'm" or "i am"), as Alexa sends them.

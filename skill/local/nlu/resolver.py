@@ -70,7 +70,7 @@ _WORD_CONTRACTIONS = {
     "hasnt": "has not", "hadnt": "had not", "couldnt": "could not", "wouldnt": "would not",
     "shouldnt": "should not", "ive": "i have", "im": "i am", "youre": "you are", "theyre": "they are",
     "thats": "that is", "theres": "there is", "whats": "what is", "hes": "he is", "shes": "she is",
-    "onto": "on to",  # recognisers write either
+    "onto": "on to", "anymore": "any more",  # recognisers write either
 }
 # "'s" is "is" only after these; elsewhere it is a possessive ("dad's stretches").
 _IS_CONTRACTIONS = frozenset("it's that's there's here's what's who's where's when's why's how's he's she's".split())
