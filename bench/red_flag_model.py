@@ -156,11 +156,12 @@ def held_out(rows: list[dict]) -> tuple[list[str], list[Judged], list[int]]:
     numbers = rounds(rows)
     gold, items, held_rounds = [], [], []
     for held, commit in ROUND_ADDED_IN.items():
-        then = rules_at(commit)
+        document = rules_document_at(commit)
+        then = rules_at(commit, document)
         weights = train(examples([row for row, n in zip(rows, numbers) if n < held], then))
         test = [row for row, n in zip(rows, numbers) if n == held]
         gold += [row["tier"] for row in test]
-        items += judged(then, rules_document_at(commit), weights, [row["text"] for row in test])
+        items += judged(then, document, weights, [row["text"] for row in test])
         held_rounds += [held] * len(test)
     return gold, items, held_rounds
 
@@ -248,8 +249,9 @@ def rules_document_at(commit: str) -> dict:
     return json.loads(_show(commit, "skill/locale/en/red_flags.json"))
 
 
-def rules_at(commit: str) -> Triage:
-    """The red-flag engine and rules as they stood at `commit` (skill/safety/ then), from git history."""
+def rules_at(commit: str, document: dict | None = None) -> Triage:
+    """The red-flag engine as it stood at `commit` (skill/safety/ then), from git history, with its rules (`document`,
+    read from that commit when not given)."""
     def show(path: str) -> str:
         return _show(commit, path)
 
@@ -261,7 +263,7 @@ def rules_at(commit: str) -> Triage:
     engine = types.ModuleType(f"triage_at_{commit}")
     sys.modules[engine.__name__] = engine  # dataclasses look their module up by name
     exec(compile(source, engine.__name__, "exec"), engine.__dict__)
-    return engine.Triage.from_rules(rules_document_at(commit))
+    return engine.Triage.from_rules(rules_document_at(commit) if document is None else document)
 
 
 def _figures(gold: list[str], found: list[str]) -> str:
