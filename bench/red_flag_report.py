@@ -176,9 +176,9 @@ def table(results: dict[tuple[str, str], Scores]) -> list[str]:
     return lines
 
 
-def run(misses: bool = False, locales: tuple[str, ...] | None = None) -> str:
+def run(misses: bool = False, locales: tuple[str, ...] | None = None, splits: tuple[str, ...] = SPLITS) -> str:
     locales = locales or echo_locales()
-    banks = {split: load(split) for split in SPLITS}
+    banks = {split: load(split) for split in splits}
     results: dict[tuple[str, str], Scores] = {}
     per_locale: dict[str, dict[str, Scores]] = defaultdict(dict)
     dev_misses: list[str] = []
@@ -206,13 +206,13 @@ def run(misses: bool = False, locales: tuple[str, ...] | None = None) -> str:
                          + ", ".join(f"{tier} {c[tier]}" for tier in TIERS) + ")" for split, c in counts.items())
              + ". ✗ marks a target not met.", ""]
     lines += table(results)
-    lines += ["", "Echo path in every locale (dev / sealed): emergency reaches emergency, emergency safe, false alarms.",
+    lines += ["", f"Echo path in every locale ({' / '.join(splits)}): emergency reaches emergency, emergency safe, false alarms.",
               "", "| locale | emergency | emergency safe | urgent | soon | clarify | false alarms |", "|---|---|---|---|---|---|---|"]
     for locale, by_split in per_locale.items():
-        cells = [" / ".join(_percent(getattr(by_split[s], "reached")[t]) for s in SPLITS) for t in ("emergency",)]
-        cells.append(" / ".join(_percent(by_split[s].emergency_safe) for s in SPLITS))
-        cells += [" / ".join(_percent(by_split[s].reached[t]) for s in SPLITS) for t in ("urgent", "soon", "clarify")]
-        cells.append(" / ".join(_percent(by_split[s].false_alarms) for s in SPLITS))
+        cells = [" / ".join(_percent(getattr(by_split[s], "reached")[t]) for s in splits) for t in ("emergency",)]
+        cells.append(" / ".join(_percent(by_split[s].emergency_safe) for s in splits))
+        cells += [" / ".join(_percent(by_split[s].reached[t]) for s in splits) for t in ("urgent", "soon", "clarify")]
+        cells.append(" / ".join(_percent(by_split[s].false_alarms) for s in splits))
         lines.append(f"| {locale} | " + " | ".join(cells) + " |")
     report = "\n".join(lines) + "\n"
     if misses:
@@ -225,10 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="print the development split's misses to stderr")
     parser.add_argument("--locale", action="append", help="Echo-path locales (default: every one)")
     parser.add_argument("--no-write", action="store_true", help="print the report without writing RED_FLAGS.md")
+    parser.add_argument("--dev-only", action="store_true",
+                        help="score the development split alone (for tuning: the sealed figures stay unseen); never writes")
     args = parser.parse_args(argv)
-    report = run(args.misses, tuple(args.locale) if args.locale else None)
+    splits = ("dev",) if args.dev_only else SPLITS
+    report = run(args.misses, tuple(args.locale) if args.locale else None, splits)
     print(report)
-    if not args.no_write:
+    if not (args.no_write or args.dev_only):
         REPORT.write_text(report, encoding="utf-8")
     return 0
 

@@ -36,3 +36,17 @@ def test_a_malformed_line_is_refused_with_its_line_number(tmp_path, capsys):
     (tmp_path / "round.jsonl").write_text(json.dumps({"text": "x", "tier": "maybe"}) + "\n", encoding="utf-8")
     assert red_flag_bank.main(["add", str(tmp_path / "round.jsonl")]) == 2
     assert "round.jsonl:1" in capsys.readouterr().err
+
+
+def test_tuning_on_the_development_split_never_scores_or_writes_the_sealed_one(tmp_path, monkeypatch, capsys):
+    from bench import red_flag_report
+    (tmp_path / "dev.jsonl").write_text(json.dumps({"text": "i wet myself and my bum is numb", "tier": "emergency",
+                                                    "category": "cauda_equina"}) + "\n", encoding="utf-8")
+    (tmp_path / "sealed.jsonl").write_text("not json, and never to be read\n", encoding="utf-8")
+    monkeypatch.setattr(red_flag_report, "BANK", tmp_path)
+    monkeypatch.setattr(red_flag_report, "REPORT", tmp_path / "RED_FLAGS.md")
+    assert red_flag_report.main(["--dev-only", "--locale", "en-US"]) == 0
+    report = capsys.readouterr().out
+    assert "| emergency reaches emergency | 100.0 % | 100.0 % | 100.0 % |" in report  # the one dev sentence, scored
+    assert "sealed" not in report
+    assert not (tmp_path / "RED_FLAGS.md").exists()
