@@ -1351,3 +1351,81 @@ def test_a_cue_sharing_its_word_with_a_longer_sign_is_not_a_cue() -> None:
     triage = Triage.from_rules(document)
     assert _tier(triage.classify("my bottom it's gone to sleep")) == E  # "gone" is the sign's word, not the cue's
     assert triage.classify("my bottom had gone to sleep but it's gone") is None  # a cue of its own still blocks
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Round 8, recall at its depth (issue 11): kinds found by fresh probe sets written from the fact sheet, none in the
+# development bank: a failed attempt told as a story ("and there was nothing", "only peed once", "takes ages to get
+# started"); control said as trouble ("trouble controlling my wee"); not making it to the toilet; "can never" as
+# "can't"; a lost ability ("lost the use of", "my ability to wee has gone", "impossible to pee"); left and right named
+# one after the other; legs that don't listen; pain had "for"/"since"/"from the last" weeks as not improving; drug
+# names of steroids; a simile ("like novocaine") that names no cause.
+
+ROUND_8_RECALL_FLAGS = [
+    ("she's not really able to feel her bottom", E),  # a filler inside a spoken variant
+    ("I sat on the loo and there was nothing", E),
+    ("I've only peed once since yesterday", E),
+    ("I stand at the toilet waiting for the wee to come", E),
+    ("I can never tell if my bladder is full", E),
+    ("I didn't make it to the bathroom in time", E),
+    ("I'm having trouble controlling my wee", E),
+    ("we've had to put pads on mum", E),
+    ("it's become impossible to pee", E),
+    ("my ability to wee has gone", E),
+    ("my father has lost the use of his legs", E),
+    ("my right leg and my left leg have both gone numb", E),
+    ("my legs aren't listening to me", E),
+    ("I'm having trouble feeling my feet", E),
+    ("both my feet slap down when I walk", E),
+    ("I can't get a stiffy since the back went", E),
+    ("there's no feeling down there, like novocaine at the dentist", E),
+    ("his bits don't respond since he hurt his back", E),
+    ("it's like my bottom is made of wood", E),
+    ("I keep going to the toilet in my bed", E),
+    ("I haven't been able to stand up since this morning", E),
+    ("I've lost my ability to feel when I need the loo", E),
+    ("I've lost control of my bowl", E),  # a recogniser's spelling
+    ("the pain shoots down each thigh", E),
+    ("I take cortisone every day", U),
+    ("my big toe won't come up", U),
+    ("my walking has gone a bit wonky", U),
+    ("he hasn't been sleeping because of the sciatica", S),
+    ("I've had this back pain since the summer", S),
+    ("it's been paining from the last three weeks", S),
+    ("the pain's not reducing after a month", S),
+    ("my wife has been complaining about her back for weeks", S),
+    ("my neck has been paining since 20 days", S),
+]
+
+# The same words where they say nothing alarming.
+ROUND_8_RECALL_HARMLESS = [
+    ("my great uncle lost the use of his legs in the war", N),
+    ("I ran for the train and didn't make it", N),
+    ("I'm waiting for the physio letter to come", N),
+    ("I went to the toilet and there was nothing wrong with it", N),
+    ("I've been pain free for three months", N),
+    ("my back ached for a few weeks after the move but it settled", N),
+    ("I lost control of the car on the ice years ago", N),
+    ("the kids aren't listening to me", N),
+    ("the swimmer's feet slap the water", N),
+    ("I can never remember which stretch comes next", N),
+    ("the dentist numbed my lip and it's still numb", N),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), ROUND_8_RECALL_FLAGS + ROUND_8_RECALL_HARMLESS)
+def test_recall_kinds_found_by_fresh_probes(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+def test_fillers_said_inside_a_spoken_variant_are_skipped() -> None:
+    document = {
+        "fillers": ["really"], "spoken_variants": {"can't walk": ["not able to walk"]}, "corrections": [],
+        "breaks": {"sentence": ["."]}, "subjects": {"self": ["i"], "others": ["she"]},
+        "concepts": {"walking": ["can't walk"]}, "blockers": {},
+        "rules": [{"id": "walk", "tier": "emergency", "sources": ["NHS-SCI"], "when": [{"all": ["walking"]}]}],
+    }
+    triage = Triage.from_rules(document)
+    assert _tier(triage.classify("i'm not really able to walk")) == E
+    assert _tier(triage.classify("i'm not able to walk")) == E
+    assert triage.classify("i'm not really sure i want to walk") is None

@@ -53,7 +53,9 @@ def protective_concepts(rules: Mapping) -> frozenset[str]:
     is live the rules declined on purpose, and the model does not overrule them."""
     patterns = [pattern for rule in rules["rules"] for pattern in rule["when"]]
     used = {name for pattern in patterns for name in (*pattern.get("all", ()), *pattern.get("any", ()))}
-    return frozenset(name for pattern in patterns for name in pattern.get("none", ())) - used
+    # A young child is a subject the rules hold back for (children_need), not a 'none' concept any more.
+    children = {text[1:] for text in rules.get("subjects", {}).get("young_children", ()) if text.startswith("@")}
+    return frozenset(name for pattern in patterns for name in pattern.get("none", ())) - used | children
 
 
 def decide(rules_tier: str, chances: Sequence[float], thresholds: Mapping[str, float], may_raise: bool = True) -> str:

@@ -2,12 +2,15 @@
 
 Every word lives in `locale/<lang>/red_flags.json` (see its "_about"); this module is a small engine over it:
 
-1. The utterance becomes lower-case word tokens; spoken variants are rewritten to one form and fillers dropped.
+1. The utterance becomes lower-case word tokens; a question answered in the same breath becomes the statement it
+   answers ("numb? no" reads "no numb"), and an ability said as past and then denied reads as lost ("used to be
+   able to tell ..., but not any more"); spoken variants are rewritten to one form and fillers dropped.
 2. Lexicons (named phrase lists) are matched on those tokens, leftmost-longest, so an "except" phrase such as
    "bottom of" can shadow "bottom".
 3. Blockers (negation, past, resolved, long-standing, informational...) switch off the concept matches their
    cues reach, within a number of words and without crossing the named breaks.
-4. Rules combine the surviving concepts; the most severe rule that fires is the finding.
+4. Rules combine the surviving concepts; the most severe rule that fires is the finding. Whose symptom it is (the
+   speaker, someone else, a young child) decides which extra concepts a rule needs (`_subject`).
 """
 
 from __future__ import annotations
@@ -61,6 +64,14 @@ def expand_alternatives(text: str) -> list[str]:
 @functools.lru_cache(maxsize=1 << 15)  # compiling the rules tokenises some 100,000 words, most of them repeats
 def _raw_tokens(text: str) -> tuple[str, ...]:
     return tuple(_PUNCTUATION_TOKENS.get(token, token) for token in _TOKEN.findall(fold(text)))
+
+
+def _spoken_tokens(text: str) -> list[str]:
+    """Tokens with the punctuation as written ("?" kept): to read a question and its answer."""
+    return _TOKEN.findall(fold(text))
+
+
+_SENTENCE_ENDS_SPOKEN = frozenset({".", "?", "!", ";"})
 
 
 def _is_number(word: str) -> bool:
@@ -124,6 +135,13 @@ class _Reach:
     # this many words after it is that clause's own subject, not a new one.
     subject_within: int = 0
     subject_breaks: tuple[str, ...] = ()
+    # A joining word that carries the cue into the next clause when that clause has no subject of its own ("ten
+    # years ago I hurt my back and couldn't walk"): a break where one of these starts does not stop the reach,
+    # unless what follows it starts one of `not_before` (a new subject, a possessive, a present verb: "and can't").
+    carries_over: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
+    same_subject: tuple[str, ...] = ()  # a subject said again after the joining word ("... and I couldn't walk")
+    present: tuple[str, ...] = ()  # words anywhere from the cue to the joined clause's end that keep it present
 
 
 @dataclass(frozen=True)
@@ -158,15 +176,44 @@ class _Rule:
     finding: Finding
     patterns: tuple[_Pattern, ...]
     others_need: tuple[str, ...]  # extra concepts required when the subject is someone else
+    # Extra concepts required instead when that someone is a young child (a toddler wetting himself is no sign
+    # unless the back is part of it); None: a child is like anyone else.
+    children_need: tuple[str, ...] | None = None
 
 
 class _Normaliser:
     """Text to tokens: spoken variants rewritten to one written form, fillers removed."""
 
     def __init__(self, variants: Mapping[str, Sequence[str]], fillers: Iterable[str],
-                 inversion: Mapping[str, Sequence[str]] | None = None):
+                 inversion: Mapping[str, Sequence[str]] | None = None, answers: Mapping[str, Any] | None = None,
+                 reflexives: Mapping[str, Sequence[str]] | None = None, lost: Mapping[str, Any] | None = None):
         self._fillers = frozenset(fillers)
+        lost = lost or {}
+        self._past_abilities = sorted((tuple(_spoken_tokens(text)) for text in lost.get("past_ability", ())),
+                                      key=len, reverse=True)
+        self._ability_verbs = frozenset(lost.get("verbs", ()))
+        self._perception_verbs = frozenset(lost.get("perception_verbs", ()))
+        self._perceived = frozenset(lost.get("perceived", ()))
+        self._no_longer = sorted((tuple(_spoken_tokens(text)) for text in lost.get("no_longer", ())),
+                                 key=len, reverse=True)
+        self._lost_as = tuple(_spoken_tokens(lost.get("as", "can't"))), tuple(_spoken_tokens(lost.get("then", "")))
+        # Whose a reflexive is, as said: spoken variants write "himself" as "myself" for the phrases' sake.
+        self._reflexives = {tuple(_raw_tokens(text)): person for person, texts in (reflexives or {}).items()
+                            for text in texts}
         inversion = inversion or {}
+        answers = answers or {}
+        self._answer_words = {kind: [tuple(_spoken_tokens(text)) for text in answers.get(kind, ())]
+                              for kind in ("no", "yes", "not_answers", "after_a_bare_no")}
+        self._negated_auxiliaries = {aux: tuple(_spoken_tokens(negated))
+                                     for aux, negated in answers.get("negated_auxiliaries", {}).items()}
+        self._negator = tuple(_spoken_tokens(answers.get("negator", "no")))
+        # First words of answers: most tokens open none, and are passed over at once.
+        self._answer_openers = frozenset(phrase[0] for kind in ("no", "yes") for phrase in self._answer_words[kind]
+                                         if phrase)
+        self._no_openers = frozenset(phrase[0] for phrase in self._answer_words["no"] if phrase)
+        self._answer_subjects = frozenset(answers.get("subjects", ()))
+        self._question_subjects = frozenset(answers.get("question_subjects", ()))
+        self._lead_ins = frozenset(answers.get("lead_ins", ())) | self._fillers | {_PAUSE}
         self._openers = frozenset(inversion.get("openers", ()))
         self._auxiliaries = frozenset(word for text in inversion.get("auxiliaries", ()) for word in _raw_tokens(text))
         self._subjects = frozenset(inversion.get("subjects", ()))
@@ -183,14 +230,160 @@ class _Normaliser:
         self._lengths = {word: tuple(sorted(sizes, reverse=True)) for word, sizes in lengths.items()}
 
     def tokens(self, text: str) -> list[str]:
-        return self._uninvert(self.rewrite(_raw_tokens(text)))
+        return self.tokens_and_reflexives(text)[0]
 
-    def _uninvert(self, words: list[str]) -> list[str]:
-        """A question's subject back before its auxiliary ("why won't my legs hold me" reads "why my legs won't hold
-        me"), so a sign reads the same asked as told; phrases are written in the told order."""
-        if not self._openers:
+    def tokens_and_reflexives(self, text: str) -> tuple[list[str], dict[int, str]]:
+        """The tokens, and the person ("self", "others") of each reflexive among them as it was said."""
+        if self._answer_words["no"] or self._answer_words["yes"] or self._past_abilities:
+            said = self._fold_lost_abilities(self._fold_answers(_spoken_tokens(text)))
+            spoken = [_PUNCTUATION_TOKENS.get(token, token) for token in said]
+        else:
+            spoken = list(_raw_tokens(text))
+        sources: list[tuple[str, ...]] = []
+        words, sources = self._uninvert(self.rewrite(spoken, sources), sources)
+        persons = {i: self._reflexives[source] for i, source in enumerate(sources) if source in self._reflexives}
+        return words, persons
+
+    def _fold_lost_abilities(self, words: list[str]) -> list[str]:
+        """An ability said as past and then denied is lost: "I used to be able to tell when I needed to pee, but not
+        any more" reads "I can't tell when I needed to pee any more", as the signs are written."""
+        if not self._past_abilities:
             return words
+        i = 0
+        while i < len(words):
+            past = next((phrase for phrase in self._past_abilities if tuple(words[i:i + len(phrase)]) == phrase), None)
+            verb = i + len(past) if past else None
+            if past is None or verb + 1 >= len(words) or not (
+                    words[verb] in self._ability_verbs
+                    or (words[verb] in self._perception_verbs and words[verb + 1] in self._perceived)):
+                i += 1
+                continue
+            for j in range(verb + 1, len(words)):
+                if words[j] in _SENTENCE_ENDS_SPOKEN:
+                    break
+                denial = next((phrase for phrase in self._no_longer if tuple(words[j:j + len(phrase)]) == phrase),
+                              None)
+                if denial is not None:
+                    can_not, then = self._lost_as
+                    words = (words[:i] + list(can_not) + words[verb:j] + list(then) + words[j + len(denial):])
+                    break
+            i += 1
+        return words
+
+    def _answer_at(self, words: Sequence[str], i: int) -> tuple[str, int] | None:
+        """The answer said at token i ("no", "yes"), and where it ends, taking in the same answer said again ("no,
+        none at all"); None if none is ("no idea" is not)."""
+        first = self._one_answer_at(words, i)
+        if first is None:
+            return None
+        kind, end = first
+        while True:
+            after = end
+            while after < len(words) and words[after] == ",":
+                after += 1
+            more = self._one_answer_at(words, after) if after < len(words) else None
+            if more is None or more[0] != kind:
+                return kind, end
+            end = more[1]
+
+    def _one_answer_at(self, words: Sequence[str], i: int) -> tuple[str, int] | None:
+        while i < len(words) and words[i] in self._fillers:
+            i += 1
+        if i >= len(words) or words[i] not in self._answer_openers:
+            return None
+        for refused in self._answer_words["not_answers"]:
+            if tuple(words[i:i + len(refused)]) == refused:
+                return None
+        best: tuple[str, int] | None = None
+        for kind in ("no", "yes"):
+            for phrase in self._answer_words[kind]:
+                if tuple(words[i:i + len(phrase)]) == phrase and (best is None or i + len(phrase) > best[1]):
+                    best = (kind, i + len(phrase))
+        return best
+
+    def _fold_answers(self, words: list[str]) -> list[str]:
+        """A question answered in the same breath reads as the statement it answers: "do I have numbness down
+        there? no" as "I don't have numbness down there", "numb? no" as "no numb", "can I feel it when I wipe? no"
+        as "I can't feel it when I wipe". A recogniser writes no question mark, so a bare no that ends a clause
+        with no subject of its own ("any weakness no", "trouble peeing nope all good") answers it too."""
+        out: list[str] = []
+        start = 0  # where the current clause starts in `out`
+        i = 0
+        while i < len(words):
+            word = words[i]
+            answer = None
+            if word == "?":
+                answer = self._answer_at(words, i + 1)
+            elif word in self._no_openers and out[start:] and self._bare_no_here(words, i, out[start:]):
+                answer = self._answer_at(words, i)
+            if answer is None:
+                out.append(word)
+                if word in _SENTENCE_ENDS_SPOKEN:
+                    start = len(out)
+                i += 1
+                continue
+            kind, end = answer
+            out[start:] = self._as_statement(out[start:], kind == "no")
+            out.append(_SENTENCE_END if kind == "no" else _PAUSE)
+            while end < len(words) and words[end] in (",", "."):
+                end += 1
+            start, i = len(out), end
+        return out
+
+    def _bare_no_here(self, words: Sequence[str], i: int, clause: Sequence[str]) -> bool:
+        """Whether an unpunctuated no at token i answers the clause before it: the clause names no one, and the no
+        ends the utterance or is followed only by more of the answer ("none at all", "all good")."""
+        answer = self._answer_at(words, i)
+        if answer is None or answer[0] != "no" or any(word in self._answer_subjects for word in clause):
+            return False
+        rest = answer[1]
+        while rest < len(words) and words[rest] in self._fillers | {","}:
+            rest += 1
+        if rest == len(words) or words[rest] in _SENTENCE_ENDS_SPOKEN:
+            return True
+        return any(tuple(words[rest:rest + len(phrase)]) == phrase for phrase in self._answer_words["after_a_bare_no"])
+
+    def _as_statement(self, question: list[str], denied: bool) -> list[str]:
+        """The question as a told statement, denied or affirmed ("do i have X" -> "i don't have X" / "i have X").
+        Only the question itself is answered: in "both legs numb, is that bad? no" the no answers "is that bad"."""
+        first = 0
+        while first < len(question) and question[first] in self._lead_ins:
+            first += 1
+        for at in range(first, len(question) - 1):
+            end = self._inverted_subject_end(question, at)
+            if end is not None:
+                aux = question[at]
+                said = list(self._negated_auxiliaries[aux]) if denied else [aux]
+                return question[:at] + question[at + 1:end] + said + question[end:]
+        if not denied:
+            return question
+        # A fragment ("numbness, tingling or weakness?"): each of its pieces is denied.
+        statement = list(self._negator)
+        for word in question:
+            statement.append(word)
+            if word == ",":
+                statement.extend(self._negator)
+        return statement
+
+    def _inverted_subject_end(self, words: Sequence[str], at: int) -> int | None:
+        """Where the subject ends if an auxiliary at `at` opens an inverted question ("do i", "is my bladder")."""
+        if words[at] not in self._negated_auxiliaries or at + 1 >= len(words):
+            return None
+        subject = words[at + 1]
+        if subject in self._subjects or subject in self._question_subjects:
+            return at + 2
+        if subject in self._owners and at + 2 < len(words) and words[at + 2] not in (_PAUSE, _SENTENCE_END):
+            return at + 3
+        return None
+
+    def _uninvert(self, words: list[str], sources: list[Any]) -> tuple[list[str], list[Any]]:
+        """A question's subject back before its auxiliary ("why won't my legs hold me" reads "why my legs won't hold
+        me"), so a sign reads the same asked as told; phrases are written in the told order. `sources` (what each
+        token was said as) moves with its token."""
+        if not self._openers:
+            return words, sources
         out, i = list(words), 0
+        sources = list(sources)
         while i + 2 < len(out):
             if out[i] in self._openers and out[i + 1] in self._auxiliaries:
                 subject = i + 3 if out[i + 2] == "both" and i + 3 < len(out) else i + 2
@@ -203,29 +396,52 @@ class _Normaliser:
                     i += 1
                     continue
                 out[i + 1:end] = out[i + 2:end] + [out[i + 1]]
+                sources[i + 1:end] = sources[i + 2:end] + [sources[i + 1]]
                 i = end
             else:
                 i += 1
-        return out
+        return out, sources
 
-    def rewrite(self, words: Sequence[str]) -> list[str]:
+    def _skipping_fillers(self, words: Sequence[str], start: int, size: int) -> tuple[tuple[str, ...], int]:
+        """The `size` words from `start` that are not fillers, and the index after the last of them."""
+        key: list[str] = []
+        i = start
+        while i < len(words) and len(key) < size:
+            if words[i] not in self._fillers or i == start:
+                key.append(words[i])
+            i += 1
+        return tuple(key), i
+
+    def rewrite(self, words: Sequence[str], sources: list[tuple[str, ...]] | None = None) -> list[str]:
+        """`sources`, when given, gets what each written token was said as (the spoken variant it came from)."""
         out: list[str] = []
         i = 0
         while i < len(words):
             if words[i] in self._lengths:
                 for size in self._lengths[words[i]]:
                     written = self._rewrites.get(tuple(words[i:i + size])) if size <= len(words) - i else None
+                    end = i + size
+                    if written is None and size > 1:
+                        # Fillers said between a variant's words ("not really able to walk") are dropped anyway.
+                        key, end = self._skipping_fillers(words, i, size)
+                        written = self._rewrites.get(key)
                     if written is not None:
                         out.extend(written)
-                        i += size
+                        if sources is not None:
+                            sources.extend([tuple(words[i:end])] * len(written))
+                        i = end
                         break
                 else:
                     out.append(words[i])
+                    if sources is not None:
+                        sources.append((words[i],))
                     i += 1
             elif words[i] in self._fillers:
                 i += 1
             else:
                 out.append(words[i])
+                if sources is not None:
+                    sources.append((words[i],))
                 i += 1
         return out
 
@@ -376,6 +592,10 @@ class _Utterance:
         self._breaks_before: dict[str, list[int]] = {}
         self._length = len(words)
 
+    @property
+    def length(self) -> int:
+        return self._length
+
     def words_between(self, first: _Span, second: _Span) -> int:
         """Words separating two spans, whichever comes first; 0 if they touch or overlap."""
         return _between(self._words_before, first, second)
@@ -424,29 +644,75 @@ def _between(counts: Sequence[int], first: _Span, second: _Span) -> int:
 
 def _reaches(utterance: _Utterance, cue: _Span, target: _Span, before: _Reach | None, after: _Reach | None) -> bool:
     if before and cue.end <= target.start:
-        return (utterance.free_words_between(cue, target) <= before.words
-                and not _crosses(utterance, cue.end, target.start, before))
+        if utterance.free_words_between(cue, target) <= before.words:
+            return not _crosses(utterance, cue.end, target.start, before)
+        if not before.carries_over:
+            return False
+        # A clause the cue carries into is measured from its own joining word ("back in the eighties I fell off a
+        # roof and couldn't feel my legs").
+        passed = _passed(utterance, cue.end, target.start, before)
+        joins = [span for name in before.carries_over for span in utterance.spans.get(name, ())
+                 if span.start in passed and span.end <= target.start]
+        return bool(joins) and (utterance.free_words_between(max(joins), target) <= before.words
+                                and utterance.free_words_between(cue, min(joins)) <= before.words
+                                and not _crosses(utterance, cue.end, target.start, before))
     if after and target.end <= cue.start:
         return (utterance.free_words_between(target, cue) <= after.words
-                and not utterance.broken(target.end, cue.start, after.stops_at))
+                and not _stopped(utterance, target.end, cue.start, after.stops_at, after))
     return False
+
+
+def _stopped(utterance: _Utterance, start: int, end: int, breaks: Sequence[str], reach: _Reach) -> bool:
+    """Whether one of `breaks` in tokens [start, end) stops the reach, leaving out the joining words that carry it
+    on (_Reach.carries_over)."""
+    if not utterance.broken(start, end, breaks):
+        return False
+    if not reach.carries_over:
+        return True
+    passed = _passed(utterance, start, end, reach)
+    return any(start <= span.start < end and span.start not in passed
+               for name in breaks for span in utterance.spans.get(name, ()))
+
+
+def _passed(utterance: _Utterance, start: int, end: int, reach: _Reach) -> set[int]:
+    """Token positions in [start, end) whose breaks the reach passes (see _Reach.carries_over)."""
+    def starts(names: Sequence[str], index: int) -> int | None:
+        return max((span.end for name in names for span in utterance.spans.get(name, ()) if span.start == index),
+                   default=None)
+
+    passed = set()
+    for name in reach.carries_over:
+        for span in utterance.spans.get(name, ()):
+            if not start <= span.start < end:
+                continue
+            clause = span.end
+            repeated = starts(reach.same_subject, clause)
+            if repeated is not None:
+                clause = repeated
+            # The joined clause runs to the next break; a present tense anywhere from the cue to its end ("and I wet
+            # myself today", "used to ..., now it's all day and getting worse") says it is not the cue's time.
+            clause_end = utterance.first_break(clause, utterance.length, reach.stops_at) or utterance.length
+            if starts(reach.not_before, clause) is None and not utterance.broken(start, clause_end, reach.present):
+                passed.update(range(span.start, clause))  # "and then", "and I": carried over with it
+    return passed
 
 
 def _crosses(utterance: _Utterance, start: int, end: int, reach: _Reach) -> bool:
     """Whether a before-reach from a cue ending at `start` to a concept at `end` crosses one of its breaks."""
     if not reach.subject_breaks:
-        return utterance.broken(start, end, reach.stops_at)
+        return _stopped(utterance, start, end, reach.stops_at, reach)
     others = tuple(name for name in reach.stops_at if name not in reach.subject_breaks)
-    if utterance.broken(start, end, others):
+    if _stopped(utterance, start, end, others, reach):
         return True
-    subject = utterance.first_break(start, end, reach.subject_breaks)
-    if subject is None:
+    passed = _passed(utterance, start, end, reach) if reach.carries_over else set()
+    subjects = sorted({span.start for name in reach.subject_breaks for span in utterance.spans.get(name, ())
+                       if start <= span.start < end and span.start not in passed})
+    if not subjects:
         return False
     # Only the clause's first subject passes: not one after a subject the cue's clause already has ("years ago I
     # had sciatica, I now ...", where the first "I" is no break).
-    already = utterance.first_break(start, subject, (_SELF, _OTHERS)) is not None
-    return (already or utterance.words_in(start, subject) > reach.subject_within
-            or utterance.broken(subject + 1, end, reach.subject_breaks))
+    already = utterance.first_break(start, subjects[0], (_SELF, _OTHERS)) is not None
+    return already or utterance.words_in(start, subjects[0]) > reach.subject_within or len(subjects) > 1
 
 
 def _inside(inner: _Span, outer: _Span) -> bool:
@@ -478,6 +744,14 @@ def _break_lexicon(name: str) -> str:
     return f"break:{name}"
 
 
+def _later_lexicon(blocker: str) -> str:
+    return f"unless_after:{blocker}"
+
+
+def _reflexive_lexicon(person: str) -> str:
+    return f"subject:reflexive:{person}"
+
+
 @dataclass(frozen=True)
 class Reading:
     """One utterance as the rules read it (Triage.read), for the rules and the learned second opinion."""
@@ -495,9 +769,13 @@ class SecondOpinion(Protocol):
     def raise_(self, finding: Finding | None, reading: Reading) -> Finding | None: ...
 
 
-_SELF, _OTHERS = "subject:self", "subject:others"
+_SELF, _OTHERS, _CHILD, _PRONOUNS = "subject:self", "subject:others", "subject:young_child", "subject:pronouns"
+_ALSO_SELF = "subject:also_self"
+_PERSONS = ("self", "others")  # whose a reflexive can say it is
+_CLAUSE_ENDS = (_break_lexicon("sentence"),)  # a reflexive names the subject of its own sentence only
 _CORRECTIONS = "corrections"  # lexicon of self-corrections: their words are not blockers' cues
-_RULE_KEYS = {"id", "tier", "sources", "when", "question", "escalate_to", "otherwise", "others_need", "note"}
+_RULE_KEYS = {"id", "tier", "sources", "when", "question", "escalate_to", "otherwise", "others_need", "children_need",
+              "note"}
 _PATTERN_KEYS = {"all", "any", "none", "within"}
 
 
@@ -535,10 +813,12 @@ class Triage:
         """What the rules see in `text`: its words, the lexicons matched and the concepts no blocker reaches."""
         if not isinstance(text, str) or not text.strip():
             return None
-        words = self._normaliser.tokens(text)
+        words, reflexives = self._normaliser.tokens_and_reflexives(text)
         if not words:
             return None
         spans = self._matcher.spans(words)
+        for index, person in reflexives.items():
+            spans.setdefault(_reflexive_lexicon(person), []).append(_Span(index, index + 1))
         matched = {name: found for name, found in spans.items() if name in self._concepts}
         utterance = _Utterance(words, spans, [span for found in matched.values() for span in found])
         return Reading(words, utterance, matched, self._live_concepts(utterance, matched))
@@ -591,20 +871,36 @@ class Triage:
                 within_cue: bool = True) -> bool:
         # A concept phrase inside a longer cue is that cue's words ("woke up" in "it woke up again"), as a cue inside
         # a longer concept phrase is that phrase's.
-        if not any((within_cue and _inside(span, cue)) or _reaches(utterance, cue, span, blocker.before, blocker.after)
-                   for cue in cues):
+        reaching = [cue for cue in cues
+                    if (within_cue and _inside(span, cue)) or _reaches(utterance, cue, span, blocker.before, blocker.after)]
+        if not reaching:
             return False
         lifting = utterance.spans.get(_unless_lexicon(blocker.name), ())
-        return not any(_overlap(cue, span) or _reaches(utterance, cue, span, blocker.unless, blocker.unless)
-                       for cue in lifting)
+        if any(_overlap(cue, span) or _reaches(utterance, cue, span, blocker.unless, blocker.unless) for cue in lifting):
+            return False
+        # Some lifting words only count said after the cue: "numb this morning, but it went away" is the episode that
+        # went away; "it went away, but this morning it's back" is a new one.
+        first_end = min(cue.end for cue in reaching)
+        return not any(later.start >= first_end and _reaches(utterance, later, span, blocker.unless, blocker.unless)
+                       for later in utterance.spans.get(_later_lexicon(blocker.name), ()))
 
     def _fires(self, rule: _Rule, found: Mapping[str, list[_Span]], utterance: _Utterance) -> bool:
         for pattern in rule.patterns:
             if not pattern.possible(found):
                 continue
             for anchor in _anchors(pattern, found, utterance):
-                if not rule.others_need or not _about_someone_else(utterance, anchor) or all(
-                        name in found for name in rule.others_need):
+                if not rule.others_need and rule.children_need is None:
+                    return True
+                subject = _subject(utterance, anchor)
+                if subject == _SELF:
+                    return True
+                if subject == _CHILD and rule.children_need is not None:
+                    # What a child needs must be the child's: the speaker's own bad back does not make a toddler's
+                    # accident a sign.
+                    if all(any(_subject(utterance, span) != _SELF for span in found.get(name, ()))
+                           for name in rule.children_need):
+                        return True
+                elif all(name in found for name in rule.others_need):
                     return True
         return False
 
@@ -624,12 +920,36 @@ def _all_near(pattern: _Pattern, lead: _Span, found: Mapping[str, list[_Span]], 
     return all(near(name) for name in pattern.all[1:]) and (not pattern.any or any(map(near, pattern.any)))
 
 
-def _about_someone_else(utterance: _Utterance, anchor: _Span) -> bool:
-    """Whether the person mentioned nearest before the symptom is someone other than the speaker."""
+def _subject(utterance: _Utterance, anchor: _Span) -> str:
+    """Whose symptom it is: _SELF, _OTHERS or _CHILD (a young child, or a pet).
+
+    A reflexive in or just after the symptom names its subject as said ("and wet myself" after "my son", "wet
+    himself"); otherwise the person mentioned nearest before it does. Someone else is a young child when the
+    nearest person or child word before the symptom, not counting pronouns ("the baby ... she pooed herself"),
+    is a child's (toddler, my four year old) or a child's setting (potty training, nursery). With no one named at
+    all, a child's setting anywhere says whose it is ("still in night-time pull-ups at four")."""
     def nearest(lexicon: str) -> int:
         return max((span.start for span in utterance.spans.get(lexicon, ()) if span.start <= anchor.start), default=-1)
 
-    return nearest(_OTHERS) > nearest(_SELF)
+    children = utterance.spans.get(_CHILD, ())
+    # A child's word inside the symptom's own words ("I have to wear pull ups") is not a person mentioned before it.
+    child = max((span.start for span in children if span.end <= anchor.start), default=-1)
+    said = [(span.start, person) for person in _PERSONS for span in utterance.spans.get(_reflexive_lexicon(person), ())
+            if anchor.start <= span.start and utterance.words_in(anchor.end, max(span.start, anchor.end)) <= 2
+            and not utterance.broken(anchor.start, span.start, _CLAUSE_ENDS)]
+    if said:
+        if min(said)[1] == "self":
+            return _SELF
+    elif nearest(_SELF) >= max(nearest(_OTHERS), child):
+        return _CHILD if nearest(_SELF) < 0 and children else _SELF
+    # "... and so did I", "me too": the speaker has it as well.
+    if any(span.start > anchor.start and not utterance.broken(anchor.start, span.start, _CLAUSE_ENDS)
+           for span in utterance.spans.get(_ALSO_SELF, ())):
+        return _SELF
+    pronouns = {span.start for span in utterance.spans.get(_PRONOUNS, ())}
+    person = max((span.start for span in utterance.spans.get(_OTHERS, ())
+                  if span.start <= anchor.start and span.start not in pronouns), default=-1)
+    return _CHILD if child >= 0 and child >= person else _OTHERS
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -639,7 +959,8 @@ def _about_someone_else(utterance: _Utterance, anchor: _Span) -> bool:
 def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[str, frozenset[str]],
                                                    list[_Blocker], list[_Rule]]:
     normaliser = _Normaliser(document.get("spoken_variants", {}), document.get("fillers", ()),
-                             document.get("question_inversion"))
+                             document.get("question_inversion"), document.get("question_answers"),
+                             document["subjects"].get("reflexive"), document.get("lost_ability"))
     lexicons: dict[str, Any] = {}
     for name, entry in document.get("breaks", {}).items():
         lexicons[_break_lexicon(name)] = entry
@@ -647,9 +968,14 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
         lexicons[_cue_lexicon(name)] = blocker
         if "unless" in blocker:
             lexicons[_unless_lexicon(name)] = blocker["unless"]
+            if "after_cue" in blocker["unless"]:
+                lexicons[_later_lexicon(name)] = blocker["unless"]["after_cue"]
     lexicons[_CORRECTIONS] = document.get("corrections", [])
     lexicons[_SELF] = document["subjects"]["self"]
     lexicons[_OTHERS] = document["subjects"]["others"]
+    lexicons[_CHILD] = document["subjects"].get("young_children", [])
+    lexicons[_PRONOUNS] = document["subjects"].get("pronouns", [])
+    lexicons[_ALSO_SELF] = document["subjects"].get("also_self", [])
     concept_entries = document["concepts"]
     lexicons.update(concept_entries)
 
@@ -781,8 +1107,17 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str]) -> _Blo
         subject_breaks = tuple(clause.get("breaks", ()))
         if set(subject_breaks) - set(stops):
             raise ValueError(f"blocker {name!r}: clause_subject breaks must be among its stops_at")
+        carries = entry[key].get("carries_over", {})
+        passing = (*carries.get("breaks", ()), *carries.get("not_before", ()), *carries.get("same_subject", ()),
+                   *carries.get("present", ()))
+        if set(passing) - break_names:
+            raise ValueError(f"blocker {name!r}: unknown breaks {sorted(set(passing) - break_names)}")
         return _Reach(int(entry[key]["words"]), tuple(_break_lexicon(stop) for stop in stops),
-                      int(clause.get("within", 0)), tuple(_break_lexicon(stop) for stop in subject_breaks))
+                      int(clause.get("within", 0)), tuple(_break_lexicon(stop) for stop in subject_breaks),
+                      tuple(map(_break_lexicon, carries.get("breaks", ()))),
+                      tuple(map(_break_lexicon, carries.get("not_before", ()))),
+                      tuple(map(_break_lexicon, carries.get("same_subject", ()))),
+                      tuple(map(_break_lexicon, carries.get("present", ()))))
 
     return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)),
                     frozenset(entry.get("only", ())))
@@ -806,13 +1141,15 @@ def _rule(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> _Rule:
     if not patterns:
         problems.append("no 'when' patterns")
     others_need = tuple(entry.get("others_need", ()))
-    referenced = {name for p in patterns for name in (*p.all, *p.any, *p.none)} | set(others_need)
+    children_need = tuple(entry["children_need"]) if "children_need" in entry else None
+    referenced = ({name for p in patterns for name in (*p.all, *p.any, *p.none)} | set(others_need)
+                  | set(children_need or ()))
     if referenced - set(concepts):
         problems.append(f"unknown concepts {sorted(referenced - set(concepts))}")
     if problems:
         raise ValueError(f"red-flag rule {rule_id!r}: " + "; ".join(problems))
     finding = Finding(tier, rule_id, entry.get("question"), entry.get("escalate_to"), entry.get("otherwise"))
-    return _Rule(finding, patterns, others_need)
+    return _Rule(finding, patterns, others_need, children_need)
 
 
 def _pattern(entry: Mapping[str, Any], problems: list[str]) -> _Pattern:

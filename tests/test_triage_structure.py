@@ -1,0 +1,190 @@
+"""Sentence structure in red-flag triage: whose symptom it is, a question answered in the same breath, and how far a
+past or resolved cue reaches. The rules alone are asked, so the learned second opinion cannot hide a regression.
+
+Each case stands for a structure, not a phrasing; the comment above each group says what a failure means.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.core.safety.triage import rules_alone
+
+
+@pytest.fixture(scope="module")
+def triage():
+    return rules_alone("en-US")
+
+
+def tier_of(triage, text: str) -> str:
+    finding = triage.classify(text)
+    return finding.tier if finding else "none"
+
+
+# Whose symptom it is. A young child is a subject like anyone else: their accident is not the speaker's red flag
+# (unless the back is part of it), but a child merely mentioned does not silence the speaker's own. A failure on
+# the first group means a child's ordinary accident raises an alarm; on the second, that the speaker's own
+# incontinence is missed because a child is in the sentence (the reflexive "myself" names the speaker even when
+# the clause leaves its subject out after "my son"; "himself" is rewritten to "myself" for the phrases, so the
+# subject must be read from the word as said).
+CHILD_ACCIDENTS = [
+    "my toddler wet himself today",
+    "the baby pooed herself in the bath",
+    "my grandson still wets the bed",
+    "my four year old had an accident at nursery",
+    "my daughter is potty training and keeps wetting herself",
+    "babysitting my nephew's toddler and he's leaked through his nappy again",
+]
+SPEAKER_WITH_A_CHILD_AROUND = [
+    "my friend came round with her baby and i wet myself without noticing",
+    "my granddaughter noticed i'd wet myself, i didn't even know",
+    "i was at the playground with my son and wet myself",
+    "my grandson helped me up and i realised i'd lost control of my bowels",
+]
+
+
+@pytest.mark.parametrize("text", CHILD_ACCIDENTS)
+def test_a_young_childs_accident_is_not_the_speakers_red_flag(triage, text):
+    assert tier_of(triage, text) == "none"
+
+
+@pytest.mark.parametrize("text", SPEAKER_WITH_A_CHILD_AROUND)
+def test_the_speakers_own_incontinence_counts_with_a_child_in_the_sentence(triage, text):
+    assert tier_of(triage, text) == "emergency"
+
+
+def test_a_childs_accident_with_the_back_in_it_still_counts(triage):
+    """children_need: a child's bladder or bowels with a back problem is a sign, not a potty-training story."""
+    assert tier_of(triage, "my grandson hurt his back last week and now he's soiling himself") == "emergency"
+
+
+# A question answered in the same breath. "numb? no" denies what the question names; "can I feel it when I wipe?
+# no" affirms a loss; a recogniser writes no question mark ("any weakness no"). A failure on the denials means a
+# checklist read aloud and answered no raises an alarm; on the affirmations, that a sign given as an answer is lost.
+DENIED = [
+    "numb? no",
+    "do i have numbness between my legs? no, none",
+    "any trouble peeing? no, that's all fine",
+    "weakness in both legs? no, neither",
+    "have i wet myself? no, thankfully",
+    "is there any numbness around my bum? not at all",
+    "any weakness no",
+    "trouble peeing nope all good",
+]
+AFFIRMED = [
+    "can i feel it when i wipe? no, not really",
+    "do i notice when i need a poo? not any more",
+    "do i have numbness between my legs? yes",
+    "any weakness? yes, both legs",
+    "any numbness? no. but i can't pee at all",
+]
+
+
+@pytest.mark.parametrize("text", DENIED)
+def test_a_question_answered_no_is_a_denial(triage, text):
+    assert tier_of(triage, text) == "none"
+
+
+@pytest.mark.parametrize("text", AFFIRMED)
+def test_a_question_answered_with_the_sign_keeps_it(triage, text):
+    assert tier_of(triage, text) == "emergency"
+
+
+def test_a_correction_is_not_read_as_an_answer(triage):
+    """Only a bare no that ends a subjectless clause answers it; "my left, no, my right" is a correction."""
+    assert tier_of(triage, "my left leg, no, my right leg is numb") != "none"
+
+
+# How far a past cue reaches. "Ten years ago I hurt my back and couldn't walk": a clause joined by "and" that leaves
+# out its subject (or repeats the speaker) shares the first clause's time. A clause in the present ("and now I
+# can't", "and I've wet myself", "... today") does not. A failure on the first list means old history raises an
+# alarm; on the second, that a new sign told after old history is missed.
+PAST_ACROSS_AND = [
+    "ten years ago i hurt my back and couldn't walk for a week",
+    "ten years ago i hurt my back and i couldn't walk for a week",
+    "back in 2015 i slipped a disc and couldn't pee for a day",
+    "many years ago i was in hospital and couldn't wee on my own",
+    "back in the eighties i fell off a roof and couldn't feel my legs for a day",
+]
+PRESENT_AFTER_THE_PAST = [
+    "ten years ago i hurt my back and now i can't walk",
+    "ten years ago i hurt my back and can't walk",
+    "years ago i had sciatica and i've wet myself",
+    "years ago i had sciatica and wet myself this morning",
+]
+
+
+@pytest.mark.parametrize("text", PAST_ACROSS_AND)
+def test_a_past_cue_carries_into_a_clause_joined_without_a_subject(triage, text):
+    assert tier_of(triage, text) == "none"
+
+
+@pytest.mark.parametrize("text", PRESENT_AFTER_THE_PAST)
+def test_a_clause_in_the_present_is_not_carried_into_the_past(triage, text):
+    assert tier_of(triage, text) == "emergency"
+
+
+def test_a_joined_clause_after_a_present_one_is_not_carried_back_to_the_past(triage):
+    """ "Used to ..., now ... and getting worse": the "and" joins the present clause, not the past one."""
+    assert tier_of(triage, "my back used to only hurt first thing, now it's all day and getting worse") == "soon"
+
+
+# Resolved episodes. A time word inside the episode ("numb this morning") is when it happened, and the recovery said
+# after it still covers it; the same word after the recovery is a new episode. A clause with no subject of its own
+# after a pause ("..., cleared up now") points back too. A failure on the first list means an episode the speaker
+# says is over raises a tier; on the second, that a return is missed.
+RESOLVED = [
+    "my left foot was tingling this morning and then it went away",
+    "both my legs went numb last week, cleared up now",
+    "last year i had back pain and numb legs, all resolved with physio",
+]
+CAME_BACK = [
+    "both my legs went numb and it went away, but this morning they're numb again",
+    "my legs went numb last week and it cleared up, but today i can't feel my bum",
+]
+
+
+@pytest.mark.parametrize("text", RESOLVED)
+def test_a_resolved_episode_is_not_a_sign(triage, text):
+    assert tier_of(triage, text) == "none"
+
+
+@pytest.mark.parametrize("text", CAME_BACK)
+def test_an_episode_that_came_back_after_resolving_is_a_sign(triage, text):
+    assert tier_of(triage, text) == "emergency"
+
+
+
+# How far a denial reaches. "No X" reaches a list after a pause ("no numbness, tingling or weakness") but not a clause
+# that carries its own polarity ("no weakness, can't pee"); a denial the speaker takes back later ("never before, but
+# now I do", "until this morning") is no denial. A failure means a sign said beside a denial, or after taking one
+# back, is lost.
+DENIAL_DOES_NOT_REACH = [
+    "no numbness, no weakness, just can't pee",
+    "no fever, still can't feel my bum when i wipe",
+    "i've never had numbness between my legs before but now i do",
+    "i never had any trouble peeing until this morning",
+]
+
+
+@pytest.mark.parametrize("text", DENIAL_DOES_NOT_REACH)
+def test_a_denial_does_not_reach_a_clause_of_its_own_or_one_taken_back(triage, text):
+    assert tier_of(triage, text) == "emergency"
+
+
+def test_a_denial_still_reaches_a_list(triage):
+    assert tier_of(triage, "no numbness, tingling or weakness") == "none"
+
+
+# An ability said as past and then denied is lost ("I used to be able to tell when I needed to pee, but not any
+# more"); a symptom said as past and then denied is gone ("I used to feel pins and needles in my feet, but not any
+# more"). A failure on the first means a lost sensation told this way is missed; on the second, that a symptom the
+# speaker no longer has raises an alarm.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("i used to be able to tell when i needed to pee but not any more", "emergency"),
+    ("i could always feel when i needed a poo, but not any more", "emergency"),
+    ("i used to feel pins and needles in my feet but not any more", "none"),
+    ("i used to leak a bit but not any more", "none"),
+])
+def test_a_past_ability_denied_is_lost_and_a_past_symptom_denied_is_gone(triage, text, expected):
+    assert tier_of(triage, text) == expected
