@@ -23,14 +23,14 @@ from skill.core.content import Content
 from skill.local.nlu.resolver import normalize
 
 CUSTOM_INTENT_SLOTS = {
-    "StartStretchIntent": {"area": "STRETCH_AREA", "mode": "STRETCH_MODE"},
-    "SkipStretchIntent": {},
+    "StartStretchIntent": {"area": "STRETCH_AREA", "mode": "STRETCH_MODE", "symptom": "SYMPTOM"},
+    "SkipStretchIntent": {"symptom": "SYMPTOM"},
     "PainCheckIntent": {"feeling": "PAIN_FEELING"},
-    "HeatTimerIntent": {"duration": "AMAZON.DURATION", "minutes": "AMAZON.NUMBER"},
-    "HeatStatusIntent": {},
-    "CancelHeatIntent": {},
-    "PauseHeatIntent": {},
-    "ResumeHeatIntent": {},
+    "HeatTimerIntent": {"duration": "AMAZON.DURATION", "minutes": "AMAZON.NUMBER", "symptom": "SYMPTOM"},
+    "HeatStatusIntent": {"symptom": "SYMPTOM"},
+    "CancelHeatIntent": {"symptom": "SYMPTOM"},
+    "PauseHeatIntent": {"symptom": "SYMPTOM"},
+    "ResumeHeatIntent": {"symptom": "SYMPTOM"},
     "PreventionTipIntent": {"topic": "TIP_TOPIC"},
     "WarningSignsIntent": {},
     "SymptomReportIntent": {"symptom": "SYMPTOM"},

@@ -223,6 +223,31 @@ def test_fillers_case_and_punctuation_do_not_matter(resolver: IntentResolver, va
     assert (resolution.intent, resolution.slots["area"].id) == ("StartStretchIntent", "neck")
 
 
+# Politeness and lead-ins people put around a request, in the five locales ("kindly" in India, "do me a favour" in
+# Britain): the request is what is left. A third of these missed before they were read as lead-ins.
+@pytest.mark.parametrize("lead_in", ["i'd love to {}", "go ahead and {}", "alright then {}", "any chance you could {}",
+                                     "would it be possible to {}", "kindly {}", "do me a favour and {}", "just {}",
+                                     "would you mind if we {}", "{} if that's ok", "right {}"])
+@pytest.mark.parametrize(("request_", "intent"), [("skip this exercise", "SkipStretchIntent"),
+                                                 ("explain a herniated disc", "DiscInfoIntent"),
+                                                 ("go back", "AMAZON.PreviousIntent"),
+                                                 ("cancel the heat timer", "CancelHeatIntent")])
+def test_a_request_said_politely_is_that_request(resolver: IntentResolver, lead_in: str, request_: str,
+                                                 intent: str) -> None:
+    assert resolver.resolve(lead_in.format(request_)).intent == intent
+
+
+@pytest.mark.parametrize(("said", "intent"), [("just a minute", "AMAZON.PauseIntent"),
+                                              ("just a minute i need to get up", "AMAZON.PauseIntent")])
+def test_just_a_minute_is_still_a_pause(resolver: IntentResolver, said: str, intent: str) -> None:
+    assert resolver.resolve(said).intent == intent
+
+
+def test_a_right_leg_keeps_its_side() -> None:
+    heard = IntentResolver.for_locale("en-GB").resolve("right leg's gone numb and weak since this morning")
+    assert any((slot.value or "").startswith("right leg") for slot in heard.slots.values()), heard
+
+
 @pytest.mark.parametrize(("short", "long"), [
     ("I'm worried about numb feet", "I am worried about numb feet"),
     ("I can't do this one", "I cannot do this one"),
@@ -323,14 +348,15 @@ def test_custom_slot_synonym_resolves_to_id_and_canonical_name(resolver: IntentR
 def test_duration_slot_carries_what_alexa_would_send(resolver: IntentResolver, utterance: str,
                                                      duration: str) -> None:
     # The number in a duration is no number of minutes as well: that slot takes a number said on its own.
-    assert resolver.resolve(utterance).slot_values() == {"duration": duration, "minutes": None}
+    assert resolver.resolve(utterance).slot_values() == {"duration": duration, "minutes": None, "symptom": None}
 
 
 def test_unfilled_slots_are_present_with_no_value(resolver: IntentResolver) -> None:
     resolution = resolver.resolve("start my stretches")
     assert resolution.slots == {"area": SlotValue("area", "STRETCH_AREA", None),
-                                "mode": SlotValue("mode", "STRETCH_MODE", None)}
-    assert resolution.slot_values() == {"area": None, "mode": None}
+                                "mode": SlotValue("mode", "STRETCH_MODE", None),
+                                "symptom": SlotValue("symptom", "SYMPTOM", None)}
+    assert resolution.slot_values() == {"area": None, "mode": None, "symptom": None}
 
 
 def test_number_slots_get_digits() -> None:
@@ -549,11 +575,30 @@ def test_the_symptom_catch_all_does_not_swallow_ordinary_requests(resolver: Inte
     assert resolver.resolve(utterance).intent == intent
 
 
-@pytest.mark.parametrize("utterance", ["skip this one i can't feel my legs and i've wet myself",
-                                       "stop the stretches i can't feel my bum"])
-def test_a_sign_said_with_a_request_still_reaches_triage_whole(resolver: IntentResolver, utterance: str) -> None:
+# A request said with a sign: the request's own sample holds the sign in its `symptom` slot ("skip this one
+# {symptom}"), or, for a built-in intent (which Alexa gives only for one of its samples said exactly), the symptom
+# catch-all takes the whole sentence. Either way every word of the sign arrives in a slot, for triage.
+@pytest.mark.parametrize(("utterance", "sign", "intents"), [
+    ("skip this one i can't feel my legs and i've wet myself", "i can't feel my legs and i've wet myself",
+     ("SkipStretchIntent",)),
+    ("i can't feel my legs, skip this one", "i can't feel my legs", ("SkipStretchIntent",)),
+    ("stop the heat my legs have gone numb", "my legs have gone numb", ("CancelHeatIntent",)),
+    ("stop the stretches i can't feel my bum", "i can't feel my bum", ("SymptomReportIntent",)),
+    ("pause, i can't feel my legs", "i can't feel my legs", ("SymptomReportIntent",)),
+    ("hang on i've wet myself", "i've wet myself", ("SymptomReportIntent",)),
+    ("next one, both my legs have gone weak", "both my legs have gone weak", ("SymptomReportIntent",)),
+])
+def test_a_sign_said_with_a_request_still_reaches_triage_whole(resolver: IntentResolver, utterance: str, sign: str,
+                                                               intents: tuple[str, ...]) -> None:
     heard = resolver.resolve(utterance)
-    assert heard.intent == "SymptomReportIntent" and "feel" in heard.slots["symptom"].value, heard
+    assert heard.intent in intents, heard
+    assert any(sign in (slot.value or "") for slot in heard.slots.values()), heard
+
+
+@pytest.mark.parametrize("utterance", ["skip this one for now", "skip this one it's too hard", "pause for a bit",
+                                       "skip this one my knee is too sore to kneel"])
+def test_a_request_said_with_no_sign_stays_that_request(resolver: IntentResolver, utterance: str) -> None:
+    assert resolver.resolve(utterance).intent == resolver.resolve(" ".join(utterance.split()[:3])).intent
 
 
 @pytest.mark.parametrize(("utterance", "intent"), [

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import Said
 from skill.alexa.app import create_skill, invoke
-from skill.alexa.envelopes import AlexaSession, intent, launch
+from skill.alexa.dialog import ElicitedSlot, elicited_in
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch
 from skill.alexa.interaction_model import interaction_model, model_locales
 from skill.local.nlu.resolver import IntentResolver
 from skill.core.safety.triage import triage_for
@@ -93,3 +94,48 @@ def test_a_symptom_no_rule_places_still_hears_the_number_first(store, locale, nu
     said = Said(invoke(session.envelope(intent("SymptomReportIntent", {"symptom": "my back feels odd"})), skill))
     first = said.speech.split(". ")[0]
     assert f"call {number} now" in first and not said.ends
+
+
+def _during_a_stretch(chat) -> ElicitedSlot | None:
+    chat.launch()
+    chat.intent("StartStretchIntent", area=("lower back", "lower_back"))
+    chat.no()  # the day's screening: none of those
+    return elicited_in(chat.intent("AMAZON.NextIntent").raw)  # the first stretch led, its check-in elicited
+
+
+def _during_heat(chat) -> ElicitedSlot | None:
+    chat.launch()
+    said = chat.start_heat(duration="PT15M")
+    assert said.attributes.get("heat") or "15" in said.speech or "fifteen" in said.speech, said
+    return elicited_in(said.raw)
+
+
+# A sign said with a request, as an Echo would send it (the resolver's intent and slots in a real envelope, no raw
+# text), mid-routine and mid-heat: the emergency number comes first whichever intent carried it.
+@pytest.mark.parametrize(("during", "said"), [
+    (_during_a_stretch, "skip this one, I can't feel my legs"),
+    (_during_a_stretch, "I can't feel my legs, skip this one"),
+    (_during_a_stretch, "skip it, I've wet myself and can't feel my bum"),
+    (_during_a_stretch, "pause, I can't feel my legs"),
+    (_during_a_stretch, "next one, both my legs have gone numb"),
+    (_during_heat, "stop the heat, my legs have gone numb"),
+    (_during_heat, "take the heat off I can't feel my bottom"),
+    (_during_heat, "how long is left on the heat, I can't feel my legs"),
+])
+def test_a_sign_said_with_a_request_gets_the_emergency_number_first_on_an_echo(chat, during, said):
+    elicited = during(chat)
+    heard = IntentResolver.for_locale("en-US").resolve(said, context=elicited)
+    slots = {name: slot.to_alexa(SKILL_ID) for name, slot in heard.slots.items() if slot.value is not None}
+    answered = chat.send(intent(heard.intent, slots))
+    assert answered.triage == "emergency", (heard, answered)
+    assert "911" in answered.speech.split(". ")[0], answered
+
+
+@pytest.mark.parametrize("said", ["skip this one, my knee's a bit stiff", "skip this one for now"])
+def test_a_request_said_with_no_sign_is_still_that_request_on_an_echo(chat, said):
+    elicited = _during_a_stretch(chat)
+    heard = IntentResolver.for_locale("en-US").resolve(said, context=elicited)
+    assert heard.intent == "SkipStretchIntent", heard
+    slots = {name: slot.to_alexa(SKILL_ID) for name, slot in heard.slots.items() if slot.value is not None}
+    answered = chat.send(intent(heard.intent, slots))
+    assert answered.triage in (None, "none") and "911" not in answered.speech, answered

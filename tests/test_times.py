@@ -23,6 +23,8 @@ def resolver() -> IntentResolver:
     ("eight oh five", "08:05"), ("fifteen hundred", "15:00"), ("noon", "12:00"), ("twelve noon", "12:00"),
     ("midnight", "00:00"), ("twelve am", "00:00"), ("12 pm", "12:00"), ("ten at night", "22:00"),
     ("two at night", "02:00"), ("two in the afternoon", "14:00"),
+    # A daily part of the day, as a reminder's time is said: "every evening" is as good as "in the evening".
+    ("half six every evening", "18:30"), ("seven each morning", "07:00"), ("nine every night", "21:00"),
     ("morning", "MO"), ("the afternoon", "AF"), ("evening", "EV"), ("night", "NI"), ("tonight", "NI"),
 ])
 def test_spoken_times_become_alexa_time_values(said, value):

@@ -44,6 +44,10 @@ ER_MATCH, ER_NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
 # Similarity tuning, chosen on ~110 utterances that are neither samples nor test paraphrases, plus 30
 # off-topic ones: it separates them with the fewest errors and no off-topic utterance accepted.
 FALLBACK_BELOW = 0.45
+# Alexa gives a built-in intent only for one of its own samples said exactly; ours stand in for Amazon's many, so a
+# paraphrase of one is held a little further from the fallback than one of a custom intent (0.46 costs no line of
+# the understanding bank's development files; "what time is it" is no "what was that").
+BUILT_IN_BELOW = 0.46
 _IDF_POWER = 1.5  # sharpens IDF so function words ("the", "is") barely count
 _RELATED_WORD_WEIGHT = 0.25  # a query word the intent uses in another sample is weak evidence against it
 _FOREIGN_WORD_WEIGHT = 1.5  # a query word the intent never uses is strong evidence against it
@@ -82,9 +86,25 @@ _LEADING_FILLERS = (("okay", "so"), ("so",), ("well",), ("okay",), ("alright",),
                     ("and",), ("oh",), ("could", "you"),
                     ("can", "you"), ("would", "you"), ("will", "you"), ("i", "want", "to"),
                     ("i", "would", "like", "to"), ("can", "we"), ("could", "we"), ("reckon", "we", "could"),
-                    ("do", "you", "reckon"), ("i", "reckon"))
+                    ("do", "you", "reckon"), ("i", "reckon"),
+                    # Politeness said before a request adds nothing to it: "I'd love to ...", "would you mind ...".
+                    ("i", "would", "love", "to"), ("would", "you", "mind"), ("do", "you", "mind"),
+                    ("do", "you", "think", "you", "could"), ("do", "you", "think", "we", "could"),
+                    ("is", "it", "possible", "to"), ("i", "was", "wondering", "if", "you", "could"),
+                    ("i", "was", "wondering", "if", "we", "could"), ("i", "would", "like", "you", "to"),
+                    ("i", "need", "you", "to"), ("hey",), ("hi",), ("alright", "then"), ("okay", "then"),
+                    ("go", "ahead", "and"), ("i", "was", "hoping", "you", "could"), ("any", "chance", "you", "could"),
+                    ("would", "it", "be", "possible", "to"), ("kindly",), ("do", "me", "a", "favour", "and"),
+                    ("do", "me", "a", "favor", "and"), ("would", "you", "mind", "if", "we"), ("just",), ("right",))
+# "Just a minute", "just the one", "right leg" and "right now" are what they say, not a lead-in before a request.
+_KEPT_AFTER = {("just",): frozenset("a one the".split()),
+               ("right",): frozenset("leg legs arm arms side hand hands foot feet knee hip shoulder buttock bum cheek "
+                                     "thigh calf ankle toe toes now away here there then".split())}
+_LONGEST_LEADING_FIRST = sorted(_LEADING_FILLERS, key=len, reverse=True)  # "alright then" before "alright"
 # Thanks at the end of a request or an answer ("fifteen thanks", "none of those thankfully") says nothing more.
-_TRAILING_FILLERS = (("thank", "you"), ("thanks",), ("thankfully",), ("cheers",), ("mate",), ("ta",))
+_TRAILING_FILLERS = (("thank", "you"), ("thanks",), ("thankfully",), ("cheers",), ("mate",), ("ta",),
+                     ("if", "you", "can"), ("if", "you", "do", "not", "mind"), ("if", "that", "is", "okay"),
+                     ("if", "that", "is", "alright"), ("for", "me"))
 _WHEN_SAID = ("now", "today")  # after a whole request ("stop now"), they add nothing to it
 # Emergency numbers are said digit by digit, and samples spell them that way.
 _SPOKEN_DIGITS = {"911": "nine one one", "999": "nine nine nine", "111": "one one one", "112": "one one two",
@@ -187,7 +207,9 @@ def _drop_leading_fillers(words: list[str]) -> list[str]:
     dropped = True
     while dropped:
         dropped = False
-        for filler in _LEADING_FILLERS:
+        for filler in _LONGEST_LEADING_FIRST:
+            if len(words) > len(filler) and words[len(filler)] in _KEPT_AFTER.get(filler, ()):
+                continue
             if tuple(words[: len(filler)]) == filler and len(words) > len(filler):
                 words, dropped = words[len(filler):], True
                 break
@@ -421,6 +443,11 @@ class IntentResolver:
             slot_type["name"] for slot_type in language_model.get("types", [])
             if (phrases := [len(said.split()) for entry in slot_type["values"] for said in _phrases_of(entry)])
             and sum(phrases) / len(phrases) >= _DESCRIPTION_WORDS)
+        # Intents with a sample that is a description's slot alone ("{symptom}"): the catch-all for signs.
+        self._catch_alls = frozenset(
+            intent["name"] for intent in language_model["intents"] for text in intent.get("samples", [])
+            if (bare := _SLOT_REFERENCE.fullmatch(text.strip()))
+            and self._slot_types[intent["name"]].get(bare.group(1)) in self._describing_types)
         # Numbers are not tagged for similarity: "one" in "next one" is no amount, and a number alone means nothing.
         self._tagged_builtins = tuple(t for t in _FINDERS if t in used_types and t != NUMBER)
 
@@ -470,8 +497,20 @@ class IntentResolver:
         mentions = self._mentions(words)
         heard_as = self._answer_first(heard, mentions, self._heard_as_request(heard, mentions))
         if heard_as.intent == FALLBACK_INTENT or self._only_passed_through(heard_as):
-            return self._request_said_whole(heard, mentions) or heard_as
+            heard_as = self._request_said_whole(heard, mentions) or heard_as
+        if heard_as.intent.startswith("AMAZON.") and heard_as.intent != FALLBACK_INTENT \
+                and self._sign_in_words(heard.spoken):
+            return self._sign_without_a_built_in(heard, mentions)
         return heard_as
+
+    def _sign_without_a_built_in(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
+        """Alexa gives a built-in intent only for one of its samples said exactly (ours or Amazon's), and none of
+        them holds a sign ("pause, I can't feel my legs" is no pause): such a sentence goes to a custom intent, the
+        symptom catch-all with its words, or failing that to the fallback, which names the number first."""
+        caught, _ = self._best_fit(heard, [t for t in self._templates if not t.carrier and len(t.slots) == 1
+                                           and self._slot_types[t.intent][t.slots[0]] in self._describing_types],
+                                   mentions)
+        return caught or Resolution(FALLBACK_INTENT, {}, 1.0)
 
     def _request_said_whole(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution | None:
         """A whole request said first or last, with words of its own around it ("I'm a bit lost, what can I say"),
@@ -495,6 +534,12 @@ class IntentResolver:
     def _heard_as_request(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
         template, carried = self._best_fit(heard, mentions=mentions)
         score, sample = self._most_similar(self._similarity_tokens(heard.words, mentions))
+        if template is not None and sample is not None and sample.intent.startswith("AMAZON.") \
+                and not template.intent.startswith("AMAZON.") and carried \
+                and any(map(_resolved, template.slots.values())) and self._exact_intent(heard.words) is None:
+            # Alexa gives a built-in intent only for one of its samples said exactly; a custom sample said exactly
+            # with a value of its slot's type in it is the closer fit ("that one was lovely, no pain at all").
+            sample, score = None, 0.0
         if template is not None and sample is not None and sample.intent != template.intent and score > template.score:
             # The paraphrase's intent is the closer fit: its own best template, if one fits, says where its slots are.
             own, own_carried = self._best_fit(heard, self._templates_of.get(sample.intent, ()), mentions)
@@ -507,11 +552,15 @@ class IntentResolver:
             if template.score >= score:
                 return _with_slots_from(template, paraphrased, keep_words=True, fill_missing=False,
                                         describing=self._describing_types)
+            # A description the template heard whole replaces the paraphrase's reading of it when no carrier held
+            # it, or when it was said around a request ("skip this one {symptom}"), where the carrier is the request.
+            whole = not carried or template.intent not in self._catch_alls
             return _with_slots_from(paraphrased, template, keep_words=False, fill_missing=not carried,
-                                    describing=self._describing_types if not carried else frozenset())
+                                    describing=self._describing_types if whole else frozenset())
         if template is not None and (template.score >= score or sample is None):
             return self._unless_caught_all(template, heard, mentions)
-        if sample is not None and score >= FALLBACK_BELOW:
+        floor = BUILT_IN_BELOW if sample is not None and sample.intent.startswith("AMAZON.") else FALLBACK_BELOW
+        if sample is not None and score >= floor:
             return self._unless_caught_all(
                 Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), score), heard, mentions)
         return Resolution(FALLBACK_INTENT, {}, 1.0 - score)
@@ -711,8 +760,11 @@ class IntentResolver:
             start, end = match.span(f"s{index}")
             first, last = match.string.count(" ", 0, start), match.string.count(" ", 0, end)
             words = " ".join(heard.words[first:last + 1])
-            judged = self._judge_slot(name, self._slot_types[sample.intent][name], words, heard.said(first, last),
-                                      bool(sample.carrier))
+            said = heard.said(first, last)
+            if said is None and self._slot_types[sample.intent][name] in self._values:
+                return None  # Alexa hears "that'd" as one word: no "that {feeling}" holding "would be good"
+            judged = self._judge_slot(name, self._slot_types[sample.intent][name], words, said,
+                                      bool(sample.carrier), sample.intent not in self._catch_alls)
             if judged is None:
                 return None
             slots[name], slot_score = judged
@@ -722,7 +774,7 @@ class IntentResolver:
         return Resolution(sample.intent, slots, score)
 
     def _judge_slot(self, name: str, slot_type: str, words: str, said: str | None,
-                    has_carrier: bool) -> tuple[SlotValue, float] | None:
+                    has_carrier: bool, around_a_request: bool = False) -> tuple[SlotValue, float] | None:
         """The slot value for words heard in a slot position, and how sure we are; None if they can't fill it.
         Typed values are read from the normalised `words`; free text is `said`, the words as Alexa sends them."""
         if slot_type in self._values:
@@ -731,8 +783,13 @@ class IntentResolver:
                 spoken, value = found
                 return SlotValue(name, slot_type, said or spoken, ER_MATCH, value.id, value.canonical), _SLOT_MATCH
             # Unknown values are short; without that limit, or without a carrier around the slot, a
-            # sample like "{area} stretches" would swallow whole sentences as an unknown value.
-            if has_carrier and len(words.split()) <= _LONGEST_UNKNOWN_VALUE:
+            # sample like "{area} stretches" would swallow whole sentences as an unknown value. A description said
+            # around a request ("skip {symptom}") is one only when it sounds like the type or names a sign: "skip
+            # this stretch" holds no symptom.
+            describes_around_a_request = around_a_request and slot_type in self._describing_types
+            if describes_around_a_request and self._sign_in_words(words.split()):
+                return self._unlisted(name, slot_type, words, said), _SLOT_MATCH
+            if has_carrier and len(words.split()) <= _LONGEST_UNKNOWN_VALUE and not describes_around_a_request:
                 return self._unlisted(name, slot_type, words, said), _NO_MATCH
             # Longer unlisted values pass through only when they sound like the type's own values.
             likeness = self._likeness(slot_type, words)
@@ -943,7 +1000,11 @@ class IntentResolver:
             self._samples.append(_Sample(intent, carrier, frozenset(), (), None, tokens))
             return
         sample = _template(intent, slot_names, sentinels, words, tokens)
-        self._samples.append(sample)
+        # A request with a sign said around it ("skip this one {symptom}") keeps the sign's words for triage. It is
+        # matched as a template only: as a paraphrase it would lend its request's words to the sign's type.
+        if intent in self._catch_alls or not any(
+                self._slot_types[intent][name] in self._describing_types for name in slot_names):
+            self._samples.append(sample)
         self._templates.append(sample)
         self._templates_of.setdefault(intent, []).append(sample)
 

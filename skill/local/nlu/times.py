@@ -28,6 +28,9 @@ _AM, _PM = (("am",), ("a", "m")), (("pm",), ("p", "m"))
 # A part of the day after the clock time: "seven in the evening", "ten at night".
 _DAY_PARTS = {("in", "the", "morning"): "MO", ("in", "the", "afternoon"): "AF", ("in", "the", "arvo"): "AF",
               ("in", "the", "evening"): "EV", ("at", "night"): "NI", ("tonight",): "NI"}
+# ... or a daily one, as a reminder is asked for: "half six every evening", "seven each morning".
+_DAY_PARTS.update({(every, part): code for every in ("every", "each") for part, code in PERIODS.items()
+                   if part != "tonight"})
 _OCLOCK = (("o'clock",), ("oclock",), ("o", "clock"))
 _PAST, _TO = ("past", "after"), ("to", "before", "of")
 _LEADING = ("at", "for", "around", "about", "by", "every", "each", "the", "in", "this")
