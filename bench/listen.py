@@ -6,14 +6,16 @@ confidence) from its 16 kHz samples:
 
 - **intent accuracy**: the recognised words resolve (skill.local.nlu.resolver) to the intent the written words do;
   on the skill's commands, and on a seeded sample of the merged interaction model's samples with slot values.
-  An utterance the recogniser was unsure of is "asked again" (the runner says "I heard ... Say it again"), neither
-  right nor wrong. **slot accuracy**: of those with slots, the same slot values as the written words.
+  An utterance the recogniser was unsure of, even after its second look against the grammar of the skill's requests,
+  is "asked again" (the runner says "I heard ... Say it again"), neither right nor wrong. **slot accuracy**: of those
+  with slots, the same slot values as the written words.
 - **red flags**: emergency and urgent sentences of the development bank (bench/red_flags/dev.jsonl): caught (the
   red-flag screen fires on what was heard), or what else became of them; "harmless" is a sentence heard as a
   request the skill carries out without any warning-sign answer.
 - **barge-in**: "stop", "pause", "that hurts", "help" said over the skill's own voice (its prompts, rendered as the
-  runner renders them, at each of BED_GAINS of the user's level) and in a hold's silence: heard or not, how long after
-  the word ended; and false barge-ins over the skill's voice alone.
+  runner renders them, at each of BED_GAINS of the user's level) and in a hold's silence: heard or not (what the runner
+  is sent, after `reading` and its second look, means the word), how long after the word ended; and false barge-ins
+  over the skill's voice alone.
 - **time from end of speech to reply start**: the real runner (skill.local.session.assemble_runner) listening through
   ListeningLines, fed in real time: from the end of the user's speech to the reply's first samples reaching the
   player (a hand-off player, as bench/first_audio.py: no sound device).
@@ -318,18 +320,19 @@ def barge_in(hearing: Hearing, conds, quick: bool) -> dict[str, Any]:
                 word_end = at / 16000 + speech_end(user)
                 local_spans = [(s - 20, e - 20, t) for s, e, t in spans if e > 20 and s < 26] \
                     if case.startswith("over") else []
-                heard: list = []
+                acted: list[str] = []  # what the runner is sent: a keyword, or the words `reading` takes
                 clock["t"] = 0.0
-                listener = Listener(hearing.recogniser, hearing.spotter, heard.append,
+                listener = Listener(hearing.recogniser, hearing.spotter,
+                                    lambda h: acted.append(h.text if h.barge_in else hearing.acted_on(h.recognition)),
                                     playing_at(local_spans, lambda: clock["t"]))
                 hearing.spotter.reset()
                 latency = None
                 for frame in frames_of(mix):
                     clock["t"] = listener.now
-                    before, began = len(heard), time.perf_counter()
+                    before, began = len(acted), time.perf_counter()
                     listener.feed(frame)
-                    if latency is None and any(word == h.text or (not h.barge_in and hearing.meaning(h.text)[1]
-                                               == hearing.meaning(word)[1]) for h in heard[before:]):
+                    if latency is None and any(text and (word == text or hearing.meaning(text)[1]
+                                                         == hearing.meaning(word)[1]) for text in acted[before:]):
                         # Fed faster than real time: the stream time the word was known at, plus what that frame's
                         # processing took (the decode after an endpoint), from the word's end.
                         latency = round(listener.now + (time.perf_counter() - began) - word_end, 2)
@@ -432,12 +435,14 @@ def report(result: dict[str, Any]) -> str:
         return f"# Listening offline\n\nSkipped: {result['skipped']}.\n"
     from skill.local.listen.lines import LOW_CONFIDENCE
     from skill.local.listen.listener import NOISE_FLOOR_RMS
-    from skill.local.listen.recognise import LANGUAGE_WEIGHT
+    from skill.local.listen.recognise import CLOSEST_GAP, LANGUAGE_WEIGHT
 
     lines = ["# Listening offline (`talk --listen`)", "",
              "Written by `python -m bench.listen` (`make listen-bench`). pocketsphinx 5 (its US English acoustic "
              "model) with the skill's language model (skill/local/listen/model/), language weight "
-             f"{LANGUAGE_WEIGHT:g}, asking again below {LOW_CONFIDENCE:g} resolver confidence; espeak-ng voices: "
+             f"{LANGUAGE_WEIGHT:g}, asking again below {LOW_CONFIDENCE:g} resolver confidence unless a second decode "
+             "against the grammar of the skill's requests finds one scoring within "
+             f"{CLOSEST_GAP:g} a frame of the best string of phones; espeak-ng voices: "
              + ", ".join(result["conditions"]) + f"; noise: sox pink noise {SNR_DB:g} dB below the speech, over the "
              f"listener's own quiet-room floor (pink, RMS {NOISE_FLOOR_RMS:g} of 32768) in every condition. "
              f"{result['seconds']} s. Synthetic voices are not people: every figure is a floor.", ""]

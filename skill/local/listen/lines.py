@@ -28,6 +28,7 @@ from skill.core.speech import Part, Say
 from skill.local.listen.keywords import KeywordSpotter
 from skill.local.listen.listener import Heard, Listener
 from skill.local.listen.recognise import Recogniser, Recognition
+from skill.local.listen.vocabulary import BARGE_IN
 from skill.local.nlu.resolver import FALLBACK_INTENT, IntentResolver
 from skill.local.talk import Lines, Runner
 
@@ -176,8 +177,11 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
             context: ElicitedSlot | None = None) -> str | None:
     """The words to act on, or None to ask again. The best hypothesis, when the red-flag screen catches it or the
     resolver is confident of it; else the first alternative the screen finds an emergency or urgent sign in (a
-    warning sign among the readings of an unclear sentence is answered, not asked about); else None. In a sentence
-    of DESCRIPTION_WORDS or more, such an alternative comes before even a confident best hypothesis."""
+    warning sign among the readings of an unclear sentence is answered, not asked about; in a sentence of
+    DESCRIPTION_WORDS or more it comes before even a confident best hypothesis); else, when no reading holds any
+    symptom at all, the grammar's nearest request (`Recognition.closest`) if the resolver is confident of it, the
+    screen finds nothing in it and it keeps every barge-in word the words heard have ("stop the stretches", not in
+    the grammar, is nearest to "start the stretches": a "stop" heard is never traded away); else None."""
     if triage.classify(recognition.text):
         return recognition.text
     confident = confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE
@@ -185,7 +189,19 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
         return recognition.text
     sign = next((text for text in recognition.alternatives
                  if (finding := triage.classify(text)) and finding.tier in ALTERNATIVE_TIERS), None)
-    return sign or (recognition.text if confident else None)
+    if sign or confident:
+        return sign or recognition.text
+    if any(triage.classify(text) for text in recognition.alternatives):
+        return None  # a symptom heard in some reading is asked about, never forced into the nearest request
+    closest = recognition.closest()
+    if closest and not triage.classify(closest) and confidence(resolver, closest, context) >= LOW_CONFIDENCE \
+            and all(_has_phrase(closest, phrase) for phrase in BARGE_IN if _has_phrase(recognition.text, phrase)):
+        return closest
+    return None
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    return f" {phrase} " in f" {text} "
 
 
 def start_listening(runner: Runner, device: str | None, warn: Callable[[str], None],

@@ -3,16 +3,24 @@
 The model (skill/local/listen/model/, built by skill.local.listen.build) holds only what the skill understands, so the
 decoder writes sentences the resolver knows. Its N-best list is kept: an unclear sentence with a warning sign among its
 readings is answered as one (skill.local.listen.lines).
+
+The language model still lets the decoder string the skill's words into salad ("fall is" for "pause", "do old" for
+"help"), mostly on short words. So an utterance can be decoded a second time, on asking, against the grammar of the
+skill's whole requests (skill.local.listen.grammar): the nearest request, taken only when it fits the audio nearly as
+well as the best string of phones does (`Recognition.closest`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from pocketsphinx import Decoder, get_model_path
 
 from skill.local.listen.build import LANGUAGE, model_files
+from skill.local.listen.grammar import transitions
 
 SAMPLE_RATE = 16000
 # How much the language model counts against the sounds (pocketsphinx's default is 6.5). The skill's model is small
@@ -20,6 +28,13 @@ SAMPLE_RATE = 16000
 # bench/listen.py.
 LANGUAGE_WEIGHT = 8.0
 ALTERNATIVES = 10  # N-best hypotheses kept
+# How much worse, per 10 ms frame, the grammar's best request may score than the best string of phones (log base
+# 1.0001) and still be taken. Any audio has a nearest request; how far it is from the phones that fit the audio best
+# tells one said and misheard from speech the skill does not know ("call my daughter" forced into "it's all right,
+# sore a bit"). Measured against the free decode instead, speech outside the skill scored as near as requests did:
+# the language model fits it as badly as the grammar does. Chosen on espeak-ng renderings (bench/listen.py's
+# voices, and sentences outside the skill): most misheard requests within 17, most other speech beyond 19.
+CLOSEST_GAP = 18.0
 
 
 def shipped_dictionary() -> Path:
@@ -34,6 +49,9 @@ def acoustic_model() -> Path:
 class Recognition:
     text: str  # "" when nothing was recognised
     alternatives: tuple[str, ...]  # the N-best, best first, each once
+    # The whole request of the skill's grammar nearest the audio, when it fits the audio nearly as well as the
+    # best string of phones does (None when none does); decoded only when called, and once.
+    closest: Callable[[], str | None] = field(default=lambda: None, compare=False, repr=False)
 
 
 class Recogniser:
@@ -43,6 +61,15 @@ class Recogniser:
         files = model_files(language)
         self.decoder = Decoder(hmm=str(acoustic_model()), lm=str(files["arpa"]), dict=str(files["dict"]),
                                lw=language_weight, loglevel="FATAL")
+        # The second look has its own decoder: scores from two searches compare only when every senone is scored in
+        # every frame (compallsen), which would change what the first decode hears if it shared it.
+        self.rescorer = Decoder(hmm=str(acoustic_model()), lm=str(files["arpa"]), dict=str(files["dict"]),
+                                lw=language_weight, loglevel="FATAL", compallsen=True)
+        grammar = transitions(lambda word: self.rescorer.lookup_word(word) is not None)
+        self.requests = self.rescorer.create_fsg("requests", 0, 1, grammar)
+        self.rescorer.add_fsg("requests", self.requests)
+        self.rescorer.add_allphone_file("phones")  # every phone as likely after any other: the sounds alone
+        self.last_gap: float | None = None  # of the last second look, for bench/listen.py
 
     def recognise(self, pcm: bytes) -> Recognition:
         """Words in one utterance of 16-bit 16 kHz mono audio, decoded as a whole (its own cepstral mean and noise
@@ -65,4 +92,36 @@ class Recogniser:
             words = hypothesis.hypstr.strip()
             if words and words not in alternatives:
                 alternatives.append(words)
-        return Recognition(text, tuple(alternatives))
+        if not text:
+            return Recognition(text, tuple(alternatives))
+        looked: list[str | None] = []
+
+        def closest() -> str | None:
+            if not looked:
+                looked.append(self._closest(pcm))
+            return looked[0]
+        return Recognition(text, tuple(alternatives), closest)
+
+    def _closest(self, pcm: bytes) -> str | None:
+        """The grammar's request nearest the audio, if it scores at most CLOSEST_GAP a frame below the phones."""
+        phones, frames = self._decode(pcm, "phones")
+        request, _ = self._decode(pcm, "requests")
+        if phones is None or request is None or not self.requests.accept(request.hypstr.strip()):
+            return None  # the search ended short of a whole request, and gives the words it got to ("start the")
+        if phones.score <= 0.0 or request.score <= 0.0:
+            return None  # too small a number to tell them apart (hours of audio): no second look
+        self.last_gap = (_log(phones.score) - _log(request.score)) / max(frames, 1)
+        return request.hypstr.strip() if self.last_gap <= CLOSEST_GAP else None
+
+    def _decode(self, pcm: bytes, search: str | None):
+        self.rescorer.activate_search(search)
+        self.rescorer.reinit_feat()
+        self.rescorer.start_utt()
+        self.rescorer.process_raw(pcm, full_utt=True)
+        self.rescorer.end_utt()
+        return self.rescorer.hyp(), self.rescorer.n_frames()
+
+
+def _log(probability: float) -> float:
+    """pocketsphinx's score back in its own units (log base 1.0001): the bindings give it as 1.0001 ** score."""
+    return math.log(probability) / math.log(1.0001)
