@@ -48,10 +48,13 @@ def test_the_grammar_holds_whole_requests_and_nothing_else(recogniser):
         assert not accepts(symptom), symptom
 
 
+# Which renderings the free decode garbles depends on the listening model, rebuilt whenever the interaction model
+# changes: when one is heard right after a rebuild, pick another the free decode garbles (the first assertion says so).
 @pytest.mark.parametrize("said, voice", [
-    ("i've got the hot water bottle on", "en-gb"),
-    ("this one is less painful", "en-us+f3"),
+    ("give me a prevention tip", "en-us+f3"),  # a request with a slot value
+    ("repeat that", "en-gb"),  # a built-in intent's phrasing
     ("previous stretch", "en-us"),
+    ("what is a herniated disc", "en-us"),  # a long word heard as three
 ])
 def test_a_request_heard_as_salad_is_found_by_the_second_look(recogniser, understanding, said, voice):
     resolver, triage = understanding
