@@ -421,8 +421,9 @@ class _Normaliser:
                 for size in self._lengths[words[i]]:
                     written = self._rewrites.get(tuple(words[i:i + size])) if size <= len(words) - i else None
                     end = i + size
-                    if written is None and size > 1:
-                        # Fillers said between a variant's words ("not really able to walk") are dropped anyway.
+                    if written is None and size > 1 and not self._fillers.isdisjoint(words[i + 1:i + size]):
+                        # Fillers said between a variant's words ("not really able to walk") are dropped anyway
+                        # (without one among them, the words were just tried as they stand).
                         key, end = self._skipping_fillers(words, i, size)
                         written = self._rewrites.get(key)
                     if written is not None:
