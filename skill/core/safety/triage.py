@@ -656,21 +656,23 @@ def _reaches(utterance: _Utterance, cue: _Span, target: _Span, before: _Reach | 
                  if span.start in passed and span.end <= target.start]
         return bool(joins) and (utterance.free_words_between(max(joins), target) <= before.words
                                 and utterance.free_words_between(cue, min(joins)) <= before.words
-                                and not _crosses(utterance, cue.end, target.start, before))
+                                and not _crosses(utterance, cue.end, target.start, before, passed))
     if after and target.end <= cue.start:
         return (utterance.free_words_between(target, cue) <= after.words
                 and not _stopped(utterance, target.end, cue.start, after.stops_at, after))
     return False
 
 
-def _stopped(utterance: _Utterance, start: int, end: int, breaks: Sequence[str], reach: _Reach) -> bool:
+def _stopped(utterance: _Utterance, start: int, end: int, breaks: Sequence[str], reach: _Reach,
+             passed: set[int] | None = None) -> bool:
     """Whether one of `breaks` in tokens [start, end) stops the reach, leaving out the joining words that carry it
-    on (_Reach.carries_over)."""
+    on (_Reach.carries_over; `passed`, when the caller has them already: _passed)."""
     if not utterance.broken(start, end, breaks):
         return False
     if not reach.carries_over:
         return True
-    passed = _passed(utterance, start, end, reach)
+    if passed is None:
+        passed = _passed(utterance, start, end, reach)
     return any(start <= span.start < end and span.start not in passed
                for name in breaks for span in utterance.spans.get(name, ()))
 
@@ -698,14 +700,15 @@ def _passed(utterance: _Utterance, start: int, end: int, reach: _Reach) -> set[i
     return passed
 
 
-def _crosses(utterance: _Utterance, start: int, end: int, reach: _Reach) -> bool:
+def _crosses(utterance: _Utterance, start: int, end: int, reach: _Reach, passed: set[int] | None = None) -> bool:
     """Whether a before-reach from a cue ending at `start` to a concept at `end` crosses one of its breaks."""
     if not reach.subject_breaks:
-        return _stopped(utterance, start, end, reach.stops_at, reach)
+        return _stopped(utterance, start, end, reach.stops_at, reach, passed)
+    if passed is None:  # both checks below need them: worked out once
+        passed = _passed(utterance, start, end, reach) if reach.carries_over else set()
     others = tuple(name for name in reach.stops_at if name not in reach.subject_breaks)
-    if _stopped(utterance, start, end, others, reach):
+    if _stopped(utterance, start, end, others, reach, passed):
         return True
-    passed = _passed(utterance, start, end, reach) if reach.carries_over else set()
     subjects = sorted({span.start for name in reach.subject_breaks for span in utterance.spans.get(name, ())
                        if start <= span.start < end and span.start not in passed})
     if not subjects:
@@ -872,12 +875,13 @@ class Triage:
                 within_cue: bool = True) -> bool:
         # A concept phrase inside a longer cue is that cue's words ("woke up" in "it woke up again"), as a cue inside
         # a longer concept phrase is that phrase's.
-        reaching = [cue for cue in cues
-                    if (within_cue and _inside(span, cue)) or _reaches(utterance, cue, span, blocker.before, blocker.after)]
+        reaching = [cue for cue in cues if (within_cue and _inside(span, cue))
+                    or _reaches(utterance, cue, span, blocker.before, blocker.after)]
         if not reaching:
             return False
         lifting = utterance.spans.get(_unless_lexicon(blocker.name), ())
-        if any(_overlap(cue, span) or _reaches(utterance, cue, span, blocker.unless, blocker.unless) for cue in lifting):
+        if any(_overlap(cue, span) or _reaches(utterance, cue, span, blocker.unless, blocker.unless)
+               for cue in lifting):
             return False
         # Some lifting words only count said after the cue: "numb this morning, but it went away" is the episode that
         # went away; "it went away, but this morning it's back" is a new one.
