@@ -11,13 +11,11 @@ never forced into shape here.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Callable
 
-from skill.alexa.interaction_model import interaction_model, model_locales
-from skill.local.listen.vocabulary import BARGE_IN, INVOCATION_PHRASES, builtin_slot_values, recogniser_words
-from skill.local.nlu.resolver import BUILTIN_SAMPLES
+from skill.local.listen.vocabulary import (BARGE_IN, builtin_phrasings, builtin_slot_values, invocations,
+                                           language_models, recogniser_words, samples_of, slot_types_of, type_values)
 
 LEFT_OUT_INTENTS = ("SymptomReportIntent", "AMAZON.FallbackIntent")
 LEFT_OUT_SLOT_TYPES = ("SYMPTOM",)  # "stop the heat {symptom}": a symptom is never the grammar's to hear
@@ -32,7 +30,8 @@ def transitions(known: Callable[[str], bool] = lambda word: True) -> list[tuple[
     about pillows" must not make "pillows" alone a request). A sentence or value with a word `known` refuses (not in
     the decoder's dictionary) is left out. Each state's ways out are equally likely."""
     slot_values, sentences = _sources()
-    values = {name: [words for words in phrases if words and all(map(known, words))]
+    # Sorted: the same grammar, state for state, in every process (sets iterate in an order that varies by run).
+    values = {name: [words for words in sorted(phrases) if words and all(map(known, words))]
               for name, phrases in slot_values.items()}
     arcs: dict[int, dict[str | None, set[int]]] = {}  # state -> word (None: empty) -> next states
     count = [2]
@@ -90,26 +89,19 @@ def _sources() -> tuple[dict[str, set[tuple[str, ...]]], set[tuple[str, tuple[st
     slot_values: dict[str, set[tuple[str, ...]]] = {name: {recogniser_words(value) for value in values}
                                                     for name, values in builtin_slot_values().items()}
     sentences: set[tuple[str, tuple[str | tuple[str], ...]]] = set()
-    for locale in model_locales():
-        language_model = interaction_model(locale)["interactionModel"]["languageModel"]
-        for slot_type in language_model.get("types", []):
-            slot_values.setdefault(slot_type["name"], set()).update(
-                recogniser_words(phrase) for value in slot_type["values"]
-                for phrase in (value["name"]["value"], *value["name"].get("synonyms", [])))
-        name = language_model["invocationName"]
-        sentences.update(("launch", recogniser_words(phrase.format(name=name))) for phrase in INVOCATION_PHRASES)
+    for language_model in language_models():
+        for name, values in type_values(language_model).items():
+            slot_values.setdefault(name, set()).update(map(recogniser_words, values))
+        sentences.update(("launch", recogniser_words(phrase)) for phrase in invocations(language_model))
         for intent in language_model["intents"]:
             if intent["name"] in LEFT_OUT_INTENTS:
                 continue
-            types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-            samples = [*intent.get("samples", []), *(sample for slot in intent.get("slots", [])
-                                                     for sample in slot.get("samples", []))]
-            sentences.update((intent["name"], _with_slots(sample, types)) for sample in samples
+            types = slot_types_of(intent)
+            sentences.update((intent["name"], _with_slots(sample, types)) for sample in samples_of(intent)
                              if set(_SLOT.findall(sample)) <= set(types)  # a slot not declared (yet): left out
                              and not any(types[name] in LEFT_OUT_SLOT_TYPES for name in _SLOT.findall(sample)))
-    builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
-    sentences.update((intent, recogniser_words(phrase)) for intent, phrases in builtins.items()
-                     if not intent.startswith("_") for phrase in phrases)
+    sentences.update((intent, recogniser_words(phrase)) for intent, phrases in builtin_phrasings().items()
+                     for phrase in phrases)
     sentences.update(("barge-in", recogniser_words(phrase)) for phrase in BARGE_IN)
     # A slot value alone ("pillows", "sharp") answers a question, and only then: among the requests, hundreds of
     # short values took the place of short commands ("pause" heard as "pillows").

@@ -99,27 +99,20 @@ def corpus() -> list[Sentence]:
     sentences: list[Sentence] = []
     builtin_values = builtin_slot_values()
     seen_samples: set[tuple[str, str]] = set()
-    for locale in model_locales():
-        language_model = interaction_model(locale)["interactionModel"]["languageModel"]
-        values = {**builtin_values, **_type_values(language_model)}
-        name = language_model["invocationName"]
-        for phrase in INVOCATION_PHRASES:
-            sentences.append(Sentence(recogniser_words(phrase.format(name=name)), COMMAND_WEIGHT))
+    for language_model in language_models():
+        values = {**builtin_values, **type_values(language_model)}
+        sentences += [Sentence(recogniser_words(phrase), COMMAND_WEIGHT) for phrase in invocations(language_model)]
         for intent in language_model["intents"]:
-            slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-            samples = list(intent.get("samples", []))
-            samples += [sample for slot in intent.get("slots", []) for sample in slot.get("samples", [])]
-            for sample in samples:
+            slot_types = slot_types_of(intent)
+            for sample in samples_of(intent):
                 if (intent["name"], sample) in seen_samples:
                     continue
                 seen_samples.add((intent["name"], sample))
                 sentences += _expanded(sample, slot_types, values)
         for slot_type, phrases in values.items():
             sentences += [Sentence(recogniser_words(phrase), ANSWER_WEIGHT) for phrase in phrases]
-    builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
-    for intent, phrases in builtins.items():
-        if not intent.startswith("_"):
-            sentences += [Sentence(recogniser_words(phrase), COMMAND_WEIGHT) for phrase in phrases]
+    for phrases in builtin_phrasings().values():
+        sentences += [Sentence(recogniser_words(phrase), COMMAND_WEIGHT) for phrase in phrases]
     sentences += [Sentence(recogniser_words(phrase), COMMAND_WEIGHT) for phrase in BARGE_IN]
     vocabulary = {word for sentence in sentences for word in sentence.words}
     sentences += [Sentence(recogniser_words(phrase), weight)
@@ -211,10 +204,40 @@ def _spelled_out(words: list[str], vocabulary: set[str]) -> Iterator[str]:
     yield " ".join(words)
 
 
-def _type_values(language_model: Mapping[str, Any]) -> dict[str, list[str]]:
+# The skill's requests as the interaction models hold them: read here for the language model (corpus) and by the
+# grammar of whole requests (skill.local.listen.grammar), so both hear the same requests.
+
+def language_models() -> Iterator[Mapping[str, Any]]:
+    """Each model locale's merged language model (interactionModel.languageModel)."""
+    for locale in model_locales():
+        yield interaction_model(locale)["interactionModel"]["languageModel"]
+
+
+def invocations(language_model: Mapping[str, Any]) -> list[str]:
+    return [phrase.format(name=language_model["invocationName"]) for phrase in INVOCATION_PHRASES]
+
+
+def slot_types_of(intent: Mapping[str, Any]) -> dict[str, str]:
+    return {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+
+
+def samples_of(intent: Mapping[str, Any]) -> list[str]:
+    """An intent's samples, then its slots' own (the answers a question eliciting that slot takes)."""
+    return [*intent.get("samples", []),
+            *(sample for slot in intent.get("slots", []) for sample in slot.get("samples", []))]
+
+
+def type_values(language_model: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each custom slot type's values and synonyms, as said."""
     return {slot_type["name"]: [phrase for value in slot_type["values"]
                                 for phrase in (value["name"]["value"], *value["name"].get("synonyms", []))]
             for slot_type in language_model.get("types", [])}
+
+
+def builtin_phrasings() -> dict[str, list[str]]:
+    """The phrasings the resolver stands in for Amazon's built-in intents with, by intent."""
+    builtins = json.loads(BUILTIN_SAMPLES.read_text(encoding="utf-8"))
+    return {intent: phrases for intent, phrases in builtins.items() if not intent.startswith("_")}
 
 
 def _expanded(sample: str, slot_types: Mapping[str, str], values: Mapping[str, list[str]]) -> list[Sentence]:
