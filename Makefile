@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test console setup voice browser clean package skill-package bench red-flags red-flag-model faults pacing understanding \
-	console-bench listen-model listen-bench
+	console-bench listen-model listen-bench first-red-flag
 
 run: setup
 	$(BIN)/python -m skill talk $(if $(LISTEN),--listen)
@@ -26,6 +26,11 @@ bench: setup
 # Echo sends, in every locale: writes bench/RED_FLAGS.md in under a minute.
 red-flags: setup
 	$(BIN)/python -m bench.red_flag_report
+
+# A cold Lambda-like process's first red flag, with the compiled rules the package ships and without: writes
+# bench/FIRST_RED_FLAG.md in seconds.
+first-red-flag: setup
+	$(BIN)/python -m bench.first_red_flag
 
 # The self-hosted deployment (gunicorn, SQLite) on loopback through a corrupt file, a bad row, a full disk, slow
 # clients and killed workers: writes bench/FAULTS.md in under two minutes. It reports the figures, never fails on them.

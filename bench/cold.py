@@ -60,9 +60,9 @@ def lambda_environment(scratch: Path, bytecode: bool = True) -> dict[str, str]:
 
 
 def run_once(kind: str, event_file: Path, python_flags: tuple[str, ...] = (), bytecode: bool = True,
-             folder: Path | None = None, modules: bool = False) -> dict[str, Any]:
+             folder: Path | None = None, modules: bool = False, expect: str = "welcome") -> dict[str, Any]:
     """One cold start from `folder` (default: the skill's own). Raises MeasurementFailed if the process fails or
-    its reply is not a welcome."""
+    its reply does not hold `expect` (a welcome, for a launch)."""
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as scratch:
         scratch_path = Path(scratch)
         result_file = scratch_path / "result.json"
@@ -80,8 +80,8 @@ def run_once(kind: str, event_file: Path, python_flags: tuple[str, ...] = (), by
             raise MeasurementFailed(f"{kind} cold start exited with {process.returncode}: "
                                     f"{process.stderr.decode(errors='replace')[-2000:]}")
         result = json.loads(result_file.read_text(encoding="utf-8"))
-    if "welcome" not in result["speech"].lower():
-        raise MeasurementFailed(f"{kind} did not answer the launch with a welcome: {result['speech'][:200]!r}")
+    if expect not in result["speech"].lower():
+        raise MeasurementFailed(f"{kind} did not answer with {expect!r}: {result['speech'][:200]!r}")
     return {**result, "wall_ms": wall_ms, "stderr": process.stderr.decode(errors="replace")}
 
 
@@ -110,10 +110,10 @@ def measure(event: Mapping[str, Any], runs: int, scratch: Path,
     return {kind: dict(values) for kind, values in figures.items()}
 
 
-def lambda_like_folder(kind: str, event_file: Path, scratch: Path) -> Path:
+def lambda_like_folder(kind: str, event_file: Path, scratch: Path, expect: str = "welcome") -> Path:
     """A folder laid out like the Lambda zip: the skill's lambda_function.py with every top-level package or module
     a cold start loads from the skill's folder or from site-packages, copied without bytecode."""
-    loaded = [Path(file) for file in run_once(kind, event_file, modules=True)["module_files"]]
+    loaded = [Path(file) for file in run_once(kind, event_file, modules=True, expect=expect)["module_files"]]
     site_packages = {parent for file in loaded for parent in file.parents if parent.name == "site-packages"}
     tops: dict[str, Path] = {}
     for file in loaded:

@@ -21,13 +21,19 @@ say, urllib3 neither changes the artifact unnoticed nor breaks determinism.
 boto3 is NOT bundled: the Lambda python3.11 runtime provides it (and botocore), and the skill only needs it
 for the DynamoDB store, which is selected on Lambda.
 
+The red-flag rules ship compiled (skill/core/safety/compiled.py): compiling some 60,000 phrases would otherwise
+land on a cold container's first utterance. They are pickled by the staged code itself, with the same fixed hash
+seed as the bytecode, under a name derived from the rules and the engine's source, so a build is still byte-identical
+and a stale file is never used.
+
 Bytecode ships with the code: Lambda's code folder is read-only, so without `__pycache__` every cold start would
 compile the skill and ask-sdk again (about 200 ms on top of the imports). It is compiled for Python 3.11 with
 unchecked-hash invalidation (a deployed package never changes, and no build time goes into the files), paths as
 Lambda sees them (/var/task) and a fixed hash seed, so two builds are still byte-identical.
 
 After building, the zip is unpacked into a temporary folder and smoke-tested in isolation: `python -I -S`
-with only the standard library and the unpacked artifact on sys.path answers a LaunchRequest. Anything on
+with only the standard library and the unpacked artifact on sys.path answers a LaunchRequest and then a red flag
+(the emergency number first, from the compiled rules it ships). Anything on
 the Lambda import path that needs pyttsx3, yaml, flask, cryptography... (or boto3 while the SQLite store is
 selected) fails the build with the chain of imports that reached it.
 """
@@ -47,7 +53,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from skill.alexa.envelopes import SKILL_ID, AlexaSession, launch  # the same envelopes the tests and `talk` send
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch  # the same envelopes the tests and `talk` send
 
 REPO = Path(__file__).resolve().parents[1]
 PYPROJECT = REPO / "pyproject.toml"
@@ -74,6 +80,9 @@ FORBIDDEN_MODULES = ("pyttsx3", "yaml", "flask", "werkzeug", "gunicorn", "crypto
                      "boto3", "botocore", *(f"skill.{package}" for package in EXCLUDED_SKILL_PACKAGES))
 
 SMOKE_USER = "amzn1.ask.account.PACKAGE-SMOKE-TEST"
+SMOKE_RED_FLAG = "i can't feel my bum and i wet myself"
+SMOKE_EMERGENCY_NUMBER = "911"  # the smoke test's requests are en-US
+COMPILED_RULES_FOLDER = "skill/core/safety/compiled/"
 
 EXIT_PIP_FAILED = 3  # tests tell "PyPI unreachable" from a broken build by this code
 EXIT_SMOKE_FAILED = 4
@@ -185,7 +194,33 @@ def stage(staging: Path, repo: Path = REPO) -> None:
         destination = staging / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(repo / relative, destination)
+    compile_red_flag_rules(staging)
     compile_bytecode(staging)
+
+
+COMPILE_RULES_SCRIPT = r'''
+import sys
+sys.path.insert(0, sys.argv[1])
+from skill.core.content import load_document, supported_languages, supported_locales
+from skill.core.safety import compiled
+documents = {}
+for locale in (*supported_locales(), *supported_languages()):  # a request's locale resolves to one of these
+    document = load_document(locale, "red_flags")
+    documents.setdefault(compiled.key(document), document)
+for document in documents.values():
+    print(compiled.write(document).name)
+'''
+
+
+def compile_red_flag_rules(staging: Path) -> None:
+    """One compiled engine per distinct red_flags document, written by the staged code (see the module docstring)."""
+    # Not -I: it implies -E, which would ignore the hash seed; the environment is a clean one instead. -B: the
+    # bytecode is compileall's to write, reproducibly.
+    command = [sys.executable, "-B", "-s", "-S", "-c", COMPILE_RULES_SCRIPT, str(staging)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=staging,
+                            env={"PYTHONHASHSEED": "0", "PATH": os.defpath, "LANG": "C.UTF-8"})
+    if result.returncode != 0 or not result.stdout.strip():
+        raise PackageError(f"could not compile the red-flag rules:\n{result.stdout}{result.stderr}")
 
 
 def compile_bytecode(staging: Path) -> None:
@@ -221,6 +256,8 @@ def check_contents(artifact: Path) -> None:
     required = ["lambda_function.py", "skill/alexa/app.py", "skill/locale/en/prompts.json", "ask_sdk_core/__init__.py",
                 "ask_sdk_model/__init__.py"]
     problems = [f"missing {name}" for name in required if name not in names]
+    if not any(name.startswith(COMPILED_RULES_FOLDER) and name.endswith(".pickle") for name in names):
+        problems.append(f"missing the compiled red-flag rules in {COMPILED_RULES_FOLDER}")
     problems += [f"should not contain {name}" for name in names
                  if name.startswith((*(f"skill/{part}/" for part in EXCLUDED_SKILL_PACKAGES), "boto3/", "botocore/"))
                  or (name.endswith((".pyc", ".pyo")) and not name.endswith(BYTECODE_SUFFIX))]
@@ -231,11 +268,13 @@ def check_contents(artifact: Path) -> None:
 # --- the smoke test ----------------------------------------------------------------------------------------
 SMOKE_SCRIPT = r'''
 import json, logging, sys, traceback
-artifact, result_path, forbidden, event = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
+artifact, result_path, forbidden, events = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
 sys.path.insert(0, artifact)
 result = {"path": sys.path}
 try:
     import lambda_function
+    from skill.core.content import load_document
+    from skill.core.safety import compiled
 
     errors = []
 
@@ -244,8 +283,9 @@ try:
             errors.append(record.getMessage() + (" " + record.exc_info[0].__name__ if record.exc_info else ""))
 
     logging.getLogger().addHandler(Collect(level=logging.ERROR))
-    result["response"] = lambda_function.lambda_handler(event, None)
+    result["responses"] = [lambda_function.lambda_handler(event, None) for event in events]
     result["errors"] = errors
+    result["compiled_rules"] = compiled.load(load_document("en-US", "red_flags")) is not None
 except BaseException as exc:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(artifact)]
     result["exception"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -260,7 +300,8 @@ with open(result_path, "w", encoding="utf-8") as out:
 
 
 def smoke_test(artifact: Path) -> dict:
-    """Unzip the artifact and answer a LaunchRequest with nothing but the stdlib and the artifact importable."""
+    """Unzip the artifact and, with nothing but the stdlib and the artifact importable, answer a LaunchRequest and
+    then a red flag in the same session; returns the launch's response."""
     if sys.version_info[:2] != tuple(map(int, LAMBDA_PYTHON.split("."))):
         raise PackageError(f"the smoke test needs Python {LAMBDA_PYTHON}, like Lambda; "
                            f"this is {sys.version.split()[0]}")
@@ -272,8 +313,11 @@ def smoke_test(artifact: Path) -> dict:
         env = {"SPINE_COACH_STORE": "sqlite", "SPINE_COACH_DB": str(db), "SPINE_COACH_SKILL_IDS": SKILL_ID,
                "AWS_LAMBDA_FUNCTION_NAME": "spine-coach-package-smoke-test", "HOME": str(root), "TZ": "UTC",
                "LANG": "C.UTF-8", "PATH": os.defpath}
+        session = AlexaSession(user_id=SMOKE_USER)
+        events = [session.envelope(launch()),
+                  session.envelope(intent("SymptomReportIntent", {"symptom": SMOKE_RED_FLAG}))]
         command = [sys.executable, "-I", "-S", "-c", SMOKE_SCRIPT, str(unpacked), str(result_path),
-                   json.dumps(FORBIDDEN_MODULES), json.dumps(AlexaSession(user_id=SMOKE_USER).envelope(launch()))]
+                   json.dumps(FORBIDDEN_MODULES), json.dumps(events)]
         run = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120)
         output = f"--- stdout ---\n{run.stdout}--- stderr ---\n{run.stderr}"
         if run.returncode != 0 or not result_path.is_file():
@@ -287,17 +331,25 @@ def smoke_test(artifact: Path) -> dict:
             problems.append(f"the Lambda path imported {', '.join(result['forbidden'])}")
         if result["outside"]:
             problems.append(f"modules loaded from outside the artifact and the stdlib: {', '.join(result['outside'])}")
-        if "response" in result:
-            speech = (result["response"].get("response") or {}).get("outputSpeech") or {}
-            if not (speech.get("ssml") or speech.get("text")):
-                problems.append(f"the LaunchRequest got no outputSpeech: {json.dumps(result['response'])[:500]}")
+        if "responses" in result:
+            launched, red_flag = ((response.get("response") or {}).get("outputSpeech") or {}
+                                  for response in result["responses"])
+            if not (launched.get("ssml") or launched.get("text")):
+                problems.append(f"the LaunchRequest got no outputSpeech: {json.dumps(result['responses'][0])[:500]}")
+            said = re.sub(r"<[^>]+>", "", red_flag.get("ssml") or red_flag.get("text") or "")
+            if SMOKE_EMERGENCY_NUMBER not in said.split(".")[0]:
+                problems.append(f"{SMOKE_RED_FLAG!r} was not answered with {SMOKE_EMERGENCY_NUMBER} first: "
+                                f"{said[:200]!r}")
+            if not result["compiled_rules"]:
+                problems.append(f"the compiled red-flag rules in {COMPILED_RULES_FOLDER} were not used "
+                                "(missing or stale)")
             if result["errors"]:
                 problems.append(f"errors were logged while answering: {result['errors']}")
             if not db.is_file():
                 problems.append(f"the SQLite store at SPINE_COACH_DB was not written ({db.name} missing)")
         if problems:
             raise PackageError("smoke test failed:\n- " + "\n- ".join(problems) + f"\n{output}", EXIT_SMOKE_FAILED)
-        return result["response"]
+        return result["responses"][0]
 
 
 # --- command line --------------------------------------------------------------------------------------------
@@ -311,7 +363,8 @@ def build(out: Path, smoke: bool = True) -> Path:
         response = smoke_test(artifact)
         speech = response["response"]["outputSpeech"]
         said = re.sub(r"<[^>]+>", "", speech.get("ssml") or speech.get("text") or "")
-        print(f"smoke test passed: a LaunchRequest answered with stdlib + artifact only: {said[:80]!r}...")
+        print(f"smoke test passed: a LaunchRequest answered with stdlib + artifact only: {said[:80]!r}..., "
+              f"and a red flag with {SMOKE_EMERGENCY_NUMBER} first from the compiled rules")
     return artifact
 
 

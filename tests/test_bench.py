@@ -148,3 +148,17 @@ def test_pacing_finds_an_inserted_break_and_a_runner_gap(tmp_path):
         assert inserted <= finish - begin <= inserted + 0.6
     assert [said_between(timeline, *run) for run in prompts(timeline, 0, end)] == [
         ["Slide your chin back."], ["And relax."], ["Well done."]]
+
+
+def test_first_red_flag_measures_both_ways_and_saves_with_the_compiled_rules(tmp_path):
+    """bench/first_red_flag.py: a cold process's first red flag from a Lambda-like folder with and without the
+    compiled rules; both answer with the number (the bench checks), and the report has one row for each."""
+    out = tmp_path / "FIRST_RED_FLAG.md"
+    run = subprocess.run([sys.executable, "-m", "bench.first_red_flag", "--runs", "1", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert out.is_file(), run.stderr[-2000:]
+    rows = tables(out.read_text(encoding="utf-8"))[0][2:]
+    assert [row.split("|")[1].strip() for row in rows] == ["compiled rules shipped",
+                                                          "rules compiled at the first utterance"]
+    assert re.search(r"saves -?\d+ ms", out.read_text(encoding="utf-8"))

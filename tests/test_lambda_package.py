@@ -7,6 +7,7 @@ with the reason; any other failure fails them."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import zipfile
@@ -51,6 +52,7 @@ def names(builds: tuple[subprocess.CompletedProcess[str], Path, Path]) -> list[s
 def test_smoke_test_answered_a_launch_request(builds: tuple[subprocess.CompletedProcess[str], Path, Path]) -> None:
     result, artifact, _ = builds
     assert "smoke test passed" in result.stdout
+    assert "a red flag with 911 first from the compiled rules" in result.stdout
     assert f"{artifact} {artifact.stat().st_size} bytes" in result.stdout
 
 
@@ -67,7 +69,12 @@ def test_the_skill_package_is_complete(names: list[str]) -> None:
     expected = {p.relative_to(REPO).as_posix() for p in (REPO / "skill").rglob("*")
                 if p.suffix in (".py", ".json") and "__pycache__" not in p.parts
                 and not p.relative_to(REPO / "skill").as_posix().startswith(("local/", "web/", "console/", "__main__.py"))}
-    assert {n for n in names if n.startswith("skill/") and "__pycache__/" not in n} == expected
+    shipped = {n for n in names if n.startswith("skill/") and "__pycache__/" not in n}
+    # One compiled engine: every locale shares the language's red_flags document today.
+    compiled_rules = {n for n in shipped if n.startswith("skill/core/safety/compiled/")}
+    assert len(compiled_rules) == 1 and re.fullmatch(r"skill/core/safety/compiled/red_flags-[0-9a-f]{24}\.pickle",
+                                                     compiled_rules.pop())
+    assert {n for n in shipped if not n.startswith("skill/core/safety/compiled/")} == expected
 
 
 def test_every_module_ships_its_bytecode_unchecked(names: list[str], builds) -> None:

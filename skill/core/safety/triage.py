@@ -90,6 +90,9 @@ class _Range(NamedTuple):
 class _Gap:
     """Up to _GAP_WORDS words of anything."""
 
+    def __reduce__(self) -> str:
+        return "_GAP"  # matched by identity: a pickled engine (compiled.py) must get the one instance back
+
 
 class _Family(NamedTuple):
     """A concept phrase's word that stands for any word of its families ("feel": "felt", "feeling"; "my": "her")."""
@@ -1182,9 +1185,13 @@ def most_severe(findings: Iterable[Finding | None]) -> Finding | None:
 
 @functools.cache
 def triage_for(locale: str) -> Triage:
-    """The locale's rules, with the learned second opinion trained on the development bank when one is shipped."""
+    """The locale's rules (compiled ahead of time where the package ships them), with the learned second opinion
+    trained on the development bank when one is shipped."""
+    from skill.core.safety import compiled
     from skill.core.safety.learned import second_opinion_for
-    return rules_alone(locale).with_second_opinion(second_opinion_for(locale))
+    document = load_document(locale, "red_flags")
+    engine = compiled.load(document) or Triage.from_rules(document)
+    return engine.with_second_opinion(second_opinion_for(locale))
 
 
 def rules_alone(locale: str) -> Triage:
