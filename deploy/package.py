@@ -21,7 +21,7 @@ say, urllib3 neither changes the artifact unnoticed nor breaks determinism.
 boto3 is NOT bundled: the Lambda python3.11 runtime provides it (and botocore), and the skill only needs it
 for the DynamoDB store, which is selected on Lambda.
 
-The red-flag rules ship compiled (skill/core/safety/compiled.py): compiling some 60,000 phrases would otherwise
+The red-flag rules ship compiled (skill/core/safety/compiled.py): compiling some 85,000 indexed phrases would otherwise
 land on a cold container's first utterance. They are pickled by the staged code itself, with the same fixed hash
 seed as the bytecode, under a name derived from the rules and the engine's source, so a build is still byte-identical
 and a stale file is never used.

@@ -182,3 +182,111 @@ def test_ordinary_causes_raise_no_alarm(utterance: str) -> None:
 def test_the_same_words_with_a_real_sign_keep_their_tier(utterance: str, tier: str) -> None:
     finding = triage_for("en-US").classify(utterance)
     assert finding is not None and TIERS.index(finding.tier) <= TIERS.index(tier), finding
+
+
+# Harmless kinds said in new words, each with a twin that shares its words and is a real sign (the twin keeps its tier
+# on the rules alone: no blocker may hide it, whatever the second opinion adds). Kinds: advice read or heard about the
+# signs in general, fears of what might happen one day, a young child named with an age, an everyday cause (drink,
+# pregnancy, a period, a seat, the cold), an urge said as what will happen, a joke taken back, a sign defined.
+KINDS = [
+    ("read_advice", "the booklet says numbness around your back passage means go to a&e",
+     "the booklet says numbness around your back passage means go to a&e, and that's what i've got now", "emergency"),
+    ("read_advice", "according to my aunt, who's a midwife, wetting yourself with a bad back means a&e",
+     "according to my aunt wetting yourself means a&e, and i wet myself this morning without feeling it", "emergency"),
+    ("read_advice", "the poster in the surgery says numbness between your legs needs an ambulance",
+     "the website says losing feeling when you wipe is a red flag, and i've lost it", "emergency"),
+    ("warned_frame", "the consultant said to ring 999 if i ever can't feel my bottom",
+     "the consultant said to ring 999 if i can't feel my bottom, and now i can't feel it at all", "emergency"),
+    ("warned_frame", "the gp told me to look out for numbness in my saddle area",
+     "the gp told me to look out for numbness in my saddle area and it's started today", "emergency"),
+    ("warned_frame", "my surgeon told me to go to the er if i can't pee after the operation",
+     "my surgeon told me to go to the er if i can't pee, and i can't", "emergency"),
+    ("denied_with_none", "there's no pain in my chest at all",
+     "there's a crushing pain in my chest and my back", "emergency"),
+    ("hypothetical", "if i lost feeling in my bum would that be an emergency",
+     "if i lost feeling in my bum would that be an emergency? because i have", "emergency"),
+    ("hypothetical", "just in case i ever can't pee, who should i ring",
+     "just so you know i can't pee at all since last night", "emergency"),
+    ("feared", "i'm terrified i'll end up wetting myself one day",
+     "i'm terrified because i've wet myself twice today", "emergency"),
+    ("feared", "my worst fear is losing the feeling in my legs",
+     "my worst fear is happening, i'm losing the feeling in both legs", "emergency"),
+    ("drink", "i had a skinful last night and wet the bed",
+     "i hadn't had a drink but i wet the bed last night and didn't feel it", "emergency"),
+    ("drink", "i was blind drunk and wet myself on the bus home",
+     "i was drunk and wet myself and now i can't feel my bum", "emergency"),
+    ("pregnancy", "i'm 32 weeks pregnant and i leak a little when the baby kicks",
+     "i'm 32 weeks pregnant and i leak without feeling it and my back is agony", "emergency"),
+    ("period", "i'm on my period and my lower back and both legs ache",
+     "i'm on my period but both legs have gone numb and weak", "emergency"),
+    ("period", "my period came early and i leaked through my jeans",
+     "i leaked wee through my jeans without noticing and my back's bad", "emergency"),
+    ("young_child", "my niece is three and she pooed her pants at the shops",
+     "my husband is sixty and he pooed his pants at the shops, it's never happened before", "emergency"),
+    ("young_child", "our baby is nine months old and can't walk yet",
+     "our son is nine and he can't feel his legs after falling off the trampoline onto his back", "emergency"),
+    ("seat", "my bum went numb on the bus to work",
+     "my bum went numb on the bus and it's still numb tonight", "emergency"),
+    ("cold", "both my feet are tingling after my ice bath this morning",
+     "both my feet are tingling and weak and it's getting worse", "emergency"),
+    ("urge", "i'm gonna wet myself if this train doesn't hurry up",
+     "i keep wetting myself and can't hold it", "emergency"),
+    ("joke", "that jump scare made me poo myself lol",
+     "i pooed myself and didn't feel it, no joke", "emergency"),
+    ("defined", "numb inner thighs means an ambulance",
+     "my inner thighs are numb, which means an ambulance, right?", "emergency"),
+    ("fine", "both legs feel strong, it's just my lower back that's sore",
+     "both legs feel weak and my lower back is sore", "emergency"),
+    ("denied_later", "i was worried i had cauda equina but i haven't got any of the signs",
+     "i was worried i had cauda equina and now i can't feel my bum", "emergency"),
+    ("feared", "i keep picturing my legs giving way on the escalator",
+     "i'm frightened because both my legs have gone weak", "emergency"),
+    ("warned_frame", "the physio said to phone an ambulance if i lose feeling in my saddle area",
+     "the physio said to phone an ambulance if i lose feeling in my saddle area, and it's gone numb", "emergency"),
+    ("tired", "my legs are dead, what a shift",
+     "my legs are dead and numb, both of them, what a shift", "emergency"),
+    ("young_child", "our daughter, who is four, wet herself at the party",
+     "our daughter, who is forty, wet herself at the party without noticing, her back's been bad", "emergency"),
+    ("past", "i had numbness in my bottom for a day in 2019, never again",
+     "i had numbness in my bottom in 2019 and it's come back again today", "emergency"),
+]
+
+
+@pytest.fixture(scope="module")
+def rules():
+    """The rules alone, compiled once for these tables (compiling takes seconds)."""
+    return rules_alone("en-US")
+
+
+@pytest.mark.parametrize(("kind", "harmless"), [(kind, harmless) for kind, harmless, _, _ in KINDS],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(KINDS)])
+def test_harmless_kinds_raise_no_alarm(rules, kind: str, harmless: str) -> None:
+    assert rules.classify(harmless) is None, kind
+
+
+@pytest.mark.parametrize(("kind", "twin", "tier"), [(kind, twin, tier) for kind, _, twin, tier in KINDS],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(KINDS)])
+def test_their_twins_keep_their_tier_on_the_rules_alone(rules, kind: str, twin: str, tier: str) -> None:
+    finding = rules.classify(twin)
+    assert finding is not None and TIERS.index(finding.tier) <= TIERS.index(tier), (kind, finding)
+
+
+@pytest.mark.parametrize(("kind", "harmless"), [(kind, harmless) for kind, harmless, _, _ in KINDS],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(KINDS)])
+def test_harmless_kinds_raise_no_alarm_from_the_slots_an_echo_sends(kind: str, harmless: str) -> None:
+    # What the interceptor screens on an Echo: each slot value the resolver keeps, on its own, through the whole triage.
+    from skill.local.nlu.resolver import IntentResolver
+    slots = IntentResolver.for_locale("en-US").resolve(harmless).slots
+    values = [slot.value for slot in slots.values() if isinstance(slot.value, str)]
+    assert [triage_for("en-US").classify(value) for value in values] == [None] * len(values), (kind, values)
+
+
+def test_a_frame_lending_cues_to_an_unknown_blocker_is_refused() -> None:
+    import copy
+
+    from skill.core.content import load_document
+    from skill.core.safety.triage import Triage
+    document = copy.deepcopy(load_document("en-US", "red_flags"))
+    document["concepts"]["warned_signs"]["cues_within"] = ["no_such_blocker"]
+    with pytest.raises(ValueError, match="cues_within"):
+        Triage.from_rules(document)

@@ -188,3 +188,86 @@ def test_a_denial_still_reaches_a_list(triage):
 ])
 def test_a_past_ability_denied_is_lost_and_a_past_symptom_denied_is_gone(triage, text, expected):
     assert tier_of(triage, text) == expected
+
+
+# Each case below is a sign and its harmless twin told with the same structure: the rules must tell them apart.
+
+
+# A denial corrected in the same breath ends where the correction begins ("not numb exactly, it's more like...",
+# "it's not the stretches, it's the numbness in my bum"), also in recogniser text, where only the filler says so
+# ("no pain just numb down there"). A failure on the sign means a sign said as the correction of a denial is
+# missed; on the twin, that the correction now lifts what is still denied.
+@pytest.mark.parametrize(("sign", "twin"), [
+    ("i wouldn't say numb it's more like pins and needles in my private parts",
+     "i wouldn't say numb it's more like stiff in my lower back"),
+    ("it's not the stretches it's the numbness in my bum that's worrying me",
+     "it's not the numbness in my bum it's the stretches that are hard"),
+    ("it's not one leg any more it's both legs", "it's not both legs just the left calf that's tight"),
+    ("no pain just numb in the saddle area", "no numbness just pain in my back"),
+    ("not sore just cant feel my bum", "not numb just sore in my bum"),
+    ("no leaking just cant empty my bladder", "no leaking just need the loo a lot"),
+])
+def test_a_denial_stops_where_its_correction_begins(triage, sign, twin):
+    assert (tier_of(triage, sign), tier_of(triage, twin)) == ("emergency", "none")
+
+
+# Someone's yes/no question reported and answered with a bare auxiliary: whether the answer is a sign depends on
+# what was asked and how it was answered. A failure means the answer is read without its question.
+@pytest.mark.parametrize(("sign", "twin"), [
+    ("the paramedic on the phone asked if i could feel my bottom and i couldn't",
+     "the paramedic on the phone asked if i could feel my bottom and i could"),
+    ("the nurse asked if mum could feel her legs and she couldn't",
+     "the nurse asked if mum could feel her legs and she could"),
+    ("she asked if i had wet myself and i had", "she asked if i had wet myself and i hadn't"),
+])
+def test_a_reported_question_answered_with_a_bare_auxiliary_reads_as_the_answer(triage, sign, twin):
+    assert (tier_of(triage, sign), tier_of(triage, twin)) == ("emergency", "none")
+
+
+# Hypotheticals and advice: a conditional someone else said ("they said at the hospital if ..."), a conditional
+# about what may come ("if I start leaking", "if there is any problem"), a question in the conditional mood
+# ("would numbness in my groin be ...", "suppose I couldn't ..."), a question of chances or of how one would
+# know, advice to watch for a sign, a wish that it never happens. A failure on the hypothetical means advice or a
+# worry about the future raises an alarm; on the sign told plainly, that the fix swallowed it.
+@pytest.mark.parametrize(("hypothetical", "sign"), [
+    ("they said at the hospital if i get any trouble with my waterworks to come straight back",
+     "they said at the hospital i've got numbness in my saddle area"),
+    ("doctor uncle told that if there is any problem in passing urine we should go to hospital immediately",
+     "i cant pass urine since morning"),
+    ("if i start leaking do i call 999 or 111", "i've started leaking do i call 999 or 111"),
+    ("suppose i couldn't control my bowels would that be an emergency",
+     "i can't control my bowels would that be an emergency"),
+    ("would numbness in my groin be a reason to call an ambulance",
+     "numbness in my groin is that a reason to call an ambulance"),
+    ("what are the chances of me losing feeling in my bum", "i'm losing feeling in my bum"),
+    ("how do i know if my legs are properly weak or just tired", "my legs are properly weak not just tired both of them"),
+    ("she said to keep an eye out for any weakness in both legs", "she said i have weakness in both legs"),
+    ("the physio says to tell her straight away if i get pins and needles in both feet",
+     "the physio says i've got pins and needles in both feet"),
+    ("i'd hate to wet myself in public", "i wet myself in public"),
+])
+def test_a_conditional_or_advice_is_not_a_sign(triage, hypothetical, sign):
+    assert (tier_of(triage, hypothetical), tier_of(triage, sign)) == ("none", "emergency")
+
+
+# Said with "in case" or "if" about the telling itself ("in case it's relevant") or about this very moment ("right
+# now"), a sign is real. A failure on the sign means it is missed; on the twin, that a true hypothetical fires.
+@pytest.mark.parametrize(("sign", "twin"), [
+    ("in case it's relevant both my legs have been weak since the weekend", "in case both my legs go weak what do i do"),
+    ("is it bad if i cant feel when i pee right now", "is it bad if i cant feel when i pee one day"),
+])
+def test_a_sign_said_with_if_about_the_telling_or_the_moment_counts(triage, sign, twin):
+    assert (tier_of(triage, sign), tier_of(triage, twin)) == ("emergency", "none")
+
+
+# Time and clause edges. A past episode that "never came back" stays past (only a return that happened lifts the
+# past); "because of" names a cause inside the clause, so the past cue reaches across it; numbness that "has gone
+# into" the groin has spread, not cleared. A failure on the harmless one means an old episode raises an alarm; on
+# the sign, that a present sign is missed.
+@pytest.mark.parametrize(("sign", "harmless"), [
+    ("i had numbness in both legs ten years ago and its come back", "i had numbness in both legs ten years ago and its never come back"),
+    ("i have back pain because of an infection in my spine", "last year i had back pain because of an infection in my spine"),
+    ("it was just my back at first but now the numbness has gone into my groin", "the numbness in my groin has gone"),
+])
+def test_time_and_clause_edges(triage, sign, harmless):
+    assert tier_of(triage, sign) != "none" and tier_of(triage, harmless) == "none"

@@ -1,5 +1,5 @@
 """The red-flag rules compiled ahead of time, for the Lambda package: a cold container loads the engine instead of
-compiling some 60,000 phrases at its first utterance (about a fifth of the time; bench/cold.py measures both).
+compiling some 85,000 indexed phrases at its first utterance (about a fifth of the time; bench/cold.py measures both).
 
 `write` (called by deploy/package.py on the staged package) pickles the compiled engine under a name derived from
 everything it was built from: the merged rules document, the engine's source and the Python version. `load` finds

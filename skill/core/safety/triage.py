@@ -3,8 +3,10 @@
 Every word lives in `locale/<lang>/red_flags.json` (see its "_about"); this module is a small engine over it:
 
 1. The utterance becomes lower-case word tokens; a question answered in the same breath becomes the statement it
-   answers ("numb? no" reads "no numb"), and an ability said as past and then denied reads as lost ("used to be
-   able to tell ..., but not any more"); spoken variants are rewritten to one form and fillers dropped.
+   answers ("numb? no" reads "no numb"), someone's question reported with its bare answer reads as that answer
+   ("asked if I could feel my bottom and I couldn't" reads "I couldn't feel my bottom"), and an ability said as past
+   and then denied reads as lost ("used to be able to tell ..., but not any more"); spoken variants are rewritten to
+   one form and fillers dropped, except a filler that corrects a denial ("no pain just numb").
 2. Lexicons (named phrase lists) are matched on those tokens, leftmost-longest, so an "except" phrase such as
    "bottom of" can shadow "bottom".
 3. Blockers (negation, past, resolved, long-standing, informational...) switch off the concept matches their
@@ -59,6 +61,57 @@ def expand_alternatives(text: str) -> list[str]:
     pieces = _ALTERNATIVES.split(text)  # plain text, then alternatives, alternately
     choices = [[piece] if i % 2 == 0 else piece.split("|") for i, piece in enumerate(pieces)]
     return [" ".join("".join(chosen).split()) for chosen in itertools.product(*choices)]
+
+
+Form = tuple["str | frozenset[str]", ...]  # a phrase as plain text and sets of one-word alternatives
+
+
+def _forms(text: str, normaliser: _Normaliser, floating: frozenset[str] = frozenset()) -> list[Form]:
+    """The phrases `text` stands for, like expand_alternatives, except that the one-word alternatives of a braced
+    group stay together as one element wherever nothing can read them differently in context (each is one token the
+    normaliser keeps): "{son|daughter|niece|...} {is|aged|...} {two|three|...}" is one phrase, not the thousands its
+    product would be (and compiling the rules runs on a cold Lambda's first utterance). Alternatives with several
+    words, special syntax, words the normaliser may rewrite there and `floating` words (which a phrase may skip, so
+    one of them in a set would change what the longest match is) are expanded as before; an empty one makes the
+    group optional."""
+    if "{" not in text:
+        return [(text,)]
+    choices: list[list[str | frozenset[str]]] = []
+    # Every word the phrase can hold: a spoken variant can only rewrite an alternative together with words of these.
+    present = {token for word in re.split(r"[\s{}|]+", text) for token in _raw_tokens(word)}
+    position = 0
+    for group in _ALTERNATIVES.finditer(text):
+        choices.append([text[position:group.start()]])
+        position = group.end()
+        apart = ((group.start() == 0 or text[group.start() - 1].isspace())
+                 and (group.end() == len(text) or text[group.end()].isspace()))
+        singles: set[str] = set()
+        others: list[str | frozenset[str]] = []
+        for option in group.group(1).split("|"):
+            tokens = _raw_tokens(option) if option.strip() and not _SPECIAL_PIECE.search(option) else ()
+            if apart and len(tokens) == 1 and tokens[0] not in floating and normaliser.keeps(tokens[0], present):
+                singles.add(tokens[0])
+            else:
+                others.append(option)
+        choices.append(([frozenset(singles)] if singles else []) + others)
+    choices.append([text[position:]])
+    forms: list[Form] = []
+    for chosen in itertools.product(*choices):
+        form: list[str | frozenset[str]] = []
+        for piece in chosen:
+            if isinstance(piece, frozenset):
+                form.append(piece)
+            elif form and isinstance(form[-1], str):
+                form[-1] += piece
+            else:
+                form.append(piece)
+        kept = tuple(piece for piece in form if not isinstance(piece, str) or piece.strip())
+        if kept:
+            forms.append(kept)
+    return forms
+
+
+_SPECIAL_PIECE = re.compile(r"[*#@]|\.\.\.")
 
 
 @functools.lru_cache(maxsize=1 << 15)  # compiling the rules tokenises some 100,000 words, most of them repeats
@@ -145,6 +198,9 @@ class _Reach:
     not_before: tuple[str, ...] = ()
     same_subject: tuple[str, ...] = ()  # a subject said again after the joining word ("... and I couldn't walk")
     present: tuple[str, ...] = ()  # words anywhere from the cue to the joined clause's end that keep it present
+    # Stops that count even as a concept phrase's own first word ('counts_at_phrase_start'): in "it's not one leg
+    # any more, it's both legs" the correction "it's" opens the phrase "it's both legs" and still ends the denial.
+    leading: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +213,9 @@ class _Blocker:
     # A sense-bound blocker switches off only these concepts: "milk" says which sense "leaking" has, and would be
     # no reason to doubt numbness in the same sentence. Empty: every concept.
     only: frozenset[str] = frozenset()
+    # A cue that ends on the verb the symptom starts with ("if I lost | lost feeling", "scared of losing | losing
+    # feeling") still reaches it: the mood word comes first and the shared verb is the symptom's ('cue_overlaps').
+    overlaps: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,8 +248,14 @@ class _Normaliser:
 
     def __init__(self, variants: Mapping[str, Sequence[str]], fillers: Iterable[str],
                  inversion: Mapping[str, Sequence[str]] | None = None, answers: Mapping[str, Any] | None = None,
-                 reflexives: Mapping[str, Sequence[str]] | None = None, lost: Mapping[str, Any] | None = None):
+                 reflexives: Mapping[str, Sequence[str]] | None = None, lost: Mapping[str, Any] | None = None,
+                 reported: Mapping[str, Any] | None = None, denial_corrections: Mapping[str, Any] | None = None):
         self._fillers = frozenset(fillers)
+        denial_corrections = denial_corrections or {}
+        self._denials = frozenset(denial_corrections.get("denials", ()))
+        self._correction_markers = frozenset(denial_corrections.get("markers", ()))
+        self._correction_as = denial_corrections.get("as", "")
+        self._correction_within = int(denial_corrections.get("within", 0))
         lost = lost or {}
         self._past_abilities = sorted((tuple(_spoken_tokens(text)) for text in lost.get("past_ability", ())),
                                       key=len, reverse=True)
@@ -206,17 +271,30 @@ class _Normaliser:
         inversion = inversion or {}
         answers = answers or {}
         self._answer_words = {kind: [tuple(_spoken_tokens(text)) for text in answers.get(kind, ())]
-                              for kind in ("no", "yes", "not_answers", "after_a_bare_no")}
+                              for kind in ("no", "yes", "absent", "not_answers", "after_a_bare_no")}
         self._negated_auxiliaries = {aux: tuple(_spoken_tokens(negated))
                                      for aux, negated in answers.get("negated_auxiliaries", {}).items()}
         self._negator = tuple(_spoken_tokens(answers.get("negator", "no")))
+        self._determiners = frozenset(answers.get("determiners", ()))
         # First words of answers: most tokens open none, and are passed over at once.
-        self._answer_openers = frozenset(phrase[0] for kind in ("no", "yes") for phrase in self._answer_words[kind]
-                                         if phrase)
+        self._answer_openers = frozenset(phrase[0] for kind in ("no", "yes", "absent")
+                                         for phrase in self._answer_words[kind] if phrase)
         self._no_openers = frozenset(phrase[0] for phrase in self._answer_words["no"] if phrase)
         self._answer_subjects = frozenset(answers.get("subjects", ()))
         self._question_subjects = frozenset(answers.get("question_subjects", ()))
         self._lead_ins = frozenset(answers.get("lead_ins", ())) | self._fillers | {_PAUSE}
+        reported = reported or {}
+        self._asks = sorted((tuple(_spoken_tokens(text)) for text in reported.get("asks", ())), key=len, reverse=True)
+        self._ask_openers = frozenset(phrase[0] for phrase in self._asks if phrase)
+        self._asked = frozenset(reported.get("asked", ()))
+        self._whether = frozenset(reported.get("whether", ()))
+        self._answer_joins = frozenset(reported.get("joins", ()))
+        self._answerers = frozenset(reported.get("answerers", ()))
+        self._reported_subjects = frozenset(reported.get("subjects", ())) | self._answer_subjects
+        self._answer_tails = frozenset(reported.get("tails", ())) | self._fillers
+        self._question_auxiliaries = frozenset(self._negated_auxiliaries) | frozenset(reported.get("auxiliaries", ()))
+        self._answer_auxiliaries = self._question_auxiliaries | frozenset(
+            negated[0] for negated in self._negated_auxiliaries.values() if len(negated) == 1)
         self._openers = frozenset(inversion.get("openers", ()))
         self._auxiliaries = frozenset(word for text in inversion.get("auxiliaries", ()) for word in _raw_tokens(text))
         self._subjects = frozenset(inversion.get("subjects", ()))
@@ -231,6 +309,18 @@ class _Normaliser:
         for key in self._rewrites:
             lengths[key[0]].add(len(key))
         self._lengths = {word: tuple(sorted(sizes, reverse=True)) for word, sizes in lengths.items()}
+        self._variants_with: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for key in self._rewrites:
+            for word in set(key):
+                self._variants_with[word].append(key)
+
+    def keeps(self, word: str, present: set[str] | frozenset[str]) -> bool:
+        """Whether `word` is left as it is in any phrase whose words are all among `present`: no filler, and no
+        spoken variant holding it could match there (some other word of each is absent), so it can stand in the
+        phrase as one of several alternatives (see _forms)."""
+        if word in self._fillers:
+            return False
+        return not any(all(other in present for other in key if other != word) for key in self._variants_with[word])
 
     def tokens(self, text: str) -> list[str]:
         return self.tokens_and_reflexives(text)[0]
@@ -238,14 +328,89 @@ class _Normaliser:
     def tokens_and_reflexives(self, text: str) -> tuple[list[str], dict[int, str]]:
         """The tokens, and the person ("self", "others") of each reflexive among them as it was said."""
         if self._answer_words["no"] or self._answer_words["yes"] or self._past_abilities:
-            said = self._fold_lost_abilities(self._fold_answers(_spoken_tokens(text)))
+            said = self._fold_lost_abilities(self._fold_reported_answers(self._fold_answers(_spoken_tokens(text))))
             spoken = [_PUNCTUATION_TOKENS.get(token, token) for token in said]
         else:
             spoken = list(_raw_tokens(text))
+        if self._correction_within and not self._correction_markers.isdisjoint(spoken):
+            spoken = self._mark_corrections(spoken)
         sources: list[tuple[str, ...]] = []
         words, sources = self._uninvert(self.rewrite(spoken, sources), sources)
         persons = {i: self._reflexives[source] for i, source in enumerate(sources) if source in self._reflexives}
         return words, persons
+
+    def _mark_corrections(self, words: list[str]) -> list[str]:
+        """A filler word that corrects a denial just said ("no pain just numb down there", "not sore just can't
+        feel my bum") is kept, as the word that says so ('denial_corrections'), so the denial stops there: dropped
+        as a filler, the denial would reach the sign it corrects to."""
+        out = list(words)
+        for i, word in enumerate(words):
+            if word not in self._correction_markers:
+                continue
+            for j in range(i - 1, max(-1, i - 1 - self._correction_within), -1):
+                if words[j] in _SENTENCE_ENDS_SPOKEN or words[j] in (_SENTENCE_END, _PAUSE):
+                    break
+                if words[j] in self._denials:
+                    if j < i - 1:  # "not just numb" is "not only numb": more than numb, not a correction
+                        out[i] = self._correction_as
+                    break
+        return out
+
+    def _fold_reported_answers(self, words: list[str]) -> list[str]:
+        """Someone's yes/no question, reported and answered in the same breath with a bare auxiliary, reads as the
+        answer's statement: "the paramedic asked if I could feel my bottom and I couldn't" reads "the paramedic. I
+        couldn't feel my bottom."; "she asked whether I'd had any accidents and I haven't" reads "I haven't had any
+        accidents". Whether the answer is a sign depends on what was asked, so neither the question nor the answer
+        alone can say it."""
+        if not self._asks or self._ask_openers.isdisjoint(words):
+            return words
+        i = 0
+        while i < len(words):
+            ask = next((phrase for phrase in self._asks if tuple(words[i:i + len(phrase)]) == phrase), None) \
+                if words[i] in self._ask_openers else None
+            folded = self._reported_answer(words, i, ask) if ask else None
+            if folded is None:
+                i += 1
+                continue
+            statement, end = folded
+            opening = words[:i] + ([_SENTENCE_END] if i and words[i - 1] not in _SENTENCE_ENDS_SPOKEN else [])
+            words = opening + statement + [_SENTENCE_END] + words[end:]
+            i = len(opening) + len(statement) + 1
+        return words
+
+    def _reported_answer(self, words: Sequence[str], i: int, ask: tuple[str, ...]) -> tuple[list[str], int] | None:
+        """The statement a reported question at token i and its bare answer make, and where the answer ends."""
+        at = i + len(ask)
+        if at < len(words) and words[at] in self._asked:
+            at += 1
+        if at >= len(words) or words[at] not in self._whether:
+            return None
+        start = at + 1
+        if start < len(words) and words[start] in self._reported_subjects:
+            subject_end = start + 1
+        elif start + 1 < len(words) and words[start] in self._owners:
+            subject_end = start + 2
+        else:
+            return None
+        clause = subject_end + (subject_end < len(words) and words[subject_end] in self._question_auxiliaries)
+        for j in range(clause + 1, len(words) - 2):
+            if words[j] in _SENTENCE_ENDS_SPOKEN:
+                return None
+            if not (words[j] in self._answer_joins and words[j + 1] in self._answerers
+                    and words[j + 2] in self._answer_auxiliaries):
+                continue
+            end = j + 3 + (j + 3 < len(words) and words[j + 3] == "not")
+            tail = end
+            while tail < len(words) and words[tail] in self._answer_tails:
+                tail += 1
+            if tail < len(words) and words[tail] not in _SENTENCE_ENDS_SPOKEN | {_PAUSE} | self._answer_joins:
+                return None
+            # "I'd" carries the question's auxiliary: the answer's own subject says it plainly.
+            subject = list(words[start:subject_end])
+            if any("'" in word for word in subject):
+                subject = [words[j + 1]]
+            return subject + list(words[j + 2:end]) + list(words[clause:j]), tail
+        return None
 
     def _fold_lost_abilities(self, words: list[str]) -> list[str]:
         """An ability said as past and then denied is lost: "I used to be able to tell when I needed to pee, but not
@@ -298,10 +463,17 @@ class _Normaliser:
             if tuple(words[i:i + len(refused)]) == refused:
                 return None
         best: tuple[str, int] | None = None
-        for kind in ("no", "yes"):
+        for kind in ("no", "yes", "absent"):
             for phrase in self._answer_words[kind]:
-                if tuple(words[i:i + len(phrase)]) == phrase and (best is None or i + len(phrase) > best[1]):
-                    best = (kind, i + len(phrase))
+                if tuple(words[i:i + len(phrase)]) != phrase or (best is not None and i + len(phrase) <= best[1]):
+                    continue
+                # An absent answer ("lost it", "all gone") denies what was asked, as a no does, when it is the
+                # whole answer: in "bladder? it's gone, I can't control it" the rest tells what is gone.
+                end = i + len(phrase)
+                if kind != "absent":
+                    best = (kind, end)
+                elif end == len(words) or words[end] in _SENTENCE_ENDS_SPOKEN:
+                    best = ("no", end)
         return best
 
     def _fold_answers(self, words: list[str]) -> list[str]:
@@ -360,9 +532,12 @@ class _Normaliser:
                 return question[:at] + question[at + 1:end] + said + question[end:]
         if not denied:
             return question
-        # A fragment ("numbness, tingling or weakness?"): each of its pieces is denied.
+        # A fragment ("numbness, tingling or weakness?"): each of its pieces is denied, in place of a determiner
+        # that opens it ("any feeling when you wipe? none" reads "no feeling when you wipe").
         statement = list(self._negator)
         for word in question:
+            if statement[-len(self._negator):] == list(self._negator) and word in self._determiners:
+                continue
             statement.append(word)
             if word == ",":
                 statement.extend(self._negator)
@@ -450,6 +625,9 @@ class _Normaliser:
         return out
 
 
+_MOST_PAIRS = 32
+
+
 class _Matcher:
     """Finds every lexicon's phrases in a token list through an index on each phrase's first one or two words.
 
@@ -468,7 +646,9 @@ class _Matcher:
         self._numeric: list[tuple[_Range, _Entry]] = []
         for phrase in phrases:
             first, *rest = phrase.elements
-            if _keys(first) and rest and _keys(rest[0]):
+            # Keyed on two words unless the pairs would be many (two sets of alternatives: "{son|daughter|...}
+            # {is|aged|...}"): the first word alone then finds it, and the rest is checked.
+            if _keys(first) and rest and _keys(rest[0]) and len(_keys(first)) * len(_keys(rest[0])) <= _MOST_PAIRS:
                 entry = _Entry(phrase.lexicon, 2, tuple(rest[1:]), phrase.shadow)
                 for pair in itertools.product(_keys(first), _keys(rest[0])):
                     self._by_pair[pair].append(entry)
@@ -648,6 +828,9 @@ def _between(counts: Sequence[int], first: _Span, second: _Span) -> int:
 
 def _reaches(utterance: _Utterance, cue: _Span, target: _Span, before: _Reach | None, after: _Reach | None) -> bool:
     if before and cue.end <= target.start:
+        if before.leading and cue.end < target.start and utterance.broken(target.start, target.start + 1,
+                                                                          before.leading):
+            return False
         if utterance.free_words_between(cue, target) <= before.words:
             return not _crosses(utterance, cue.end, target.start, before)
         if not before.carries_over:
@@ -790,10 +973,14 @@ class Triage:
     """Compiled red-flag rules for one locale. Build with `from_rules`; `classify` is cheap and never raises."""
 
     def __init__(self, normaliser: _Normaliser, matcher: _Matcher, concepts: Mapping[str, frozenset[str]],
-                 blockers: Sequence[_Blocker], rules: Sequence[_Rule]):
+                 blockers: Sequence[_Blocker], rules: Sequence[_Rule],
+                 frames: Mapping[str, frozenset[str]] | None = None):
         self._normaliser = normaliser
         self._matcher = matcher
         self._concepts = concepts  # concept name -> blockers it ignores
+        # concept name -> blockers whose cues inside its phrases still count ('cues_within'): advice such as "said to
+        # call 999 if" or "told me to watch out for" frames what follows, it does not swallow the cue it ends in.
+        self._frames = frames or {}
         self._blockers = tuple(blockers)
         self._rules = tuple(sorted(rules, key=lambda rule: TIERS.index(rule.finding.tier)))
         self._second_opinion: SecondOpinion | None = None
@@ -836,14 +1023,18 @@ class Triage:
 
     def _live_concepts(self, utterance: _Utterance, matched: Mapping[str, list[_Span]]) -> dict[str, list[_Span]]:
         """Concept spans that no blocker reaches."""
-        concept_spans = [span for spans in matched.values() for span in spans]
         # A cue inside a longer symptom phrase is part of that phrase ("can't" in "can't feel"), not a cue; nor is
-        # a cue inside a correction ("my left, no, my right leg").
+        # a cue inside a correction ("my left, no, my right leg"). A frame keeps the cues it lends ('cues_within'),
+        # and a phrase that only ever holds rules back keeps its cue: "no pain in my chest" is "no" + "pain in my chest".
         corrections = utterance.spans.get(_CORRECTIONS, ())
         raw_cues = {blocker.name: utterance.spans.get(_cue_lexicon(blocker.name), ()) for blocker in self._blockers}
+        overlapping = {blocker.name: blocker.overlaps for blocker in self._blockers}
         cues = {
             name: [cue for cue in found
-                   if not any(_inside(cue, span) or _straddles(cue, span) for span in concept_spans)
+                   if not any(_inside(cue, span) or (_straddles(cue, span) and not overlapping[name])
+                              for concept, spans in matched.items()
+                              if name not in self._frames.get(concept, ()) and concept not in self._protective
+                              for span in spans)
                    and not any(_overlap(cue, correction) for correction in corrections)]
             for name, found in raw_cues.items()
         }
@@ -879,7 +1070,8 @@ class Triage:
         # A concept phrase inside a longer cue is that cue's words ("woke up" in "it woke up again"), as a cue inside
         # a longer concept phrase is that phrase's.
         reaching = [cue for cue in cues if (within_cue and _inside(span, cue))
-                    or _reaches(utterance, cue, span, blocker.before, blocker.after)]
+                    or _reaches(utterance, cue, span, blocker.before, blocker.after)
+                    or (blocker.overlaps and blocker.before and cue.start < span.start < cue.end)]
         if not reaching:
             return False
         lifting = utterance.spans.get(_unless_lexicon(blocker.name), ())
@@ -965,10 +1157,11 @@ def _subject(utterance: _Utterance, anchor: _Span) -> str:
 
 
 def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[str, frozenset[str]],
-                                                   list[_Blocker], list[_Rule]]:
+                                                   list[_Blocker], list[_Rule], dict[str, frozenset[str]]]:
     normaliser = _Normaliser(document.get("spoken_variants", {}), document.get("fillers", ()),
                              document.get("question_inversion"), document.get("question_answers"),
-                             document["subjects"].get("reflexive"), document.get("lost_ability"))
+                             document["subjects"].get("reflexive"), document.get("lost_ability"),
+                             document.get("reported_questions"), document.get("denial_corrections"))
     lexicons: dict[str, Any] = {}
     for name, entry in document.get("breaks", {}).items():
         lexicons[_break_lexicon(name)] = entry
@@ -989,21 +1182,30 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
 
     families = _families(document.get("word_families", ()), normaliser)
     # Spoken variants make some phrases one ("unable to stand" is "can't stand"): index each once.
+    floating = [word for text in document.get("floating_words", ()) for word in normaliser.tokens(text)]
     phrases = list(dict.fromkeys(phrase for name, entry in lexicons.items()
                                  for phrase in _lexicon_phrases(name, entry, concept_entries, normaliser,
+                                                                frozenset(floating),
                                                                 families if name in concept_entries else {})))
     _check_no_collapsed_cues(lexicons, concept_entries, normaliser)
     blocker_names = set(document.get("blockers", {}))
     concepts = {name: _ignored_blockers(name, entry, blocker_names) for name, entry in concept_entries.items()}
     break_names = set(document.get("breaks", {}))
-    blockers = [_blocker(name, entry, break_names) for name, entry in document.get("blockers", {}).items()]
+    leading_breaks = frozenset(name for name, entry in document.get("breaks", {}).items()
+                               if isinstance(entry, dict) and entry.get("counts_at_phrase_start"))
+    blockers = [_blocker(name, entry, break_names, leading_breaks)
+                for name, entry in document.get("blockers", {}).items()]
     for blocker in blockers:
         if unknown := sorted(blocker.only - set(concept_entries)):
             raise ValueError(f"blocker {blocker.name!r}: 'only' names unknown concepts {unknown}")
     rules = [_rule(entry, concepts) for entry in document["rules"]]
     _check_unique_ids(rules)
-    floating = [word for text in document.get("floating_words", ()) for word in normaliser.tokens(text)]
-    return normaliser, _Matcher(phrases, floating, concept_entries), concepts, blockers, rules
+    frames = {name: frozenset(entry["cues_within"]) for name, entry in concept_entries.items()
+              if isinstance(entry, dict) and entry.get("cues_within")}
+    for name, lent in frames.items():
+        if lent - blocker_names:
+            raise ValueError(f"concept {name!r}: 'cues_within' names unknown blockers {sorted(lent - blocker_names)}")
+    return normaliser, _Matcher(phrases, floating, concept_entries), concepts, blockers, rules, frames
 
 
 def _check_no_collapsed_cues(lexicons: Mapping[str, Any], concepts: Mapping[str, Any], normaliser: _Normaliser) -> None:
@@ -1015,9 +1217,13 @@ def _check_no_collapsed_cues(lexicons: Mapping[str, Any], concepts: Mapping[str,
             continue
         phrases, shadows = _lexicon_texts(entry, concepts, (name,))
         for text in phrases:
-            spelled = [token for word in text.split() for token in _raw_tokens(word)]
-            if len(spelled) > 1 and len(normaliser.rewrite(spelled)) == 1:
-                collapsed.append(f"{name}: {text!r}")
+            for form in _forms(text, normaliser):
+                # A set of alternatives is one word the normaliser keeps: any of them stands for it.
+                spelled = [token for piece in form for token in
+                           ((min(piece),) if isinstance(piece, frozenset) else
+                            [token for word in piece.split() for token in _raw_tokens(word)])]
+                if len(spelled) > 1 and len(normaliser.rewrite(spelled)) == 1:
+                    collapsed.append(f"{name}: {text!r}")
     if collapsed:
         raise ValueError("cue phrases that fillers shrink to one word: " + ", ".join(collapsed))
 
@@ -1040,26 +1246,36 @@ def word_families(document: Mapping[str, Any]) -> dict[str, frozenset[str]]:
 
 
 def _lexicon_phrases(name: str, entry: Any, concepts: Mapping[str, Any], normaliser: _Normaliser,
-                     families: Mapping[str, frozenset[str]] | None = None) -> Iterator[_Phrase]:
+                     floating: frozenset[str], families: Mapping[str, frozenset[str]] | None = None
+                     ) -> Iterator[_Phrase]:
     """A lexicon's phrases; in a concept's phrases, a word of a family stands for the whole family."""
     phrases, shadows = _lexicon_texts(entry, concepts, (name,))
     for texts, shadow in ((phrases, False), (shadows, True)):
-        for text in texts:
-            elements = _elements(text, normaliser, name)
+        for form in (form for text in texts for form in _forms(text, normaliser, floating)):
+            elements = _elements(form, normaliser, name)
             if families and len(elements) > 1:  # a lone word keeps its sense ("her" is someone else)
-                elements = tuple(_Family(families[element]) if isinstance(element, str) and element in families
-                                 else element for element in elements)
+                elements = tuple(_with_families(element, families) for element in elements)
             yield _Phrase(name, elements, shadow=shadow)
 
 
+def _with_families(element: Element, families: Mapping[str, frozenset[str]]) -> Element:
+    """A word of a family stands for the whole family; so does each of a set of alternatives."""
+    if isinstance(element, str):
+        return _Family(families[element]) if element in families else element
+    if isinstance(element, _Family):
+        return _Family(frozenset().union(*(families.get(word, (word,)) for word in element.words)))
+    return element
+
+
 def _lexicon_texts(entry: Any, concepts: Mapping[str, Any], seen: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """A lexicon's phrases and except-phrases; "@concept" brings in that concept's phrases and its exceptions."""
+    """A lexicon's phrases and except-phrases as written (alternatives unexpanded: see _forms); "@concept" brings in
+    that concept's phrases and its exceptions."""
     listed, excepted = (entry, []) if isinstance(entry, list) else (entry.get("phrases", []), entry.get("except", []))
-    shadows = [phrase for text in excepted for phrase in expand_alternatives(text)]
+    shadows = list(excepted)
     phrases: list[str] = []
     for text in listed:
         if not text.startswith("@"):
-            phrases += expand_alternatives(text)
+            phrases.append(text)
             continue
         referenced = text[1:]
         if referenced not in concepts or referenced in seen:
@@ -1070,8 +1286,9 @@ def _lexicon_texts(entry: Any, concepts: Mapping[str, Any], seen: tuple[str, ...
     return phrases, shadows
 
 
-def _elements(text: str, normaliser: _Normaliser, lexicon: str) -> tuple[Element, ...]:
-    """Phrase syntax: plain words, "stem*", "#low-high" numbers and "..." gaps of up to _GAP_WORDS words."""
+def _elements(form: Form, normaliser: _Normaliser, lexicon: str) -> tuple[Element, ...]:
+    """Phrase syntax: plain words, "stem*", "#low-high" numbers and "..." gaps of up to _GAP_WORDS words; a set of
+    one-word alternatives (_forms) matches any of them."""
     elements: list[Element] = []
     plain: list[str] = []
 
@@ -1079,7 +1296,12 @@ def _elements(text: str, normaliser: _Normaliser, lexicon: str) -> tuple[Element
         elements.extend(normaliser.rewrite([token for word in plain for token in _raw_tokens(word)]))
         plain.clear()
 
-    for piece in text.split():
+    text = " ".join(piece for piece in form if isinstance(piece, str))  # for the error message below
+    for piece in (part for chunk in form for part in ((chunk,) if isinstance(chunk, frozenset) else chunk.split())):
+        if isinstance(piece, frozenset):
+            flush()
+            elements.append(_Family(piece) if len(piece) > 1 else next(iter(piece)))
+            continue
         number = _NUMBER_RANGE.match(piece)
         if piece == _GAP_TEXT or number or (piece.endswith("*") and len(piece) > 1):
             flush()
@@ -1104,7 +1326,8 @@ def _ignored_blockers(name: str, entry: Any, blocker_names: set[str]) -> frozens
     return ignored
 
 
-def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str]) -> _Blocker:
+def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str],
+             leading_breaks: frozenset[str] = frozenset()) -> _Blocker:
     def reach(key: str) -> _Reach | None:
         if key not in entry:
             return None
@@ -1125,10 +1348,11 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str]) -> _Blo
                       tuple(map(_break_lexicon, carries.get("breaks", ()))),
                       tuple(map(_break_lexicon, carries.get("not_before", ()))),
                       tuple(map(_break_lexicon, carries.get("same_subject", ()))),
-                      tuple(map(_break_lexicon, carries.get("present", ()))))
+                      tuple(map(_break_lexicon, carries.get("present", ()))),
+                      tuple(_break_lexicon(stop) for stop in stops if stop in leading_breaks))
 
     return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)),
-                    frozenset(entry.get("only", ())))
+                    frozenset(entry.get("only", ())), bool(entry.get("cue_overlaps", False)))
 
 
 def _rule(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> _Rule:
