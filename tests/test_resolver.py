@@ -95,15 +95,16 @@ def test_a_locales_own_wording_takes_no_shared_sample_from_its_intent(locale: st
 
 
 def _synonym_cases() -> list[pytest.param]:
-    """Each synonym a locale adds, said in the first shared sample that holds only a slot of its type."""
+    """Each synonym a locale adds, said in the first shared sample that holds only a slot of its type (and no other
+    slot: the symptom a request may carry is said around it)."""
     cases = []
     for locale in LOCALES:
         shared = intents(language_of(locale))
         for type_name, value_id, synonym in own_synonyms(locale):
             intent, slot, sample = next(
-                (name, slots[0]["name"], sample) for name, declared in shared.items()
-                if len(slots := declared.get("slots", [])) == 1 and slots[0]["type"] == type_name
-                for sample in declared["samples"] if sample.count("{") == 1)
+                (name, slot["name"], sample) for name, declared in shared.items()
+                for slot in declared.get("slots", []) if slot["type"] == type_name
+                for sample in declared["samples"] if sample.count("{") == 1 and f"{{{slot['name']}}}" in sample)
             cases.append(pytest.param(locale, intent, slot, sample.replace(f"{{{slot}}}", synonym), value_id,
                                       id=f"{locale} {type_name}.{value_id}: {synonym}"))
     return cases
@@ -137,7 +138,7 @@ PARAPHRASES = [
     ("Dad can't do this one, skip it.", "SkipStretchIntent", {}),
     ("it really hurts", "PainCheckIntent", {"feeling": "hurts"}),
     ("the pain's going down my leg", "PainCheckIntent", {"feeling": "spreading"}),
-    ("my leg has gone numb", "PainCheckIntent", {"feeling": "numb_or_weak"}),
+    ("that one made my leg go numb", "PainCheckIntent", {"feeling": "numb_or_weak"}),
     ("it's getting better", "PainCheckIntent", {"feeling": "easing"}),
     ("honestly it feels fine", "PainCheckIntent", {"feeling": "fine"}),
     ("the pain has moved back up toward my spine", "PainCheckIntent", {"feeling": "easing"}),
@@ -652,10 +653,10 @@ def test_of_two_catch_alls_the_one_whose_value_is_said_in_more_words_wins(
 
 
 def test_a_paraphrase_of_another_catch_all_keeps_the_words_for_triage(resolver: IntentResolver) -> None:
-    """The symptom's catch-all fits best, a check-in's paraphrase is closer: the check-in's own template still holds
-    every word, so the skill's red-flag rules read them on an Echo."""
+    """The symptom's catch-all fits, a check-in's paraphrase is closer: a description is the symptom slot's, whole,
+    so the skill's red-flag rules read every word on an Echo."""
     heard = resolver.resolve("dad cant stand up his legs have gone")
-    assert heard.slot_values() == {"feeling": "dad cant stand up his legs have gone"}
+    assert heard.slot_values() == {"symptom": "dad cant stand up his legs have gone"}
 
 
 @pytest.mark.parametrize(("utterance", "intent"), [
@@ -682,3 +683,39 @@ def test_thanks_after_a_one_word_answer_leaves_the_answer(utterance: str) -> Non
     """"How did that feel?" "Alright, thanks": the "alright" is the answer, not a lead-in to be dropped."""
     heard = IntentResolver.for_locale("en-GB").resolve(utterance, context=PAIN_CHECK)
     assert (heard.intent, heard.slots["feeling"].canonical) == ("PainCheckIntent", "fine")
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("yeah go back", "AMAZON.PreviousIntent"),  # no yes/no question offers going back: the "yeah" only leads in
+    ("no say that again", "AMAZON.RepeatIntent"),
+    ("hang on not quite", "AMAZON.NoIntent"),  # the wait is the no's reason
+    ("yeah skip it", "AMAZON.YesIntent"),  # "Skip it?" answered, the answer said again in other words
+])
+def test_an_answer_said_before_a_request_no_question_offers_leads_into_it(resolver: IntentResolver, utterance: str,
+                                                                          intent: str) -> None:
+    assert resolver.resolve(utterance).intent == intent
+
+
+@pytest.mark.parametrize("utterance", [
+    "mum's back is bad again today",
+    "having lot of back pain from morning",
+    "my back's been bad since the weekend",
+])
+def test_pain_reported_with_no_check_in_open_is_a_symptom_with_all_its_words(resolver: IntentResolver,
+                                                                             utterance: str) -> None:
+    """With no stretch waiting on "How did that feel?", a pain report is the symptom catch-all's, every word kept for
+    triage; while the check-in is elicited the same words answer it."""
+    heard = resolver.resolve(utterance)
+    assert (heard.intent, heard.slot_values()["symptom"]) == ("SymptomReportIntent", utterance)
+    assert resolver.resolve(utterance, context=PAIN_CHECK).intent == "PainCheckIntent"
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("what causes back spasms", "SpasmInfoIntent"),
+    ("what exactly is a slipped disc", "DiscInfoIntent"),
+    ("what can i take for the spasms", "MedicineInfoIntent"),
+    ("my back is sore today", "SymptomReportIntent"),  # no "no change" of NoIntent's: the symptom is no word of it
+])
+def test_a_symptom_written_into_a_request_is_that_requests_own_words(resolver: IntentResolver, utterance: str,
+                                                                     intent: str) -> None:
+    assert resolver.resolve(utterance).intent == intent

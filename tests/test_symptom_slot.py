@@ -74,7 +74,8 @@ def test_ordinary_requests_are_not_answered_as_symptoms(said):
     assert IntentResolver.for_locale("en-US").resolve(said).intent != "SymptomReportIntent"
 
 
-@pytest.mark.parametrize("said", ["tell me a joke", "what's the weather like", "play some music"])
+@pytest.mark.parametrize("said", ["tell me a joke", "what's the weather like", "play some music",
+                                  "add milk to my shopping list", "put bread on the shopping list"])
 def test_words_nothing_like_a_symptom_are_not_taken_as_one(said):
     """Alexa's catch-all is not a free-text slot: words with nothing of the type's own go to the fallback."""
     assert IntentResolver.for_locale("en-US").resolve(said).intent == "AMAZON.FallbackIntent"
@@ -139,3 +140,71 @@ def test_a_request_said_with_no_sign_is_still_that_request_on_an_echo(chat, said
     slots = {name: slot.to_alexa(SKILL_ID) for name, slot in heard.slots.items() if slot.value is not None}
     answered = chat.send(intent(heard.intent, slots))
     assert answered.triage in (None, "none") and "911" not in answered.speech, answered
+
+
+def _on_an_echo(chat, said: str, context: ElicitedSlot | None = None) -> tuple:
+    """What an Echo sends for `said` (the resolver's intent and slot values, never the sentence), in a real envelope."""
+    heard = IntentResolver.for_locale("en-US").resolve(said, context=context)
+    slots = {name: slot.to_alexa(SKILL_ID) for name, slot in heard.slots.items() if slot.value is not None}
+    return heard, chat.send(intent(heard.intent, slots))
+
+
+# A sign said with a tip or an information request, with no routine or heat running: whichever of those intents Alexa
+# picks, its symptom slot carries the sign's words to triage.
+@pytest.mark.parametrize(("said", "tier"), [
+    ("give me a tip i can't feel my legs", "emergency"),
+    ("tell me about slipped discs i can't pee", "emergency"),
+    ("i've wet myself and i can't feel it should i use heat or ice", "emergency"),
+    ("i can't feel my bum can i take painkillers", "emergency"),
+    ("any tips i've got a high temperature", "urgent"),
+])
+def test_a_sign_said_with_an_information_request_is_answered_first_on_an_echo(chat, said, tier):
+    chat.launch()
+    heard, answered = _on_an_echo(chat, said)
+    assert answered.triage == tier, (heard, answered)
+    if tier == "emergency":
+        assert "911" in answered.speech.split(". ")[0], answered
+
+
+# Statements a model trained on questions about signs would give to one of them without a slot ("what is cauda equina
+# syndrome" is no symptom of mine): a statement is the catch-all's, with its words.
+@pytest.mark.parametrize(("said", "tier"), [
+    ("i'm running a high temperature", "urgent"),
+    ("i was in a head on collision", "emergency"),
+    ("i've been on long term steroids", "urgent"),
+])
+def test_a_statement_of_a_sign_is_not_taken_for_a_question_about_signs(chat, said, tier):
+    chat.launch()
+    heard, answered = _on_an_echo(chat, said)
+    assert heard.intent == "SymptomReportIntent" and answered.triage == tier, (heard, answered)
+
+
+@pytest.mark.parametrize("said", [
+    "what are the warning signs of cauda equina syndrome",
+    "what does saddle numbness mean",
+    "tell me about slipped discs",
+    "give me a tip about lifting",
+])
+def test_a_question_about_a_sign_is_no_sign_on_an_echo(chat, said):
+    """A request that names a symptom as its topic fills no symptom slot: Alexa fills a slot only where a sample puts
+    one, and the skill answers the question, not a warning."""
+    chat.launch()
+    heard, answered = _on_an_echo(chat, said)
+    assert heard.intent != "SymptomReportIntent" and answered.triage in (None, "none"), (heard, answered)
+
+
+def test_a_feeling_said_as_part_of_a_sign_keeps_the_sign_whole_on_an_echo(chat):
+    """Outside a routine, "my bits feel numb" is a description: the symptom slot holds all of it, not the feeling
+    slot's "numb" (which only asks about numbness)."""
+    chat.launch()
+    heard, answered = _on_an_echo(chat, "my bits feel numb")
+    assert heard.slot_values().get("symptom") == "my bits feel numb", heard
+    assert answered.triage == "emergency" and "911" in answered.speech.split(". ")[0], answered
+
+
+@pytest.mark.parametrize("said", ["my wife slipped over this morning", "my husband fell down the stairs today"])
+def test_a_sign_said_whole_is_not_taken_for_a_request_it_shares_a_word_with(said):
+    """"start my morning stretches" shares "my" and "morning" with the first: a sign heard whole by the catch-all wins
+    over a request most of whose own words were not said."""
+    heard = IntentResolver.for_locale("en-US").resolve(said)
+    assert heard.intent == "SymptomReportIntent" and heard.slot_values()["symptom"] == said, heard

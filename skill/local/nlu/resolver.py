@@ -375,6 +375,8 @@ _CONTENT_STOP_WORDS = _QUALIFIERS | frozenset(
     "play playing took try trying rest fast job wear wearing term system history part front light high way kid kids "
     "full lift stand head came given no not like right over thing anything something".split())
 _INTENSIFIERS = frozenset("just also now still".split())
+# Words that carry a request on to its topic ("the warning signs of ...", "a tip about ..."): what follows is no sign.
+_TOPIC_LINKS = frozenset("of for about with in on like from during if".split())
 # An answer said first (resolver._answer_first), and the words that may follow "no" as the rest of an answer
 # ("no, I'm fine", "no, just the one"), where "no" is no word of the sentence ("no feeling", "no better").
 _YES, _NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
@@ -391,6 +393,8 @@ _AFTER_AN_ANSWER = frozenset(
     "no nope nah thanks thank sorry actually really maybe definitely absolutely please go skip keep carry stop "
     "cancel wait hold is was am are have has had can could would will should thats its neither same everything "
     "start".split())
+# Requests no yes/no question of the skill offers, so that an answer said before one only leads into it.
+_NEVER_AN_ANSWER = frozenset({"AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "AMAZON.HelpIntent"})
 _ENDINGS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 _OWN_REQUEST = 0.65  # a request heard this surely after a yes or no is a request, not an answer
 _LONGEST_ANSWER = 8  # words, the yes or no included: past that, "yeah" opens an account of something, not an answer
@@ -452,6 +456,7 @@ class IntentResolver:
         self._tagged_builtins = tuple(t for t in _FINDERS if t in used_types and t != NUMBER)
 
         self._exact: dict[str, str] = {}
+        self._naming_descriptions: set[int] = set()  # samples (by index) that name a symptom in words of their own
         self._same_meaning: dict[str, str] = {}  # canonical words of a slotless sample -> its intent ("": several)
         self._templates: list[_Sample] = []
         self._templates_of: dict[str, list[_Sample]] = {}  # the same, by intent
@@ -498,10 +503,31 @@ class IntentResolver:
         heard_as = self._answer_first(heard, mentions, self._heard_as_request(heard, mentions))
         if heard_as.intent == FALLBACK_INTENT or self._only_passed_through(heard_as):
             heard_as = self._request_said_whole(heard, mentions) or heard_as
+        if context is None or context.intent != heard_as.intent:
+            heard_as = self._description_not_feeling(heard, mentions, heard_as)
+        heard_as = self._with_the_sign_beside(heard, mentions, heard_as)
         if heard_as.intent.startswith("AMAZON.") and heard_as.intent != FALLBACK_INTENT \
                 and self._sign_in_words(heard.spoken):
             return self._sign_without_a_built_in(heard, mentions)
         return heard_as
+
+    def _description_not_feeling(self, heard: Heard, mentions: Sequence[_Mention], heard_as: Resolution) -> Resolution:
+        """A feeling's slot (a type of short names Alexa passes through) holding a whole unlisted sentence, or only
+        part of one that names a sign ("my bits feel {numb}"), is a description: the symptom catch-all takes it whole
+        when it fits, as Alexa's slot model would for words that sound like descriptions, so triage reads all of it."""
+        filled = [slot for slot in heard_as.slots.values() if slot.value is not None]
+        if not filled or any(slot.slot_type not in self._open_types or slot.slot_type in self._describing_types
+                             for slot in filled):
+            return heard_as
+        whole = all(slot.status == ER_NO_MATCH and len(slot.value.split()) > _LONGEST_UNKNOWN_VALUE
+                    for slot in filled)
+        if not whole and not self._sign_in_words(heard.words):
+            return heard_as
+        if not whole and self._best_fit(heard, self._templates_of.get(heard_as.intent, ()), mentions)[1]:
+            return heard_as  # the feeling sits where a sample puts it ("that one made my leg {tingle all the way down}")
+        caught, _ = self._best_fit(heard, [t for t in self._templates if not t.carrier and len(t.slots) == 1
+                                           and t.intent in self._catch_alls], mentions)
+        return caught or heard_as
 
     def _sign_without_a_built_in(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
         """Alexa gives a built-in intent only for one of its samples said exactly (ours or Amazon's), and none of
@@ -533,7 +559,13 @@ class IntentResolver:
 
     def _heard_as_request(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
         template, carried = self._best_fit(heard, mentions=mentions)
-        score, sample = self._most_similar(self._similarity_tokens(heard.words, mentions))
+        score, sample = self._nearest_sample(heard, mentions)
+        if template is not None and sample is not None and template.intent in self._catch_alls \
+                and sample.intent != template.intent and not self._mostly_said(sample, heard) \
+                and self._names_a_sign(template):
+            # A sign heard whole beats a request most of whose own words were not said ("my wife slipped over this
+            # morning" is no "start my morning stretches").
+            return template
         if template is not None and sample is not None and sample.intent.startswith("AMAZON.") \
                 and not template.intent.startswith("AMAZON.") and carried \
                 and any(map(_resolved, template.slots.values())) and self._exact_intent(heard.words) is None:
@@ -564,6 +596,12 @@ class IntentResolver:
             return self._unless_caught_all(
                 Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), score), heard, mentions)
         return Resolution(FALLBACK_INTENT, {}, 1.0 - score)
+
+    @staticmethod
+    def _mostly_said(sample: _Sample, heard: Heard) -> bool:
+        """Whether at least half of a sample's content words are among the words heard."""
+        own = {_canonical(w) for w in sample.carrier if w not in _CONTENT_STOP_WORDS}
+        return 2 * len(own & {_canonical(w) for w in heard.words}) >= len(own)
 
     def _unless_caught_all(self, heard_as: Resolution, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
         """A catch-all (a slot of a type Alexa passes through, holding words none of its values) wins only for words
@@ -615,6 +653,11 @@ class IntentResolver:
                                                      or len(words) > _LONGEST_ANSWER + _LONGER_IF_UNHEARD)
         if answer not in self._slot_types or too_long:
             return heard_as
+        tail = self._exact_intent(words[said:])
+        if answer == _PAUSE and tail == _NO:
+            return Resolution(_NO, {}, 1.0)  # "hang on, not quite": the wait is the no's reason, not a request
+        if tail in _NEVER_AN_ANSWER:
+            return Resolution(tail, self._unfilled(tail), 1.0)  # "yeah, go back": no yes/no question offers that
         if heard_as.intent == answer:
             return self._request_after(heard, said) or heard_as
         if words[0] == "no" and said == 1 and words[1] not in _AFTER_AN_ANSWER:
@@ -627,8 +670,6 @@ class IntentResolver:
             words[said:][1:] if words[said:said + 1] == ("thanks",) else words[said:]
         if rest and self._exact_intent(rest) == answer:
             return Resolution(answer, {}, 1.0)  # "no thanks, I'm fine": the answer, twice
-        if answer == _PAUSE and rest and self._exact_intent(rest) == _NO:
-            return Resolution(_NO, {}, 1.0)  # "hang on, not quite": the wait is the no's reason, not a request
         if self._describes_a_sign(heard, mentions, said) and (
                 self._sign_in_words(heard.spoken) if heard_as.intent == FALLBACK_INTENT
                 else not self._only_passed_through(heard_as) or self._names_a_sign(heard_as)):
@@ -764,7 +805,7 @@ class IntentResolver:
             if said is None and self._slot_types[sample.intent][name] in self._values:
                 return None  # Alexa hears "that'd" as one word: no "that {feeling}" holding "would be good"
             judged = self._judge_slot(name, self._slot_types[sample.intent][name], words, said,
-                                      bool(sample.carrier), sample.intent not in self._catch_alls)
+                                      bool(sample.carrier), sample.intent not in self._catch_alls, heard.spoken)
             if judged is None:
                 return None
             slots[name], slot_score = judged
@@ -774,7 +815,8 @@ class IntentResolver:
         return Resolution(sample.intent, slots, score)
 
     def _judge_slot(self, name: str, slot_type: str, words: str, said: str | None,
-                    has_carrier: bool, around_a_request: bool = False) -> tuple[SlotValue, float] | None:
+                    has_carrier: bool, around_a_request: bool = False, whole: Sequence[str] = ()
+                    ) -> tuple[SlotValue, float] | None:
         """The slot value for words heard in a slot position, and how sure we are; None if they can't fill it.
         Typed values are read from the normalised `words`; free text is `said`, the words as Alexa sends them."""
         if slot_type in self._values:
@@ -787,7 +829,11 @@ class IntentResolver:
             # around a request ("skip {symptom}") is one only when it sounds like the type or names a sign: "skip
             # this stretch" holds no symptom.
             describes_around_a_request = around_a_request and slot_type in self._describing_types
-            if describes_around_a_request and self._sign_in_words(words.split()):
+            names_a_sign = describes_around_a_request and self._sign_in_words(words.split())
+            if names_a_sign and whole and not self._sign_in_words(whole):
+                # Words cut from "i haven't got any of the signs" before "signs" name a sign the sentence denies.
+                return None
+            if names_a_sign:
                 return self._unlisted(name, slot_type, words, said), _SLOT_MATCH
             if has_carrier and len(words.split()) <= _LONGEST_UNKNOWN_VALUE and not describes_around_a_request:
                 return self._unlisted(name, slot_type, words, said), _NO_MATCH
@@ -844,8 +890,14 @@ class IntentResolver:
         which more stretch requests use); else the share of their content words the type's values use."""
         content = [_canonical(w) for w in words.split() if w not in _CONTENT_STOP_WORDS]
         distinctive = self._distinctive_words.get(slot_type)
-        if not content or not distinctive or not any(word in distinctive for word in content):
+        if not content or not distinctive:
             return None
+        if not any(word in distinctive for word in content) and (slot_type not in self._describing_types or not any(
+                m.end - m.start > 1 and m.value.slot_type == slot_type and self._sign_in_words(m.words.split())
+                for m in self._mentions(words.split()))):
+            return None  # nor a sign of two words or more listed as it is said ("my wife {slipped over}")
+        if not any(word in self._telling_words[slot_type] for word in content) and not self._sign_in_words(words.split()):
+            return None  # a word only one symptom uses ("shop" in "can't get to the shops") tells little by itself
         vocabulary = self._type_vocabulary[slot_type]
         return sum(word in vocabulary for word in content) / len(content)
 
@@ -892,8 +944,20 @@ class IntentResolver:
         tokens.update(_canonical(w) for w in _PHRASE_PATTERN.sub(lambda m: _PHRASES[m.group(1)], plain).split())
         return frozenset(tokens)
 
-    def _most_similar(self, tokens: frozenset[str],
-                      exclude: frozenset[str] = frozenset()) -> tuple[float, _Sample | None]:
+    def _nearest_sample(self, heard: Heard, mentions: Sequence[_Mention]) -> tuple[float, _Sample | None]:
+        """The nearest sample with the values said read as their types, or with descriptions (symptoms) read as the
+        words they are, whichever is nearer: a sample with no slot for a symptom holds its symptom words as words
+        ("what causes back spasms"), as Alexa learnt them."""
+        tagged = self._most_similar(self._similarity_tokens(heard.words, mentions))
+        literal = [m for m in mentions if m.value.slot_type not in self._describing_types]
+        if len(literal) == len(mentions):
+            return tagged
+        as_words = self._most_similar(self._similarity_tokens(heard.words, literal),
+                                      only=self._naming_descriptions)
+        return as_words if as_words[1] is not None and as_words[0] > tagged[0] else tagged
+
+    def _most_similar(self, tokens: frozenset[str], exclude: frozenset[str] = frozenset(),
+                      only: set[int] | None = None) -> tuple[float, _Sample | None]:
         """The nearest sample by weighted Dice overlap, found through an inverted index. Query words the
         sample's intent uses in other samples count only partly against it."""
         weighted = [(t, self._weights.get(t, self._unknown_weight)) for t in tokens]
@@ -906,7 +970,7 @@ class IntentResolver:
         best_score, best_index = 0.0, -1
         for index, overlap in shared.items():
             intent = self._samples[index].intent
-            if intent in exclude:
+            if intent in exclude or (only is not None and index not in only):
                 continue
             if intent not in known_to_intent:
                 vocabulary = self._vocabulary[intent]
@@ -934,6 +998,11 @@ class IntentResolver:
         taken: list[tuple[int, int]] = []  # words a built-in value was read from: "five" in "five minutes" is no number
         # A number last: it is only what no duration or time said.
         for name, slot_type in sorted(self._slot_types[sample.intent].items(), key=lambda item: item[1] == NUMBER):
+            if slot_type in self._describing_types and sample.intent not in self._catch_alls:
+                # A sign said with a request fills its slot only where samples put it, before or after the request
+                # ("skip it {symptom}"), as Alexa fills slots: a request that names a symptom as its topic ("what is
+                # cauda equina") has none.
+                continue
             if slot_type in self._values:
                 said = [m for m in mentions if m.value.slot_type == slot_type]
                 if said:
@@ -954,6 +1023,36 @@ class IntentResolver:
                 if start < len(words):
                     slots[name] = SlotValue(name, slot_type, " ".join(words[start:]))
         return slots
+
+    def _said_beside_the_request(self, sample: _Sample, heard: Heard, name: str, slot_type: str) -> SlotValue | None:
+        """The words said after or before the ones a request's sample has ("start the heat {i can't pee}"), when they
+        name a sign by themselves and do not go on from the request ("the warning signs {of cauda equina}" is the
+        request's topic): Alexa's slot model takes a description where the request's samples put one."""
+        own = {_canonical(w) for w in sample.carrier if w not in _CONTENT_STOP_WORDS}
+        words = heard.words
+        at = [i for i, w in enumerate(words) if _canonical(w) in own]
+        if not at:
+            return None
+        for start, end in ((at[-1] + 1, len(words) - 1), (0, at[0] - 1)):
+            if start > end or (start > 0 and words[start] in _TOPIC_LINKS):
+                continue
+            start, end = heard.whole_words(start, end)
+            if self._sign_in_words(words[start:end + 1]):
+                return self._unlisted(name, slot_type, " ".join(words[start:end + 1]), heard.said(start, end))
+        return None
+
+    def _with_the_sign_beside(self, heard: Heard, mentions: Sequence[_Mention], heard_as: Resolution) -> Resolution:
+        """A request heard with its symptom slot empty, in a sentence that names a sign: the slot takes the words said
+        before or after the request's own, when they name the sign by themselves."""
+        empty = [name for name, slot in heard_as.slots.items()
+                 if slot.value is None and slot.slot_type in self._describing_types]
+        if heard_as.intent in self._catch_alls or not empty or not self._sign_in_words(heard.spoken):
+            return heard_as
+        others = frozenset(self._vocabulary) - {heard_as.intent}
+        _, sample = self._most_similar(self._similarity_tokens(heard.words, mentions), exclude=others)
+        beside = sample and self._said_beside_the_request(sample, heard, empty[0],
+                                                          heard_as.slots[empty[0]].slot_type)
+        return replace(heard_as, slots={**heard_as.slots, empty[0]: beside}) if beside else heard_as
 
     def _beyond_carrier(self, sample: _Sample, heard: Heard) -> tuple[str, str, _TypeValue | None] | None:
         """For a sample with one custom slot: (slot name, the words as said, the listed value they name) when the
@@ -991,7 +1090,20 @@ class IntentResolver:
         slot_names, sentinels, words = _parsed_sample(text)
         carrier = tuple(w for w in words if w not in sentinels)
         slot_tags = {sentinel: _tag(self._slot_types[intent][name]) for sentinel, name in zip(sentinels, slot_names)}
-        tokens = self._similarity_tokens(words, self._mentions(words), slot_tags)
+        # A description (a symptom) written into a sample outside the catch-all is, to Alexa, only that sample's own
+        # words ("no change" is no symptom of NoIntent's, "what is a slipped disc" none of DiscInfoIntent's): tagged,
+        # it would make any sentence naming a symptom that sample's paraphrase (see _nearest_sample).
+        mentions = self._mentions(words)
+        tokens = self._similarity_tokens(words, mentions, slot_tags)
+        described = [m for m in mentions if m.value.slot_type in self._describing_types]
+        if described and intent not in self._catch_alls:
+            as_words = self._similarity_tokens(words, [m for m in mentions if m not in described], slot_tags)
+            asked = {w for i, w in enumerate(words) if w not in _CONTENT_STOP_WORDS and w not in sentinels
+                     and not any(m.start <= i < m.end for m in described)}
+            # Asked about ("what can i take for the spasms"), a symptom is also its type; said alone ("no change",
+            # "what is cauda equina syndrome") it is only these words.
+            tokens = tokens | as_words if asked else as_words
+            self._naming_descriptions.add(len(self._samples))  # the index _samples gives it below
         if not slot_names:
             self._exact.setdefault(" ".join(words), intent)
             # The same words but for one of a kind ("next exercise" for "next stretch"): that intent, if only one.
@@ -1056,6 +1168,7 @@ class IntentResolver:
             in_carriers |= counts  # the most any one intent uses each word
         self._type_vocabulary: dict[str, frozenset[str]] = {}
         self._distinctive_words: dict[str, frozenset[str]] = {}
+        self._telling_words: dict[str, frozenset[str]] = {}
         for slot_type in language_model.get("types", []):
             in_values = Counter(word for entry in slot_type["values"] for said in _phrases_of(entry)
                                 for word in {_canonical(w) for w in normalize(said).split()
@@ -1063,6 +1176,9 @@ class IntentResolver:
             self._type_vocabulary[slot_type["name"]] = frozenset(in_values)
             self._distinctive_words[slot_type["name"]] = frozenset(
                 word for word, count in in_values.items() if count > in_carriers[word] and len(word) > 2)
+            # Of those, the words more than one of its phrases use ("numb", "bladder", not "shop" or "paper").
+            self._telling_words[slot_type["name"]] = frozenset(
+                word for word in self._distinctive_words[slot_type["name"]] if in_values[word] > 1)
 
 
 def _resolved(slot: SlotValue) -> bool:
