@@ -103,7 +103,8 @@ def test_a_spoken_request_becomes_the_turn_a_typed_one_would(tmp_path, recognise
     assert [turn["request_type"] for turn in turns] == ["LaunchRequest", "IntentRequest"]
     assert turns[0]["heard"] == "open spine coach"
     tip = turns[1]
-    assert tip["intent"] == "PreventionTipIntent" and tip["slots"] == {"topic": "sleep"}, tip
+    filled = {name: value for name, value in tip["slots"].items() if value is not None}
+    assert tip["intent"] == "PreventionTipIntent" and filled == {"topic": "sleep"}, tip
     assert tip["heard"].endswith("tip about sleep")
 
 
