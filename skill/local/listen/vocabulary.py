@@ -36,6 +36,10 @@ SAMPLE_WEIGHT = 1.0
 ANSWER_WEIGHT = 0.2
 COMMAND_WEIGHT = 4.0
 RED_FLAG_WEIGHT = 0.2
+# A phrase written as a product of braced alternatives weighs at most as much as this many phrases: the rules hold
+# products of tens of thousands ("{my|the|his|...} {pee|wee|urine|} {flow|stream|...} ... {stopped|dried up|...}"),
+# which at full weight each would make a request like "give me a tip" heard as "the wee to come out".
+MOST_PHRASES_PER_PRODUCT = 16
 RED_FLAG_TIERS = ("emergency", "urgent")  # the rules whose phrases the recogniser must know; the rest ask or advise
 # A red-flag phrase stands for every reading its word families give, as the rules read it ("numb when i wipe my
 # bottom" is also "... wiped her bottom"). Up to this many readings a phrase gets them all (the largest phrase had 64
@@ -137,8 +141,9 @@ def red_flag_sentences(tiers: Iterable[str] = RED_FLAG_TIERS, vocabulary: Iterab
     the phrase is left out), "#38-45" the numbers, and "@concept" the phrases of that concept. Phrases with digits
     ("4wd") are left out: nobody says them so.
 
-    A phrase's family readings together weigh RED_FLAG_WEIGHT, so families that widen one phrase to dozens do not
-    drown the commands; a sentence that several phrases give weighs the most any of them gives it, so listing a
+    A phrase's family readings together weigh RED_FLAG_WEIGHT, and its braced alternatives together at most
+    MOST_PHRASES_PER_PRODUCT times that, so families and products that widen one phrase to thousands do not drown
+    the commands; a sentence that several phrases give weighs the most any of them gives it, so listing a
     reading the families already give (or a phrase twice) changes nothing."""
     rules = load_document("en", "red_flags")
     concepts: Mapping[str, Any] = rules["concepts"]
@@ -157,10 +162,12 @@ def red_flag_sentences(tiers: Iterable[str] = RED_FLAG_TIERS, vocabulary: Iterab
             if phrase.startswith("@"):
                 wanted.append(phrase[1:])
                 continue
-            for written in expand_alternatives(phrase):
+            written_forms = expand_alternatives(phrase)
+            share = min(1.0, MOST_PHRASES_PER_PRODUCT / len(written_forms))
+            for written in written_forms:
                 read = _family_readings(written, families)
                 for reading in read:
-                    readings[reading] = max(readings.get(reading, 0.0), RED_FLAG_WEIGHT / len(read))
+                    readings[reading] = max(readings.get(reading, 0.0), RED_FLAG_WEIGHT * share / len(read))
     whole_words = {word for phrase in readings for word in phrase.split() if not re.search(r"[*#@]", word)}
     whole_words |= set(vocabulary)
     sentences: dict[str, float] = {}
