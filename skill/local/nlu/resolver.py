@@ -622,8 +622,7 @@ class IntentResolver:
 
     def _sign_in_words(self, words: Sequence[str]) -> bool:
         """Whether the red-flag rules find a sign (any tier, clarify included) in these words."""
-        from skill.core.safety.triage import triage_for  # the rules load with the first catch-all, not at import
-        return triage_for(self._locale).classify(" ".join(words)) is not None
+        return _names_a_sign(self._locale, " ".join(words))
 
     def _rival_request(self, heard: Heard, mentions: Sequence[_Mention], caught_by: str) -> Resolution | None:
         """The nearest request of another intent whose own words are said: the words most of its samples use ("timer",
@@ -1267,3 +1266,10 @@ def _invocation_patterns(invocation_name: str) -> tuple[re.Pattern[str], re.Patt
     suffix = re.compile(rf"^(?P<request>.+?) (?:{_LINKS}) (?:the )?{name}$")
     return launch, one_shot, suffix
 
+
+@functools.lru_cache(maxsize=4096)
+def _names_a_sign(locale: str, text: str) -> bool:
+    """One request asks about the same words several times (the whole sentence, for each sample it is tried
+    against): the rules read them once."""
+    from skill.core.safety.triage import triage_for  # the rules load with the first catch-all, not at import
+    return triage_for(locale).classify(text) is not None
