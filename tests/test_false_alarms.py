@@ -251,6 +251,117 @@ KINDS = [
      "i had numbness in my bottom in 2019 and it's come back again today", "emergency"),
 ]
 
+# More kinds found on fresh probe sets (session 24), each with a twin sharing its words: a sign's words denied inside a
+# longer noun phrase, a near miss, legs spent by a race, a climb, a sport or the garden, a fear of one day, the signs
+# denied or ruled out, advice read or told by a clinician, a hypothetical said as a plan or a supposition, a question
+# whether to worry, a toddler's tumbles, a seat or a lecture, snow, a pulled muscle, idioms of fear and laughter, a
+# tingle that stops when the stretch does, the dark, a clinician's "that's normal", a night kept awake by something else.
+KINDS += [
+    ("denied_noun_phrase", "no bladder control issues whatsoever, just the ache",
+     "i've got no bladder control since this morning and my back is bad", "emergency"),
+    ("denied_noun_phrase", "there's been no urine infection this year",
+     "there's been no urine since last night and my back is agony", "emergency"),
+    ("reflexive_denied", "he hasn't peed himself, he's just sweaty",
+     "he hasn't peed since yesterday morning and his back is agony", "emergency"),
+    ("modal_future", "the surgeon said i might lose feeling down there if i leave it too long",
+     "the surgeon said i might be losing feeling down there and i can't feel when i wipe", "emergency"),
+    ("modal_future", "without the operation i could lose the use of my legs",
+     "since the operation i've lost the use of my legs", "emergency"),
+    ("near_miss", "i almost got run over by a van crossing the road",
+     "i got run over by a van crossing the road and my back is agony", "emergency"),
+    ("near_miss", "i came within an inch of falling down the escalator",
+     "i fell down the escalator and hurt my back", "clarify"),
+    ("exertion", "at the end of the half marathon my legs just gave up",
+     "at the end of the half marathon my legs gave up and they're still numb tonight", "emergency"),
+    ("exertion", "after the netball final i could barely walk to the car",
+     "after the netball final both my legs went numb and they still are", "emergency"),
+    ("exertion", "after playing footy all afternoon both my legs ache",
+     "after playing footy the pain has spread to both legs and my back is agony", "emergency"),
+    ("exertion", "did a brutal leg session and now both my thighs are sore",
+     "did a leg session and now both my legs are numb and weak", "emergency"),
+    ("exertion", "i overdid it on the allotment and my back and legs ache",
+     "i overdid it on the allotment and now i can't feel my bum", "emergency"),
+    ("feared", "i worry i'll lose the use of my legs one day, but nothing like that has happened",
+     "i was worried i'd lose the use of my legs and today it happened, both legs gave way", "emergency"),
+    ("feared", "i dread the day i can't get up the stairs",
+     "i dread this, i can't get up the stairs, both legs gave way", "emergency"),
+    ("signs_denied", "i don't have any of the symptoms of cauda equina",
+     "i don't have any of the symptoms except i can't feel my bum", "emergency"),
+    ("signs_denied", "they scanned me for cauda equina last month and it was clear",
+     "they scanned me last month and now i can't feel my bum", "emergency"),
+    ("read_advice", "my osteopath says losing control of your bladder means hospital",
+     "my osteopath says my bladder isn't emptying and my back is bad", "emergency"),
+    ("defined", "weakness in both legs could mean a trapped nerve",
+     "i've got weakness in both legs and my back hurts", "emergency"),
+    ("warned_frame", "the surgeon said to come straight back if i can't wee after the op",
+     "the surgeon said to come straight back if i can't wee, and i can't", "emergency"),
+    ("warned_frame", "i was warned about numbness in my groin after the operation",
+     "i was warned about numbness in my groin and now my groin is numb", "emergency"),
+    ("warned_frame", "the consultant went through the warning signs with me, like leaking and numbness",
+     "the consultant went through the warning signs and since then i've been leaking and numb", "emergency"),
+    ("hypothetical", "if my feet go numb should i stop the routine",
+     "my feet have gone numb, both of them, and my back's agony", "emergency"),
+    ("hypothetical", "should i ever lose control of my bowels, who do i call",
+     "i've lost control of my bowels and my back is agony", "emergency"),
+    ("hypothetical", "imagine you couldn't feel your legs, what then",
+     "i couldn't feel my legs this morning and i still can't", "emergency"),
+    ("hypothetical", "if both my legs went numb would that be serious",
+     "both my legs went numb this morning and my back hurts", "emergency"),
+    ("worry_question", "should i worry about tingling in my legs after a long drive",
+     "i'm worried because both my legs are tingling and my back is bad", "emergency"),
+    ("young_child", "my nephew is twenty months and keeps falling over",
+     "my nephew is three and keeps falling over since he hurt his back", "urgent"),
+    ("young_child", "my toddler tumbled off the sofa, she's two",
+     "my son is two and fell off the sofa and hurt his back", "clarify"),
+    ("young_child", "my granddaughter is eighteen months and keeps falling over",
+     "my granddaughter is two and keeps falling over, and she screams when i touch her back", "urgent"),
+    ("seat", "my bum went numb on the bike seat on the long ride",
+     "my bum went numb on the long ride and it's still numb days later", "emergency"),
+    ("seat", "my bum goes numb sitting on the couch watching the cricket",
+     "i can't feel my backside when i sit on the toilet", "emergency"),
+    ("seat", "my bum is numb from the boring sermon",
+     "my bum is numb from the sermon and it hasn't gone, and i can't pee", "emergency"),
+    ("cold", "my fingers are numb from shovelling snow",
+     "my fingers are numb and i keep dropping things", "urgent"),
+    ("sprain", "i've got a pulled calf so i'm walking funny",
+     "my walking has gone funny and my foot drags", "urgent"),
+    ("idiom", "i'm pooing myself about my driving test tomorrow",
+     "i pooed myself without feeling it and my back is bad", "emergency"),
+    ("idiom", "i'm laughing my bum off at this show",
+     "i stopped laughing when my bum went numb, and my back is agony", "emergency"),
+    ("resolved", "the stretch gives me a tingle down one leg which stops when i relax",
+     "the stretch gives me a tingle down one leg which doesn't stop when i relax and it's getting worse", "soon"),
+    ("footing", "i stumbled in the dark going to the loo, nothing hurts",
+     "i keep stumbling and my legs feel weak, both of them", "emergency"),
+    ("clinician_fine", "both my legs get pins and needles in this pregnancy but the midwife says it's normal",
+     "both my legs get pins and needles and my back's bad, and the midwife says go to hospital", "emergency"),
+    ("other_reason", "can't sleep because of the heatwave",
+     "i can't sleep because of my back", "soon"),
+    # a sign's own words said as fine, a resolved episode, a single drop, an accident with no hurt, a fear elsewhere
+    ("said_fine", "i can wee without any trouble, it's just my back",
+     "i can't wee at all and my back is bad", "emergency"),
+    ("said_fine", "i poo without any problems",
+     "i pooed myself without any warning", "emergency"),
+    ("said_fine", "neither of my legs hurts, it's my lower back",
+     "neither of my legs will hold me up", "emergency"),
+    ("said_fine", "i went down the whole flight of stairs with no trouble",
+     "i fell down the whole flight of stairs and hurt my back", "emergency"),
+    ("said_fine", "the pain's okay, even lying down",
+     "the pain is no better in bed", "urgent"),
+    ("warm_bedroom", "i sweat at night because it's summer and there's no air con",
+     "i wake up drenched in sweat every night and i've got a temperature", "urgent"),
+    ("sorted", "my bladder was leaky after the op but that's all sorted now",
+     "my bladder is leaky since this morning", "emergency"),
+    ("single_drop", "i dropped my keys on the way in",
+     "i keep dropping my keys and my hand is numb", "urgent"),
+    ("unhurt", "someone rear-ended me at the lights, no injuries",
+     "someone rear-ended me and now my back is agony", "emergency"),
+    ("dark", "i'm scared to walk home after dark",
+     "my legs are like jelly and i'm scared to walk", "emergency"),
+    ("hedged_denial", "i don't think i've lost any feeling down there",
+     "i don't think there's any feeling in my bottom", "emergency"),
+]
+
 
 @pytest.fixture(scope="module")
 def rules():
@@ -290,3 +401,17 @@ def test_a_frame_lending_cues_to_an_unknown_blocker_is_refused() -> None:
     document["concepts"]["warned_signs"]["cues_within"] = ["no_such_blocker"]
     with pytest.raises(ValueError, match="cues_within"):
         Triage.from_rules(document)
+
+
+def test_an_owner_before_the_symptom_names_whose_it_is() -> None:
+    # "when I touch her back": the last person to speak is the speaker, but the back is the child's, so a toddler's
+    # falls with her back in it still count (the rule needs the child's back); without 'owners' the back reads as mine.
+    import copy
+
+    from skill.core.content import load_document
+    from skill.core.safety.triage import Triage
+    said = "my granddaughter is two and keeps falling over, and she screams when i touch her back"
+    document = copy.deepcopy(load_document("en-US", "red_flags"))
+    assert Triage.from_rules(document).classify(said).tier == "urgent"
+    document["subjects"]["owners"] = []
+    assert Triage.from_rules(document).classify(said) is None

@@ -168,6 +168,254 @@ EXERCISES_NOT_HELPING = [
 ]
 
 
+# A body part or function word with a word of its failing: "gone" said of an organ, "forgotten how to", a function
+# named first and taken up again with "it" ("my bladder, it doesn't work"); a carer's "his back has gone" is the back
+# giving out, not pain that went away.
+ORGAN_GONE = [
+    ("my bowels have gone", E),
+    ("my bladder, it just doesn't work now", E),
+    ("it's like my bladder has forgotten how to empty", E),
+    ("my husband has wet himself and his back has gone", E),
+    ("my dad's back has gone and he's wet himself", E),
+    # twins: an illness or a pain gone, a function said to be fine
+    ("my headache has gone and so has my cough", N),
+    ("my bladder infection has gone", N),
+    ("my bladder, it's fine thanks", N),
+    ("the pain in his back has gone and he's fine", N),
+    ("my back has gone much better", N),
+]
+
+# Not knowing one is wet, or that one needs to go, said by a carer or by the speaker in other words.
+NOT_KNOWING = [
+    ("nan doesn't know she's wet until i tell her", E),
+    ("mum's pad was soaked and she didn't know", E),
+    ("i only know i've peed because i hear it", E),
+    ("the feeling that i need to go has just gone", E),
+    ("the urge to pee has gone completely", E),
+    ("my bum doesn't tell me when i need to go anymore", E),
+    # twins: a baby's nappy, a child still learning, rain, another urge
+    ("the baby's nappy was soaked and she didn't notice", N),
+    ("my toddler doesn't tell me when he needs to go yet", N),
+    ("she's wet from the rain and doesn't know where her coat is", N),
+    ("the urge to smoke has gone completely", N),
+    ("dad's wet through every morning now", E),
+    ("i'm soaked every morning now from cycling in the rain", N),
+]
+
+# A serious fall or crash told without the back (1A: back pain after a serious accident).
+SERIOUS_FALL = [
+    ("went headfirst down the stairs", E),
+    ("i dove into a shallow pool and now my neck hurts", E),
+    ("i was thrown off my quad bike", E),
+    ("i went flying down the stairs last night", E),
+    ("i fell down the full staircase", E),
+    ("i fell head first off the trampoline", E),
+    # twins: the idiom, long ago and fine, a child's dive that was fine
+    ("i went headfirst into the project", N),
+    ("i was thrown off my horse years ago, no problems now", N),
+    ("my son dove into the shallow end last year but he was fine", N),
+    ("i fell from the top of a ladder", E),
+    ("i was knocked off my motorbike", E),
+    ("i climbed to the top of a ladder to paint", N),
+    ("i knocked off my motorbike helmet by accident", N),
+]
+
+# A bare temperature reading with back pain, and fevers that keep coming (1B); an age is not a reading.
+TEMPERATURE = [
+    ("38.4 and back pain", U),
+    ("39.5 and my back hurts", U),
+    ("i keep getting fevers and my back is killing me", U),
+    # twins: ages and weights
+    ("i'm 38 and my back is sore", N),
+    ("38 and back pain", N),
+    ("she's 39 and has back pain", N),
+    ("i weigh 38.5 kilos", N),
+]
+
+# Passing urine described as an effort, a failed attempt or a numb act (1A).
+BLADDER_EFFORT = [
+    ("it took me twenty minutes to start peeing", E),
+    ("i've got no power to push the pee out", E),
+    ("i keep trying to go to the bathroom and i can't", E),
+    ("peeing feels numb", E),
+    ("i pee a tiny bit and then it stops", E),
+    ("i can't feel whether i've finished peeing", E),
+    # twins: the same words about other things
+    ("it takes me ages to start the car", N),
+    ("it took me twenty minutes to walk to work", N),
+    ("i have no power to push the lawnmower", N),
+    ("i keep trying to go to the gym but i can't", N),
+    ("i tried to go to the bathroom but it was occupied", N),
+]
+
+# Walking that needs the walls or a frame all at once, or a shuffle to the toilet (1A); a changed walk said with
+# the "'s" of "walking's gone" (1B).
+WALKING_WITH_HELP = [
+    ("i have to hold onto the walls to walk now", E),
+    ("i can barely shuffle to the loo", E),
+    ("i need a zimmer frame all of a sudden", E),
+    ("my walking's gone all funny", U),
+    ("my legs are like blocks of wood", E),
+    ("both legs feel like they're filled with concrete", E),
+    # twins: long-standing aids, a walk that got better, a simile about stiffness
+    ("my dad has used a walker for years", N),
+    ("my walking's got much better", N),
+    ("i feel like a block of wood at yoga", N),
+    ("the bag was filled with sand and my legs ache", N),
+    ("my legs are filled with energy", N),
+]
+
+# A typist's slips and everyday words of the five locales.
+TYPED_AND_LOCAL = [
+    ("i cnat feel my bum", E),
+    ("i havnt peed all day", E),
+    ("i cant feel my bottum", E),
+    ("bladdr wont empty", E),
+    ("i pood myself", E),
+    ("i've pissed me strides", E),
+    ("i haven't taken a leak since yesterday", E),
+    ("he's become incontinent overnight", E),
+    ("i have no control of my bum", E),
+    ("i use meth with needles and my back hurts", U),
+    # twins
+    ("the bottem drawer is stuck", N),
+    ("i've just taken a leak, carry on", N),
+    ("i havnt had any problems", N),
+    ("he's been incontinent for years since his stroke", N),
+    ("i'm scared of needles and my back hurts", S),
+]
+
+# Pain that rest does not ease (1B), exercises that have not helped (1C), sciatic pain on both sides (1A).
+REST_EXERCISE_SIDES = [
+    ("the pain doesn't get better when i rest", U),
+    ("it's agony when i lie flat", U),
+    ("it's not getting better after the exercises", S),
+    ("my sciatic nerve is going on both sides", E),
+    # twins
+    ("it gets better when i rest", N),
+    ("the pain always gets easier when i lie down", N),
+    ("i'm not getting better at the exercises", N),
+    ("my sciatic nerve was pinched on the left side only", N),
+]
+
+# A sign that returns ("the numbness is back in my bum", "the leaking has started again"), sexual function lost in
+# plain words, "neither leg" for both, and a lost sensation or memory said without a negating word (1A, 1B).
+RETURNING_AND_PLAIN = [
+    ("the numbness is back in my bum", E),
+    ("the leaking has started again and my back is bad", E),
+    ("i've gone limp down there since the back injury", E),
+    ("my partner says i don't respond down there anymore", E),
+    ("grandad can't get his legs to work", E),
+    ("the room spun and i felt sick during the stretches", E),
+    ("i have zero sensation down below", E),
+    ("neither leg works properly", E),
+    ("i can't remember the last time i peed, it was yesterday morning", E),
+    ("i don't remember peeing today", E),
+    ("i don't usually get back pain but i'm 70 and it's bad now", U),
+    # twins: being back somewhere, a leaking tap, a child learning, a pool, a young adult
+    ("i'm back in my home town", N),
+    ("my husband is back in work and his back is fine", N),
+    ("the leaking tap is driving me mad", N),
+    ("the leaking has been fixed by the plumber", N),
+    ("i went limp with laughter", N),
+    ("my son can't get his legs to work on the bike pedals properly yet he's three", N),
+    ("i have zero sensation of being hungry", N),
+    ("neither of my legs is numb", N),
+    ("i can't remember the last time i peed in a swimming pool", N),
+    ("i don't usually get back pain and i'm 30", N),
+]
+
+# Feeling unwell with back pain (1B), toes that will not lift (1B), no change after weeks or after giving the
+# exercises a go (1C).
+UNWELL_TOES_NO_CHANGE = [
+    ("i feel really unwell and my back hurts", U),
+    ("i'm having trouble lifting my toes", U),
+    ("it's been weeks and my back is just as bad", S),
+    ("i've given the exercises a good go and nothing's changed", S),
+    # twins: unwell in the past or for a known reason, better after weeks
+    ("i felt unwell last week but my back is fine", N),
+    ("i feel unwell after eating that curry", N),
+    ("i don't feel unwell and my back is fine", N),
+    ("it's been weeks and my back is much better", N),
+]
+
+# Underwear found damp, an accident on the sofa not noticed, a bottom that "lets go" (1A); injecting steroids (1B
+# injecting drugs) and pain that never goes even lying down (1B).
+UNNOTICED_AND_UNEASED = [
+    ("my undies are damp all the time now and i've no idea when it happens", E),
+    ("my wife had an accident on the sofa and didn't notice till she stood up", E),
+    ("my bottom just lets go without warning", E),
+    ("i inject steroids at the gym and my back hurts", U),
+    ("the pain never goes, even lying down", U),
+    # twins: rain and a swim, the dog, the bottom of something
+    ("my pants are wet from the rain", N),
+    ("my shorts are damp from the swim", N),
+    ("the dog had an accident on the sofa and didn't notice", N),
+    ("the bottom gave way", N),
+]
+
+# A fall from a height or a crash said by its size, the head landed on, the bed soaked with urine (1A); a foot that
+# has started to drop or keeps tripping on one side, a raging temperature (1B).
+HEIGHTS_CRASHES_BEDS = [
+    ("i got thrown from the car", E),
+    ("i fell about ten feet off a platform", E),
+    ("i fell backwards down the basement stairs", E),
+    ("i slipped on the stairs and fell all the way to the bottom", E),
+    ("i've been in a really bad crash", E),
+    ("i landed on my head on the trampoline", E),
+    ("he's soaking the bed every night now", E),
+    ("i wake up soaked in pee", E),
+    ("i've been finding wee on the floor where i sat", E),
+    ("my foot's started to drop", U),
+    ("i've been tripping on my right foot a lot", U),
+    ("i've got a raging temperature and backache", U),
+    # twins: distance behind, a car park, a crash seen, a walk downstairs, sweat, healing, a hot office
+    ("i fell about ten feet behind the others on the walk", N),
+    ("i was thrown from the car park barrier queue", N),
+    ("there was a bad crash on the motorway but i wasn't in it", N),
+    ("i saw a serious crash on the news", N),
+    ("i went all the way down the stairs to get the post", N),
+    ("i'm soaking the bed with sweat every night", N),
+    ("my foot's started to heal", N),
+    ("the raging temperature in the office is awful", N),
+]
+
+# Little urine despite drinking, a long wait before it comes, a bladder emptying unnoticed, a motorbike crash and a
+# fall through a floor (1A).
+OUTPUT_WAIT_CRASH = [
+    ("i'm peeing very little even though i'm drinking a lot", E),
+    ("i have to sit for ages before the pee will come", E),
+    ("my bladder just empties without me knowing", E),
+    ("i crashed my motorbike", E),
+    ("i fell through the floor of the attic", E),
+    # twins: drinking little, a bus, prices, laughter
+    ("i drink very little so i pee less", N),
+    ("i waited for ages before the bus would come", N),
+    ("the prices fell through the floor", N),
+    ("i fell through the floor laughing", N),
+]
+
+# A function hedged is a function lost ("i don't think i've peed": the opinion's denial is the clause's), an ability
+# said as earlier and now gone, a topic named first and its loss said after, fear of walking on jelly legs (1A).
+HEDGED_LOST_TOPIC_FIRST = [
+    ("i don't think i've weed since last night", E),
+    ("i don't think he's been able to pee since lunch", E),
+    ("i don't think my legs will hold me much longer", E),
+    ("i'm not sure she's passed urine all day", E),
+    ("i can't remember the last time i had a wee", E),
+    ("an hour ago i could feel my bottom and now i can't", E),
+    ("this morning i could stand and now i can't", E),
+    ("control of my bladder, i don't have it any more", E),
+    ("bowel control, i haven't got it any more", E),
+    ("the feeling in my bum, it's gone", E),
+    ("my legs are jelly and i'm frightened to get out of bed", E),
+    ("i crashed my bike and i'm fine apart from my back, which is agony", E),
+    # twins: a symptom hedged is denied; a wee not wet; an ability still there
+    ("i don't think i've had any accidents", N),
+    ("i haven't weed myself, it's just sweat", N),
+    ("i could walk fine this morning and i still can", N),
+]
+
 @pytest.fixture(scope="module")
 def rules_alone() -> Triage:
     return triage_module.rules_alone("en-US")
@@ -178,7 +426,11 @@ def _tier(finding: Finding | None) -> str | None:
 
 
 @pytest.mark.parametrize(("utterance", "expected"), ANSWERED_AS_GONE + FUNCTION_THEN_LOSS + OUTPUT_STOPPED
-                         + ORGAN_FAILED + WET_NOT_NOTICED + WALKING + SIDES_IN_TURN + WORDS + EXERCISES_NOT_HELPING)
+                         + ORGAN_FAILED + WET_NOT_NOTICED + WALKING + SIDES_IN_TURN + WORDS + EXERCISES_NOT_HELPING
+                         + ORGAN_GONE + NOT_KNOWING + SERIOUS_FALL + TEMPERATURE + BLADDER_EFFORT + WALKING_WITH_HELP
+                         + TYPED_AND_LOCAL + REST_EXERCISE_SIDES + RETURNING_AND_PLAIN
+                         + UNWELL_TOES_NO_CHANGE + UNNOTICED_AND_UNEASED
+                         + HEIGHTS_CRASHES_BEDS + OUTPUT_WAIT_CRASH + HEDGED_LOST_TOPIC_FIRST)
 def test_family(rules_alone: Triage, utterance: str, expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected
 
@@ -192,3 +444,20 @@ def test_family(rules_alone: Triage, utterance: str, expected: str | None) -> No
 def test_an_answer_of_loss_reads_as_a_denial_of_what_was_asked(rules_alone: Triage, utterance: str,
                                                                reading: str) -> None:
     assert " ".join(rules_alone.read(utterance).words) == reading
+
+
+def test_a_phrase_s_apostrophe_s_is_read_inside_the_word_before() -> None:
+    """"{is|'s}" after a noun in a phrase also reads the clitic said with the noun ("my walking's gone"), where the
+    phrase's first two words are its index key and where they are not."""
+    document = {
+        "fillers": [], "spoken_variants": {}, "corrections": [], "breaks": {"sentence": ["."]},
+        "subjects": {"self": ["i"], "others": ["she"]},
+        "concepts": {"gone": ["walking {has|'s} gone", "my {bladder|bowel} {has|'s} stopped"]},
+        "blockers": {},
+        "rules": [{"id": "gone", "tier": "urgent", "sources": ["NHS-SCI"], "when": [{"all": ["gone"]}]}],
+    }
+    triage = Triage.from_rules(document)
+    for said in ("my walking's gone", "my walking has gone", "my bladder's stopped", "my bowel has stopped"):
+        assert _tier(triage.classify(said)) == U, said
+    for said in ("my walking's fine", "my walking gone", "my bladder stopped", "mum's stopped"):
+        assert triage.classify(said) is None, said

@@ -271,3 +271,107 @@ def test_a_sign_said_with_if_about_the_telling_or_the_moment_counts(triage, sign
 ])
 def test_time_and_clause_edges(triage, sign, harmless):
     assert tier_of(triage, sign) != "none" and tier_of(triage, harmless) == "none"
+
+
+# Every way of saying a contracted auxiliary with "not" reads alike ("i haven't", "i have not", "i've not", "ive
+# not", "i havent"): before, "i have not" and "i've not" read as "i've not" and missed the phrases written for
+# "haven't" (a lost ability: "haven't been able to" is "can't"), while a denial could read as a sign in one form
+# only. A failure names the form that reads differently from the others, or a tier that is wrong in all of them.
+FORMS_OF_HAVE_NOT = ["i haven't", "i have not", "i've not", "ive not", "i havent"]
+FORMS_OF_HAS_NOT = ["he hasn't", "he has not", "he's not", "hes not", "he hasnt"]
+FORMS_OF_IS_NOT = ["it isn't", "it is not", "it's not", "its not"]
+
+
+@pytest.mark.parametrize(("forms", "template", "expected"), [
+    (FORMS_OF_HAVE_NOT, "{} noticed any numbness around my bum", "none"),
+    (FORMS_OF_HAVE_NOT, "{} had any feeling down below since this morning", "emergency"),
+    (FORMS_OF_HAS_NOT, "{} lost any feeling down below", "none"),
+    (FORMS_OF_HAS_NOT, "{} had any feeling in his bottom since this morning", "emergency"),
+    (FORMS_OF_IS_NOT, "six weeks of this back pain now and {} shifting at all", "soon"),
+])
+def test_every_form_of_a_negated_auxiliary_reads_alike(triage, forms, template, expected):
+    tiers = {form: tier_of(triage, template.format(form)) for form in forms}
+    assert tiers == {form: expected for form in forms}
+
+
+# Ellipsis: a clause that leaves out what it shares with the one before ("and so has my bladder", "and neither can
+# I feel my bum", "and now the other one has as well") is read in full. A failure on the sign means a sign said in
+# the elided half is missed, or two one-sided halves are not read as both legs; on the twin, that the predicate was
+# copied where nothing was elided or onto the wrong subject.
+@pytest.mark.parametrize(("sign", "twin"), [
+    ("my back went and so did my waterworks", "my back went and so did my husband's"),
+    ("my right leg has gone numb and so has my left", "my right shoulder has gone stiff and so has my left"),
+    ("one leg went numb this morning and now the other one has as well",
+     "one knee went stiff this morning and now the other one has as well"),
+    ("i can't feel my left thigh and neither can i feel my bottom", "i can't touch my toes and neither can my wife"),
+    ("my left thigh is numb, and my right one is too", "my left shoulder is stiff, and my right one is too"),
+])
+def test_an_elided_clause_is_read_in_full(triage, sign, twin):
+    assert (tier_of(triage, sign), tier_of(triage, twin)) == ("emergency", "none")
+
+
+# A self-correction reads the same with or without the pauses around it: "my left leg, no, both legs" is "my left leg
+# no both legs", whose "no" corrects and denies nothing. A failure means a typed correction hides the sign it
+# corrects to.
+@pytest.mark.parametrize("text", ["my left leg, no, both of them are weak",
+                                  "my right side, no, both sides are numb down my legs"])
+def test_a_correction_between_pauses_denies_nothing(triage, text):
+    assert tier_of(triage, text) == tier_of(triage, text.replace(",", "")) == "emergency"
+
+
+# Scope of a denial. "It's not that ..." denies the whole clause, its own subject included; a clause after a pause
+# with a subject and verb of its own ("it's not like before, this time both legs have gone numb") is not denied. A
+# failure on the harmless one means a denied clause raises an alarm; on the sign, that a denial reaches across a
+# clause it does not belong to.
+@pytest.mark.parametrize(("harmless", "sign"), [
+    ("it's not that i can't pee, it's that the toilet is upstairs", "it's not that i'm in pain, i can't pee"),
+    ("it isn't that my legs are weak, they're just tired", "it isn't like last time, now both legs are weak"),
+    ("it's not like before, my back is better", "it's not like before, this time both legs have gone numb"),
+])
+def test_a_denial_reaches_its_own_clause_only(triage, harmless, sign):
+    assert (tier_of(triage, harmless), tier_of(triage, sign)) == ("none", "emergency")
+
+
+# Conditionals. An "if" clause supposes when its main clause is a plan or a would ("... I'll call", "would that be
+# an emergency") or when it says so itself ("if it ever", "if it gets worse"), and then names no sign that is here;
+# "if I'm honest", a habit ("if I sit down I can't feel my bum") or a question about now ("if I try to pee nothing
+# comes out, what do I do") supposes nothing, and a sign said after it lifts it. A failure on the supposed one means
+# a plan raises an alarm; on the sign, that a real sign said with "if" is missed.
+@pytest.mark.parametrize(("supposed", "sign"), [
+    ("if it ever gets to the point where i can't pee i'll ring an ambulance",
+     "if i'm honest i haven't been able to pee all day"),
+    ("if it gets worse and i can't walk, what would i do", "if i try to wipe i can't feel the paper at all"),
+    ("if both my legs go weak one day i'll call an ambulance", "if i try to pee nothing comes out, what do i do"),
+    ("if i wet myself would that be bad", "if i wet myself would that be bad? because i have"),
+    ("if my legs get worse and i can't walk, i'll ring 999",
+     "the doctor told me to come in if it got worse and now i can't feel my bum"),
+])
+def test_an_if_clause_that_supposes_names_no_sign(triage, supposed, sign):
+    assert (tier_of(triage, supposed), tier_of(triage, sign)) == ("none", "emergency")
+
+
+# A denial said first with the verb before its subject ("no way am I ...", "not once have I ...") denies what follows,
+# as the told order does; and a correcting "just" ends a denial even when symptom words stand between ("not a lot of
+# pain today just can't feel my bum"). A failure on the first means an emphatic denial raises an alarm; on the
+# second, that a sign said after a corrected denial is missed.
+@pytest.mark.parametrize(("denied", "told"), [
+    ("no way am i wetting myself", "i'm not wetting myself"),
+    ("not once have i lost control of my bladder", "i haven't once lost control of my bladder"),
+])
+def test_a_denial_said_verb_first_reads_as_told(triage, denied, told):
+    assert tier_of(triage, denied) == tier_of(triage, told) == "none"
+
+
+@pytest.mark.parametrize("text", ["not a lot of pain today just cant feel my bum",
+                                  "no real trouble with the pain lately just cant feel when i wipe"])
+def test_a_correcting_just_ends_a_long_denial(triage, text):
+    assert tier_of(triage, text) == "emergency"
+
+
+# A sentence split round "do" ("what I can't do any more is feel when I need a wee") reads as the plain clause; what
+# one can do stays harmless. A failure on the sign means an ability lost is missed when said as a cleft.
+@pytest.mark.parametrize(("sign", "harmless"), [
+    ("what i can't do any more is feel when i need a wee", "what i can do is walk a bit further each day"),
+])
+def test_a_cleft_round_do_reads_as_the_plain_clause(triage, sign, harmless):
+    assert (tier_of(triage, sign), tier_of(triage, harmless)) == ("emergency", "none")

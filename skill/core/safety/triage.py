@@ -5,12 +5,16 @@ Every word lives in `locale/<lang>/red_flags.json` (see its "_about"); this modu
 1. The utterance becomes lower-case word tokens; a question answered in the same breath becomes the statement it
    answers ("numb? no" reads "no numb"), someone's question reported with its bare answer reads as that answer
    ("asked if I could feel my bottom and I couldn't" reads "I couldn't feel my bottom"), and an ability said as past
-   and then denied reads as lost ("used to be able to tell ..., but not any more"); spoken variants are rewritten to
-   one form and fillers dropped, except a filler that corrects a denial ("no pain just numb").
+   and then denied reads as lost ("used to be able to tell ..., but not any more"); a clause that leaves out what it
+   shares with the one before is written out ("and so has my bladder"), a denial said verb first ("no way am I") or a
+   sentence split round "do" ("what I can't do is feel ...") reads in the told order; a contracted auxiliary and
+   "not" read as one negated auxiliary however said ("i've not", "i have not": "i haven't"); spoken variants are
+   rewritten to one form and fillers dropped, except a filler that corrects a denial ("no pain just numb").
 2. Lexicons (named phrase lists) are matched on those tokens, leftmost-longest, so an "except" phrase such as
    "bottom of" can shadow "bottom".
 3. Blockers (negation, past, resolved, long-standing, informational...) switch off the concept matches their
-   cues reach, within a number of words and without crossing the named breaks.
+   cues reach, within a number of words and without crossing the named breaks; so does an "if" clause that supposes
+   ("if it ever gets to where I can't pee I'll call"). A self-correction's words are no cues, pauses or not.
 4. Rules combine the surviving concepts; the most severe rule that fires is the finding. Whose symptom it is (the
    speaker, someone else, a young child) decides which extra concepts a rule needs (`_subject`).
 """
@@ -125,6 +129,8 @@ def _spoken_tokens(text: str) -> list[str]:
 
 
 _SENTENCE_ENDS_SPOKEN = frozenset({".", "?", "!", ";"})
+_CLITIC_S = "s"  # how a phrase's "'s" ("{is|'s}") is written once tokenised
+_NOT = "not"
 
 
 def _is_number(word: str) -> bool:
@@ -218,6 +224,61 @@ class _Blocker:
     overlaps: bool = False
 
 
+def _sequence_at(words: Sequence[str], i: int, sequences: Sequence[tuple[str, ...]]) -> int | None:
+    """The end of the longest of `sequences` said at token i; None if none is."""
+    for sequence in sequences:
+        if tuple(words[i:i + len(sequence)]) == sequence:
+            return i + len(sequence)
+    return None
+
+
+@dataclass(frozen=True)
+class _Conditionals:
+    """An "if" clause that supposes ('conditionals'): what it holds is not said to be happening. It supposes when
+    its main clause is a plan or a would ("if it ever gets to where I can't pee I'll call", "if I lost feeling down
+    there would that be an emergency") or when it says so itself ("if it ever", "if it gets worse"); "if I'm honest,
+    I've wet myself" and "if I sit down I can't feel my bum" suppose nothing."""
+    openers: tuple[tuple[str, ...], ...]
+    not_after: frozenset[str]  # "not sure if", "asked if": a question, read elsewhere
+    speech_acts: tuple[tuple[str, ...], ...]  # "if i'm honest"
+    consequents: tuple[tuple[str, ...], ...]  # a main clause that plans or supposes
+    supposing: tuple[tuple[str, ...], ...]  # words that make the clause suppose by themselves
+    clause_ends: tuple[tuple[str, ...], ...]  # where the "if" clause ends when nothing else ends it
+    joins: frozenset[str]  # "and i'll ..." after the clause joins another clause: no main clause of the "if"
+    within: int
+    first_words: frozenset[str]  # of the openers: most words open none
+
+    def regions(self, words: Sequence[str]) -> list[_Span]:
+        """Token spans of the supposing "if" clauses."""
+        found = []
+        for i, word in enumerate(words):
+            opened = _sequence_at(words, i, self.openers) if word in self.first_words else None
+            if opened is None or (i and words[i - 1] in self.not_after) or _sequence_at(words, i, self.speech_acts):
+                continue
+            # To a main clause that plans or supposes, if one follows ("if it gets worse and I can't walk, I'll
+            # call"); else, when the clause supposes by itself, to its first pause or joining word: in "told me to
+            # come in if it got worse and now I can't feel my bum" what follows "and" is a report.
+            first_end = consequent = None
+            supposes = False
+            end = opened
+            while end < len(words) and end - opened < self.within and words[end] != _SENTENCE_END:
+                if _sequence_at(words, end, self.consequents) is not None and words[end - 1] not in self.joins:
+                    consequent = end
+                    break
+                if _sequence_at(words, end, self.clause_ends):
+                    break
+                if first_end is None and (words[end] == _PAUSE or words[end] in self.joins):
+                    first_end = end
+                if first_end is None and _sequence_at(words, end, self.supposing):
+                    supposes = True
+                end += 1
+            if consequent is not None and consequent > opened:
+                found.append(_Span(opened, consequent))
+            elif supposes:
+                found.append(_Span(opened, first_end if first_end is not None else end))
+        return found
+
+
 @dataclass(frozen=True)
 class _Pattern:
     all: tuple[str, ...]  # the first is the anchor that 'within' measures from
@@ -249,7 +310,9 @@ class _Normaliser:
     def __init__(self, variants: Mapping[str, Sequence[str]], fillers: Iterable[str],
                  inversion: Mapping[str, Sequence[str]] | None = None, answers: Mapping[str, Any] | None = None,
                  reflexives: Mapping[str, Sequence[str]] | None = None, lost: Mapping[str, Any] | None = None,
-                 reported: Mapping[str, Any] | None = None, denial_corrections: Mapping[str, Any] | None = None):
+                 reported: Mapping[str, Any] | None = None, denial_corrections: Mapping[str, Any] | None = None,
+                 negative_contractions: Mapping[str, Any] | None = None, ellipsis: Mapping[str, Any] | None = None,
+                 negative_inversion: Mapping[str, Any] | None = None, pseudo_clefts: Mapping[str, Any] | None = None):
         self._fillers = frozenset(fillers)
         denial_corrections = denial_corrections or {}
         self._denials = frozenset(denial_corrections.get("denials", ()))
@@ -303,6 +366,17 @@ class _Normaliser:
         for written, spoken_forms in variants.items():
             for spoken in spoken_forms:
                 self._rewrites[tuple(_raw_tokens(spoken))] = tuple(_raw_tokens(written))
+        # A word said without its apostrophe ("hasnt", "ive") is the same word: restored before the other variants,
+        # so a variant written with it ("hasn't got any") also reads "hasnt got any". Only the spellings the
+        # variants list: "ill" or "well" are words of their own.
+        self._apostrophes = {spoken[0]: written[0] for spoken, written in self._rewrites.items()
+                             if len(spoken) == 1 and len(written) == 1 and "'" in written[0]
+                             and written[0].replace("'", "") == spoken[0]}
+        for spoken, written in list(self._rewrites.items()):
+            restored = tuple(self._apostrophes.get(word, word) for word in spoken)
+            if restored != written:  # "dont" -> "don't" restored is no variant: "don't" stays as it is
+                self._rewrites.setdefault(restored, written)
+        self._apostrophe_free = frozenset(self._apostrophes)
         # The key lengths each opening word has, longest first: a word that opens only short variants ("me back")
         # is not checked at every longer length (compiling rewrites every phrase of the rules).
         lengths: dict[str, set[int]] = defaultdict(set)
@@ -313,6 +387,123 @@ class _Normaliser:
         for key in self._rewrites:
             for word in set(key):
                 self._variants_with[word].append(key)
+        self._negatives = self._negative_forms(negative_contractions or {})
+        for key in self._negatives:  # a phrase's "{it's|that's} not" must be spelled out to be read the same way
+            for word in set(key) | {_NOT}:
+                self._variants_with[word].append(key + (_NOT,))
+        self._negative_lengths: dict[str, tuple[int, ...]] = {}
+        for key in self._negatives:
+            self._negative_lengths[key[0]] = tuple(sorted({*self._negative_lengths.get(key[0], ()), len(key)},
+                                                          reverse=True))
+        self._perfect = frozenset((negative_contractions or {}).get("perfect", ()))
+        raised = (negative_contractions or {}).get("raised", {})
+        self._raising_denials = sorted((tuple(_spoken_tokens(text)) for text in raised.get("denials", ())),
+                                       key=len, reverse=True)
+        self._raising_verbs = frozenset(raised.get("verbs", ()))
+        self._raising_skips = frozenset(raised.get("skip", ()))
+        self._raising_auxiliaries = frozenset(raised.get("auxiliaries", ()))
+        self._raising_within = int(raised.get("within", 0))
+        ellipsis = ellipsis or {}
+        self._also = frozenset(ellipsis.get("also", ()))
+        self._also_not = frozenset(ellipsis.get("also_not", ()))
+        self._ellipsis_auxiliaries = frozenset(ellipsis.get("auxiliaries", ()))
+        self._do_support = frozenset(ellipsis.get("do_support", ()))
+        self._ellipsis_subjects = frozenset(ellipsis.get("subjects", ()))
+        self._subject_pronouns = frozenset(ellipsis.get("pronouns", ()))
+        self._predicate_openers = frozenset(ellipsis.get("predicate_openers", ()))
+        self._predicate_ends = frozenset(ellipsis.get("predicate_ends", ()))
+        self._clause_joins = frozenset(ellipsis.get("clause_joins", ()))
+        self._ellipsis_tails = frozenset(ellipsis.get("tails", ()))
+        self._ellipsis_lead_ins = frozenset(ellipsis.get("lead_ins", ()))
+        self._clause_ends = frozenset(ellipsis.get("clause_ends", ()))
+        self._head_modifiers = frozenset(ellipsis.get("head_modifiers", ()))
+        self._ellipsis_openers = self._also | self._also_not | (self._ellipsis_tails if self._also else frozenset())
+        negative_inversion = negative_inversion or {}
+        self._inversion_openers = sorted(
+            (tuple(_spoken_tokens(text)) for text in negative_inversion.get("openers", ())), key=len, reverse=True)
+        self._inversion_first_words = frozenset(opener[0] for opener in self._inversion_openers)
+        self._inversion_auxiliaries = frozenset(negative_inversion.get("auxiliaries", ()))
+        self._inversion_subjects = frozenset(negative_inversion.get("subjects", ()))
+        clefts = pseudo_clefts or {}
+        self._cleft_openers = sorted((tuple(_spoken_tokens(text)) for text in clefts.get("openers", ())),
+                                     key=len, reverse=True)
+        self._cleft_subjects = frozenset(clefts.get("subjects", ()))
+        self._cleft_auxiliaries = frozenset(clefts.get("auxiliaries", ()))
+        self._cleft_verb = clefts.get("verb", "")
+        self._cleft_copulas = frozenset(clefts.get("copulas", ()))
+        self._cleft_within = int(clefts.get("within", 0))
+        # What "'s not" and "'re not" now read as: a phrase written "not coping" was written for them.
+        self.negated_auxiliaries = frozenset(option[-1] for options in self._negatives.values() for option in options
+                                             if option[-1] in (negative_contractions or {}).get("be", ()))
+
+    def _negative_forms(self, contractions: Mapping[str, Any]) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """Every way of saying a subject's contracted auxiliary ("i've", "ive", "i have"), to the subject and its
+        negated auxiliaries ('negative_contractions' forms: "i haven't"; "it {isn't|hasn't}" when "'s" may be either;
+        a spoken "it has" says which)."""
+        forms: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+        for contracted, negated in contractions.get("forms", {}).items():
+            options = tuple(tuple(_raw_tokens(option)) for option in expand_alternatives(negated))
+            spoken = {tuple(_raw_tokens(contracted))} | {key for key, written in self._rewrites.items()
+                                                          if written == tuple(_raw_tokens(contracted))}
+            for key in spoken:
+                said = [option for option in options if option[-1][:-3] in key]  # "it has" -> "it hasn't"
+                forms[key] = tuple(said) if len(said) == 1 else options
+        return forms
+
+    def _raise_negations(self, words: list[str]) -> list[str]:
+        """A denied opinion denies what it holds ('negative_contractions' 'raised'): "i don't think i've peed since
+        yesterday" reads "i think i've not peed since yesterday" (then "i haven't peed"), "i don't think my legs will
+        hold me" reads "... my legs will not hold me": the hedge is about the clause, so a function hedged is a
+        function lost and a symptom hedged is a symptom denied. Only when the clause's auxiliary (or a subject's
+        contracted one) comes within 'within' words; otherwise the words are left as said."""
+        if not self._raising_verbs:
+            return words
+        i = 0
+        while i < len(words):
+            denial = next((d for d in self._raising_denials if tuple(words[i:i + len(d)]) == d), None)
+            verb = i + len(denial) if denial else None
+            if denial is None or verb >= len(words) or words[verb] not in self._raising_verbs:
+                i += 1
+                continue
+            start = verb + 1 + (verb + 1 < len(words) and words[verb + 1] in self._raising_skips)
+            for j in range(start, min(start + self._raising_within, len(words))):
+                word = words[j]
+                if word in _PUNCTUATION_TOKENS or word in _SENTENCE_ENDS_SPOKEN or word in (",", _NOT):
+                    break
+                if word in self._raising_auxiliaries or (word in self._negative_lengths
+                                                         and (word,) in self._negatives):
+                    words = words[:i] + words[verb:j + 1] + [_NOT] + words[j + 1:]
+                    break
+            i += 1
+        return words
+
+    def _negated(self, words: Sequence[str]) -> list[str]:  # called only when "not" is said
+        """A contracted auxiliary and "not" as the negated auxiliary ("i've not", "i have not" -> "i haven't", "it's
+        not" -> "it isn't", "she's not been" -> "she hasn't been"), so every way of saying a denial or a lost ability
+        reads alike before spoken variants (which rewrite "i haven't been able to" but would miss "i've not been able
+        to") and phrases see it."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in self._negative_lengths.get(words[i], ()):
+                options = self._negatives.get(tuple(words[i:i + size]))
+                if options is None:
+                    continue
+                after = i + size
+                while after < len(words) and words[after] in self._fillers:
+                    after += 1
+                if after + 1 >= len(words) or words[after] != _NOT:
+                    continue
+                following = words[after + 1]
+                perfect = following in self._perfect or following.endswith("ed")
+                chosen = options[-1] if len(options) > 1 and perfect else options[0]
+                out.extend(chosen)
+                i = after + 1
+                break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
 
     def keeps(self, word: str, present: set[str] | frozenset[str]) -> bool:
         """Whether `word` is left as it is in any phrase whose words are all among `present`: no filler, and no
@@ -328,16 +519,183 @@ class _Normaliser:
     def tokens_and_reflexives(self, text: str) -> tuple[list[str], dict[int, str]]:
         """The tokens, and the person ("self", "others") of each reflexive among them as it was said."""
         if self._answer_words["no"] or self._answer_words["yes"] or self._past_abilities:
-            said = self._fold_lost_abilities(self._fold_reported_answers(self._fold_answers(_spoken_tokens(text))))
+            said = self._fold_lost_abilities(self._fold_reported_answers(self._fold_answers(
+                self._raise_negations(_spoken_tokens(text)))))
             spoken = [_PUNCTUATION_TOKENS.get(token, token) for token in said]
         else:
             spoken = list(_raw_tokens(text))
+        if self._ellipsis_openers and not self._ellipsis_openers.isdisjoint(spoken):
+            spoken = self._fill_ellipses(spoken)
+        if self._inversion_openers and not self._inversion_first_words.isdisjoint(spoken):
+            spoken = self._straighten_negative_inversions(spoken)
+        if self._cleft_openers and self._cleft_verb in spoken:
+            spoken = self._unsplit_clefts(spoken)
         if self._correction_within and not self._correction_markers.isdisjoint(spoken):
             spoken = self._mark_corrections(spoken)
         sources: list[tuple[str, ...]] = []
         words, sources = self._uninvert(self.rewrite(spoken, sources), sources)
         persons = {i: self._reflexives[source] for i, source in enumerate(sources) if source in self._reflexives}
         return words, persons
+
+    def _fill_ellipses(self, words: list[str]) -> list[str]:
+        """A clause that leaves out what it shares with the one before says it in full ('ellipsis'): "my back's gone
+        and so has my bladder" reads "... and my bladder has gone too", "my left leg is numb and so is my right one"
+        reads "... and my right leg is numb too", "i can't feel my thigh and neither can i feel my bum" reads "... and
+        i can't feel my bum either", "one leg went numb and now the other one has as well" reads "... and now the
+        other leg has gone numb too". The sign may be in either half; written out, the phrases and cues see it."""
+        i = 1
+        while i < len(words) - 2:
+            filled = self._ellipsis_at(words, i)
+            if filled is None:
+                i += 1
+                continue
+            replacement, end = filled
+            words = words[:i] + replacement + words[end:]
+            i += len(replacement)
+        return words
+
+    def _ellipsis_at(self, words: Sequence[str], i: int) -> tuple[list[str], int] | None:
+        """The elided clause joined at token i (a joining word) written out, and where it ends; None if none is."""
+        if words[i] not in self._clause_joins:
+            return None
+        at = i + 1
+        while at < len(words) and words[at] in self._ellipsis_lead_ins:
+            at += 1
+        if at + 1 >= len(words):
+            return None
+        if words[at] in self._also | self._also_not:  # "and so is my bum", "and neither can i"
+            denied = words[at] in self._also_not
+            aux, subject_start = words[at + 1], at + 2
+            if aux not in self._ellipsis_auxiliaries or subject_start >= len(words):
+                return None
+            subject_end = self._subject_end(words, subject_start)
+            if subject_end is None:
+                return None
+            tail = subject_end
+        else:  # "and my bum is too", "and now the other one has as well"
+            denied = False
+            subject_end = self._subject_end(words, at, stop_at_auxiliary=True)
+            if subject_end is None or subject_end >= len(words) or words[subject_end] not in self._ellipsis_auxiliaries:
+                return None
+            subject_start, aux, tail = at, words[subject_end], subject_end + 1
+            if tail >= len(words) or words[tail] not in self._ellipsis_tails:
+                return None
+        rest_end = tail
+        while rest_end < len(words) and not self._ends_clause(words[rest_end]):
+            rest_end += 1
+        rest = [word for word in words[tail:rest_end] if word not in self._ellipsis_tails]
+        subject = list(words[subject_start:subject_end])
+        if rest and not (denied and subject[0] in self._subject_pronouns):
+            return None  # more than a subject: not an elided clause
+        auxiliary = list(self._negated_auxiliaries.get(aux, (aux,))) if denied else [aux]
+        if rest:  # "neither can i feel my bum": only inverted
+            return list(words[i:at]) + subject + auxiliary + rest + ["either"], rest_end
+        before = self._predicate_before(words, i, keep_verb=aux in self._do_support)
+        if before is None:
+            return None
+        head, predicate = before
+        if subject[-1] == "one" and head:  # "my right one" is "my right leg"
+            subject[-1] = head
+        elif subject[-1] in self._head_modifiers and head and len(subject) > 1:  # "the left" is "the left leg"
+            subject.append(head)
+        if aux in self._do_support and not denied:
+            auxiliary = []
+        return list(words[i:at]) + subject + auxiliary + predicate + (["either"] if denied else ["too"]), rest_end
+
+    def _straighten_negative_inversions(self, words: list[str]) -> list[str]:
+        """A denial said first, with the verb before its subject ("no way am I wetting myself", "not once have I lost
+        control", "never have I had numbness") reads in the told order, "I am not wetting myself": otherwise the
+        subject after the denial ends its reach, and the sign it denies reads as said."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            opener = next((o for o in self._inversion_openers if tuple(words[i:i + len(o)]) == o), None) \
+                if words[i] in self._inversion_first_words else None
+            at = i + len(opener) if opener else 0
+            if (opener and at + 1 < len(words) and words[at] in self._inversion_auxiliaries
+                    and words[at + 1] in self._inversion_subjects):
+                out += [words[at + 1], words[at], _NOT]
+                i = at + 2
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def _unsplit_clefts(self, words: list[str]) -> list[str]:
+        """A sentence split round "do" ("what I can't do any more is feel when I need a wee", "the one thing she
+        can't do is hold her wee") reads as the plain clause, "I can't feel when I need a wee any more": the
+        ability and its verb are one phrase in the rules."""
+        i = 0
+        while i < len(words):
+            opener = next((o for o in self._cleft_openers if tuple(words[i:i + len(o)]) == o), None)
+            subject = i + len(opener) if opener else 0
+            if not (opener and subject + 2 < len(words) and words[subject] in self._cleft_subjects
+                    and words[subject + 1] in self._cleft_auxiliaries and words[subject + 2] == self._cleft_verb):
+                i += 1
+                continue
+            middle = subject + 3
+            copula = next((k for k in range(middle, min(middle + self._cleft_within + 1, len(words)))
+                           if words[k] in self._cleft_copulas), None)
+            if copula is None or any(word in _SENTENCE_ENDS_SPOKEN or word in (_SENTENCE_END, _PAUSE)
+                                     for word in words[middle:copula]):
+                i += 1
+                continue
+            end = copula + 1
+            while end < len(words) and words[end] not in _SENTENCE_ENDS_SPOKEN | {_SENTENCE_END, _PAUSE}:
+                end += 1
+            clause = words[subject:subject + 2] + words[copula + 1:end] + words[middle:copula]
+            words = words[:i] + clause + words[end:]
+            i += len(clause)
+        return words
+
+    def _ends_clause(self, word: str) -> bool:
+        return (word in _SENTENCE_ENDS_SPOKEN or word in (_SENTENCE_END, _PAUSE) or word in self._clause_joins
+                or word in self._clause_ends)
+
+    def _subject_end(self, words: Sequence[str], start: int, stop_at_auxiliary: bool = False) -> int | None:
+        """Where a short subject starting at `start` ends ("my feeling down below", "i", "the other one")."""
+        if words[start] in self._subject_pronouns:
+            return start + 1
+        if words[start] not in self._ellipsis_subjects:
+            return None
+        end = start + 1
+        while (end < len(words) and end - start < 5 and not self._ends_clause(words[end])
+               and not (stop_at_auxiliary and words[end] in self._ellipsis_auxiliaries)
+               and words[end] not in self._ellipsis_tails):
+            end += 1
+        return end
+
+    def _predicate_before(self, words: Sequence[str], join: int, keep_verb: bool = False
+                          ) -> tuple[str, list[str]] | None:
+        """The clause before the joining word at `join`: its subject's head word and its predicate without the
+        auxiliary ("my left leg is numb yesterday" -> "leg", "numb"; "my back went" -> "back", "went"); with
+        `keep_verb` (an elided "did") the verb is the predicate's own ("had sciatica")."""
+        end = join
+        while end > 0 and self._ends_clause(words[end - 1]):  # "my left thigh is numb, and ..."
+            end -= 1
+        start = end
+        while start > 0 and not self._ends_clause(words[start - 1]):
+            start -= 1
+        clause = words[start:end]
+        # The first verb said, else a contracted one ("my bum's numb"; in "my husband's back went" the 's is his).
+        verb = next((k for k in range(1, len(clause))
+                     if clause[k] in self._predicate_openers or clause[k] in self._ellipsis_auxiliaries), None)
+        if verb is not None:
+            head = clause[verb - 1]
+            if clause[verb] in self._ellipsis_auxiliaries and verb + 1 < len(clause) and not keep_verb:
+                verb += 1
+        else:
+            verb = next((k for k in range(1, len(clause))
+                         if "'" in clause[k - 1] and clause[k - 1].rsplit("'", 1)[1] in ("s", "re", "ve", "m")), None)
+            if verb is None:
+                return None
+            head = clause[verb - 1].split("'", 1)[0]
+        predicate: list[str] = []
+        for word in clause[verb:]:
+            if word in self._predicate_ends:
+                break
+            predicate.append(word)
+        return (head, predicate) if predicate else None
 
     def _mark_corrections(self, words: list[str]) -> list[str]:
         """A filler word that corrects a denial just said ("no pain just numb down there", "not sore just can't
@@ -592,6 +950,10 @@ class _Normaliser:
 
     def rewrite(self, words: Sequence[str], sources: list[tuple[str, ...]] | None = None) -> list[str]:
         """`sources`, when given, gets what each written token was said as (the spoken variant it came from)."""
+        if not self._apostrophe_free.isdisjoint(words):
+            words = [self._apostrophes.get(word, word) for word in words]
+        if self._negatives and _NOT in words:
+            words = self._negated(words)
         out: list[str] = []
         i = 0
         while i < len(words):
@@ -702,6 +1064,9 @@ class _Matcher:
             for form in forms:
                 for entry in self._by_pair.get((_SENTENCE_END, form), ()):
                     yield entry, 1
+        if bases[i] != words[i]:  # "walking's gone" says the "'s" of "walking {has|'s|is} gone" inside one word
+            for entry in self._by_pair.get((bases[i], _CLITIC_S), ()):
+                yield entry, 1
         if i + 2 < len(words) and words[i + 1] in self._floating:  # a floating word between the two keyed words
             forms = (words[i],) if bases[i] == words[i] else (words[i], bases[i])
             following = (words[i + 2],) if bases[i + 2] == words[i + 2] else (words[i + 2], bases[i + 2])
@@ -746,6 +1111,9 @@ def _match(elements: Sequence[Element], words: Sequence[str], bases: Sequence[st
         if (floating and i + 1 < len(words) and words[i] in floating
                 and not _element_matches(element, words[i], bases[i])):
             i += 1
+        if (0 < i and words[i - 1] != bases[i - 1] and _element_matches(element, _CLITIC_S, _CLITIC_S)
+                and (i >= len(words) or not _element_matches(element, words[i], bases[i]))):
+            continue  # the word before ended in the "'s" this element stands for ("my walking's gone")
         if i >= len(words) or not _element_matches(element, words[i], bases[i]):
             return None
         i += 1
@@ -961,9 +1329,11 @@ class SecondOpinion(Protocol):
 
 _SELF, _OTHERS, _CHILD, _PRONOUNS = "subject:self", "subject:others", "subject:young_child", "subject:pronouns"
 _ALSO_SELF = "subject:also_self"
+_OWNERS = "subject:owners"  # "her back", "his legs": the body part is someone else's
 _PERSONS = ("self", "others")  # whose a reflexive can say it is
 _CLAUSE_ENDS = (_break_lexicon("sentence"),)  # a reflexive names the subject of its own sentence only
 _CORRECTIONS = "corrections"  # lexicon of self-corrections: their words are not blockers' cues
+_HYPOTHETICAL = "hypothetical"  # the blocker whose unless-list lifts a supposing "if" clause too
 _RULE_KEYS = {"id", "tier", "sources", "when", "question", "escalate_to", "otherwise", "others_need", "children_need",
               "note"}
 _PATTERN_KEYS = {"all", "any", "none", "within"}
@@ -974,9 +1344,13 @@ class Triage:
 
     def __init__(self, normaliser: _Normaliser, matcher: _Matcher, concepts: Mapping[str, frozenset[str]],
                  blockers: Sequence[_Blocker], rules: Sequence[_Rule],
-                 frames: Mapping[str, frozenset[str]] | None = None):
+                 frames: Mapping[str, frozenset[str]] | None = None, corrections: _Matcher | None = None,
+                 conditionals: _Conditionals | None = None):
         self._normaliser = normaliser
+        self._conditionals = conditionals
         self._matcher = matcher
+        # Self-corrections matched again with the pauses left out: "my left leg, no, both legs" is "left leg no both".
+        self._corrections = corrections
         self._concepts = concepts  # concept name -> blockers it ignores
         # concept name -> blockers whose cues inside its phrases still count ('cues_within'): advice such as "said to
         # call 999 if" or "told me to watch out for" frames what follows, it does not swallow the cue it ends in.
@@ -1011,11 +1385,51 @@ class Triage:
         if not words:
             return None
         spans = self._matcher.spans(words)
+        if self._corrections is not None and _PAUSE in words:
+            self._add_corrections_across_pauses(words, spans)
         for index, person in reflexives.items():
             spans.setdefault(_reflexive_lexicon(person), []).append(_Span(index, index + 1))
         matched = {name: found for name, found in spans.items() if name in self._concepts}
         utterance = _Utterance(words, spans, [span for found in matched.values() for span in found])
-        return Reading(words, utterance, matched, self._live_concepts(utterance, matched))
+        live = self._live_concepts(utterance, matched)
+        if self._conditionals is not None and live:
+            live = self._outside_suppositions(words, utterance, live)
+        return Reading(words, utterance, matched, live)
+
+    def _outside_suppositions(self, words: Sequence[str], utterance: _Utterance,
+                              live: dict[str, list[_Span]]) -> dict[str, list[_Span]]:
+        """The live concepts less those inside a supposing "if" clause (_Conditionals), as the hypothetical blocker
+        would switch them off, and lifted as it would be ("... because I did")."""
+        regions = self._conditionals.regions(words)
+        if not regions:
+            return live
+        lifting = utterance.spans.get(_unless_lexicon(_HYPOTHETICAL), ())
+        # Lifted by what is said after the clause ("if I wet myself would that be bad? because I have"), not in it.
+        hypothetical = next((blocker for blocker in self._blockers if blocker.name == _HYPOTHETICAL), None)
+        reach = hypothetical.unless.words if hypothetical and hypothetical.unless else 0
+        regions = [region for region in regions
+                   if not any(region.end <= lift.start and utterance.words_in(region.end, lift.start) <= reach
+                              for lift in lifting)]
+        kept: dict[str, list[_Span]] = {}
+        for name, spans in live.items():
+            if _HYPOTHETICAL in self._concepts[name]:
+                kept[name] = spans
+                continue
+            outside = [span for span in spans
+                       if not any(region.start <= span.start and span.end <= region.end for region in regions)]
+            if outside:
+                kept[name] = outside
+        return kept
+
+    def _add_corrections_across_pauses(self, words: Sequence[str], spans: dict[str, list[_Span]]) -> None:
+        """A self-correction is said with pauses around it as often as not ("my left leg, no, both legs are numb"):
+        matched on the words without the pauses, so the corrected "no" is no denial either way."""
+        kept = [i for i, word in enumerate(words) if word != _PAUSE]
+        found = self._corrections.spans([words[i] for i in kept]).get(_CORRECTIONS, ())
+        known = set(spans.get(_CORRECTIONS, ()))
+        extra = [span for span in (_Span(kept[f.start], kept[f.end - 1] + 1) for f in found) if span not in known]
+        if extra:
+            spans[_CORRECTIONS] = sorted(known | set(extra))
 
     def with_second_opinion(self, opinion: SecondOpinion | None) -> Triage:
         self._second_opinion = opinion
@@ -1137,10 +1551,12 @@ def _subject(utterance: _Utterance, anchor: _Span) -> str:
     said = [(span.start, person) for person in _PERSONS for span in utterance.spans.get(_reflexive_lexicon(person), ())
             if anchor.start <= span.start and utterance.words_in(anchor.end, max(span.start, anchor.end)) <= 2
             and not utterance.broken(anchor.start, span.start, _CLAUSE_ENDS)]
+    # An owner just before the symptom ("when I touch her back") says whose it is, whoever spoke last.
+    owned = any(span.end == anchor.start for span in utterance.spans.get(_OWNERS, ()))
     if said:
         if min(said)[1] == "self":
             return _SELF
-    elif nearest(_SELF) >= max(nearest(_OTHERS), child):
+    elif not owned and nearest(_SELF) >= max(nearest(_OTHERS), child):
         return _CHILD if nearest(_SELF) < 0 and children else _SELF
     # "... and so did I", "me too": the speaker has it as well.
     if any(span.start > anchor.start and not utterance.broken(anchor.start, span.start, _CLAUSE_ENDS)
@@ -1157,11 +1573,14 @@ def _subject(utterance: _Utterance, anchor: _Span) -> str:
 
 
 def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[str, frozenset[str]],
-                                                   list[_Blocker], list[_Rule], dict[str, frozenset[str]]]:
+                                                   list[_Blocker], list[_Rule], dict[str, frozenset[str]], _Matcher,
+                                                   _Conditionals | None]:
     normaliser = _Normaliser(document.get("spoken_variants", {}), document.get("fillers", ()),
                              document.get("question_inversion"), document.get("question_answers"),
                              document["subjects"].get("reflexive"), document.get("lost_ability"),
-                             document.get("reported_questions"), document.get("denial_corrections"))
+                             document.get("reported_questions"), document.get("denial_corrections"),
+                             document.get("negative_contractions"), document.get("ellipsis"),
+                             document.get("negative_inversion"), document.get("pseudo_clefts"))
     lexicons: dict[str, Any] = {}
     for name, entry in document.get("breaks", {}).items():
         lexicons[_break_lexicon(name)] = entry
@@ -1177,6 +1596,7 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     lexicons[_CHILD] = document["subjects"].get("young_children", [])
     lexicons[_PRONOUNS] = document["subjects"].get("pronouns", [])
     lexicons[_ALSO_SELF] = document["subjects"].get("also_self", [])
+    lexicons[_OWNERS] = document["subjects"].get("owners", [])
     concept_entries = document["concepts"]
     lexicons.update(concept_entries)
 
@@ -1205,7 +1625,24 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     for name, lent in frames.items():
         if lent - blocker_names:
             raise ValueError(f"concept {name!r}: 'cues_within' names unknown blockers {sorted(lent - blocker_names)}")
-    return normaliser, _Matcher(phrases, floating, concept_entries), concepts, blockers, rules, frames
+    corrections = _Matcher([phrase for phrase in phrases if phrase.lexicon == _CORRECTIONS])
+    return (normaliser, _Matcher(phrases, floating, concept_entries), concepts, blockers, rules, frames, corrections,
+            _conditionals(document.get("conditionals"), normaliser))
+
+
+def _conditionals(entry: Mapping[str, Any] | None, normaliser: _Normaliser) -> _Conditionals | None:
+    if not entry:
+        return None
+
+    def sequences(key: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(sorted({tuple(normaliser.rewrite(_raw_tokens(text))) for phrase in entry.get(key, ())
+                             for text in expand_alternatives(phrase)}, key=len, reverse=True))
+
+    openers = sequences("openers")
+    return _Conditionals(openers, frozenset(entry.get("not_after", ())), sequences("speech_acts"),
+                         sequences("consequents"), sequences("supposing"), sequences("clause_ends"),
+                         frozenset(entry.get("joins", ())), int(entry.get("within", 14)),
+                         frozenset(opener[0] for opener in openers))
 
 
 def _check_no_collapsed_cues(lexicons: Mapping[str, Any], concepts: Mapping[str, Any], normaliser: _Normaliser) -> None:
@@ -1256,6 +1693,11 @@ def _lexicon_phrases(name: str, entry: Any, concepts: Mapping[str, Any], normali
             if families and len(elements) > 1:  # a lone word keeps its sense ("her" is someone else)
                 elements = tuple(_with_families(element, families) for element in elements)
             yield _Phrase(name, elements, shadow=shadow)
+            if (families and len(elements) > 1 and elements[0] == _NOT and elements[1] is not _GAP
+                    and normaliser.negated_auxiliaries):
+                # "not shifting" was written for "it's not shifting", which now reads "it isn't shifting" (not "not
+                # ... any feeling": "hasn't lost any feeling" is no loss)
+                yield _Phrase(name, (_Family(normaliser.negated_auxiliaries), *elements[1:]), shadow=shadow)
 
 
 def _with_families(element: Element, families: Mapping[str, frozenset[str]]) -> Element:
