@@ -39,7 +39,7 @@ CUSTOM_INTENT_SLOTS = {
     "MassageInfoIntent": {"symptom": "SYMPTOM"},
     "MedicineInfoIntent": {"symptom": "SYMPTOM"},
     "HeatOrIceIntent": {"symptom": "SYMPTOM"},
-    "SetReminderIntent": {"time": "AMAZON.TIME"},
+    "SetReminderIntent": {"time": "AMAZON.TIME", "symptom": "SYMPTOM"},
     "CancelReminderIntent": {},
     "ReminderStatusIntent": {},
 }

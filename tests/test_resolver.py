@@ -309,6 +309,8 @@ def test_its_written_without_an_apostrophe_stays_in_the_symptom(resolver: Intent
     ("I can't, um, feel my bottom", "i can't um feel my bottom"),  # Alexa sends what it heard, fillers too
     ("I've got pins-and-needles in both feet", "i've got pins and needles in both feet"),
     ("there's blood when I wee, it's red", "there's blood when i wee it's red"),
+    # A listed value found inside a longer sentence is still the words said, never their normalised form.
+    ("I haven't passed water since breakfast and I've been trying", "haven't passed water"),
 ])
 def test_free_text_slots_carry_the_words_as_alexa_hears_them(resolver: IntentResolver, utterance: str,
                                                               symptom: str) -> None:
@@ -719,3 +721,99 @@ def test_pain_reported_with_no_check_in_open_is_a_symptom_with_all_its_words(res
 def test_a_symptom_written_into_a_request_is_that_requests_own_words(resolver: IntentResolver, utterance: str,
                                                                      intent: str) -> None:
     assert resolver.resolve(utterance).intent == intent
+
+
+# Requests of Alexa's own domains (skill/local/nlu/other_domains.json): Alexa's out-of-domain model keeps them from
+# whichever intent shares a word with them, and the fallback names the number first and says what the skill does.
+@pytest.mark.parametrize("said", [
+    "order some more kitchen roll",  # shopping: "roll" is no symptom, whatever the catch-all would make of it
+    "what's the temperature outside",  # weather: "temperature" is a fever word only about a person
+    "set a timer for the spuds for twenty minutes",  # a kitchen timer, not the heat's
+    "ring my sister",  # a call: the heat timer "rings", a sister is no timer
+    "phone dave",
+    "set an alarm for half six",  # an alarm, not a stretch reminder
+    "wake me up at seven tomorrow",
+    "how far is it to the coast",
+    "what day is it",
+    "switch off the telly",
+    "lock the back door",  # "lock" is a spasm word only of a back, and "back" no request for stretches here
+])
+def test_requests_for_alexas_own_domains_reach_the_fallback(resolver: IntentResolver, said: str) -> None:
+    assert resolver.resolve(said).intent == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize(("said", "intent"), [
+    # The skill's own things named in the same breath keep the request the skill's.
+    ("set an alarm to remind me to stretch at seven", "SetReminderIntent"),
+    ("set a timer for my heat pack", "HeatTimerIntent"),
+    # A sign, a symptom or a feeling named with another domain's request must reach triage, never the fallback.
+    ("call my daughter, I can't feel my legs", "SymptomReportIntent"),
+    ("ring my son, my back's killing me", "SymptomReportIntent"),
+])
+def test_a_request_with_the_skills_own_words_or_a_sign_is_not_another_domains(resolver: IntentResolver, said: str,
+                                                                            intent: str) -> None:
+    assert resolver.resolve(said).intent == intent
+
+
+@pytest.mark.parametrize(("said", "intent"), [
+    ("ok carry on", "AMAZON.ResumeIntent"),  # during a pause: resume where it stopped (next would skip the step)
+    ("right, carry on", "AMAZON.ResumeIntent"),
+    ("go on", "AMAZON.YesIntent"),  # to a question a yes; mid-routine a yes to "How did that feel?" moves on
+    ("one more time", "AMAZON.RepeatIntent"),
+    ("kindly start the whole back programme", "StartStretchIntent"),  # British spelling of a routine's word
+])
+def test_built_in_requests_in_their_everyday_words(resolver: IntentResolver, said: str, intent: str) -> None:
+    assert resolver.resolve(said).intent == intent
+
+
+@pytest.mark.parametrize(("said", "time"), [
+    ("in the evenings around seven", "19:00"),  # the part of the day said first, the hour roughly
+    ("at night about ten", "22:00"),
+    ("mornings around half six", "06:30"),
+    ("around seven in the evenings", "19:00"),
+])
+def test_a_reminder_time_said_with_the_part_of_the_day_first(resolver: IntentResolver, said: str, time: str) -> None:
+    heard = resolver.resolve(said, context=ElicitedSlot("SetReminderIntent", "time"))
+    assert (heard.intent, heard.slots["time"].value) == ("SetReminderIntent", time)
+
+
+def test_carry_on_said_during_a_pause_resumes_the_same_stretch(store) -> None:
+    """Typed words through the resolver into the real skill: "ok carry on" while paused picks the stretch up where
+    it stopped (heard as next, it skipped the stretch the user had paused in)."""
+    import random
+
+    from fakes import FakeAlarm
+    from skill.alexa.app import create_skill
+    from skill.alexa.envelopes import AlexaSession
+    from skill.local.clock import FakeClock
+    from skill.local.no_cloud import NoCloudApiClient
+    from skill.local.talk import LocalConversation
+
+    skill = create_skill(persistence=store, alarm=FakeAlarm(), rng=random.Random(0), api_client=NoCloudApiClient())
+    talk = LocalConversation(skill, AlexaSession(user_id="amzn1.ask.account.CARRY-ON"), clock=FakeClock())
+    talk.hear("open spine coach")
+    talk.hear("start my lower back stretches")
+    talk.hear("no")  # the day's screening
+    led = talk.hear("next")
+    paused = talk.hear("pause")
+    assert paused.attributes["routine"]["status"] == "paused"
+    carried_on = talk.hear("ok carry on")
+    assert carried_on.record["intent"] == "AMAZON.ResumeIntent"
+    assert carried_on.attributes["routine"]["status"] == "running"
+    assert carried_on.attributes["routine"]["step"] == led.attributes["routine"]["step"]
+
+
+@pytest.mark.parametrize("said", ["no pain at all", "not sore at all", "didn't hurt at all"])
+def test_a_check_in_answer_stays_itself_with_at_all_after_it(resolver: IntentResolver, said: str) -> None:
+    heard = resolver.resolve(said, context=PAIN_CHECK)
+    assert (heard.intent, heard.slots["feeling"].id) == ("PainCheckIntent", "fine")
+
+
+@pytest.mark.parametrize("said", [
+    "no only one leg",  # to "Is it in both legs, or ...?": a no that says what it is instead
+    "no just my back",  # names a routine's area, asks for no routine
+    "no everything's normal down there",  # "everything's" is "everything is", not a possessive
+    "not just now thanks",
+])
+def test_a_no_said_with_words_of_its_own_is_still_a_no(resolver: IntentResolver, said: str) -> None:
+    assert resolver.resolve(said).intent == "AMAZON.NoIntent"

@@ -111,9 +111,19 @@ def _during_heat(chat) -> ElicitedSlot | None:
     return elicited_in(said.raw)
 
 
+def _at_the_menu(chat) -> ElicitedSlot | None:
+    chat.launch()
+    return None
+
+
 # A sign said with a request, as an Echo would send it (the resolver's intent and slots in a real envelope, no raw
 # text), mid-routine and mid-heat: the emergency number comes first whichever intent carried it.
 @pytest.mark.parametrize(("during", "said"), [
+    # A duration or time the request holds comes between its words and the sign, and is no part of the sign.
+    (_at_the_menu, "start the heat for ten minutes, I can't feel my bottom"),
+    (_at_the_menu, "set the heat for 15 minutes I can't feel my bum"),
+    (_at_the_menu, "remind me to stretch at seven, I can't feel my legs"),
+    (_at_the_menu, "I can't feel my legs, remind me to stretch at seven"),
     (_during_a_stretch, "skip this one, I can't feel my legs"),
     (_during_a_stretch, "I can't feel my legs, skip this one"),
     (_during_a_stretch, "skip it, I've wet myself and can't feel my bum"),

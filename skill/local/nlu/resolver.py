@@ -36,6 +36,7 @@ from skill.local.nlu.times import find_time, time_slot_value
 from skill.core.text import fold
 
 BUILTIN_SAMPLES = Path(__file__).with_name("builtin_samples.json")
+OTHER_DOMAINS = Path(__file__).with_name("other_domains.json")  # requests Alexa keeps for itself: see its _about
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 DURATION, NUMBER, TIME = "AMAZON.DURATION", "AMAZON.NUMBER", "AMAZON.TIME"
@@ -77,7 +78,8 @@ _WORD_CONTRACTIONS = {
     "onto": "on to", "anymore": "any more",  # recognisers write either
 }
 # "'s" is "is" only after these; elsewhere it is a possessive ("dad's stretches").
-_IS_CONTRACTIONS = frozenset("it's that's there's here's what's who's where's when's why's how's he's she's".split())
+_IS_CONTRACTIONS = frozenset("it's that's there's here's what's who's where's when's why's how's he's she's "
+                              "everything's nothing's something's anything's everyone's nobody's".split())
 _SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"),
                         ("'m", " am"))
 _FILLER_WORDS = frozenset("um umm uh uhh erm hmm ah ugh oops whoops please alexa really actually honestly basically "
@@ -148,6 +150,10 @@ class Heard:
         while last + 1 < len(self.words) and self.sources[last + 1][0] <= self.sources[last][1]:
             last += 1
         return first, last
+
+    def as_said(self, first: int, last: int) -> str:
+        """The spoken words words[first..last] came from, whole: "haven't passed water", never "have not ..."."""
+        return " ".join(self.spoken[self.sources[first][0]:self.sources[last][1] + 1])
 
     def said(self, first: int, last: int) -> str | None:
         """The spoken words Alexa would put in a slot filling words[first..last] between the carrier words
@@ -236,7 +242,7 @@ _MEANING_CLASSES = {
     "heat": "heating hot warm warmth heated",
     "pad": "pack bottle blanket wrap",
     "physio": "physiotherapist therapist physiotherapy",
-    "stretch": "exercise stretching routine workout",
+    "stretch": "exercise stretching routine workout program programme",
     "timer": "countdown clock",
     "doctor": "gp doc physician",
     "hospital": "er ae casualty",
@@ -254,7 +260,7 @@ _MEANING_CLASSES = {
     "numb": "weak tingling tingle",
     "limb": "leg foot feet arm hand toe finger",
     "skip": "pass miss",
-    "stop": "cancel end",
+    "stop": "cancel end scrap",
     "warning": "sign symptom danger dangerous emergency serious urgent",
     "remain": "left remaining longer",
 }
@@ -390,7 +396,7 @@ _LEADING_ANSWERS = tuple(sorted(
     key=lambda lead: -len(lead[0])))
 _AFTER_AN_ANSWER = frozenset(
     "i it that this these those she he they we you there nothing none not never just all let give leave do does did "
-    "no nope nah thanks thank sorry actually really maybe definitely absolutely please go skip keep carry stop "
+    "no nope nah thanks thank sorry actually really maybe definitely absolutely please go skip keep carry stop only "
     "cancel wait hold is was am are have has had can could would will should thats its neither same everything "
     "start".split())
 # Requests no yes/no question of the skill offers, so that an answer said before one only leads into it.
@@ -404,6 +410,7 @@ _KEYWORD_SHARE = 0.25  # of an intent's samples that use a word, for it to be on
 _RIVAL_FLOOR = 0.25  # a request with its own words, this near, beats a catch-all that heard no body feeling
 _WORDS_AROUND_AN_ANSWER = 3  # words besides the value in an answer to an elicited slot ("let's say {fifteen}")
 _ANSWERS_TO_A_QUESTION = (_YES, _NO)  # heard only when said first (_answer_first), never picked out of the middle
+_TIME_UNITS = frozenset("second seconds sec secs minute minutes min mins hour hours half quarter".split())
 _INVOCATION_VERBS = "open|launch|start|begin|load|run|play|use|talk to|ask|tell|enable"
 _ONE_SHOT_VERBS = "ask|tell|open|launch|start|use|load|have"
 _CONNECTORS = "to|for|about|if|whether|that|and"
@@ -483,6 +490,8 @@ class IntentResolver:
                                      and self._slot_types[t.intent][t.slots[0]] in self._values)
         self._index_keywords()
         self._launch, self._one_shot, self._one_shot_suffix = _invocation_patterns(self.invocation_name)
+        self._model_words = frozenset(self._weights).union(*self._type_vocabulary.values())
+        self._other_domains, self._own_words = _other_domain_patterns()
 
     # --- resolving ---------------------------------------------------------------------------------
     def resolve(self, text: str, context: ElicitedSlot | None = None) -> Resolution:
@@ -500,6 +509,8 @@ class IntentResolver:
         if exact is not None:
             return Resolution(exact, self._unfilled(exact), 1.0)
         mentions = self._mentions(words)
+        if self._for_another_domain(heard, mentions):
+            return Resolution(FALLBACK_INTENT, {}, 1.0)
         heard_as = self._answer_first(heard, mentions, self._heard_as_request(heard, mentions))
         if heard_as.intent == FALLBACK_INTENT or self._only_passed_through(heard_as):
             heard_as = self._request_said_whole(heard, mentions) or heard_as
@@ -510,6 +521,43 @@ class IntentResolver:
                 and self._sign_in_words(heard.spoken):
             return self._sign_without_a_built_in(heard, mentions)
         return heard_as
+
+    def _for_another_domain(self, heard: Heard, mentions: Sequence[_Mention]) -> bool:
+        """Whether the words are a request of one of Alexa's own domains (other_domains.json: "ring my son", "set a
+        timer for the roast"), which Alexa's out-of-domain model sends to the fallback: never when they name one of
+        the skill's own things, a symptom value, or a sign the rules find."""
+        words = heard.words
+        if {_stem(w) for w in words} & self._own_words \
+                or any(m.value.slot_type in self._describing_types for m in mentions):
+            return False
+        text = " ".join(words)
+        if not any(self._fits(pattern, text) for pattern in self._other_domains):
+            return False
+        return not self._sign_in_words(heard.spoken)
+
+    def _fits(self, pattern: re.Pattern[str], text: str) -> bool:
+        match = pattern.fullmatch(text)
+        if match is None:
+            return False
+        for group, said in match.groupdict().items():
+            if said is None:
+                continue
+            if group.startswith("person") and not (_canonical(said) == "relative" or self._foreign(said)):
+                return False
+            if group.startswith("things") and not self._only_foreign_things(said.split()):
+                return False
+        return True
+
+    def _foreign(self, word: str) -> bool:
+        """A word no sample and no slot value of the model uses (a name, "roast"), nor a function word."""
+        return word not in _CONTENT_STOP_WORDS and _canonical(word) not in self._model_words \
+            and number_slot_value(word) is None
+
+    def _only_foreign_things(self, words: Sequence[str]) -> bool:
+        """Words naming things the skill knows nothing of, times and amounts aside ("the pasta for ten minutes")."""
+        content = [w for w in words if w not in _CONTENT_STOP_WORDS and number_slot_value(w) is None
+                   and w not in _TIME_UNITS]
+        return bool(content) and all(self._foreign(w) for w in content)
 
     def _description_not_feeling(self, heard: Heard, mentions: Sequence[_Mention], heard_as: Resolution) -> Resolution:
         """A feeling's slot (a type of short names Alexa passes through) holding a whole unlisted sentence, or only
@@ -628,7 +676,9 @@ class IntentResolver:
         """The nearest request of another intent whose own words are said: the words most of its samples use ("timer",
         "skip", "stretch", a tip's {topic} such as "smoking") and no catch-all type's values are evidence of."""
         tokens = self._similarity_tokens(heard.words, mentions)
-        evidenced = {intent for intent, keywords in self._keywords.items() if tokens & keywords}
+        evidenced = {intent for intent, keywords in self._keywords.items() if tokens & keywords} | {
+            intent for intent, slots in self._slot_types.items()
+            if any(_tag(t) in tokens for t in slots.values() if t in self._values and t not in self._open_types)}
         score, sample = self._most_similar(tokens, exclude=frozenset(self._keywords) - evidenced
                                            | {caught_by, *_ANSWERS_TO_A_QUESTION})
         if sample is None or score < _RIVAL_FLOOR:
@@ -676,9 +726,16 @@ class IntentResolver:
         if answer == _NO and any(w in _NEGATIONS for w in words[said:]):
             return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))  # "no, don't skip it": said twice
         after = self._request_after(heard, said)
-        if self._own_request(heard_as) and (after is None or heard_as.score > after.score):
+        if self._own_request(heard_as) and (after is None or heard_as.score > after.score) \
+                and self._says_its_own_words(heard_as.intent, words[said:]):
             return heard_as
         return after or Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
+
+    def _says_its_own_words(self, intent: str, words: Sequence[str]) -> bool:
+        """Whether the words say one of the intent's own words ("stretch", "skip", "heat"), if it has any: "no, it's
+        just my lower back" names a routine's area but asks for no routine."""
+        own = self._keywords.get(intent, frozenset())
+        return not own or bool(own & {_canonical(w) for w in words})
 
     def _own_request(self, heard_as: Resolution) -> bool:
         return not heard_as.intent.startswith("AMAZON.") and heard_as.score >= _OWN_REQUEST \
@@ -692,7 +749,8 @@ class IntentResolver:
             return None
         after = Heard(heard.spoken, heard.words[said:], heard.sources[said:])
         request = self._heard_as_request(after, self._mentions(after.words))
-        return request if self._own_request(request) else None
+        return request if self._own_request(request) and self._says_its_own_words(request.intent, after.words) \
+            else None
 
     def _only_passed_through(self, heard_as: Resolution) -> bool:
         """Whether the intent was heard only because a sample that is its slot alone took the words unlisted
@@ -743,9 +801,12 @@ class IntentResolver:
         if any(word in _NEGATIONS for word in words):
             return None
         slot_types = self._slot_types.get(context.intent, {})
-        # The elicited slot first, then the intent's others ("twenty minutes" while minutes are asked for).
+        # The elicited slot first, then the intent's others ("twenty minutes" while minutes are asked for); a sign said
+        # beside a request ({symptom}) answers no question: it is heard as it would be without one.
         for name in sorted(slot_types, key=lambda slot: slot != context.slot):
             slot_type = slot_types[name]
+            if slot_type in self._describing_types:
+                continue
             if slot_type in _FINDERS:
                 found = _FINDERS[slot_type](words)
                 span = (found[0], found[1]) if found else None
@@ -845,6 +906,9 @@ class IntentResolver:
             iso = duration_slot_value(words)
             if iso is None:
                 return None
+            found = find_duration(words.split()) if iso == "?" else None
+            if found is not None and self._sign_in_words(words.split()[found[1]:]):
+                return None  # "for {ten minutes} i can't feel my legs": Alexa's duration ends where the sign begins
             return SlotValue(name, slot_type, iso), _DURATION_UNKNOWN if iso == "?" else _SLOT_MATCH
         if slot_type == TIME:
             time = time_slot_value(words)  # "08:00", or "MO" for a part of the day said on its own
@@ -911,6 +975,8 @@ class IntentResolver:
                 split = split[1:]
             elif split[-1] in _QUALIFIERS:
                 split = split[:-1]
+            elif split[-2:] == ["at", "all"] and len(split) > 2:  # "no pain at all", "not sore at all"
+                split = split[:-2]
             else:
                 return None
         return None
@@ -1007,7 +1073,8 @@ class IntentResolver:
                 if said:
                     longest = max(said, key=lambda m: m.end - m.start)
                     value = longest.value
-                    slots[name] = SlotValue(name, slot_type, longest.words, ER_MATCH, value.id, value.canonical)
+                    slots[name] = SlotValue(name, slot_type, heard.as_said(longest.start, longest.end - 1), ER_MATCH,
+                                            value.id, value.canonical)
             elif slot_type in _FINDERS:
                 found = _FINDERS[slot_type](words)
                 if found is not None and not any(found[0] < end and start < found[1] for start, end in taken):
@@ -1020,7 +1087,7 @@ class IntentResolver:
                 while start < len(words) and (_canonical(words[start]) in carrier or words[start] in _INTENSIFIERS):
                     start += 1
                 if start < len(words):
-                    slots[name] = SlotValue(name, slot_type, " ".join(words[start:]))
+                    slots[name] = SlotValue(name, slot_type, heard.as_said(start, len(words) - 1))
         return slots
 
     def _said_beside_the_request(self, sample: _Sample, heard: Heard, name: str, slot_type: str) -> SlotValue | None:
@@ -1030,6 +1097,10 @@ class IntentResolver:
         own = {_canonical(w) for w in sample.carrier if w not in _CONTENT_STOP_WORDS}
         words = heard.words
         at = [i for i, w in enumerate(words) if _canonical(w) in own]
+        for slot_type in self._slot_types[sample.intent].values():
+            found = _FINDERS[slot_type](words) if slot_type in _FINDERS else None
+            if found is not None and at and found[0] > at[-1]:
+                at.extend(range(found[0], found[1]))  # its own amount or time: "start the heat for {ten minutes}"
         if not at:
             return None
         for start, end in ((at[-1] + 1, len(words) - 1), (0, at[0] - 1)):
@@ -1265,6 +1336,39 @@ def _invocation_patterns(invocation_name: str) -> tuple[re.Pattern[str], re.Patt
     one_shot = re.compile(rf"^(?:{_ONE_SHOT_VERBS}) (?:the )?{name} (?:(?:{_CONNECTORS}) )?(?P<request>.+)$")
     suffix = re.compile(rf"^(?P<request>.+?) (?:{_LINKS}) (?:the )?{name}$")
     return launch, one_shot, suffix
+
+
+_PATTERN_TOKEN = re.compile(r"\{[^}]*\}|\S+")
+
+
+@functools.cache
+def _other_domain_patterns() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
+    """other_domains.json compiled: each pattern a regex over normalised words (its syntax is in the file's _about),
+    and the stems of the skill's own words (stems, not meaning classes: "lock the door" is no spasm)."""
+    data = json.loads(OTHER_DOMAINS.read_text(encoding="utf-8"))
+    patterns = [(_domain_regex(text), "") for text in data["start"]] + \
+        [(_domain_regex(text), "(?:.* )?") for text in data["anywhere"]]
+    return (tuple(re.compile(lead + body) for body, lead in patterns),
+            frozenset(_stem(w) for w in data["own_words"]))
+
+
+def _domain_regex(pattern: str) -> str:
+    parts: list[str] = []
+    for index, token in enumerate(_PATTERN_TOKEN.findall(pattern)):
+        space = " " if parts else ""
+        if token == "...":
+            parts.append(r"(?: \S+)*" if parts else r"(?:\S+(?: \S+)*)?")
+        elif token in ("<person>", "<things>"):
+            name = f"{token[1:-1]}{index}"
+            body = r"\S+" if token == "<person>" else r"\S+(?: \S+)*"
+            parts.append(f"{space}(?P<{name}>{body})")
+        elif token.startswith("{"):
+            options = token[1:-1].split("|")
+            said = "|".join(" ".join(map(re.escape, normalize(o).split())) for o in options if o)
+            parts.append(f"(?:{space}(?:{said}))?" if "" in options else f"{space}(?:{said})")
+        else:
+            parts.append(space + " ".join(map(re.escape, normalize(token).split())))
+    return "".join(parts)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -31,6 +31,8 @@ _DAY_PARTS = {("in", "the", "morning"): "MO", ("in", "the", "afternoon"): "AF", 
 # ... or a daily one, as a reminder is asked for: "half six every evening", "seven each morning".
 _DAY_PARTS.update({(every, part): code for every in ("every", "each") for part, code in PERIODS.items()
                    if part != "tonight"})
+_DAY_PARTS.update({("in", "the", part): code for part, code in PERIODS.items() if part.endswith("s")})
+_APPROXIMATELY = ("at", "around", "about", "by", "say")  # between a part of the day said first and its hour
 _OCLOCK = (("o'clock",), ("oclock",), ("o", "clock"))
 _PAST, _TO = ("past", "after"), ("to", "before", "of")
 _LEADING = ("at", "for", "around", "about", "by", "every", "each", "the", "in", "this")
@@ -118,10 +120,13 @@ def _read(words: Sequence[str]) -> _Reading | None:
 def _day_part(words: list[str]) -> tuple[list[str], str | None]:
     """Splits off a trailing am, pm or part of the day, or a part of the day said first ("evening at six", "morning
     seven o'clock"): (the clock words, "AM" / "PM" / a period code / None)."""
-    if len(words) > 1 and words[0] in PERIODS:
-        rest = words[2:] if words[1] == "at" else words[1:]
+    lead = words[2:] if words[:2] == ["in", "the"] else words[1:] if words[:1] == ["at"] else words
+    if len(lead) > 1 and lead[0] in PERIODS:  # "in the evenings around seven", "at night about ten"
+        rest = lead[1:]
+        while rest and rest[0] in _APPROXIMATELY:
+            rest = rest[1:]
         if rest:
-            return rest, PERIODS[words[0]]
+            return rest, PERIODS[lead[0]]
     for suffix in _AM:
         if len(words) > len(suffix) and tuple(words[-len(suffix):]) == suffix:
             return words[:-len(suffix)], "AM"
