@@ -176,6 +176,18 @@ def test_resume_after_a_pause_at_the_check_in_moves_on_to_the_next_stretch(chat)
     assert said.attributes["routine"]["step"] == 0 and resumed.attributes["routine"]["step"] == 1
 
 
+def test_a_yes_while_paused_is_the_go_ahead_to_resume(chat):
+    """ "go on" or "okay" after "pause" (heard as a yes, with no question asked) carries on where the user was, as
+    resume does; it was "didn't catch that"."""
+    warmed_up(chat)
+    said = go_to(chat, "press_up")
+    chat.later(seconds=said.attributes["routine"]["rep_ends"][3] + PAUSE_LATENCY_SECONDS + 1)
+    chat.intent("AMAZON.PauseIntent")
+    carried_on = chat.intent("AMAZON.YesIntent")
+    assert carried_on.speech.startswith("Let's pick up the press-up where we left off, at 5 of 10.")
+    assert carried_on.attributes["routine"]["status"] == "running"
+
+
 def test_a_pause_right_away_restarts_the_step_without_the_intro(chat):
     warmed_up(chat)
     chat.intent("AMAZON.NextIntent")

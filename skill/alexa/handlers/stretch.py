@@ -56,8 +56,9 @@ class RoutineControlHandler(TurnHandler):
         routine = turn.conversation.routine
         if turn.intent in ("AMAZON.YesIntent", "AMAZON.NoIntent") and _warming_up_hands_free(turn):
             return True  # an answer to the safety check said as an instruction ("..., say stop now")
-        if turn.intent == "AMAZON.YesIntent":  # "okay" to "How did that feel?", where Alexa was not told it waits
-            return turn.asked is None and routine is not None and routine.status == "running"
+        if turn.intent == "AMAZON.YesIntent":  # "okay" to "How did that feel?", where Alexa was not told it waits;
+            # while paused, "go on" or "okay" is the go-ahead to carry on
+            return turn.asked is None and routine is not None and routine.status in ("running", "paused")
         # Repeat with no routine replays the last answer (RepeatHandler).
         return turn.intent in ROUTINE_TRIGGERS and (routine is not None or turn.intent != "AMAZON.RepeatIntent")
 
@@ -72,7 +73,7 @@ class RoutineControlHandler(TurnHandler):
             turn.expect_answer(Question.STRETCH_SCREEN, {"routine": state.routine, "step": state.step})
             return turn.reply().say("stretch.screen_question").ask("stretch.screen_reprompt")
         trigger = (PAIN_TRIGGERS.get(slot_id(turn, "feeling") or "") if turn.intent == "PainCheckIntent"
-                   else "fine" if turn.intent == "AMAZON.YesIntent" else ROUTINE_TRIGGERS[turn.intent])
+                   else self._yes_trigger(turn) if turn.intent == "AMAZON.YesIntent" else ROUTINE_TRIGGERS[turn.intent])
         if active is None and turn.intent == "PainCheckIntent":
             # With no stretch to check in on, how someone feels is a report, answered as SymptomReportIntent is
             # (triage has already screened its words), never with a dead end; new numbness nothing placed still
@@ -91,6 +92,11 @@ class RoutineControlHandler(TurnHandler):
         if trigger is None:
             return not_caught(turn, "stretch.check_in_unclear")
         return take(turn, *active, trigger)
+
+    @staticmethod
+    def _yes_trigger(turn: Turn) -> str:
+        routine = turn.conversation.routine
+        return "resume" if routine is not None and routine.status == "paused" else "fine"
 
     def _without_routine(self, turn: Turn) -> Reply:
         turn.update(routine=None)
