@@ -416,6 +416,15 @@ HEDGED_LOST_TOPIC_FIRST = [
     ("i could walk fine this morning and i still can", N),
 ]
 
+# The inside of the thighs is the saddle area whichever determiner comes before it; the same words ache after a ride.
+INNER_THIGHS = [
+    ("there's a numb strip down the inside of both thighs", E),
+    ("she can't feel the inside of her thighs", E),
+    ("the inside of the thighs has gone dead", E),
+    ("i pulled a muscle on the inside of my thigh at football", N),
+    ("both my thighs ache after riding", N),
+]
+
 @pytest.fixture(scope="module")
 def rules_alone() -> Triage:
     return triage_module.rules_alone("en-US")
@@ -430,7 +439,7 @@ def _tier(finding: Finding | None) -> str | None:
                          + ORGAN_GONE + NOT_KNOWING + SERIOUS_FALL + TEMPERATURE + BLADDER_EFFORT + WALKING_WITH_HELP
                          + TYPED_AND_LOCAL + REST_EXERCISE_SIDES + RETURNING_AND_PLAIN
                          + UNWELL_TOES_NO_CHANGE + UNNOTICED_AND_UNEASED
-                         + HEIGHTS_CRASHES_BEDS + OUTPUT_WAIT_CRASH + HEDGED_LOST_TOPIC_FIRST)
+                         + HEIGHTS_CRASHES_BEDS + OUTPUT_WAIT_CRASH + HEDGED_LOST_TOPIC_FIRST + INNER_THIGHS)
 def test_family(rules_alone: Triage, utterance: str, expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected
 
