@@ -15,7 +15,9 @@ confidence) from its 16 kHz samples:
 - **barge-in**: "stop", "pause", "that hurts", "help" said over the skill's own voice (its prompts, rendered as the
   runner renders them, at each of BED_GAINS of the user's level) and in a hold's silence: heard or not (what the runner
   is sent, after `reading` and its second look, means the word), how long after the word ended; and false barge-ins
-  over the skill's voice alone.
+  over the skill's voice alone. The skill's voice reaches the microphone through a modelled room (`through_room`:
+  late, reverberant), and the listener is handed what was played, as `talk --listen` hands its echo canceller
+  (`--no-echo-cancellation`: measured as without pywebrtc-audio).
 - **time from end of speech to reply start**: the real runner (skill.local.session.assemble_runner) listening through
   ListeningLines, fed in real time: from the end of the user's speech to the reply's first samples reaching the
   player (a hand-off player, as bench/first_audio.py: no sound device).
@@ -59,6 +61,12 @@ SPEEDS = (140, 175)  # words a minute: slow and espeak-ng's default
 SNR_DB = 15.0
 # The skill's voice under the user's: a microphone as near the speaker as the user, and one much nearer the user.
 BED_GAINS = (0.5, 0.25)
+# The room between the loudspeaker and the microphone, so that cancelling the skill's voice is not a perfect
+# subtraction: the sound leaves ROOM_DELAY_SECONDS after the player is handed it (the player's and sound card's
+# buffers and the flight through air), and reverberates (an exponentially decaying tail, ROOM_RT60_SECONDS to fall by
+# 60 dB, drawn once with SEED), its direct sound a quarter of the energy.
+ROOM_DELAY_SECONDS = 0.06
+ROOM_RT60_SECONDS = 0.35
 PAD_SECONDS = 0.6
 TARGETS = {"commands": 0.90, "wider": 0.80, "barge_in_seconds": 1.0}
 WIDER_SAMPLE, QUICK_WIDER_SAMPLE = 48, 16
@@ -270,6 +278,46 @@ def skill_bed(seconds: float) -> tuple[numpy.ndarray, list[tuple[float, float, s
     return numpy.concatenate(parts), spans
 
 
+def through_room(played: numpy.ndarray) -> numpy.ndarray:
+    """`played` as the microphone hears it from the loudspeaker: delayed and reverberant, at the same energy."""
+    count = int(16000 * ROOM_RT60_SECONDS * 1.2)
+    decay = 10 ** (-3 * numpy.arange(count) / 16000 / ROOM_RT60_SECONDS)
+    response = numpy.random.default_rng(SEED).standard_normal(count) * decay
+    response[0] = 0.0
+    response *= numpy.sqrt(3.0 / numpy.sum(response ** 2))  # the tail three times the direct sound's energy
+    response[0] = 1.0
+    response /= numpy.sqrt(numpy.sum(response ** 2))
+    wet = numpy.convolve(played.astype(numpy.float64), response)[:len(played)]
+    delay = int(16000 * ROOM_DELAY_SECONDS)
+    return numpy.concatenate([numpy.zeros(delay), wet[:len(wet) - delay]])
+
+
+def echo_canceller(wanted: bool = True):
+    """The canceller `talk --listen` runs, or None when it is not installed or not `wanted` (measured without)."""
+    from skill.local.listen.echo import EchoCancellationUnavailable, EchoCanceller
+
+    if not wanted:
+        return None
+    try:
+        return EchoCanceller()
+    except EchoCancellationUnavailable:
+        return None
+
+
+def played_at(played: numpy.ndarray | None, listener_time: Callable[[], float]) -> Callable[[], bytes | None]:
+    """What the player was handed over the frame the listener just took: `played`'s samples there (its quiet
+    stretches too, as the runner's player plays a sentence's silences), None when nothing was played."""
+    from skill.local.listen.listener import FRAME_SECONDS
+
+    def now_played() -> bytes | None:
+        if played is None:
+            return None
+        start = round(listener_time() * 16000)
+        chunk = played[start:start + int(16000 * FRAME_SECONDS)]
+        return chunk.tobytes() if chunk.size else None
+    return now_played
+
+
 def playing_at(spans, listener_time: Callable[[], float]) -> Callable[[], str | None]:
     """What the runner's SkillAudio would say at the listener's stream time: the sentence, for its length and the
     echo's tail after it."""
@@ -290,17 +338,24 @@ def speech_end(samples: numpy.ndarray) -> float:
     return (loud[-1] + 1) / 16000 if loud.size else 0.0
 
 
-def barge_in(hearing: Hearing, conds, quick: bool) -> dict[str, Any]:
+def barge_in(hearing: Hearing, conds, quick: bool, cancel_echo: bool = True) -> dict[str, Any]:
     from skill.local.listen.listener import Listener
     from skill.local.listen.vocabulary import BARGE_IN
 
     bed, spans = skill_bed(60 if quick else 240)
+    heard_bed = through_room(bed)
     false_alarms = []
     clock = {"t": 0.0}
-    listener = Listener(hearing.recogniser, hearing.spotter, false_alarms.append,
-                        playing_at(spans, lambda: clock["t"]))
+    cancelling = echo_canceller(cancel_echo) is not None
+    unsure = []  # heard but too unsure to act on: the runner would say "I heard ..." over its own voice
+
+    def alarm(heard) -> None:
+        acted = heard.text if heard.barge_in else hearing.acted_on(heard.recognition)
+        (false_alarms if acted else unsure).append(acted or heard.text)
+    listener = Listener(hearing.recogniser, hearing.spotter, alarm, playing_at(spans, lambda: clock["t"]),
+                        echo_canceller(cancel_echo), played_at(bed, lambda: clock["t"]))
     hearing.spotter.reset()
-    for frame in frames_of(bed):
+    for frame in frames_of(numpy.clip(heard_bed, -32768, 32767).astype(numpy.int16)):
         clock["t"] = listener.now
         listener.feed(frame)
     listener.end()
@@ -313,8 +368,8 @@ def barge_in(hearing: Hearing, conds, quick: bool) -> dict[str, Any]:
             for case in results:
                 at = 16000 * 3
                 gain = next((g for g in BED_GAINS if case.endswith(f" {g:g} of the user's")), 0.0)
-                base = bed[16000 * 20:16000 * 26].astype(numpy.float64) * gain if case.startswith("over") \
-                    else numpy.zeros(16000 * 6)
+                played = bed[16000 * 20:16000 * 26] if case.startswith("over") else None
+                base = through_room(played) * gain if played is not None else numpy.zeros(16000 * 6)
                 base[at:at + len(user)] += user
                 mix = numpy.clip(base, -32768, 32767).astype(numpy.int16)
                 word_end = at / 16000 + speech_end(user)
@@ -324,7 +379,8 @@ def barge_in(hearing: Hearing, conds, quick: bool) -> dict[str, Any]:
                 clock["t"] = 0.0
                 listener = Listener(hearing.recogniser, hearing.spotter,
                                     lambda h: acted.append(h.text if h.barge_in else hearing.acted_on(h.recognition)),
-                                    playing_at(local_spans, lambda: clock["t"]))
+                                    playing_at(local_spans, lambda: clock["t"]), echo_canceller(cancel_echo),
+                                    played_at(played, lambda: clock["t"]))
                 hearing.spotter.reset()
                 latency = None
                 for frame in frames_of(mix):
@@ -340,8 +396,8 @@ def barge_in(hearing: Hearing, conds, quick: bool) -> dict[str, Any]:
                 results[case].append({"voice": voice, "word": word, "heard": latency is not None,
                                       "seconds": None if latency is None else round(latency, 2)})
     minutes = len(bed) / 16000 / 60
-    return {"cases": results, "false_alarms": [h.text for h in false_alarms],
-            "bed_minutes": round(minutes, 1)}
+    return {"cases": results, "false_alarms": false_alarms, "unsure": unsure,
+            "bed_minutes": round(minutes, 1), "echo_cancellation": cancelling}
 
 
 def reply_latency(quick: bool) -> dict[str, Any]:
@@ -401,7 +457,7 @@ def reply_latency(quick: bool) -> dict[str, Any]:
             "max": max(timed) if timed else None}
 
 
-def measure(quick: bool = False) -> dict[str, Any]:
+def measure(quick: bool = False, cancel_echo: bool = True) -> dict[str, Any]:
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
             return {"skipped": f"{tool} is not installed (make installs it as root)"}
@@ -419,7 +475,7 @@ def measure(quick: bool = False) -> dict[str, Any]:
             "wider": accuracy(wider_sample(QUICK_WIDER_SAMPLE if quick else WIDER_SAMPLE), hearing, conds, noise),
             "red_flags": red_flags(red_flag_sample(QUICK_RED_FLAG_SAMPLE if quick else RED_FLAG_SAMPLE, hearing),
                                    hearing, conds, noise),
-            "barge_in": barge_in(hearing, conds, quick),
+            "barge_in": barge_in(hearing, conds, quick, cancel_echo),
             "reply": reply_latency(quick),
         }
     result["seconds"] = round(time.perf_counter() - began)
@@ -435,14 +491,15 @@ def report(result: dict[str, Any]) -> str:
         return f"# Listening offline\n\nSkipped: {result['skipped']}.\n"
     from skill.local.listen.lines import LOW_CONFIDENCE
     from skill.local.listen.listener import NOISE_FLOOR_RMS
-    from skill.local.listen.recognise import CLOSEST_GAP, LANGUAGE_WEIGHT
+    from skill.local.listen.recognise import CLOSEST_GAP, LANGUAGE_WEIGHT, SHORT_GAP
 
     lines = ["# Listening offline (`talk --listen`)", "",
              "Written by `python -m bench.listen` (`make listen-bench`). pocketsphinx 5 (its US English acoustic "
              "model) with the skill's language model (skill/local/listen/model/), language weight "
              f"{LANGUAGE_WEIGHT:g}, asking again below {LOW_CONFIDENCE:g} resolver confidence unless a second decode "
              "against the grammar of the skill's requests finds one scoring within "
-             f"{CLOSEST_GAP:g} a frame of the best string of phones; espeak-ng voices: "
+             f"{CLOSEST_GAP:g} a frame of the best string of phones (a word or two: among the short requests alone, "
+             f"within {SHORT_GAP:g}); espeak-ng voices: "
              + ", ".join(result["conditions"]) + f"; noise: sox pink noise {SNR_DB:g} dB below the speech, over the "
              f"listener's own quiet-room floor (pink, RMS {NOISE_FLOOR_RMS:g} of 32768) in every condition. "
              f"{result['seconds']} s. Synthetic voices are not people: every figure is a floor.", ""]
@@ -473,7 +530,10 @@ def report(result: dict[str, Any]) -> str:
         lines += [f"- \"{t}\" / \"{h}\" / {i} ({v}, {s} wpm{', noise' if n else ''})"
                   for t, h, i, v, s, n in rf["harmless_examples"]]
     bi = result["barge_in"]
-    lines += ["", "**Barge-in** (each word once per voice; seconds from the word's end to the interrupt):", "",
+    lines += ["", "**Barge-in** (each word once per voice; seconds from the word's end to the interrupt; the skill's "
+              f"voice reaches the microphone through a modelled room, {ROOM_DELAY_SECONDS:g} s late and reverberant, "
+              f"RT60 {ROOM_RT60_SECONDS:g} s; echo cancellation "
+              + ("on: WebRTC AEC3, pywebrtc-audio" if bi.get("echo_cancellation") else "off") + "):", "",
               "| case | heard | within 1 s | worst seconds |", "|---|---|---|---|"]
     for case, rows in bi["cases"].items():
         heard = [r for r in rows if r["heard"]]
@@ -486,7 +546,8 @@ def report(result: dict[str, Any]) -> str:
             lines.append(f"\nMissed {case}: {', '.join(missed)}.")
     lines += ["", f"False barge-ins over {bi['bed_minutes']} minutes of the skill's own voice (no user): "
               f"{len(bi['false_alarms'])}" + (f" ({', '.join(sorted(set(bi['false_alarms'])))})"
-                                              if bi["false_alarms"] else "") + "."]
+                                              if bi["false_alarms"] else "") + "; heard but asked about: "
+              f"{len(bi.get('unsure', []))}."]
     reply = result["reply"]
     if "skipped" in reply:
         lines += ["", f"**End of speech to reply**: skipped ({reply['skipped']})."]
@@ -505,8 +566,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="two voices and smaller samples (a minute or two)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--no-echo-cancellation", action="store_true",
+                        help="barge-in as without pywebrtc-audio: keyword spotting alone over the skill's voice")
     args = parser.parse_args(argv)
-    result = measure(quick=args.quick)
+    result = measure(quick=args.quick, cancel_echo=not args.no_echo_cancellation)
     text = report(result)
     REPORT.write_text(text, encoding="utf-8")
     print(text)

@@ -147,3 +147,62 @@ def test_a_sign_in_a_weaker_reading_gives_way_only_to_a_request_the_second_look_
     stop = ("stop the stretches now", ("stop the stretches now", "i can't feel my legs"))
     assert reading(Recognition(*stop, lambda: "start the stretches"), resolver, triage) == "i can't feel my legs"
     assert reading(Recognition(*heard, lambda: "elephants"), resolver, triage) == "can't wee miss this one"
+
+
+def test_the_short_requests_are_the_grammar_s_requests_of_a_word_or_two(recogniser):
+    accepts = recogniser.short_requests.accept
+    for request in ("next", "stop", "stop it", "that hurts", "help", "pause", "yes", "no", "skip it"):
+        assert accepts(request), request
+    for not_short in ("start my neck stretches", "give me a tip about sleep", "skip this one", "sleep"):
+        assert not accepts(not_short), not_short
+    assert not accepts("numb") and not accepts("i fell")  # no symptom, as in the whole grammar
+
+
+# As above: renderings the free decode garbles with the listening model as it is; after a rebuild, pick others that it
+# does (the first assertions say so).
+@pytest.mark.parametrize("said, voice", [
+    ("help", "en-gb"),  # heard as "tailbone", "tail that" among its readings
+    ("stop", "en-us+f3"),  # heard as "till"
+    ("skip", "en-gb"),  # heard as "tube in"
+    ("repeat", "en-us+f3"),  # heard as "eat"
+])
+def test_a_short_command_heard_as_salad_is_found_among_the_short_requests(recogniser, understanding, said, voice):
+    resolver, triage = understanding
+    (heard,) = heard_in(render(said, voice, 140), RATE, recogniser)
+    recognition = heard.recognition
+
+    def means_what_was_said(acted: str | None) -> bool:
+        return acted is not None and resolver.resolve(acted).intent == resolver.resolve(said).intent
+    without = Recognition(recognition.text, recognition.alternatives, recognition.closest)
+    assert not means_what_was_said(reading(without, resolver, triage)), recognition.text  # without the short look
+    acted = reading(recognition, resolver, triage)
+    assert means_what_was_said(acted), (recognition.text, acted)
+
+
+def test_a_short_warning_sign_is_never_traded_for_a_short_request(recogniser, understanding):
+    resolver, triage = understanding
+    for said, voice in (("i can't pee", "en-us"), ("i've wet myself", "en-gb"), ("my legs are numb", "en-us+klatt")):
+        (heard,) = heard_in(render(said, voice, 140), RATE, recogniser)
+        acted = reading(heard.recognition, resolver, triage)
+        assert acted is None or triage.classify(acted), (said, voice, heard.text, acted)
+    # Whatever the short look would say, words the screen catches are answered as the warning sign they are.
+    assert reading(Recognition("i can't pee", ("i can't pee",), short=lambda: "next"), resolver, triage) == \
+        "i can't pee"
+
+
+def test_a_short_request_the_readings_hold_too_is_taken_without_the_slow_whole_grammar_look(understanding):
+    resolver, triage = understanding
+    looked = []
+
+    def whole() -> str:
+        looked.append(True)  # a second or more of decoding on a short word
+        return "it's good"
+    # "help" heard as "tailbone", "help" among its readings: the short look's "help" at once.
+    assert reading(Recognition("tail end", ("tail end", "help"), whole, lambda: "help"), resolver, triage) == "help"
+    assert looked == []
+    # A short request nothing else heard: the whole grammar's nearest comes first ("it hurts" misheard as "the loo"
+    # is nearest "it's good", about pain as said, and among the short requests "ignore that").
+    assert reading(Recognition("the loo", ("the loo", "get the"), whole, lambda: "ignore that"), resolver,
+                   triage) == "it's good"
+    assert reading(Recognition("the loo", ("the loo",), lambda: None, lambda: "ignore that"), resolver,
+                   triage) == "ignore that"

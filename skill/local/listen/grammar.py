@@ -22,14 +22,18 @@ LEFT_OUT_SLOT_TYPES = ("SYMPTOM",)  # "stop the heat {symptom}": a symptom is ne
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-def transitions(known: Callable[[str], bool] = lambda word: True) -> list[tuple[int, int, float, str] |
-                                                                           tuple[int, int, float]]:
+def transitions(known: Callable[[str], bool] = lambda word: True, most_words: int | None = None) -> \
+        list[tuple[int, int, float, str] | tuple[int, int, float]]:
     """The grammar as a finite-state grammar's transitions, from state 0 to state 1, for Decoder.create_fsg: the
     sentences share their first words (a tree), and one intent's slots of a type share one tree of the type's values,
     entered and left by empty transitions; a slot that begins a sentence has its own ("pillows tips" and "give me a tip
     about pillows" must not make "pillows" alone a request). A sentence or value with a word `known` refuses (not in
-    the decoder's dictionary) is left out. Each state's ways out are equally likely."""
+    the decoder's dictionary) is left out. Each state's ways out are equally likely. With `most_words`, only the
+    requests of that many words at most, without slots ("next", "stop it", "that hurts"): the short requests."""
     slot_values, sentences = _sources()
+    if most_words is not None:
+        sentences = {(intent, sentence) for intent, sentence in sentences
+                     if len(sentence) <= most_words and all(isinstance(part, str) for part in sentence)}
     # Sorted: the same grammar, state for state, in every process (sets iterate in an order that varies by run).
     values = {name: [words for words in sorted(phrases) if words and all(map(known, words))]
               for name, phrases in slot_values.items()}

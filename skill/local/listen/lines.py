@@ -28,8 +28,9 @@ from typing import Any, Callable
 from skill.alexa.dialog import ElicitedSlot
 from skill.core.safety.triage import Triage
 from skill.core.speech import Part, Say
+from skill.local.listen.echo import EchoCancellationUnavailable, EchoCanceller, PlayedAudio
 from skill.local.listen.keywords import KeywordSpotter
-from skill.local.listen.listener import Heard, Listener
+from skill.local.listen.listener import FRAME_SECONDS, Heard, Listener
 from skill.local.listen.recognise import Recogniser, Recognition
 from skill.local.listen.vocabulary import BARGE_IN
 from skill.local.nlu.resolver import FALLBACK_INTENT, IntentResolver
@@ -58,12 +59,14 @@ class _Hint:
 
 class SkillAudio:
     """What the runner plays at this moment, for the listener: the sentence's words while the voice plays it
-    ("" for a sound), None in silence. The runner's player and performer report to it (`follow`)."""
+    ("" for a sound), None in silence; and the audio itself (`played`), for the echo canceller. The runner's player and
+    performer report to it (`follow`)."""
 
     def __init__(self):
         self._upcoming = ""
         self._playing: str | None = None
         self._until = 0.0
+        self.played = PlayedAudio()
 
     def __call__(self) -> str | None:
         if self._playing is not None:
@@ -83,12 +86,18 @@ class SkillAudio:
         if performer.player is not None:
             performer.player = _ReportingPlayer(performer.player, self)
 
-    def playing(self, started: bool) -> None:
+    def playing(self, started: bool, path=None) -> None:
         if started:
             self._playing = self._upcoming
+            if path is not None:
+                try:
+                    self.played.started(path)
+                except (OSError, EOFError, ValueError):  # a file it cannot read: no reference, spotting as before
+                    pass
         else:
             self._playing = None
             self._until = time.monotonic() + ECHO_TAIL_SECONDS
+            self.played.stopped()
 
 
 class _ReportingPlayer:
@@ -97,7 +106,7 @@ class _ReportingPlayer:
         self._audio = audio
 
     def play(self, path, stop: threading.Event) -> None:
-        self._audio.playing(True)
+        self._audio.playing(True, path)
         try:
             self._player.play(path, stop)
         finally:
@@ -191,7 +200,12 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
     heard is never traded away). The grammar holds no symptom, so speech about one fits no request that well
     (bench/listen.py's machinery on 8 of its 16 voice conditions: of 352 renderings of emergency and urgent sentences,
     none whose sign was only in an alternative had such a nearest request; of the wider sample's 384, 17 requests
-    read as a sign in an alternative did, and each was the request said)."""
+    read as a sign in an alternative did, and each was the request said).
+
+    A word or two (`Recognition.short`: short audio, decoded again against the skill's short requests alone) may
+    stand in wherever the nearest request would, and also where a weaker reading holds a symptom word that the best
+    one does not: "help" heard as "tail end" with "tailbone" among its readings. Words the screen catches in the best
+    reading are never traded for it."""
     if triage.classify(recognition.text):
         return recognition.text
     confident = confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE
@@ -200,17 +214,33 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
     sign = next((text for text in recognition.alternatives
                  if (finding := triage.classify(text)) and finding.tier in ALTERNATIVE_TIERS), None)
     if sign:
-        return _nearest_request(recognition, resolver, triage, context) or sign
+        return _second_look(recognition, resolver, triage, context) or sign
     if confident:
         return recognition.text
     if any(triage.classify(text) for text in recognition.alternatives):
-        return None  # a symptom heard in some reading is asked about, never forced into the nearest request
-    return _nearest_request(recognition, resolver, triage, context)
+        # A symptom heard in some reading is asked about, never forced into the nearest of all requests; a word or
+        # two that fits one of the short requests closely is that request ("help" read as "tail end", "tailbone").
+        return _nearest_request(recognition, resolver, triage, context, short=True)
+    return _second_look(recognition, resolver, triage, context)
+
+
+def _second_look(recognition: Recognition, resolver: IntentResolver, triage: Triage,
+                 context: ElicitedSlot | None) -> str | None:
+    """The nearest of all requests, else, for a word or two, the nearest short request; but the short one at once
+    when the recogniser's own readings hold it too. On a short word the whole grammar's look takes a second or more
+    (ten, on a busy machine), which a "stop" or "help" in a hold cannot wait for, the short one a fraction of a
+    second; taken first regardless, it turned "it hurts" misheard as "the loo" into "ignore that", where the whole
+    grammar found "it's good" (about pain, as said)."""
+    short = _nearest_request(recognition, resolver, triage, context, short=True)
+    if short and short in recognition.alternatives:
+        return short
+    return _nearest_request(recognition, resolver, triage, context) or \
+        _nearest_request(recognition, resolver, triage, context, short=True)
 
 
 def _nearest_request(recognition: Recognition, resolver: IntentResolver, triage: Triage,
-                     context: ElicitedSlot | None) -> str | None:
-    closest = recognition.closest()
+                     context: ElicitedSlot | None, short: bool = False) -> str | None:
+    closest = recognition.short() if short else recognition.closest()
     if closest and not triage.classify(closest) and confidence(resolver, closest, context) >= LOW_CONFIDENCE \
             and all(_has_phrase(closest, phrase) for phrase in BARGE_IN if _has_phrase(recognition.text, phrase)):
         return closest
@@ -236,7 +266,14 @@ def start_listening(runner: Runner, device: str | None, warn: Callable[[str], No
     lines = ListeningLines(runner.lines, runner)
     audio = SkillAudio()
     audio.follow(runner)
-    listener = Listener(Recogniser(), KeywordSpotter(), lines.heard, audio)
+    try:
+        echo: EchoCanceller | None = EchoCanceller()
+    except EchoCancellationUnavailable as reason:
+        warn(f"No echo cancellation: {reason}. Over the skill's voice, only stop, pause, help and that hurts are "
+             "listened for.")
+        echo = None
+    listener = Listener(Recogniser(), KeywordSpotter(), lines.heard, audio, echo,
+                        lambda: audio.played.between(microphone.frame_at - FRAME_SECONDS, microphone.frame_at))
     runner.lines = lines
 
     def listen() -> None:

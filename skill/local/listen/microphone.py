@@ -8,6 +8,7 @@ what, and the runner carries on with typing.
 from __future__ import annotations
 
 import queue
+import time
 from typing import Iterator
 
 from skill.local.listen.listener import FRAME_BYTES, FRAME_SECONDS
@@ -30,7 +31,10 @@ class Microphone:
         except OSError as error:  # the package is there, PortAudio is not
             raise MicrophoneUnavailable(f"no PortAudio library for sounddevice ({error}; on Debian: apt-get "
                                         "install libportaudio2)") from None
-        self._blocks: queue.Queue[bytes | None] = queue.Queue()  # None: closed
+        self._blocks: queue.Queue[tuple[bytes, float] | None] = queue.Queue()  # with when it came; None: closed
+        # time.monotonic() when the last frame `frames()` yielded was recorded (its end): the echo canceller's
+        # reference is what the skill played up to then, however far behind the listener runs.
+        self.frame_at = time.monotonic()
         device = int(device) if isinstance(device, str) and device.isdigit() else device
         try:
             info = sounddevice.query_devices(device, kind="input")
@@ -57,22 +61,26 @@ class Microphone:
             raise MicrophoneUnavailable(f"the microphone {self.name!r} cannot be opened ({error})") from None
 
     def _take(self, data, frames, when, status) -> None:
+        at = time.monotonic()
         block = bytes(data)
         if self._resampler is not None:
             import numpy
 
             block = self._resampler.resample_chunk(numpy.frombuffer(block, dtype=numpy.int16)).tobytes()
-        self._blocks.put(block)
+        self._blocks.put((block, at))
 
     def frames(self) -> Iterator[bytes]:
         """FRAME_BYTES at a time, as they are recorded, until the microphone is closed."""
         pending = b""
         while True:
-            block = self._blocks.get()
-            if block is None:
+            taken = self._blocks.get()
+            if taken is None:
                 return
+            block, at = taken
             pending += block
             while len(pending) >= FRAME_BYTES:
+                # a frame ends where the audio still pending after it begins
+                self.frame_at = at - (len(pending) - FRAME_BYTES) / 2 / SAMPLE_RATE
                 yield pending[:FRAME_BYTES]
                 pending = pending[FRAME_BYTES:]
 

@@ -35,6 +35,16 @@ ALTERNATIVES = 10  # N-best hypotheses kept
 # the language model fits it as badly as the grammar does. Chosen on espeak-ng renderings (bench/listen.py's
 # voices, and sentences outside the skill): most misheard requests within 17, most other speech beyond 19.
 CLOSEST_GAP = 18.0
+# A short utterance (at most SHORT_SECONDS of audio, the listener's lead-in and quiet end included: a word or two) is
+# also decoded against the grammar of the skill's short requests alone ("next", "stop it", "that hurts": at most
+# SHORT_REQUEST_WORDS words, no slots). The whole grammar's search often ends short of any request on a word this
+# short, and its many longer requests offer near fits ("do it" for "next"); among the short ones alone the request
+# said is usually nearest. Taken when within SHORT_GAP a frame of the best string of phones: a tighter bound than
+# CLOSEST_GAP, as some short request is near any short sound. Chosen on bench/listen.py's voices (see
+# skill.local.listen.lines for when it is asked).
+SHORT_SECONDS = 1.6
+SHORT_REQUEST_WORDS = 2
+SHORT_GAP = 7.0
 
 
 def shipped_dictionary() -> Path:
@@ -52,6 +62,8 @@ class Recognition:
     # The whole request of the skill's grammar nearest the audio, when it fits the audio nearly as well as the
     # best string of phones does (None when none does); decoded only when called, and once.
     closest: Callable[[], str | None] = field(default=lambda: None, compare=False, repr=False)
+    # Likewise the nearest of the skill's short requests, for a short utterance only (SHORT_SECONDS).
+    short: Callable[[], str | None] = field(default=lambda: None, compare=False, repr=False)
 
 
 class Recogniser:
@@ -68,6 +80,9 @@ class Recogniser:
         grammar = transitions(lambda word: self.rescorer.lookup_word(word) is not None)
         self.requests = self.rescorer.create_fsg("requests", 0, 1, grammar)
         self.rescorer.add_fsg("requests", self.requests)
+        self.short_requests = self.rescorer.create_fsg(
+            "short", 0, 1, transitions(lambda word: self.rescorer.lookup_word(word) is not None, SHORT_REQUEST_WORDS))
+        self.rescorer.add_fsg("short", self.short_requests)
         self.rescorer.add_allphone_file("phones")  # every phone as likely after any other: the sounds alone
         self.last_gap: float | None = None  # of the last second look, for bench/listen.py
 
@@ -94,24 +109,31 @@ class Recogniser:
                 alternatives.append(words)
         if not text:
             return Recognition(text, tuple(alternatives))
-        looked: list[str | None] = []
+        looked: dict[str, str | None] = {}
+        phones: list = []  # the best string of phones, decoded once for both looks
 
-        def closest() -> str | None:
-            if not looked:
-                looked.append(self._closest(pcm))
-            return looked[0]
-        return Recognition(text, tuple(alternatives), closest)
+        def look(search: str, grammar, gap: float) -> Callable[[], str | None]:
+            def nearest() -> str | None:
+                if search not in looked:
+                    if not phones:
+                        phones.append(self._decode(pcm, "phones"))
+                    looked[search] = self._closest(pcm, phones[0], search, grammar, gap)
+                return looked[search]
+            return nearest
+        short = len(pcm) <= SHORT_SECONDS * SAMPLE_RATE * 2
+        return Recognition(text, tuple(alternatives), look("requests", self.requests, CLOSEST_GAP),
+                           look("short", self.short_requests, SHORT_GAP) if short else lambda: None)
 
-    def _closest(self, pcm: bytes) -> str | None:
-        """The grammar's request nearest the audio, if it scores at most CLOSEST_GAP a frame below the phones."""
-        phones, frames = self._decode(pcm, "phones")
-        request, _ = self._decode(pcm, "requests")
-        if phones is None or request is None or not self.requests.accept(request.hypstr.strip()):
+    def _closest(self, pcm: bytes, phones_decoded, search: str, grammar, most_gap: float) -> str | None:
+        """The grammar's request nearest the audio, if it scores at most `most_gap` a frame below the phones."""
+        phones, frames = phones_decoded
+        request, _ = self._decode(pcm, search)
+        if phones is None or request is None or not grammar.accept(request.hypstr.strip()):
             return None  # the search ended short of a whole request, and gives the words it got to ("start the")
         if phones.score <= 0.0 or request.score <= 0.0:
             return None  # too small a number to tell them apart (hours of audio): no second look
         self.last_gap = (_log(phones.score) - _log(request.score)) / max(frames, 1)
-        return request.hypstr.strip() if self.last_gap <= CLOSEST_GAP else None
+        return request.hypstr.strip() if self.last_gap <= most_gap else None
 
     def _decode(self, pcm: bytes, search: str | None):
         self.rescorer.activate_search(search)
