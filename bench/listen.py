@@ -11,7 +11,9 @@ confidence) from its 16 kHz samples:
   with slots, the same slot values as the written words.
 - **red flags**: emergency and urgent sentences of the development bank (bench/red_flags/dev.jsonl): caught (the
   red-flag screen fires on what was heard), or what else became of them; "harmless" is a sentence heard as a
-  request the skill carries out without any warning-sign answer.
+  request the skill carries out without any warning-sign answer. The bank's sentences are long, so a second set
+  (SHORT_RED_FLAGS) holds signs said in two or three words, as someone on the floor says them: the fewer the sounds,
+  the easier a mishearing.
 - **barge-in**: "stop", "pause", "that hurts", "help" said over the skill's own voice (its prompts, rendered as the
   runner renders them, at each of BED_GAINS of the user's level) and in a hold's silence: heard or not (what the runner
   is sent, after `reading` and its second look, means the word), how long after the word ended; and false barge-ins
@@ -72,6 +74,12 @@ TARGETS = {"commands": 0.90, "wider": 0.80, "barge_in_seconds": 1.0}
 WIDER_SAMPLE, QUICK_WIDER_SAMPLE = 48, 16
 RED_FLAG_SAMPLE, QUICK_RED_FLAG_SAMPLE = 24, 8
 SEED = 16
+
+# Signs said in a word or three (clinical-facts.md 1A-1B), which the dev bank's sentences never are.
+SHORT_RED_FLAGS = ("i fell", "numb down there", "i can't pee", "i've wet myself", "can't feel my legs",
+                   "my legs gave way", "i've fallen", "legs are numb", "i can't stand", "i wet the bed",
+                   "can't feel my bum", "both legs numb")
+QUICK_SHORT_RED_FLAGS = 6
 
 # The commands a person on the floor uses most (README "Talking to it").
 COMMANDS = (
@@ -475,6 +483,8 @@ def measure(quick: bool = False, cancel_echo: bool = True) -> dict[str, Any]:
             "wider": accuracy(wider_sample(QUICK_WIDER_SAMPLE if quick else WIDER_SAMPLE), hearing, conds, noise),
             "red_flags": red_flags(red_flag_sample(QUICK_RED_FLAG_SAMPLE if quick else RED_FLAG_SAMPLE, hearing),
                                    hearing, conds, noise),
+            "short_red_flags": red_flags(list(SHORT_RED_FLAGS[:QUICK_SHORT_RED_FLAGS] if quick else SHORT_RED_FLAGS),
+                                         hearing, conds, noise),
             "barge_in": barge_in(hearing, conds, quick, cancel_echo),
             "reply": reply_latency(quick),
         }
@@ -521,14 +531,15 @@ def report(result: dict[str, Any]) -> str:
             c = result[name]["per_condition"][condition]
             cells.append(f"{c.get('right', 0)} of {sum(c.values())}")
         lines.append(f"| {condition} | {' | '.join(cells)} |")
-    rf = result["red_flags"]
-    lines += ["", f"**Red flags** ({rf['total']} renderings of emergency and urgent sentences from "
-              "bench/red_flags/dev.jsonl):", ""]
-    lines += [f"- {name}: {count}" for name, count in sorted(rf["outcomes"].items(), key=lambda kv: -kv[1])]
-    if rf["harmless_examples"]:
-        lines += ["", "Heard as something harmless (said / heard / intent):", ""]
-        lines += [f"- \"{t}\" / \"{h}\" / {i} ({v}, {s} wpm{', noise' if n else ''})"
-                  for t, h, i, v, s, n in rf["harmless_examples"]]
+    for key, title in (("red_flags", "emergency and urgent sentences from bench/red_flags/dev.jsonl"),
+                       ("short_red_flags", "signs said in a word or three (SHORT_RED_FLAGS)")):
+        rf = result[key]
+        lines += ["", f"**Red flags** ({rf['total']} renderings of {title}):", ""]
+        lines += [f"- {name}: {count}" for name, count in sorted(rf["outcomes"].items(), key=lambda kv: -kv[1])]
+        if rf["harmless_examples"]:
+            lines += ["", "Heard as something harmless (said / heard / intent):", ""]
+            lines += [f"- \"{t}\" / \"{h}\" / {i} ({v}, {s} wpm{', noise' if n else ''})"
+                      for t, h, i, v, s, n in rf["harmless_examples"]]
     bi = result["barge_in"]
     lines += ["", "**Barge-in** (each word once per voice; seconds from the word's end to the interrupt; the skill's "
               f"voice reaches the microphone through a modelled room, {ROOM_DELAY_SECONDS:g} s late and reverberant, "
