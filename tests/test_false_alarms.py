@@ -174,8 +174,8 @@ TWINS = [
 
 
 @pytest.mark.parametrize("utterance", HARMLESS)
-def test_ordinary_causes_raise_no_alarm(utterance: str) -> None:
-    assert rules_alone("en-US").classify(utterance) is None
+def test_ordinary_causes_raise_no_alarm(rules, utterance: str) -> None:
+    assert rules.classify(utterance) is None
 
 
 @pytest.mark.parametrize(("utterance", "tier"), TWINS)
