@@ -225,7 +225,7 @@ class _Blocker:
 
 
 def _sequence_at(words: Sequence[str], i: int, sequences: Sequence[tuple[str, ...]]) -> int | None:
-    """The end of the longest of `sequences` said at token i; None if none is."""
+    """The end of the first of `sequences` said at token i (callers sort them longest first); None if none is."""
     for sequence in sequences:
         if tuple(words[i:i + len(sequence)]) == sequence:
             return i + len(sequence)
@@ -460,9 +460,8 @@ class _Normaliser:
             return words
         i = 0
         while i < len(words):
-            denial = next((d for d in self._raising_denials if tuple(words[i:i + len(d)]) == d), None)
-            verb = i + len(denial) if denial else None
-            if denial is None or verb >= len(words) or words[verb] not in self._raising_verbs:
+            verb = _sequence_at(words, i, self._raising_denials)
+            if verb is None or verb >= len(words) or words[verb] not in self._raising_verbs:
                 i += 1
                 continue
             start = verb + 1 + (verb + 1 < len(words) and words[verb + 1] in self._raising_skips)
@@ -609,10 +608,8 @@ class _Normaliser:
         out: list[str] = []
         i = 0
         while i < len(words):
-            opener = next((o for o in self._inversion_openers if tuple(words[i:i + len(o)]) == o), None) \
-                if words[i] in self._inversion_first_words else None
-            at = i + len(opener) if opener else 0
-            if (opener and at + 1 < len(words) and words[at] in self._inversion_auxiliaries
+            at = _sequence_at(words, i, self._inversion_openers) if words[i] in self._inversion_first_words else None
+            if (at is not None and at + 1 < len(words) and words[at] in self._inversion_auxiliaries
                     and words[at + 1] in self._inversion_subjects):
                 out += [words[at + 1], words[at], _NOT]
                 i = at + 2
@@ -627,9 +624,8 @@ class _Normaliser:
         ability and its verb are one phrase in the rules."""
         i = 0
         while i < len(words):
-            opener = next((o for o in self._cleft_openers if tuple(words[i:i + len(o)]) == o), None)
-            subject = i + len(opener) if opener else 0
-            if not (opener and subject + 2 < len(words) and words[subject] in self._cleft_subjects
+            subject = _sequence_at(words, i, self._cleft_openers)
+            if not (subject is not None and subject + 2 < len(words) and words[subject] in self._cleft_subjects
                     and words[subject + 1] in self._cleft_auxiliaries and words[subject + 2] == self._cleft_verb):
                 i += 1
                 continue
@@ -724,9 +720,8 @@ class _Normaliser:
             return words
         i = 0
         while i < len(words):
-            ask = next((phrase for phrase in self._asks if tuple(words[i:i + len(phrase)]) == phrase), None) \
-                if words[i] in self._ask_openers else None
-            folded = self._reported_answer(words, i, ask) if ask else None
+            asked_end = _sequence_at(words, i, self._asks) if words[i] in self._ask_openers else None
+            folded = self._reported_answer(words, asked_end) if asked_end is not None else None
             if folded is None:
                 i += 1
                 continue
@@ -736,9 +731,9 @@ class _Normaliser:
             i = len(opening) + len(statement) + 1
         return words
 
-    def _reported_answer(self, words: Sequence[str], i: int, ask: tuple[str, ...]) -> tuple[list[str], int] | None:
-        """The statement a reported question at token i and its bare answer make, and where the answer ends."""
-        at = i + len(ask)
+    def _reported_answer(self, words: Sequence[str], at: int) -> tuple[list[str], int] | None:
+        """The statement a reported question ending at token `at` ("asked") and its bare answer make, and where the
+        answer ends."""
         if at < len(words) and words[at] in self._asked:
             at += 1
         if at >= len(words) or words[at] not in self._whether:
@@ -1362,6 +1357,10 @@ class Triage:
         # ("but I put it all back on") is saying it, so it stays.
         used = {name for rule in rules for p in rule.patterns for name in (*p.all, *p.any)}
         self._protective = frozenset(name for rule in rules for p in rule.patterns for name in p.none) - used
+        self._overlapping = frozenset(blocker.name for blocker in self._blockers if blocker.overlaps)
+        # How far after a supposing "if" clause what lifts the hypothetical blocker still lifts it (_Conditionals).
+        hypothetical = next((blocker for blocker in self._blockers if blocker.name == _HYPOTHETICAL), None)
+        self._supposition_lifted_within = hypothetical.unless.words if hypothetical and hypothetical.unless else 0
 
     @classmethod
     def from_rules(cls, rules: Mapping) -> Triage:
@@ -1405,8 +1404,7 @@ class Triage:
             return live
         lifting = utterance.spans.get(_unless_lexicon(_HYPOTHETICAL), ())
         # Lifted by what is said after the clause ("if I wet myself would that be bad? because I have"), not in it.
-        hypothetical = next((blocker for blocker in self._blockers if blocker.name == _HYPOTHETICAL), None)
-        reach = hypothetical.unless.words if hypothetical and hypothetical.unless else 0
+        reach = self._supposition_lifted_within
         regions = [region for region in regions
                    if not any(region.end <= lift.start and utterance.words_in(region.end, lift.start) <= reach
                               for lift in lifting)]
@@ -1442,10 +1440,9 @@ class Triage:
         # and a phrase that only ever holds rules back keeps its cue: "no pain in my chest" is "no" + "pain in my chest".
         corrections = utterance.spans.get(_CORRECTIONS, ())
         raw_cues = {blocker.name: utterance.spans.get(_cue_lexicon(blocker.name), ()) for blocker in self._blockers}
-        overlapping = {blocker.name: blocker.overlaps for blocker in self._blockers}
         cues = {
             name: [cue for cue in found
-                   if not any(_inside(cue, span) or (_straddles(cue, span) and not overlapping[name])
+                   if not any(_inside(cue, span) or (_straddles(cue, span) and name not in self._overlapping)
                               for concept, spans in matched.items()
                               if name not in self._frames.get(concept, ()) and concept not in self._protective
                               for span in spans)
