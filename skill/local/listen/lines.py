@@ -234,8 +234,7 @@ def _second_look(recognition: Recognition, resolver: IntentResolver, triage: Tri
     short = _nearest_request(recognition, resolver, triage, context, short=True)
     if short and short in recognition.alternatives:
         return short
-    return _nearest_request(recognition, resolver, triage, context) or \
-        _nearest_request(recognition, resolver, triage, context, short=True)
+    return _nearest_request(recognition, resolver, triage, context) or short
 
 
 def _nearest_request(recognition: Recognition, resolver: IntentResolver, triage: Triage,
