@@ -415,3 +415,103 @@ def test_an_owner_before_the_symptom_names_whose_it_is() -> None:
     assert Triage.from_rules(document).classify(said).tier == "urgent"
     document["subjects"]["owners"] = []
     assert Triage.from_rules(document).classify(said) is None
+
+
+# Frames rather than phrases: each harmless sentence is read through the frame around the sign words (a cause that
+# is denied, a hedged denial, a fear of what something could become or do one day, advice read somewhere or told at a
+# clinic, a question about what is normal for a disc, a likeness, a laughing idiom, a fall's other senses, an episode
+# over in seconds or never since, the cold of winter or the ice, a seat or the knees at prayer, a sport, a drink, a
+# scar, a question answered "nope" in the same breath, a word taken back, a drunk fall, a reported question answered
+# in reported speech), beside a twin in the same words with a real sign that must keep its tier. Every row failed
+# before its frame was taught.
+FRAMES = [
+    ("denied_cause", "my toes are numb from the cold",
+     "both my legs are numb and it's not from the cold", "emergency"),
+    ("denied_cause", "my foot went dead kneeling to fix the tap",
+     "i haven't been kneeling, both my legs just went numb", "emergency"),
+    ("denied_cause", "my backside went numb on the bike saddle",
+     "my bum's been numb for days and i haven't been on the bike", "emergency"),
+    ("hedged_denial", "can't say i've had any trouble with my waterworks",
+     "can't say i noticed before, but today i can't pee at all", "emergency"),
+    ("fear_becomes", "i'm worried this disc could lead to incontinence",
+     "i'm worried because this disc has made me wet myself", "emergency"),
+    ("fear_someday", "i'm terrified that some day my legs will just stop working",
+     "i'm terrified because both my legs have gone numb today", "emergency"),
+    ("fear_going_to", "scared to death it's going to leave me in a wheelchair",
+     "scared to death, my legs have both gone numb and weak", "emergency"),
+    ("advice_read_in", "i saw on a health website that numbness in your bum is an emergency",
+     "i saw on a health website that numbness in your bum is an emergency, and my bum has been numb since yesterday",
+     "emergency"),
+    ("question_for", "is it common for a slipped disc to make your foot tingle",
+     "is it common for a slipped disc to make both my legs go numb, because they have", "emergency"),
+    ("likeness", "my back feels like it's been hit by a bus",
+     "a bus hit me and my back is agony", "emergency"),
+    ("likeness", "i look like i've been in a car crash, my hair is a mess",
+     "i've been in a car crash and my back is agony", "emergency"),
+    ("laughing_idiom", "i pissed myself laughing at the panto",
+     "i wet myself laughing and didn't feel it happen, that's new", "clarify"),
+    ("fall_idiom", "i've fallen out of the routine since christmas",
+     "i've fallen down the stairs and my back is agony", "emergency"),
+    ("fall_idiom", "i keep falling behind with my exercises",
+     "i keep falling over and both my legs are numb", "emergency"),
+    ("never_since", "my leg buckled once in 2019, never again since",
+     "my leg buckled once in 2019 and again today, and it's getting weaker", "urgent"),
+    ("brief_episode", "the tingling in my toes only lasted a few seconds",
+     "my foot tingled and then both feet went numb", "emergency"),
+    ("cold", "my fingers go white and numb in winter",
+     "my fingers are numb and i keep dropping things", "urgent"),
+    ("cold", "my toes were numb after ice skating",
+     "after ice skating i fell on my back and now i can't feel my legs", "emergency"),
+    ("pressure", "my feet were tingling after mass on my knees",
+     "after mass on my knees both my legs went numb and they still are", "emergency"),
+    ("pressure", "my feet tingle if i sit on them too long",
+     "my feet tingle all the time and i can't feel it when i wipe", "emergency"),
+    ("sport", "both legs are dead after five a side",
+     "after five a side i lost control of my bladder", "emergency"),
+    ("drink", "legs wobbly after too much tequila",
+     "i had some tequila and wet myself without noticing", "emergency"),
+    ("scar", "the skin round my knee scar is numb",
+     "the skin round my scar is fine but my groin is numb", "emergency"),
+    ("question_answered", "am i having any trouble with my bowels, nope",
+     "am i having trouble with my bowels, yes, i can't control them", "emergency"),
+    ("corrected_word", "i said tingly but i meant achy",
+     "i said tingly but i meant numb, my bum is numb", "emergency"),
+    ("vehicle_mishap", "i had a small accident on the scooter, just a punctured tyre",
+     "i had an accident on the scooter and came off onto my back", "emergency"),
+    ("told_at_the_clinic", "the nurse told me at the surgery that numb legs mean go to a&e",
+     "the nurse told me at the surgery that numb legs mean a&e, and both my legs are numb now", "emergency"),
+    ("guidance_says", "the guidelines say anyone who can't pee with back pain should go to the er",
+     "i can't pee and my back is agony", "emergency"),
+    ("panic_fear", "i panic that i might lose control of my bowels at work",
+     "i panic because i lost control of my bowels at work today", "emergency"),
+    ("seat_of_travel", "both my legs went numb from sitting on the coach for five hours",
+     "both my legs went numb on the coach and they're still numb two days later", "emergency"),
+    ("drunk_fall", "had too much rum and fell over on the dance floor",
+     "i fell down the stairs and my back is agony", "emergency"),
+    ("stretch_feeling", "my legs feel a bit strange when i hold the stretch, it's a good stretch though",
+     "my legs feel numb and weak when i hold the stretch, both of them", "emergency"),
+    ("reported_answer", "the physio asked whether my feet were numb and i told him they weren't",
+     "the physio asked whether my bottom was numb and i told him it was", "emergency"),
+    ("reported_answer", "the paramedic asked if i'd had any accidents and i said i hadn't",
+     "the paramedic asked if i'd had any accidents and i said i had", "clarify"),
+]
+
+
+@pytest.mark.parametrize(("kind", "harmless"), [(kind, harmless) for kind, harmless, _, _ in FRAMES],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(FRAMES)])
+def test_harmless_frames_raise_no_alarm(rules, kind: str, harmless: str) -> None:
+    assert rules.classify(harmless) is None, kind
+
+
+@pytest.mark.parametrize(("kind", "twin", "tier"), [(kind, twin, tier) for kind, _, twin, tier in FRAMES],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(FRAMES)])
+def test_twins_of_the_frames_keep_their_tier(rules, kind: str, twin: str, tier: str) -> None:
+    finding = rules.classify(twin)
+    assert finding is not None and TIERS.index(finding.tier) <= TIERS.index(tier), (kind, finding)
+
+
+def test_a_denied_cause_explains_nothing() -> None:
+    # The engine, not a phrase: a sense-bound blocker's cue right after a denial is no cause, whichever blocker.
+    rules = rules_alone("en-US")
+    for cause in ("it's not from the cold", "i haven't been kneeling", "it isn't the drink", "i wasn't on the bike"):
+        assert rules.classify(f"both my legs are numb and {cause}").tier == "emergency", cause

@@ -425,6 +425,153 @@ INNER_THIGHS = [
     ("both my thighs ache after riding", N),
 ]
 
+# Someone else's bladder, bowel or sexual change said by a carer: a change in words ("has lost", "went numb", "no urge")
+# is new for them; a child's bed-wetting or a grown-up remembering childhood is not.
+CARER_REPORTED_CHANGE = [
+    ("my husband has wet himself", E),
+    ("mum's just wet herself", E),
+    ("she keeps leaking urine", E),
+    ("my husband's lost his bladder", E),
+    ("he has no urge to pee", E),
+    ("my husband went numb during sex", E),
+    ("he had an accident in his pyjamas", E),
+    ("my son wet himself", N),
+    ("me sisters kid wet the bed again at the sleepover", N),
+    ("my kid wet the bed", N),
+    ("woke up in a wet bed first time since i was a little kid", E),
+]
+
+# Heavy legs: said of both legs explicitly, or of the legs getting heavier; heavy legs after effort are tiredness.
+HEAVY_LEGS = [
+    ("both my legs feel heavy", E),
+    ("my husband's legs they both feel heavy", E),
+    ("my legs feel heavier and heavier", E),
+    ("my legs are getting number by the hour", E),
+    ("both my shins are numb", E),
+    ("my legs feel heavy after my shift", N),
+    ("both legs feel heavy after the marathon", N),
+    # legs gone to jelly on the stairs are weak legs; on a first date they are nerves
+    ("both my legs went to jelly on the steps", E),
+    ("my legs went to jelly on the first date", N),
+]
+
+# Numbness told as a likeness (a dentist's injection, a cushion between, skin turned to rubber or gone thick);
+# the same words said of a real injection or a real cushion are not.
+NUMB_LIKENESS = [
+    ("like i've had a local anaesthetic down there", E),
+    ("my groin feels like it's been frozen", E),
+    ("it feels like there's a cushion between my bum and the seat", E),
+    ("the skin round my back passage feels thick", E),
+    ("it's like my bum has been replaced with rubber", E),
+    ("the dentist gave me a local and my lip is numb", N),
+    ("there's a towel between me and the chair", N),
+    ("i put a cushion between me and the seat", N),
+]
+
+# Not sensing the bladder or bowel, attempts that fail, a catheter needed, pads soaked, a bowel that opens or a
+# bladder that gives way by itself; "the urge to go out" and a period pad are other senses.
+TOILET_SENSES = [
+    ("i'm not sure whether my bladder's empty", E),
+    ("there is no pressure to pass urine", E),
+    ("i don't get the urge to go anymore", E),
+    ("i've lost the feeling when i go to the toilet", E),
+    ("i went five times and only got a few drops", E),
+    ("i've had to use a catheter since monday", E),
+    ("mum's bladder gave way", E),
+    ("my bowels just open on their own", E),
+    ("my bowel's stopped working and my back is agony", E),
+    ("my bum won't stay closed", E),
+    ("i've gone through three pads today and i've never used them before", E),
+    ("my pad was soaked and i had no idea", E),
+    ("i don't get the urge to go out anymore", N),
+    ("i don't get the urge to go running any more", N),
+    ("my pad is soaked, my period is really heavy", N),
+    ("my bowel is fine", N),
+]
+
+# Walking lost or changed, hands and gait together, serious mechanisms told without the back, a fever in other words.
+WALKING_INJURY_FEVER = [
+    ("i've forgotten how to walk", E),
+    ("both my feet are flopping when i walk", E),
+    ("i need a frame to walk now since this morning", E),
+    ("my walking isn't right", U),
+    ("my neck hurts and i'm walking into things and my hands are weak", E),
+    ("my face has gone droopy on one side", E),
+    ("my face is numb on one side", U),
+    ("i got knocked over by a car", E),
+    ("i was in a head on crash", E),
+    ("mum tumbled down the stairs", E),
+    ("she went through the windscreen", E),
+    ("i'm running hot and my back hurts", U),
+    ("i feel like i'm coming down with something and my back is agony", U),
+    ("i got knocked over by a wave", N),
+    ("i fell through the floor laughing", N),
+    ("my walking is fine, nothing's changed", N),
+    ("mums fingers are tingling and shes been falling over more", U),
+]
+
+# Fear or avoidance of ordinary activity because of the back: a routine review; a fear of something else is not.
+AVOIDING = [
+    ("i daren't lift anything now", S),
+    ("i avoid walking now because it hurts too much", S),
+    ("i'm scared of heights", N),
+]
+
+# "Nearly" then "and then I did": the near miss happened after all; a near miss alone, or denied, is none.
+NEARLY_THEN_DID = [
+    ("i nearly wet myself and then i did and i couldn't feel it", E),
+    ("I nearly peed myself, then I actually did and I didn't feel it, and my back's been bad.", E),
+    ("i nearly wet myself laughing", N),
+    ("i nearly wet myself but i didn't", N),
+    ("i nearly wet myself, i made it just in time", N),
+    # a leak on a sneeze asks whether it is new; not feeling it happen is the sign whatever set it off
+    ("i sneezed and wet myself and didn't feel it at all", E),
+    ("i wet myself when i sneezed", A),
+]
+
+# What sitting tells: the seat of the pants, the toilet seat or nothing underneath; a bowel or bladder that opens
+# unnoticed or holds nothing in; waking wet; one wee in a day; a heavy thing landing on the back; muddled speech.
+SEAT_BODY_AND_BLADDER_SENSES = [
+    ("the seat of my trousers area has gone numb", E),
+    ("when she sits down on the loo she can't feel it", E),
+    ("it's all numb between my hips", E),
+    ("the loo seat feels like it's not there", E),
+    ("when i sit down it feels like there's nothing underneath me", E),
+    ("i didn't feel myself going to the loo, it just happened", E),
+    ("i got to the loo and realised i had already gone without noticing", E),
+    ("i wake up wet", E),
+    ("my backside won't hold anything in", E),
+    ("he's only weed once since yesterday", E),
+    ("a heavy box fell on his back at work", E),
+    ("hubby's neck is sore and he's mumbling and not making sense", E),
+    ("the loo seat is freezing", N),
+    ("the exercises are not making sense to me", N),
+    ("i dropped a heavy box on my foot", N),
+    ("i wake up wet with sweat", N),
+    # loose motions are a bug's unless they pass unnoticed or out of control
+    ("my loose motions came without me knowing", E),
+    ("diarrhoea came out without me noticing and there's no bug going round", E),
+    ("i had diarrhoea all night without any sleep", N),
+    ("my toddler had diarrhoea without warning", N),
+]
+
+# Numb told as a material (plasticine, putty, concrete) or as not being there; wiping said as loo roll or drying
+# after a wee. The same materials and drying said of things or after a shower are not.
+MATERIALS_AND_WIPING = [
+    ("his backside is made of putty, it's that numb", E),
+    ("my thighs feel like they're made of polystyrene, both of them", E),
+    ("my bum feels like a lump of plasticine", E),
+    ("when i wiped it was like i wasn't there", E),
+    ("she can't tell whether she's wiped", E),
+    ("i can barely feel anything using loo roll", E),
+    ("it feels fuzzy when she dries herself after a wee", E),
+    ("my kid made a bum out of play doh", N),
+    ("the sofa cushion is made of foam", N),
+    ("i felt like i wasn't there at the party", N),
+    ("i dry myself after a shower and it feels different", N),
+]
+
+
 @pytest.fixture(scope="module")
 def rules_alone() -> Triage:
     return triage_module.rules_alone("en-US")
@@ -439,7 +586,9 @@ def _tier(finding: Finding | None) -> str | None:
                          + ORGAN_GONE + NOT_KNOWING + SERIOUS_FALL + TEMPERATURE + BLADDER_EFFORT + WALKING_WITH_HELP
                          + TYPED_AND_LOCAL + REST_EXERCISE_SIDES + RETURNING_AND_PLAIN
                          + UNWELL_TOES_NO_CHANGE + UNNOTICED_AND_UNEASED
-                         + HEIGHTS_CRASHES_BEDS + OUTPUT_WAIT_CRASH + HEDGED_LOST_TOPIC_FIRST + INNER_THIGHS)
+                         + HEIGHTS_CRASHES_BEDS + OUTPUT_WAIT_CRASH + HEDGED_LOST_TOPIC_FIRST + INNER_THIGHS
+                         + CARER_REPORTED_CHANGE + HEAVY_LEGS + NUMB_LIKENESS + TOILET_SENSES + WALKING_INJURY_FEVER
+                         + AVOIDING + NEARLY_THEN_DID + SEAT_BODY_AND_BLADDER_SENSES + MATERIALS_AND_WIPING)
 def test_family(rules_alone: Triage, utterance: str, expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected
 

@@ -375,3 +375,27 @@ def test_a_correcting_just_ends_a_long_denial(triage, text):
 ])
 def test_a_cleft_round_do_reads_as_the_plain_clause(triage, sign, harmless):
     assert (tier_of(triage, sign), tier_of(triage, harmless)) == ("emergency", "none")
+
+
+# A recogniser writes no commas: a clause whose subject is both of someone's legs or feet, with its own verb, starts
+# afresh after a denial of something else ("it isn't the cold both my feet have been numb"), as it does after a pause;
+# where that subject is what is denied, thought or asked about, the denial still reaches it. A failure on the first
+# means a sign said after ruling out a cause is lost on an Echo (whose slot values carry no commas); on the second,
+# that a denial of both legs has become an alarm.
+@pytest.mark.parametrize("sign", [
+    "it isn't the cold both my feet have been numb for days",
+    "not the heat pack both legs have gone weak",
+    "it's not sciatica both his feet have gone numb",
+])
+def test_a_new_clause_about_both_legs_ends_a_denial_without_a_pause(triage, sign):
+    assert tier_of(triage, sign) == "emergency"
+
+
+@pytest.mark.parametrize("denied", [
+    "i don't think both my legs are numb",
+    "it's not in both my legs",
+    "no numbness in both my legs",
+    "i wouldn't say both my legs are numb",
+])
+def test_a_denial_of_both_legs_still_reaches_them_without_a_pause(triage, denied):
+    assert tier_of(triage, denied) == "none"

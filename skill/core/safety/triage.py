@@ -222,6 +222,11 @@ class _Blocker:
     # A cue that ends on the verb the symptom starts with ("if I lost | lost feeling", "scared of losing | losing
     # feeling") still reaches it: the mood word comes first and the shared verb is the symptom's ('cue_overlaps').
     overlaps: bool = False
+    # A cue that keeps counting right after a denial ('negated_cue_counts'): in "worried I'm not doing them properly"
+    # the "not" is part of the worry, where "it's not from the cold" denies the cold as a cause.
+    negated_cue_counts: bool = False
+    # For the denial blocker: the words that may stand between a denial and another blocker's cue it denies.
+    denies_across: frozenset[str] | None = None
 
 
 def _sequence_at(words: Sequence[str], i: int, sequences: Sequence[tuple[str, ...]]) -> int | None:
@@ -353,6 +358,7 @@ class _Normaliser:
         self._whether = frozenset(reported.get("whether", ()))
         self._answer_joins = frozenset(reported.get("joins", ()))
         self._answerers = frozenset(reported.get("answerers", ()))
+        self._reporting = frozenset(reported.get("reporting", ()))
         self._reported_subjects = frozenset(reported.get("subjects", ())) | self._answer_subjects
         self._answer_tails = frozenset(reported.get("tails", ())) | self._fillers
         self._question_auxiliaries = frozenset(self._negated_auxiliaries) | frozenset(reported.get("auxiliaries", ()))
@@ -749,10 +755,16 @@ class _Normaliser:
         for j in range(clause + 1, len(words) - 2):
             if words[j] in _SENTENCE_ENDS_SPOKEN:
                 return None
-            if not (words[j] in self._answer_joins and words[j + 1] in self._answerers
-                    and words[j + 2] in self._answer_auxiliaries):
+            if not (words[j] in self._answer_joins and words[j + 1] in self._answerers):
                 continue
-            end = j + 3 + (j + 3 < len(words) and words[j + 3] == "not")
+            # The answer may be reported too: "and I told her they weren't", "and I said I hadn't".
+            k = j + 2
+            if words[k] in self._reporting:
+                k += 1 + (k + 1 < len(words) and words[k + 1] in self._asked)
+                k += k < len(words) and words[k] in self._answerers
+            if k >= len(words) or words[k] not in self._answer_auxiliaries:
+                continue
+            end = k + 1 + (k + 1 < len(words) and words[k + 1] == "not")
             tail = end
             while tail < len(words) and words[tail] in self._answer_tails:
                 tail += 1
@@ -762,7 +774,7 @@ class _Normaliser:
             subject = list(words[start:subject_end])
             if any("'" in word for word in subject):
                 subject = [words[j + 1]]
-            return subject + list(words[j + 2:end]) + list(words[clause:j]), tail
+            return subject + list(words[k:end]) + list(words[clause:j]), tail
         return None
 
     def _fold_lost_abilities(self, words: list[str]) -> list[str]:
@@ -862,7 +874,12 @@ class _Normaliser:
         """Whether an unpunctuated no at token i answers the clause before it: the clause names no one, and the no
         ends the utterance or is followed only by more of the answer ("none at all", "all good")."""
         answer = self._answer_at(words, i)
-        if answer is None or answer[0] != "no" or any(word in self._answer_subjects for word in clause):
+        if answer is None or answer[0] != "no":
+            return False
+        # A clause that opens as a question ("do I have trouble peeing, nope") is asked even about the speaker; a told
+        # one with a subject ("I've wet myself, no...") is not answered by a no after it.
+        asked = len(clause) > 1 and clause[0] in self._question_auxiliaries and clause[1] in self._answer_subjects
+        if not asked and any(word in self._answer_subjects for word in clause):
             return False
         rest = answer[1]
         while rest < len(words) and words[rest] in self._fillers | {","}:
@@ -1328,6 +1345,8 @@ _OWNERS = "subject:owners"  # "her back", "his legs": the body part is someone e
 _PERSONS = ("self", "others")  # whose a reflexive can say it is
 _CLAUSE_ENDS = (_break_lexicon("sentence"),)  # a reflexive names the subject of its own sentence only
 _CORRECTIONS = "corrections"  # lexicon of self-corrections: their words are not blockers' cues
+_NEGATED = "negated"  # the plain denial blocker; its cue just before another blocker's cue denies that cue
+_DENIED_CUE_WORDS = 2  # "it's not (from) the cold", "I haven't (been) kneeling"
 _HYPOTHETICAL = "hypothetical"  # the blocker whose unless-list lifts a supposing "if" clause too
 _RULE_KEYS = {"id", "tier", "sources", "when", "question", "escalate_to", "otherwise", "others_need", "children_need",
               "note"}
@@ -1358,6 +1377,8 @@ class Triage:
         used = {name for rule in rules for p in rule.patterns for name in (*p.all, *p.any)}
         self._protective = frozenset(name for rule in rules for p in rule.patterns for name in p.none) - used
         self._overlapping = frozenset(blocker.name for blocker in self._blockers if blocker.overlaps)
+        denial = next((blocker for blocker in self._blockers if blocker.name == _NEGATED), None)
+        self._denies_across = denial.denies_across if denial else None
         # How far after a supposing "if" clause what lifts the hypothetical blocker still lifts it (_Conditionals).
         hypothetical = next((blocker for blocker in self._blockers if blocker.name == _HYPOTHETICAL), None)
         self._supposition_lifted_within = hypothetical.unless.words if hypothetical and hypothetical.unless else 0
@@ -1390,7 +1411,7 @@ class Triage:
             spans.setdefault(_reflexive_lexicon(person), []).append(_Span(index, index + 1))
         matched = {name: found for name, found in spans.items() if name in self._concepts}
         utterance = _Utterance(words, spans, [span for found in matched.values() for span in found])
-        live = self._live_concepts(utterance, matched)
+        live = self._live_concepts(utterance, matched, words)
         if self._conditionals is not None and live:
             live = self._outside_suppositions(words, utterance, live)
         return Reading(words, utterance, matched, live)
@@ -1433,7 +1454,8 @@ class Triage:
         self._second_opinion = opinion
         return self
 
-    def _live_concepts(self, utterance: _Utterance, matched: Mapping[str, list[_Span]]) -> dict[str, list[_Span]]:
+    def _live_concepts(self, utterance: _Utterance, matched: Mapping[str, list[_Span]],
+                       words: Sequence[str] = ()) -> dict[str, list[_Span]]:
         """Concept spans that no blocker reaches."""
         # A cue inside a longer symptom phrase is part of that phrase ("can't" in "can't feel"), not a cue; nor is
         # a cue inside a correction ("my left, no, my right leg"). A frame keeps the cues it lends ('cues_within'),
@@ -1449,6 +1471,19 @@ class Triage:
                    and not any(_overlap(cue, correction) for correction in corrections)]
             for name, found in raw_cues.items()
         }
+        # A cue said only to be denied is no cue: "numb, and it's not from the cold", "I haven't been kneeling", "it
+        # hasn't cleared up", "a hump that wasn't there last year". A blocker's cue right after a denial, with only the
+        # denial blocker's 'denies_across' words between ("been", "from"), does not count; in "no feeling when I go to
+        # the toilet" the word between is the symptom's, and the toilet stays.
+        denials = [cue for cue in raw_cues.get(_NEGATED, ())
+                   if not any(_overlap(cue, correction) for correction in corrections)]
+        if denials and self._denies_across is not None:
+            for blocker in self._blockers:
+                if blocker.name != _NEGATED and not blocker.negated_cue_counts and cues[blocker.name]:
+                    cues[blocker.name] = [cue for cue in cues[blocker.name] if not any(
+                        denial.end <= cue.start <= denial.end + _DENIED_CUE_WORDS
+                        and all(word in self._denies_across for word in words[denial.end:cue.start])
+                        for denial in denials)]
         # With 'own_cue_keeps', a symptom phrase that holds the blocker's own cue already says it ("no feeling",
         # "not able to walk"): other cues do not turn it back (a spoken double negative is emphasis, not a denial).
         blocked_by: dict[tuple[str, _Span], set[str]] = {}
@@ -1791,7 +1826,9 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str],
                       tuple(_break_lexicon(stop) for stop in stops if stop in leading_breaks))
 
     return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)),
-                    frozenset(entry.get("only", ())), bool(entry.get("cue_overlaps", False)))
+                    frozenset(entry.get("only", ())), bool(entry.get("cue_overlaps", False)),
+                    bool(entry.get("negated_cue_counts", False)),
+                    frozenset(entry["denies_across"]) if "denies_across" in entry else None)
 
 
 def _rule(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> _Rule:
