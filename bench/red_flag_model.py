@@ -1,12 +1,15 @@
-"""Trains the learned second opinion on the development bank's tuning split only: `make red-flag-model`.
+"""Trains the learned second opinion on the tuning split and the tuning-only archive: `make red-flag-model`.
 
-`python -m bench.red_flag_model [--out PATH]` trains on bench/red_flags/dev.jsonl (emergency sentences weigh twice,
-CLASS_WEIGHTS) and picks its thresholds where the rules and the model meet writers they have not seen: forward-chained
-over the bank's rounds 3-6, each round read by the rules as they stood when it was added (from git history) and
-scored by a model trained on the earlier rounds. Of the thresholds (raising to each of emergency, urgent, soon and the
-clarifying question; it never lowers a rule's tier, the issue's condition for a learned part) that add no false alarm overall,
-add almost none of any tier (TIER_ALARM_MARGIN), never take a tier from a sentence that has one, and change none of
-the project's reviewed phrasings (tests/test_safety.py, tests/test_locales.py) that the rules get right, it keeps
+`python -m bench.red_flag_model [--out PATH]` trains on bench/red_flags/dev.jsonl and the tuning-only archive
+bench/red_flags/probes.jsonl (past probe sets, already tuned on, never sealed: bench/red_flag_bank.py), emergency
+sentences weighing twice (CLASS_WEIGHTS), and picks its thresholds where the rules and the model meet writers they
+have not seen: forward-chained over the bank's rounds 3-6, each round read by the rules as they stood when it was
+added (from git history) and scored by a model trained on the earlier rounds and the archive; and each archived round
+held out in turn (today's rules, a model trained on the bank and the other archived rounds). Of the thresholds
+(raising to each of emergency, urgent, soon and the clarifying question; it never lowers a rule's tier, the issue's
+condition for a learned part) that add almost no false alarm overall (ALARM_MARGIN), add almost none of any tier
+(TIER_ALARM_MARGIN), never take a tier from a sentence that has one, and change none of the project's reviewed
+phrasings (tests/test_safety.py, tests/test_locales.py) that the rules get right, it keeps
 the one with the best recall (the mean over tiers, plus emergency once more). It writes
 skill/core/safety/models/en.json (or PATH). The sealed split is never read here. Deterministic: the same bank, rules,
 history and code give the same model, which tests/test_learned_triage.py checks. The model never raises where the
@@ -24,16 +27,18 @@ import hashlib
 import importlib.util
 import itertools
 import json
-import math
 import random
 import subprocess
 import sys
 import types
 from pathlib import Path
 
+import numpy
+
+from bench import red_flag_bank
 from bench.red_flag_report import BANK
 from skill.core.content import load_document
-from skill.core.safety.learned import CLASSES, MODELS, decide, features, probabilities, protective_concepts
+from skill.core.safety.learned import CLASSES, MODELS, decide, features, pack, probabilities, protective_concepts
 from skill.core.safety.triage import Triage, rules_alone
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,15 +50,28 @@ SEED = 20261206
 NEVER = 1.01  # above any probability: never raise to that tier
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99, NEVER)
 TIER_ALARM_MARGIN = 0.003  # of harmless sentences: about 2 of the ~750 that rounds 3-6 hold
+# Added false alarms allowed overall, as a share of the held-out harmless sentences: one in a thousand, about 4 of the
+# ~4,600 that rounds 3-6 and the archive hold. With rounds 3-6 alone (~750) the rule was "none at all"; over six times
+# as many sentences, "none" let one sentence veto raising to emergency at any threshold ("cant get both legs into
+# these jeans", read by the rules of its day, 0.998 sure): forward-chained emergency recall 85.9 % instead of 93 %.
+ALARM_MARGIN = 0.001
 # Leave-round-out (rules and model from bank rounds 1-5, scored on round 6's tuning sentences by writers neither had
 # seen), weighting emergency twice and judging emergency apart raised round-6 emergency recall from 90.8 % to
 # 92.4 % and all-tier recall from 85.8 % to 89.9 %, false alarms unchanged (30.0 %; the rules alone 29.6 %).
 CLASS_WEIGHTS = {"emergency": 2.0}
 KEEP_ABOVE = 0.005  # weights this small are dropped from the shipped file
+# A feature in fewer training sentences than this is left out: it cannot carry over to new writers, and with the
+# archive it would double the shipped file (and its load at the first utterance).
+MIN_SENTENCES = 2
 
 
 def training_rows(path: Path = BANK / "dev.jsonl") -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def archive_rows(bank: Path = BANK) -> list[dict]:
+    """The tuning-only archive: probe sentences already tuned on, for training only (each with its `round`)."""
+    return red_flag_bank.archived(bank)
 
 
 def examples(rows: list[dict], triage: Triage) -> list[tuple[dict[str, float], int]]:
@@ -66,26 +84,37 @@ def examples(rows: list[dict], triage: Triage) -> list[tuple[dict[str, float], i
 
 
 def train(data: list[tuple[dict[str, float], int]]) -> dict[str, list[float]]:
-    """Softmax regression by AdaGrad, in a fixed order from a fixed seed."""
-    weights: dict[str, list[float]] = {}
-    squares: dict[str, list[float]] = {}
-    order = list(range(len(data)))
-    shuffle = random.Random(SEED)
+    """Softmax regression by AdaGrad, one sentence at a time in a fixed order from a fixed seed, over the features of
+    at least MIN_SENTENCES sentences. (numpy here, for the archive's size: inference stays pure Python.)"""
+    seen: dict[str, int] = {}
+    for found, _ in data:
+        for name in found:
+            seen[name] = seen.get(name, 0) + 1
+    names = sorted(name for name, count in seen.items() if count >= MIN_SENTENCES)
+    index = {name: number for number, name in enumerate(names)}
+    rows = []
+    for found, label in data:
+        kept = [(index[name], value) for name, value in found.items() if name in index]
+        rows.append((numpy.array([i for i, _ in kept], dtype=numpy.intp),
+                     numpy.array([v for _, v in kept], dtype=float), label))
+    weights = numpy.zeros((len(names), len(CLASSES)))
+    squares = numpy.full((len(names), len(CLASSES)), 1e-8)
     class_weights = [CLASS_WEIGHTS.get(tier, 1.0) for tier in CLASSES]
+    order = list(range(len(rows)))
+    shuffle = random.Random(SEED)
     for _ in range(EPOCHS):
         shuffle.shuffle(order)
-        for index in order:
-            found, label = data[index]
-            chances = probabilities(weights, found)
-            weight = class_weights[label]
-            for name, value in found.items():
-                row = weights.setdefault(name, [0.0] * len(CLASSES))
-                square = squares.setdefault(name, [1e-8] * len(CLASSES))
-                for k in range(len(CLASSES)):
-                    gradient = (chances[k] - (k == label)) * value * weight + L2 * row[k]
-                    square[k] += gradient * gradient
-                    row[k] -= LEARNING_RATE * gradient / math.sqrt(square[k])
-    return weights
+        for number in order:
+            columns, values, label = rows[number]
+            row = weights[columns]
+            scores = values @ row
+            chances = numpy.exp(scores - scores.max())
+            chances /= chances.sum()
+            chances[label] -= 1.0
+            gradient = numpy.outer(values, chances * class_weights[label]) + L2 * row
+            squares[columns] += gradient * gradient
+            weights[columns] = row - LEARNING_RATE * gradient / numpy.sqrt(squares[columns])
+    return {name: weights[number].tolist() for number, name in enumerate(names)}
 
 
 def reviewed_phrasings() -> list[tuple[str, str]]:
@@ -150,15 +179,16 @@ def _recall(gold: list[str], found: list[str]) -> float:
     return sum(shares.values()) / len(shares) + shares["emergency"]
 
 
-def held_out(rows: list[dict]) -> tuple[list[str], list[Judged], list[int]]:
+def held_out(rows: list[dict], archive: list[dict] = ()) -> tuple[list[str], list[Judged], list[int]]:
     """Forward-chained: each round (ROUND_ADDED_IN) read by the rules as they stood when it was added, and scored
-    by a model trained on the earlier rounds under those rules; (gold tiers, judged, round of each)."""
+    by a model trained on the earlier rounds and the `archive` under those rules; (gold tiers, judged, round of
+    each)."""
     numbers = rounds(rows)
     gold, items, held_rounds = [], [], []
     for held, commit in ROUND_ADDED_IN.items():
         document = rules_document_at(commit)
         then = rules_at(commit, document)
-        weights = train(examples([row for row, n in zip(rows, numbers) if n < held], then))
+        weights = train(examples([row for row, n in zip(rows, numbers) if n < held] + list(archive), then))
         test = [row for row, n in zip(rows, numbers) if n == held]
         gold += [row["tier"] for row in test]
         items += judged(then, document, weights, [row["text"] for row in test])
@@ -166,10 +196,29 @@ def held_out(rows: list[dict]) -> tuple[list[str], list[Judged], list[int]]:
     return gold, items, held_rounds
 
 
+def archive_held_out(rows: list[dict], archive: list[dict], triage: Triage
+                     ) -> tuple[list[str], list[Judged], list[str]]:
+    """Each archived round held out in turn: read by today's rules (tuned on it, so they flatter the rules, not the
+    model) and scored by a model trained on the bank and the other archived rounds; (gold, judged, round of each)."""
+    document = load_document("en-US", "red_flags")
+    found = {id(row): features(reading) for row in [*rows, *archive]
+             for reading in [triage.read(row["text"])] if reading is not None}
+    gold, items, held_rounds = [], [], []
+    for held in sorted({row["round"] for row in archive}):
+        training = [*rows, *(row for row in archive if row["round"] != held)]
+        weights = train([(found[id(row)], CLASSES.index(row["tier"])) for row in training if id(row) in found])
+        test = [row for row in archive if row["round"] == held]
+        gold += [row["tier"] for row in test]
+        items += judged(triage, document, weights, [row["text"] for row in test])
+        held_rounds += [held] * len(test)
+    return gold, items, held_rounds
+
+
 def choose_thresholds(gold: list[str], items: list[Judged], reviewed: list[tuple[str, Judged]] = ()
                       ) -> tuple[dict[str, float], list[str]]:
-    """The thresholds with the best held-out recall among those that add no false alarm overall, add at most
-    TIER_ALARM_MARGIN of emergency, urgent or soon false alarms each, leave no sentence that has a tier without one,
+    """The thresholds with the best held-out recall among those that add at most ALARM_MARGIN of false alarms
+    overall, at most TIER_ALARM_MARGIN of emergency, urgent or soon false alarms each, leave no sentence that has a
+    tier without one,
     and change none of the `reviewed` phrasings [(expected tier, judged)] the rules get right; on a tie the higher
     thresholds (the less the model does)."""
     rules = [item[0] for item in items]
@@ -183,7 +232,7 @@ def choose_thresholds(gold: list[str], items: list[Judged], reviewed: list[tuple
             continue
         found = _decided(items, thresholds)
         alarms = _alarms(gold, found)
-        if (sum(alarms.values()) > sum(rules_alarms.values()) + 1e-9
+        if (sum(alarms.values()) > sum(rules_alarms.values()) + ALARM_MARGIN + 1e-9
                 or any(alarms[t] > rules_alarms[t] + TIER_ALARM_MARGIN for t in ("emergency", "urgent", "soon"))
                 or any(g != "none" and f == "none" and r != "none" for g, f, r in zip(gold, found, rules))):
             continue
@@ -197,16 +246,23 @@ def choose_thresholds(gold: list[str], items: list[Judged], reviewed: list[tuple
     return chosen, lines
 
 
+def trained_on(bank: Path = BANK) -> list[dict]:
+    """What the model was trained on, file by file: the tuning split and the archive (never the sealed split)."""
+    files = [bank / "dev.jsonl", bank / red_flag_bank.ARCHIVE]
+    return [{"file": f"bench/red_flags/{path.name}", "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+            for path in files if path.exists()]
+
+
 def build(rows: list[dict], triage: Triage, thresholds: dict[str, float],
           weights: dict[str, list[float]] | None = None) -> dict:
+    """The shipped model from `rows` (the tuning split and the archive)."""
     weights = weights if weights is not None else train(examples(rows, triage))
-    kept = {name: [round(w, 4) for w in row] for name, row in sorted(weights.items())
-            if max(map(abs, row)) > KEEP_ABOVE}
-    digest = hashlib.sha256((BANK / "dev.jsonl").read_bytes()).hexdigest()
+    kept = {name: row for name, row in weights.items() if max(map(abs, row)) > KEEP_ABOVE}
     return {"_about": "Learned second opinion for red-flag triage (skill/core/safety/learned.py); written by "
-                      "`make red-flag-model` from bench/red_flags/dev.jsonl only. Do not edit by hand.",
-            "trained_on": {"file": "bench/red_flags/dev.jsonl", "sha256": digest, "sentences": len(rows)},
-            "classes": list(CLASSES), "thresholds": thresholds, "weights": kept}
+                      "`make red-flag-model` from bench/red_flags/dev.jsonl and probes.jsonl only (never the sealed "
+                      "split). Do not edit by hand.",
+            "trained_on": trained_on(), "sentences": len(rows),
+            "classes": list(CLASSES), "thresholds": thresholds, **pack(kept)}
 
 
 # The commit that appended each of rounds 3-6 to the bank: its rules had been tuned on the earlier rounds only (the
@@ -227,6 +283,11 @@ PREVIOUS = _thresholds(0.97, 0.9)  # chosen until December 2026 by 5-fold cross-
 # without dismissal; eight epochs, or emergency weighing three times, within a point either way: all within noise,
 # so the model stays as it was. Leaving the rules' bare clarifying question unasked when the model was 99 % sure of
 # "none" dropped 7 of 35 question false alarms forward-chained, but it lowers a rule's tier, which issue 11 forbids.
+# With the archive (December 2026), each archived round held out at fixed thresholds (0.97/0.95/0.9/0.9), against
+# E 97.5 U 97.5 S 95.4 FA 4.9 (rules alone E 96.1 U 97.1 S 94.0 FA 4.7): every feature, singletons too, the same
+# figures at twice the file; pairs of live concepts E 97.4 U 97.5 S 94.9 FA 4.8; character 4-grams of each word
+# E 97.8 U 97.7 S 95.6 but FA 5.3; emergency weighing once, forward-chained, 0.3-1.1 points less emergency recall at
+# the same false alarms. None kept.
 
 
 def rounds(rows: list[dict]) -> list[int]:
@@ -284,34 +345,49 @@ def reviewed_judged(rows: list[dict], triage: Triage, weights: dict[str, list[fl
     return [(expected, item) for (_, expected), item in zip(reviewed, found)]
 
 
-def round_report(rows: list[dict]) -> list[str]:
+def round_report(rows: list[dict], archive: list[dict] = ()) -> list[str]:
+    """Carry-over to writers neither the rules nor the model has seen, with the model trained on the bank and the
+    `archive` (pass none to measure what the archive adds)."""
+    archive = list(archive)
     numbers = rounds(rows)
     today = rules_alone("en-US")
-    gold, items, held_rounds = held_out(rows)
-    reviewed = reviewed_judged(rows, today)
-    chosen, _ = choose_thresholds(gold, items, reviewed)
+    gold, items, held_rounds = held_out(rows, archive)
+    pooled_gold, pooled = list(gold), list(items)
+    if archive:
+        archive_gold, archived, archive_rounds = archive_held_out(rows, archive, today)
+        pooled_gold += archive_gold
+        pooled += archived
+    reviewed = reviewed_judged(rows + archive, today)
+    chosen, _ = choose_thresholds(pooled_gold, pooled, reviewed)
     nested: list[str] = []
     for held in ROUND_ADDED_IN:
         others = [(g, item) for g, item, n in zip(gold, items, held_rounds) if n != held]
+        if archive:
+            others += list(zip(archive_gold, archived))
         thresholds, _ = choose_thresholds([g for g, _ in others], [item for _, item in others], reviewed)
         nested += _decided([item for item, n in zip(items, held_rounds) if n == held], thresholds)
-    lines = ["forward-chained, rounds 3-6: rules as they stood when the round was added, model on earlier rounds:",
+    trained = "earlier rounds and the archive" if archive else "earlier rounds"
+    lines = [f"forward-chained, rounds 3-6: rules as they stood when the round was added, model on {trained}:",
              f"  {'rules alone':42} {_figures(gold, [item[0] for item in items])}",
              f"  {'model at the previous thresholds':42} {_figures(gold, _decided(items, PREVIOUS))}",
              f"  {'model, thresholds chosen on the other rounds':42} {_figures(gold, nested)}",
-             f"  {f'model at {chosen}':42} {_figures(gold, _decided(items, chosen))}",
-             "leave-one-round-out, today's rules (tuned on every round, so they flatter the rules):"]
+             f"  {f'model at {chosen}':42} {_figures(gold, _decided(items, chosen))}"]
+    if archive:
+        lines += ["archived rounds, each held out (today's rules, tuned on them; model on the bank and the others):",
+                  f"  {'rules alone':42} {_figures(archive_gold, [item[0] for item in archived])}",
+                  f"  {f'model at {chosen}':42} {_figures(archive_gold, _decided(archived, chosen))}"]
+    lines.append("leave-one-round-out, today's rules (tuned on every round, so they flatter the rules):")
     document = load_document("en-US", "red_flags")
     loro_gold: list[str] = []
     loro_items: list[Judged] = []
     for held in sorted(set(numbers)):
-        weights = train(examples([row for row, n in zip(rows, numbers) if n != held], today))
+        weights = train(examples([row for row, n in zip(rows, numbers) if n != held] + archive, today))
         test = [row for row, n in zip(rows, numbers) if n == held]
         loro_gold += [row["tier"] for row in test]
         loro_items += judged(today, document, weights, [row["text"] for row in test])
     lines += [f"  {'rules alone':42} {_figures(loro_gold, [item[0] for item in loro_items])}",
               f"  {'model at the previous thresholds':42} {_figures(loro_gold, _decided(loro_items, PREVIOUS))}",
-              f"  {'model at those chosen on rounds 3-6':42} {_figures(loro_gold, _decided(loro_items, chosen))}"]
+              f"  {'model at those chosen above':42} {_figures(loro_gold, _decided(loro_items, chosen))}"]
     return lines
 
 
@@ -319,18 +395,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=MODELS / "en.json")
     parser.add_argument("--rounds", action="store_true", help="measure across the bank's rounds; write nothing")
+    parser.add_argument("--without-archive", action="store_true",
+                        help="with --rounds: train on the tuning split alone, to see what the archive adds")
     args = parser.parse_args(argv)
     if args.rounds:
-        print("\n".join(round_report(training_rows())))
+        print("\n".join(round_report(training_rows(), () if args.without_archive else archive_rows())))
         return 0
-    triage, rows = rules_alone("en-US"), training_rows()
-    weights = train(examples(rows, triage))
-    thresholds, lines = choose_thresholds(*held_out(rows)[:2], reviewed_judged(rows, triage, weights))
+    triage, rows, archive = rules_alone("en-US"), training_rows(), archive_rows()
+    weights = train(examples(rows + archive, triage))
+    chained_gold, chained = held_out(rows, archive)[:2]
+    archive_gold, archived = archive_held_out(rows, archive, triage)[:2]
+    thresholds, lines = choose_thresholds(chained_gold + archive_gold, chained + archived,
+                                          reviewed_judged(rows, triage, weights))
     print("\n".join(lines))
-    model = build(rows, triage, thresholds, weights)
+    for name, gold, items in (("bank rounds 3-6, forward-chained", chained_gold, chained),
+                              ("archived rounds, each held out", archive_gold, archived)):
+        print(f"{name}: rules alone {_figures(gold, [item[0] for item in items])}; "
+              f"with the model {_figures(gold, _decided(items, thresholds))}")
+    model = build(rows + archive, triage, thresholds, weights)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
-    print(f"thresholds {model['thresholds']}; {len(model['weights'])} features -> {args.out}")
+    print(f"thresholds {model['thresholds']}; {len(model['features'])} features -> {args.out}")
     return 0
 
 

@@ -12,6 +12,9 @@ Each sentence is scored two ways, both through the real skill:
   skill in a conversation already open (so no first-time disclaimer), per locale. An emergency on this path is also
   counted as safe when the reply's first sentence names the emergency number (the fallback's safety net).
 
+The tuning-only archive (probes.jsonl: past probe sets, already tuned on, never sealed; bench/red_flag_bank.py) is
+scored as a third, tuning split, full text only (its Echo path would cost minutes), when it exists.
+
 Writes bench/RED_FLAGS.md; `--misses` also prints the development split's misses (never the sealed split's).
 """
 
@@ -28,6 +31,7 @@ from pathlib import Path
 
 BANK = Path(__file__).with_name("red_flags")
 SPLITS = ("dev", "sealed")
+ARCHIVE = "probes"  # the tuning-only archive, full text only
 REPORT = Path(__file__).with_name("RED_FLAGS.md")
 TIERS = ("emergency", "urgent", "soon", "clarify", "none")
 TARGETS = {"emergency": 0.98, "urgent": 0.90, "soon": 0.85, "clarify": 0.70}
@@ -179,6 +183,7 @@ def table(results: dict[tuple[str, str], Scores]) -> list[str]:
 def run(misses: bool = False, locales: tuple[str, ...] | None = None, splits: tuple[str, ...] = SPLITS) -> str:
     locales = locales or echo_locales()
     banks = {split: load(split) for split in splits}
+    archive = load(ARCHIVE) if (BANK / f"{ARCHIVE}.jsonl").exists() else []
     results: dict[tuple[str, str], Scores] = {}
     per_locale: dict[str, dict[str, Scores]] = defaultdict(dict)
     dev_misses: list[str] = []
@@ -199,12 +204,18 @@ def run(misses: bool = False, locales: tuple[str, ...] | None = None, splits: tu
                         dev_misses += [f"echo\t{c.tier}\t{o.tier}\t{o.intent}\t"
                                        f"{'number first' if o.number_first else 'no number'}\t{c.text}"
                                        for c, o in zip(cases, echo) if c.tier != o.tier]
-    counts = {split: Counter(case.tier for case in cases) for split, cases in banks.items()}
+    if archive:
+        results[ARCHIVE, "full text, rules only"] = score(archive, full_text(archive, rules_only=True))
+        results[ARCHIVE, "full text"] = score(archive, full_text(archive))
+    counts = {split: Counter(case.tier for case in cases) for split, cases in (*banks.items(), (ARCHIVE, archive))
+              if cases}
     lines = ["# Red-flag triage on the development bank", "",
              "Regenerate with `make red-flags` (`python -m bench.red_flag_report`). The bank: "
              + "; ".join(f"{split} {sum(c.values())} sentences ("
                          + ", ".join(f"{tier} {c[tier]}" for tier in TIERS) + ")" for split, c in counts.items())
-             + ". ✗ marks a target not met.", ""]
+             + ". ✗ marks a target not met."
+             + (f" `{ARCHIVE}` is the tuning-only archive (sentences already tuned on, never a fair test)."
+                if archive else ""), ""]
     lines += table(results)
     lines += ["", f"Echo path in every locale ({' / '.join(splits)}): emergency reaches emergency, emergency safe, false alarms.",
               "", "| locale | emergency | emergency safe | urgent | soon | clarify | false alarms |", "|---|---|---|---|---|---|---|"]
