@@ -141,6 +141,11 @@ def _as_the_skill_reads(intent: str, slots: dict[str, str | None]) -> dict[str, 
     minutes = slots.get("minutes")
     if intent == "HeatTimerIntent" and slots.get("duration") is None and minutes and minutes.isdigit():
         return {**slots, "duration": f"PT{minutes}M"}
+    if intent == "HeatTimerIntent" and slots.get("duration") is None and slots.get("length") == "the longest":
+        from skill.core.heat import MAX_MINUTES
+        return {**slots, "duration": f"PT{MAX_MINUTES}M"}  # "max": the longest the skill allows
+    if intent == "SetReminderIntent" and slots.get("time") is None and slots.get("when") == "lunchtime":
+        return {**slots, "time": "12:00"}  # a part of the day named by a meal, as the skill reads it
     return slots
 
 

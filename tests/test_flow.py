@@ -82,7 +82,7 @@ EXPECTED = {
     "previous":    (None,       BACK,        BACK,       BACK),
     "repeat":      (None,       LEAD_HERE,   LEAD_HERE,  LEAD_HERE),
     "pause":       (None,       PAUSED,      None,       None),
-    "resume":      (LEAD_HERE,  None,        LEAD_HERE,  None),
+    "resume":      (LEAD_HERE,  ADVANCED,    LEAD_HERE,  None),
     "start_over":  (RESTARTED,  RESTARTED,   RESTARTED,  RESTARTED),
     "skip":        (SKIPPED,    SKIPPED,     SKIPPED,    SKIPPED),
     "hurt":        (None,       OFFER_SKIP,  OFFER_SKIP, None),
@@ -226,6 +226,13 @@ def test_resume_carries_on_from_the_rep_reached_and_the_next_pause_adds_to_it():
 def test_resume_after_the_last_rep_moves_on_rather_than_doing_the_side_again():
     assert advance(RoutineState(R, 0, 0, "paused", rep=3), "resume", STEPS) == lead(0, 1)
     assert advance(RoutineState(R, 2, 0, "paused", rep=2), "resume", STEPS) == Move(None, "finished")
+
+
+def test_resume_while_running_carries_on_from_the_rep_reached_or_moves_on_once_the_segment_was_heard():
+    assert advance(LED, "resume", STEPS, now=1000.0 + 20 + PAUSE_LATENCY_SECONDS) == \
+        Move(RoutineState(R, 0, 1, "running", rep=1), "lead")
+    assert advance(LED, "resume", STEPS, now=1000.0 + 600) == lead(1, 0)
+    assert advance(LED, "resume", STEPS) == lead(1, 0)  # no time given: the segment was heard
 
 
 @pytest.mark.parametrize("trigger", ["next", "previous", "repeat", "start_over", "skip"])

@@ -26,7 +26,8 @@ CUSTOM_INTENT_SLOTS = {
     "StartStretchIntent": {"area": "STRETCH_AREA", "mode": "STRETCH_MODE", "symptom": "SYMPTOM"},
     "SkipStretchIntent": {"symptom": "SYMPTOM"},
     "PainCheckIntent": {"feeling": "PAIN_FEELING"},
-    "HeatTimerIntent": {"duration": "AMAZON.DURATION", "minutes": "AMAZON.NUMBER", "symptom": "SYMPTOM"},
+    "HeatTimerIntent": {"duration": "AMAZON.DURATION", "minutes": "AMAZON.NUMBER", "length": "HEAT_LENGTH",
+                        "symptom": "SYMPTOM"},
     "HeatStatusIntent": {"symptom": "SYMPTOM"},
     "CancelHeatIntent": {"symptom": "SYMPTOM"},
     "PauseHeatIntent": {"symptom": "SYMPTOM"},
@@ -39,7 +40,7 @@ CUSTOM_INTENT_SLOTS = {
     "MassageInfoIntent": {"symptom": "SYMPTOM"},
     "MedicineInfoIntent": {"symptom": "SYMPTOM"},
     "HeatOrIceIntent": {"symptom": "SYMPTOM"},
-    "SetReminderIntent": {"time": "AMAZON.TIME", "symptom": "SYMPTOM"},
+    "SetReminderIntent": {"time": "AMAZON.TIME", "when": "DAY_PART", "symptom": "SYMPTOM"},
     "CancelReminderIntent": {},
     "ReminderStatusIntent": {},
 }
@@ -48,6 +49,8 @@ TYPE_IDS = {
     "STRETCH_MODE": {"hands_free"},
     "PAIN_FEELING": {"fine", "easing", "hurts", "spreading", "numb_or_weak"},
     "TIP_TOPIC": {"lifting", "sitting", "sleep", "weight", "smoking", "exercise"},
+    "HEAT_LENGTH": {"longest"},  # "max": the skill's longest session
+    "DAY_PART": {"MO", "NOON", "AF", "EV", "NI"},  # AMAZON.TIME's parts of the day, and noon
     "SYMPTOM": {"saddle_numbness", "numb_when_wiping", "cannot_pee", "wetting", "bowel_control", "sexual_change",
                 "both_legs", "cannot_walk", "serious_fall", "fall", "chest_pain", "arms_and_legs", "stroke_signs",
                 "dizzy", "fever", "foot_drop", "leg_giving_way", "weight_loss", "cancer", "infection_risk",

@@ -215,3 +215,26 @@ def test_a_sign_said_while_the_check_in_waits_keeps_its_words_on_an_echo(chat, s
     answered = chat.send(intent(heard.intent, slots))
     assert " ".join(slot["value"] for slot in slots.values()).split()[-2:] == said.split()[-2:]
     assert answered.triage == "emergency" or (answered.triage == "clarify" and "911" in answered.speech.split(".")[0])
+
+
+@pytest.mark.parametrize("said", ["max", "the maximum please", "as long as i'm allowed", "the most you can"])
+def test_the_longest_said_any_way_answers_how_many_minutes(store, said):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    talk.hear("set the heat timer for purple minutes")
+    answered = talk.hear(said)
+    assert answered.record["intent"] == "HeatTimerIntent"
+    assert answered.attributes["question"]["id"] == Question.HEAT_SCREEN  # on to the screening, for the longest
+    assert answered.attributes["question"]["arg"]["minutes"] == 20
+
+
+@pytest.mark.parametrize(("said", "period"), [("after tea", "evening"), ("first thing in the morning", "morning"),
+                                               ("before bed", "night"), ("after my dinner", "evening")])
+def test_a_time_of_day_named_by_what_is_done_then_asks_its_hour(store, said, period):
+    talk = _talk(store, locale="en-GB")
+    talk.hear("open spine coach")
+    talk.hear("set a daily stretch reminder")
+    answered = talk.hear(said)
+    assert answered.record["intent"] == "SetReminderIntent"
+    assert answered.record["speech"].endswith(Content("en-GB").say(f"reminders.ask_time.{period}"))
+

@@ -19,7 +19,9 @@ from skill.alexa import consent
 from skill.alexa.services.api_client import TimeLimitedApiClient
 from skill.alexa.app import create_skill
 from skill.core.content import Content
-from skill.alexa.envelopes import AlexaSession
+from skill.alexa.dialog import elicited_in
+from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent
+from skill.local.nlu.resolver import IntentResolver
 from alexa_requests import connections_response, grant
 from skill.local.no_cloud import NoCloudApiClient
 from skill.core.reminders import DailyTime, next_occurrence, spoken_time
@@ -397,8 +399,9 @@ def test_python_m_skill_talk_answers_reminders_offline(tmp_path):
     turns = [json.loads(line) for line in run.stdout.splitlines()]
     assert [t["intent"] for t in turns] == ["SetReminderIntent", "SetReminderIntent"]
     # The symptom slot (a sign said with the request) is sent empty, as Alexa sends an unfilled slot.
-    assert turns[0]["slots"] == {"time": "MO", "symptom": None} and "What time in the morning?" in turns[0]["speech"]
-    assert turns[1]["slots"] == {"time": "07:30", "symptom": None}
+    assert turns[0]["slots"] == {"time": "MO", "when": None, "symptom": None}
+    assert "What time in the morning?" in turns[0]["speech"]
+    assert turns[1]["slots"] == {"time": "07:30", "when": None, "symptom": None}
     assert "Reminders need Alexa itself, on an Echo or in the Alexa app" in turns[1]["speech"]
 
 
@@ -433,3 +436,15 @@ def test_a_time_said_after_a_part_of_the_day_is_read_in_it(time, period, meant):
 ])
 def test_next_occurrence_is_on_the_local_wall_clock(moment, zone, expected):
     assert next_occurrence(DailyTime(8, 0), moment.timestamp(), zone).isoformat() == expected
+
+
+@pytest.mark.parametrize("said", ["around lunchtime", "lunchtime", "at lunch please"])
+def test_lunchtime_said_to_what_time_is_offered_as_noon(skill, reminders, alexa_api, said):
+    """What an Echo sends for the answer while the time is elicited: a time of day named by a meal."""
+    chat = user(skill, alexa_api, locale="en-GB")
+    asked = chat.intent("SetReminderIntent")
+    heard = IntentResolver.for_locale("en-GB").resolve(said, context=elicited_in(asked.raw))
+    slots = {name: slot.to_alexa(SKILL_ID) for name, slot in heard.slots.items() if slot.value is not None}
+    offered = chat.send(intent(heard.intent, slots))
+    assert offered.attributes["question"]["id"] == "reminder_offer"
+    assert offered.attributes["question"]["arg"]["time"] == "12:00"

@@ -351,7 +351,8 @@ def test_custom_slot_synonym_resolves_to_id_and_canonical_name(resolver: IntentR
 def test_duration_slot_carries_what_alexa_would_send(resolver: IntentResolver, utterance: str,
                                                      duration: str) -> None:
     # The number in a duration is no number of minutes as well: that slot takes a number said on its own.
-    assert resolver.resolve(utterance).slot_values() == {"duration": duration, "minutes": None, "symptom": None}
+    assert resolver.resolve(utterance).slot_values() == {"duration": duration, "minutes": None, "length": None,
+                                                          "symptom": None}
 
 
 def test_unfilled_slots_are_present_with_no_value(resolver: IntentResolver) -> None:
@@ -817,3 +818,37 @@ def test_a_check_in_answer_stays_itself_with_at_all_after_it(resolver: IntentRes
 ])
 def test_a_no_said_with_words_of_its_own_is_still_a_no(resolver: IntentResolver, said: str) -> None:
     assert resolver.resolve(said).intent == "AMAZON.NoIntent"
+
+
+@pytest.mark.parametrize("said", ["i'm not sure", "not sure to be honest", "no idea", "i can't remember",
+                                  "um i don't really know for certain, not sure"])
+def test_a_doubt_is_never_heard_as_a_yes(resolver: IntentResolver, said: str) -> None:
+    """"Has one of them already said heat is fine for you?" "I'm not sure": asked again, never a clearance."""
+    assert resolver.resolve(said).intent not in ("AMAZON.YesIntent", "SymptomReportIntent")
+
+
+@pytest.mark.parametrize("said", ["i'm not sure, yes, i think i've wet myself",
+                                  "not sure, i can't feel my bottom when i wipe"])
+def test_a_doubt_with_a_sign_keeps_the_sign(resolver: IntentResolver, said: str) -> None:
+    """Doubt asks again only when nothing else was said: a sign beside it reaches the triage with its words, not the
+    fallback's bare number."""
+    heard = resolver.resolve(said)
+    assert heard.intent != "AMAZON.FallbackIntent" and any(slot.value for slot in heard.slots.values())
+
+
+@pytest.mark.parametrize(("said", "intent"), [
+    ("nah skip it", "SkipStretchIntent"), ("nope, skip this one", "SkipStretchIntent"),
+    ("yeah let's go back a stretch", "AMAZON.PreviousIntent"), ("yeah take me back one", "AMAZON.PreviousIntent"),
+    ("go back a stretch", "AMAZON.PreviousIntent"), ("could we go back an exercise", "AMAZON.PreviousIntent"),
+    ("nah that's fine", "AMAZON.NoIntent"), ("yep, that's fine", "AMAZON.YesIntent"),
+])
+def test_a_yes_or_no_before_a_move_or_its_own_manner(resolver: IntentResolver, said: str, intent: str) -> None:
+    """A skip after a "nah" (no "no" answers "Shall we skip it?"), "back" as a way rather than the body part, and a
+    yes or no said twice ("nah, that's fine") rather than a check-in nobody was asked for."""
+    assert resolver.resolve(said).intent == intent
+
+
+@pytest.mark.parametrize("said", ["how do i make a cup of tea", "what should i have for dinner after work",
+                                  "is it bad to go to bed straight after lunch"])
+def test_everyday_words_of_a_time_of_day_take_no_whole_sentence(resolver: IntentResolver, said: str) -> None:
+    assert resolver.resolve(said).intent != "SetReminderIntent"

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from audio_length import audio_seconds
 from conftest import Chat
-from skill.core.flow import plan_segments
+from skill.alexa.dialog import elicited_in
+from skill.alexa.envelopes import intent
+from skill.core.content import Content
+from skill.core.flow import PAUSE_LATENCY_SECONDS, plan_segments
+from skill.local.nlu.resolver import IntentResolver
 from skill.core.routines import load_routines
 from skill.core.speech import MAX_AUDIO_SECONDS, MAX_BREAK_SECONDS, MAX_SSML_CHARS, parse_ssml
 
 LOWER_BACK = ("lower back", "lower_back")
 FINE = ("feels fine", "fine")
+EN_US = Content("en-US")
 
 
 def start_lower_back(chat: Chat):
@@ -227,3 +234,21 @@ def test_pause_before_the_first_stretch_does_not_lose_step_one(chat):
     start_lower_back(chat)
     assert "haven't started" in chat.intent("AMAZON.PauseIntent").speech
     assert "Step 1 of" in chat.intent("AMAZON.NextIntent").speech
+
+
+@pytest.mark.parametrize("said", ["resume", "carry on", "keep going", "okay let's keep going"])
+def test_carry_on_said_while_a_stretch_runs_is_heard_as_a_person_means_it(chat, said):
+    """Not "not now": after the check-in it moves on; said over a hold ("Alexa, keep going") it picks up at the
+    rep reached, saying where. Through the resolver with what Alexa knows then (the check-in elicited)."""
+    start_lower_back(chat)
+    led = chat.intent("AMAZON.NextIntent")
+    heard = IntentResolver.for_locale("en-US").resolve(said, context=elicited_in(led.raw))
+    assert heard.intent == "AMAZON.ResumeIntent"
+    chat.later(seconds=routine_state(led)["rep_ends"][0] + PAUSE_LATENCY_SECONDS + 1)  # one rep heard
+    over_a_hold = chat.send(intent(heard.intent, {}))
+    assert "where we left off, at 2 of" in over_a_hold.speech
+    assert position(over_a_hold) == {**position(led), "rep": 1}
+    chat.later(minutes=10)  # the segment played out: on to the next stretch
+    moved_on = chat.send(intent(heard.intent, {}))
+    assert routine_state(moved_on)["step"] == 1 and "Step 2 of" in moved_on.speech
+    assert EN_US.say("flow.not_now.running") not in moved_on.speech

@@ -32,6 +32,8 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("pause", ("running",), "pause"),  # nothing to pause before the first stretch: pausing there lost step 1
     ("resume", ("paused",), "lead"),
     ("resume", ("ready",), "lead"),
+    # "Carry on" while it runs: from the rep reached when said over a hold, else on to the next stretch.
+    ("resume", ("running",), "carry_on"),
     ("start_over", ANY, "restart"),
     ("skip", ANY, "skip"),
     ("hurt", ("running", "paused"), "offer_skip"),
@@ -77,6 +79,11 @@ def advance(state: RoutineState, trigger: str, steps: Sequence, now: float | Non
         return Move(_fresh(state, status="running", rep=state.rep), "lead")
     if effect == "lead":
         return Move(_fresh(state, status="running"), "lead")
+    if effect == "carry_on":
+        reached = reps_reached(state, now) if now is not None else None  # no time given: the segment was heard
+        if reached is not None and reached < plan_segments(steps[state.step])[state.segment].reps:
+            return Move(_fresh(state, rep=reached), "lead")
+        return _lead_or_finish(_following(state, steps))
     if effect == "advance":
         return _lead_or_finish(_following(state, steps))
     if effect == "back":

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from skill.alexa import consent
 from skill.alexa.consent import ConsentAnswer
-from skill.alexa.handlers.base import Answer, TurnHandler, slot_value
+from skill.alexa.handlers.base import Answer, TurnHandler, slot_id, slot_value
 from skill.alexa.handlers.consent import Continuation, ask_permission, send_consent_card
 from skill.alexa.handlers.heat_running import alarm_context, device_heat, time_left
-from skill.core.heat import (HEAT_SCREEN, HEAT_SCREEN_QUESTIONS, HeatPlan, IfYes, cool_down_left, cut_short,
-                             duration_phrase, heated_minutes, plan_heat, short_session, spoken_minutes)
+from skill.core.heat import (HEAT_SCREEN, HEAT_SCREEN_QUESTIONS, MAX_MINUTES, HeatPlan, IfYes, cool_down_left,
+                             cut_short, duration_phrase, heated_minutes, plan_heat, short_session, spoken_minutes)
 from skill.core.profile import HeatSession
 from skill.core.state import Question
 from skill.alexa.screen import heat_timer_screen
@@ -55,6 +55,8 @@ def _asked_duration(turn: Turn) -> str | None:
     """The duration asked for; a bare number of minutes (the answer to "How many minutes ...?", which Alexa fills
     into the `minutes` slot) as one, and "?" (asked again) when that is no whole number."""
     duration, minutes = slot_value(turn, "duration"), slot_value(turn, "minutes")
+    if duration is None and minutes is None and slot_id(turn, "length") == "longest":  # "max", "the most I can"
+        return f"PT{MAX_MINUTES}M"
     if duration is None and minutes is not None:
         return f"PT{minutes}M" if minutes.isdigit() else "?"
     return duration

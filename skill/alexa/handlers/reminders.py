@@ -18,7 +18,7 @@ from skill.alexa.consent import ConsentAnswer, consent_card
 from skill.alexa.services import device_locale
 from skill.alexa.services.reminders import (BAD_REQUEST, BUSY, FORBIDDEN, OFFLINE, PERMISSION, SERVICE, SLOW,
                                            UNREACHABLE, ReminderFailure, RemindersApi, stretch_reminder_request)
-from skill.alexa.handlers.base import Answer, TurnHandler, slot_value
+from skill.alexa.handlers.base import Answer, TurnHandler, slot_id, slot_value
 from skill.alexa.handlers.consent import Continuation, ask_permission, send_consent_card
 from skill.core.reminders import DailyTime, read_period, reminder_time, spoken_time, valid_zone
 from skill.core.state import Question
@@ -37,7 +37,7 @@ class SetReminderHandler(TurnHandler):
     intents = ("SetReminderIntent",)
 
     def act(self, turn: Turn) -> Reply:
-        said = slot_value(turn, "time")
+        said = slot_value(turn, "time") or _day_part(turn)
         time = DailyTime.parse(said)
         if time is not None:
             return offer(turn, time.in_period(_period_asked(turn)))
@@ -144,6 +144,13 @@ def failed(turn: Turn, operation: str, kind: str) -> Reply:
 def _may_read(turn: Turn) -> bool:
     """Without the reminders permission the API shows the skill nothing (401), so it is not called at all."""
     return consent.granted(turn.handler_input.request_envelope, consent.REMINDERS)
+
+
+def _day_part(turn: Turn) -> str | None:
+    """A time of day named by what is done then ("after tea", "lunchtime"), as AMAZON.TIME would write it: a
+    part of the day, whose hour the skill then asks, or noon."""
+    part = slot_id(turn, "when")
+    return "12:00" if part == "NOON" else part
 
 
 def _period_asked(turn: Turn) -> str | None:

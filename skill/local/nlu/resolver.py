@@ -115,6 +115,10 @@ _NOT_PERIOD = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _NOT_WORD = re.compile(r"[^a-z0-9'. ]+")
 
 
+def _says_a_doubt(words: Sequence[str]) -> bool:
+    return any(tuple(words[i:i + len(doubt)]) == doubt for doubt in _DOUBTS for i in range(len(words)))
+
+
 def normalize(text: str) -> str:
     """Lowercase words with contractions expanded and fillers dropped: "Um, I'm done." -> "i am done"."""
     return " ".join(Heard.from_text(text).words)
@@ -371,6 +375,11 @@ _SLOT_SENTINEL = "slotref{}x"  # survives normalize() as one word
 _QUALIFIERS = frozenset("my the his her their our your a an some this that very quite so bit little "
                         "kind of pretty just still now getting again today has have is are was been".split())
 _NEGATIONS = frozenset("not no never without".split())
+# Slot types named by everyday words (meals, bed, work; "max", "the most"), not the skill's own: see _longest_name.
+_EVERYDAY_NAMES = frozenset({"DAY_PART", "HEAT_LENGTH"})
+# Before "back", words that make it a way rather than the body part: "go back a stretch", "take me back one" (but "me
+# back's killing me" is a back).
+_BACK_AS_A_WAY = frozenset("go going goes come coming get getting take taking bring way".split())
 # Words that say nothing about which slot type a phrase belongs to.
 _CONTENT_STOP_WORDS = _QUALIFIERS | frozenset(
     "i me you he him she we they them it its to of in on at for and or but with up down out off into about from as "
@@ -401,6 +410,12 @@ _AFTER_AN_ANSWER = frozenset(
     "start".split())
 # Requests no yes/no question of the skill offers, so that an answer said before one only leads into it.
 _NEVER_AN_ANSWER = frozenset({"AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "AMAZON.HelpIntent"})
+# After a no, a request no "no" could be the answer to ("nah, skip it": to "Shall we skip it?" that would be a yes).
+_OVER_A_NO = frozenset({"SkipStretchIntent"})
+# Doubt said outright ("I'm not sure", "no idea"): never a yes, whatever words it shares with one ("sure").
+_DOUBTS = (("not", "sure"), ("not", "certain"), ("not", "positive"), ("no", "idea"), ("unsure",), ("dunno",),
+           ("not", "a", "clue"), ("no", "clue"), ("can", "not", "remember"), ("do", "not", "remember"),
+           ("can", "not", "recall"), ("do", "not", "recall"), ("can", "not", "say"), ("hard", "to", "say"))
 _ENDINGS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 _OWN_REQUEST = 0.65  # a request heard this surely after a yes or no is a request, not an answer
 _LONGEST_ANSWER = 8  # words, the yes or no included: past that, "yeah" opens an account of something, not an answer
@@ -454,6 +469,11 @@ class IntentResolver:
             slot_type["name"] for slot_type in language_model.get("types", [])
             if (phrases := [len(said.split()) for entry in slot_type["values"] for said in _phrases_of(entry)])
             and sum(phrases) / len(phrases) >= _DESCRIPTION_WORDS)
+        # A type named by everyday words takes no unlisted words longer than its longest name: "how do i make a cup
+        # of tea" is no time of day, whatever "tea" is in "after tea".
+        self._longest_name = {
+            slot_type["name"]: max(len(said.split()) for entry in slot_type["values"] for said in _phrases_of(entry))
+            for slot_type in language_model.get("types", []) if slot_type["name"] in _EVERYDAY_NAMES}
         # Intents with a sample that is a description's slot alone ("{symptom}"): the catch-all for signs.
         self._catch_alls = frozenset(
             intent["name"] for intent in language_model["intents"] for text in intent.get("samples", [])
@@ -517,6 +537,9 @@ class IntentResolver:
         if context is None or context.intent != heard_as.intent:
             heard_as = self._description_not_feeling(heard, mentions, heard_as)
         heard_as = self._with_the_sign_beside(heard, mentions, heard_as)
+        if _says_a_doubt(words) and (heard_as.intent == _YES or heard_as.intent in self._catch_alls
+                                     or self._only_passed_through(heard_as)) and not self._sign_in_words(heard.spoken):
+            return Resolution(FALLBACK_INTENT, {}, heard_as.score)  # asked again: never a yes, nor a symptom
         if heard_as.intent.startswith("AMAZON.") and heard_as.intent != FALLBACK_INTENT \
                 and self._sign_in_words(heard.spoken):
             return self._sign_without_a_built_in(heard, mentions)
@@ -703,10 +726,15 @@ class IntentResolver:
         if answer not in self._slot_types or too_long:
             return heard_as
         tail = self._exact_intent(words[said:])
+        if answer in (_YES, _NO) and tail in (_YES, _NO):
+            return Resolution(answer, {}, 1.0)  # "nah, that's fine", "yep, sounds good": the answer, and its manner
         if answer == _PAUSE and tail == _NO:
             return Resolution(_NO, {}, 1.0)  # "hang on, not quite": the wait is the no's reason, not a request
-        if tail in _NEVER_AN_ANSWER:
+        if tail in _NEVER_AN_ANSWER or (answer == _NO and tail in _OVER_A_NO):
             return Resolution(tail, self._unfilled(tail), 1.0)  # "yeah, go back": no yes/no question offers that
+        moved = self._move_after(heard, said)
+        if moved is not None and (moved.intent in _NEVER_AN_ANSWER or (answer == _NO and moved.intent in _OVER_A_NO)):
+            return moved  # the same, said in other words: "yeah, let's go back one"
         if heard_as.intent == answer:
             return self._request_after(heard, said) or heard_as
         if words[0] == "no" and said == 1 and words[1] not in _AFTER_AN_ANSWER:
@@ -730,6 +758,15 @@ class IntentResolver:
                 and self._says_its_own_words(heard_as.intent, words[said:]):
             return heard_as
         return after or Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
+
+    def _move_after(self, heard: Heard, said: int) -> Resolution | None:
+        """The request the words after a leading answer make on their own when it is heard surely, built-ins
+        included; None for a negated tail ("no, don't go back")."""
+        if len(heard.words) - said < 2 or any(w in _NEGATIONS for w in heard.words[said:]):
+            return None
+        after = Heard(heard.spoken, heard.words[said:], heard.sources[said:])
+        request = self._heard_as_request(after, self._mentions(after.words))
+        return request if request.score >= _OWN_REQUEST and not self._only_passed_through(request) else None
 
     def _says_its_own_words(self, intent: str, words: Sequence[str]) -> bool:
         """Whether the words say one of the intent's own words ("stretch", "skip", "heat"), if it has any: "no, it's
@@ -898,6 +935,8 @@ class IntentResolver:
             if has_carrier and len(words.split()) <= _LONGEST_UNKNOWN_VALUE and not describes_around_a_request:
                 return self._unlisted(name, slot_type, words, said), _NO_MATCH
             # Longer unlisted values pass through only when they sound like the type's own values.
+            if len(words.split()) > self._longest_name.get(slot_type, len(words.split())):
+                return None
             likeness = self._likeness(slot_type, words)
             if likeness is None:
                 return None
@@ -987,6 +1026,9 @@ class IntentResolver:
         for start, word in enumerate(words):
             if start > 0 and words[start - 1] in _NEGATIONS:
                 continue
+            if word == "back" and (start > 0 and words[start - 1] in _BACK_AS_A_WAY or start > 1 and words[
+                    start - 1] in ("me", "us") and words[start - 2] in _BACK_AS_A_WAY):
+                continue  # a direction, not the body part
             for phrase, value in self._values_by_first_word.get(word, ()):
                 if tuple(words[start:start + len(phrase)]) == phrase:
                     mentions.append(_Mention(start, start + len(phrase), " ".join(phrase), value))
