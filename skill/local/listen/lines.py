@@ -47,6 +47,12 @@ ALTERNATIVE_TIERS = ("emergency", "urgent")
 # coming from my spine" heard as "the the wrong with the spine", about discs). Shorter, it would not: a misheard "next"
 # or "help" answered as an emergency costs the commands 4 points (bench/listen.py), longer requests about 1.
 DESCRIPTION_WORDS = 5
+# How much better a frame a sign among the readings must fit the audio than the harmless reading to act on (on the
+# sounds alone, readings of as many words: a like-for-like choice, as every word costs a search the same). Chosen on
+# bench/listen.py's renderings: with no margin 9 of its 352 commands had a sign of as many words fitting better
+# ("next" as "mets", "pause" as "fallen": sound-alike salad fits the sounds as closely as the words said), at 2 one;
+# of its 192 short signs, 3 of the 4 with such a reading were caught at 2, the 4th by 0.2 a frame.
+SIGN_MARGIN = 2.0
 HINT_FRESH_SECONDS = 5.0  # a hint not said by then (the runner was busy) is dropped: it would answer the past
 ECHO_TAIL_SECONDS = 0.3  # after a sentence ends, the room still carries it to the microphone
 
@@ -187,6 +193,28 @@ def confidence(resolver: IntentResolver, text: str, context: ElicitedSlot | None
 
 def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
             context: ElicitedSlot | None = None) -> str | None:
+    """The words to act on, or None to ask again (`_reading`), but not a harmless reading of a word or few that
+    sounds less like a warning sign among the recogniser's other readings.
+
+    On so few sounds the language model's prior decides much: "legs are numb" came out "legs aren't arm" (and the
+    second look "advice on food"), "numb down there" as "i'm not bad" (a no), the sign only a weaker reading. So when
+    the words to act on raise nothing on the screen, fewer than DESCRIPTION_WORDS words were heard and a reading of
+    as many words holds a sign (any tier), each is fitted to the audio on its sounds alone (`Recognition.fit`), and a
+    sign fitting it better by SIGN_MARGIN a frame is what is acted on: screened and answered as the sign it is."""
+    text = _reading(recognition, resolver, triage, context)
+    if text is None or triage.classify(text) or len(recognition.text.split()) >= DESCRIPTION_WORDS:
+        return text
+    signs = [alternative for alternative in recognition.alternatives
+             if len(alternative.split()) == len(text.split()) and triage.classify(alternative)]
+    if not signs or (fit := recognition.fit(text)) is None:
+        return text
+    fits = {sign: sign_fit for sign in signs if (sign_fit := recognition.fit(sign)) is not None}
+    best = max(fits, key=fits.__getitem__, default=None)
+    return best if best is not None and fits[best] > fit + SIGN_MARGIN else text
+
+
+def _reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
+             context: ElicitedSlot | None = None) -> str | None:
     """The words to act on, or None to ask again. The best hypothesis, when the red-flag screen catches it or the
     resolver is confident of it; else, when an alternative holds an emergency or urgent sign (in a sentence of
     DESCRIPTION_WORDS or more even when the resolver is confident of the best hypothesis), the grammar's nearest

@@ -64,6 +64,9 @@ class Recognition:
     closest: Callable[[], str | None] = field(default=lambda: None, compare=False, repr=False)
     # Likewise the nearest of the skill's short requests, for a short utterance only (SHORT_SECONDS).
     short: Callable[[], str | None] = field(default=lambda: None, compare=False, repr=False)
+    # How well the audio fits a sentence on its sounds alone, a frame (Recogniser._fit; None: it cannot tell).
+    # skill.local.listen.lines weighs a harmless reading against a warning sign among the others with it.
+    fit: Callable[[str], float | None] = field(default=lambda sentence: None, compare=False, repr=False)
 
 
 class Recogniser:
@@ -122,7 +125,25 @@ class Recogniser:
             return nearest
         short = len(pcm) <= SHORT_SECONDS * SAMPLE_RATE * 2
         return Recognition(text, tuple(alternatives), look("requests", self.requests, CLOSEST_GAP),
-                           look("short", self.short_requests, SHORT_GAP) if short else lambda: None)
+                           look("short", self.short_requests, SHORT_GAP) if short else lambda: None,
+                           lambda sentence: self._fit(pcm, sentence))
+
+    def _fit(self, pcm: bytes, sentence: str) -> float | None:
+        """How well the audio fits `sentence` on its sounds alone: its score a frame (log base 1.0001, higher is
+        better) decoded against a grammar of that sentence only; None when a word is not in the dictionary or the
+        search ends short of the whole sentence (the sounds too unlike it to follow). Under a tenth of a second on a
+        word or three."""
+        words = sentence.split()
+        if not words or any(self.rescorer.lookup_word(word) is None for word in words):
+            return None
+        # States 0, 2, 3, ... then 1: one path through the words.
+        arcs = [(0 if index == 0 else index + 1, 1 if index == len(words) - 1 else index + 2, 1.0, word)
+                for index, word in enumerate(words)]
+        self.rescorer.add_fsg("one", self.rescorer.create_fsg("one", 0, 1, arcs))
+        hypothesis, frames = self._decode(pcm, "one")
+        if hypothesis is None or hypothesis.hypstr.strip() != " ".join(words) or hypothesis.score <= 0.0:
+            return None
+        return _log(hypothesis.score) / max(frames, 1)
 
     def _closest(self, pcm: bytes, phones_decoded, search: str, grammar, most_gap: float) -> str | None:
         """The grammar's request nearest the audio, if it scores at most `most_gap` a frame below the phones."""
