@@ -86,6 +86,23 @@ class Chat:
         self.now += timedelta(**delta)
 
 
+@pytest.fixture(scope="module")
+def recogniser():
+    """A pocketsphinx decoder per module (the listening tests skip before asking when the listen extra is absent):
+    loading one takes a moment, decoding with it far less."""
+    from skill.local.listen.recognise import Recogniser
+    return Recogniser()
+
+
+@pytest.fixture(scope="module")
+def understanding():
+    """What a heard line goes through, as talk.py does: the resolver and the red-flag triage of en-US."""
+    from skill.core.content import resolve_locale
+    from skill.core.safety.triage import triage_for
+    from skill.local.nlu.resolver import IntentResolver
+    return IntentResolver.for_locale("en-US"), triage_for(resolve_locale("en-US"))
+
+
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch):
     """No test leaves this machine. The default heat alarm calls Alexa's Timers API at the envelope's apiEndpoint

@@ -49,11 +49,6 @@ def spoken(text: str, voice: str = "en-us", speed: int = 150, silence: float = 0
 
 
 @pytest.fixture(scope="module")
-def recogniser() -> Recogniser:
-    return Recogniser()  # a decoder per module: loading one takes a moment, decoding with it far less
-
-
-@pytest.fixture(scope="module")
 def spotter() -> KeywordSpotter:
     return KeywordSpotter()
 

@@ -31,7 +31,6 @@ from skill.local.clock import FakeClock  # noqa: E402
 from skill.local.listen.echo import EchoCancellationUnavailable, EchoCanceller, PlayedAudio  # noqa: E402
 from skill.local.listen.lines import ListeningLines, SkillAudio  # noqa: E402
 from skill.local.listen.listener import FRAME_SECONDS, Listener  # noqa: E402
-from skill.local.listen.recognise import Recogniser  # noqa: E402
 from skill.local.progress_store import open_progress_store  # noqa: E402
 from skill.local.session import assemble_runner  # noqa: E402
 from skill.local.talk import LineReader, Transcript  # noqa: E402
@@ -39,11 +38,6 @@ from skill.local.talk import LineReader, Transcript  # noqa: E402
 RATE = 16000
 SKILL_SAYS = ("Let your knees fall gently to one side, then the other. Keep your shoulders on the floor, and breathe "
               "out slowly as you go.")
-
-
-@pytest.fixture(scope="module")
-def recogniser() -> Recogniser:
-    return Recogniser()
 
 
 def _skill_voice() -> numpy.ndarray:

@@ -15,24 +15,11 @@ if shutil.which("espeak-ng") is None:
     pytest.skip("espeak-ng renders the speech these tests hear (make installs it as root)", allow_module_level=True)
 
 from bench.listen import render  # noqa: E402
-from skill.core.content import resolve_locale  # noqa: E402
-from skill.core.safety.triage import triage_for  # noqa: E402
 from skill.local.listen.lines import confidence, reading  # noqa: E402
 from skill.local.listen.listener import heard_in  # noqa: E402
 from skill.local.listen.recognise import Recogniser, Recognition  # noqa: E402
-from skill.local.nlu.resolver import IntentResolver  # noqa: E402
 
 RATE = 16000
-
-
-@pytest.fixture(scope="module")
-def recogniser() -> Recogniser:
-    return Recogniser()
-
-
-@pytest.fixture(scope="module")
-def understanding():
-    return IntentResolver.for_locale("en-US"), triage_for(resolve_locale("en-US"))
 
 
 def test_the_grammar_holds_whole_requests_and_nothing_else(recogniser):

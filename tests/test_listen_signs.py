@@ -1,6 +1,6 @@
 """A warning sign said in a word or three is never acted on as something harmless: when the reading to act on raises
 nothing and another of the recogniser's readings holds a sign, the audio is weighed between them on its sounds alone
-(skill.local.listen.lines.reading, Recogniser._likeliest), through the real pocketsphinx decoder and espeak-ng speech.
+(skill.local.listen.lines.reading, Recogniser._fit), through the real pocketsphinx decoder and espeak-ng speech.
 """
 
 from __future__ import annotations
@@ -14,24 +14,11 @@ if shutil.which("espeak-ng") is None:
     pytest.skip("espeak-ng renders the speech these tests hear (make installs it as root)", allow_module_level=True)
 
 from bench.listen import render  # noqa: E402
-from skill.core.content import resolve_locale  # noqa: E402
-from skill.core.safety.triage import triage_for  # noqa: E402
 from skill.local.listen.lines import SIGN_MARGIN, reading  # noqa: E402
 from skill.local.listen.listener import heard_in  # noqa: E402
 from skill.local.listen.recognise import Recogniser, Recognition  # noqa: E402
-from skill.local.nlu.resolver import IntentResolver  # noqa: E402
 
 RATE = 16000
-
-
-@pytest.fixture(scope="module")
-def recogniser() -> Recogniser:
-    return Recogniser()
-
-
-@pytest.fixture(scope="module")
-def understanding():
-    return IntentResolver.for_locale("en-US"), triage_for(resolve_locale("en-US"))
 
 
 @pytest.mark.parametrize("said, other", [
