@@ -1,9 +1,9 @@
 """Adds a new round of bank sentences: `python -m bench.red_flag_bank add ROUND.jsonl`.
 
 Each line is {"text", "tier", "category", "voice", "style"}, written from clinical-facts §1 by someone who has not
-read the rules. Sentences already in the bank (case aside) are skipped; the rest are grouped by tier and category,
-ordered by a hash of their text, and every third goes to sealed.jsonl, the others to dev.jsonl, so each group is
-sealed in the same proportion and nobody chooses which sentence is sealed.
+read the rules. Sentences already in the bank or the archive (case, spacing and end punctuation aside) are skipped;
+the rest are grouped by tier and category, ordered by a hash of their text, and every third goes to sealed.jsonl,
+the others to dev.jsonl, so each group is sealed in the same proportion and nobody chooses which sentence is sealed.
 
 `python -m bench.red_flag_bank add --tuning-only --round NAME ROUND.jsonl` appends a round to the tuning-only
 archive (probes.jsonl) instead: sentences someone has already scored the rules on and tuned against (helpers' probe
@@ -32,7 +32,7 @@ SEALED_EVERY = 3
 def split(rows: list[dict], known: set[str]) -> tuple[list[dict], list[dict]]:
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
-        key = row["text"].strip().lower()
+        key = same_sentence(row["text"])
         if key in known:
             continue
         known.add(key)
@@ -69,9 +69,10 @@ def archived(bank: Path = BANK) -> list[dict]:
 
 
 def add(path: Path, bank: Path = BANK) -> tuple[int, int]:
-    known = {row["text"].strip().lower() for name in ("dev", "sealed") for row in read(bank / f"{name}.jsonl")}
-    # Sentences already tuned on are no fair test: they go to neither split (the archive keeps them for training).
-    known |= {row["text"].strip().lower() for row in archived(bank)}
+    known = {same_sentence(row["text"]) for name in ("dev", "sealed") for row in read(bank / f"{name}.jsonl")}
+    # Sentences already tuned on are no fair test: they go to neither split (the archive keeps them for training),
+    # however they are punctuated this time.
+    known |= {same_sentence(row["text"]) for row in archived(bank)}
     tuning, sealed = split(read(path), known)
     for name, rows in (("dev", tuning), ("sealed", sealed)):
         with (bank / f"{name}.jsonl").open("a", encoding="utf-8") as out:

@@ -67,11 +67,11 @@ def test_a_round_already_tuned_on_goes_to_the_archive_and_never_to_a_split(tmp_p
     assert [(row["text"], row["round"]) for row in archived] == [("both legs gave way", "s21"),
                                                                  ("my back aches", "s21")]
     assert red_flag_bank.add_tuning_only(tmp_path / "probes.jsonl.in", "s22", tmp_path)["archived already"] == 3
-    _write(tmp_path / "round.jsonl", [_row("Both legs gave way"), _row("a new sentence")])
+    _write(tmp_path / "round.jsonl", [_row("Both legs  gave way."), _row("a new sentence")])
     red_flag_bank.add(tmp_path / "round.jsonl", tmp_path)
     banked = [json.loads(line)["text"] for name in ("dev", "sealed")
               for line in (tmp_path / f"{name}.jsonl").read_text().splitlines()]
-    assert "Both legs gave way" not in banked and "a new sentence" in banked
+    assert "Both legs  gave way." not in banked and "a new sentence" in banked
 
 
 def test_the_archive_is_added_from_the_command_line_with_a_round_name(tmp_path, monkeypatch, capsys):
