@@ -399,3 +399,13 @@ def test_a_new_clause_about_both_legs_ends_a_denial_without_a_pause(triage, sign
 ])
 def test_a_denial_of_both_legs_still_reaches_them_without_a_pause(triage, denied):
     assert tier_of(triage, denied) == "none"
+
+
+# "nothing since" after a loss said with its own denial ("no feeling, nothing since the fall") repeats the loss, as
+# spoken emphasis; after an episode told as over ("a bit of numbness on sunday, nothing since") it says it resolved.
+# A failure on the first means a loss said emphatically is read as resolved (on an Echo it had reached no number).
+@pytest.mark.parametrize(("emphatic", "resolved"), [
+    ("his privates don't work no feeling nothing since the fall", "had a bit of numbness on sunday nothing since"),
+])
+def test_nothing_since_after_a_loss_is_emphasis_not_a_recovery(triage, emphatic, resolved):
+    assert (tier_of(triage, emphatic), tier_of(triage, resolved)) == ("emergency", "none")
