@@ -229,6 +229,11 @@ class _Blocker:
     denies_across: frozenset[str] | None = None
 
 
+def _longest_first(texts: Sequence[str]) -> list[tuple[str, ...]]:
+    """Phrases as spoken tokens, longest first: what _sequence_at expects, so "no longer" is tried before "no"."""
+    return sorted((tuple(_spoken_tokens(text)) for text in texts), key=len, reverse=True)
+
+
 def _sequence_at(words: Sequence[str], i: int, sequences: Sequence[tuple[str, ...]]) -> int | None:
     """The end of the first of `sequences` said at token i (callers sort them longest first); None if none is."""
     for sequence in sequences:
@@ -325,13 +330,11 @@ class _Normaliser:
         self._correction_as = denial_corrections.get("as", "")
         self._correction_within = int(denial_corrections.get("within", 0))
         lost = lost or {}
-        self._past_abilities = sorted((tuple(_spoken_tokens(text)) for text in lost.get("past_ability", ())),
-                                      key=len, reverse=True)
+        self._past_abilities = _longest_first(lost.get("past_ability", ()))
         self._ability_verbs = frozenset(lost.get("verbs", ()))
         self._perception_verbs = frozenset(lost.get("perception_verbs", ()))
         self._perceived = frozenset(lost.get("perceived", ()))
-        self._no_longer = sorted((tuple(_spoken_tokens(text)) for text in lost.get("no_longer", ())),
-                                 key=len, reverse=True)
+        self._no_longer = _longest_first(lost.get("no_longer", ()))
         self._lost_as = tuple(_spoken_tokens(lost.get("as", "can't"))), tuple(_spoken_tokens(lost.get("then", "")))
         # Whose a reflexive is, as said: spoken variants write "himself" as "myself" for the phrases' sake.
         self._reflexives = {tuple(_raw_tokens(text)): person for person, texts in (reflexives or {}).items()
@@ -352,7 +355,7 @@ class _Normaliser:
         self._question_subjects = frozenset(answers.get("question_subjects", ()))
         self._lead_ins = frozenset(answers.get("lead_ins", ())) | self._fillers | {_PAUSE}
         reported = reported or {}
-        self._asks = sorted((tuple(_spoken_tokens(text)) for text in reported.get("asks", ())), key=len, reverse=True)
+        self._asks = _longest_first(reported.get("asks", ()))
         self._ask_openers = frozenset(phrase[0] for phrase in self._asks if phrase)
         self._asked = frozenset(reported.get("asked", ()))
         self._whether = frozenset(reported.get("whether", ()))
@@ -403,8 +406,7 @@ class _Normaliser:
                                                           reverse=True))
         self._perfect = frozenset((negative_contractions or {}).get("perfect", ()))
         raised = (negative_contractions or {}).get("raised", {})
-        self._raising_denials = sorted((tuple(_spoken_tokens(text)) for text in raised.get("denials", ())),
-                                       key=len, reverse=True)
+        self._raising_denials = _longest_first(raised.get("denials", ()))
         self._raising_verbs = frozenset(raised.get("verbs", ()))
         self._raising_skips = frozenset(raised.get("skip", ()))
         self._raising_auxiliaries = frozenset(raised.get("auxiliaries", ()))
@@ -425,14 +427,12 @@ class _Normaliser:
         self._head_modifiers = frozenset(ellipsis.get("head_modifiers", ()))
         self._ellipsis_openers = self._also | self._also_not | (self._ellipsis_tails if self._also else frozenset())
         negative_inversion = negative_inversion or {}
-        self._inversion_openers = sorted(
-            (tuple(_spoken_tokens(text)) for text in negative_inversion.get("openers", ())), key=len, reverse=True)
+        self._inversion_openers = _longest_first(negative_inversion.get("openers", ()))
         self._inversion_first_words = frozenset(opener[0] for opener in self._inversion_openers)
         self._inversion_auxiliaries = frozenset(negative_inversion.get("auxiliaries", ()))
         self._inversion_subjects = frozenset(negative_inversion.get("subjects", ()))
         clefts = pseudo_clefts or {}
-        self._cleft_openers = sorted((tuple(_spoken_tokens(text)) for text in clefts.get("openers", ())),
-                                     key=len, reverse=True)
+        self._cleft_openers = _longest_first(clefts.get("openers", ()))
         self._cleft_subjects = frozenset(clefts.get("subjects", ()))
         self._cleft_auxiliaries = frozenset(clefts.get("auxiliaries", ()))
         self._cleft_verb = clefts.get("verb", "")
