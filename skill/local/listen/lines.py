@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from skill.alexa.dialog import ElicitedSlot
-from skill.core.safety.triage import Triage
+from skill.core.safety.triage import Finding, Triage
 from skill.core.speech import Part, Say
 from skill.local.listen.echo import EchoCancellationUnavailable, EchoCanceller, PlayedAudio
 from skill.local.listen.keywords import KeywordSpotter
@@ -191,6 +191,20 @@ def confidence(resolver: IntentResolver, text: str, context: ElicitedSlot | None
     return 0.0 if resolution.intent == FALLBACK_INTENT else resolution.score
 
 
+class _ScreenedOnce:
+    """The red-flag screen, each text screened once per utterance: deciding what to act on asks about the same
+    readings several times (the best one, then each alternative for an emergency, for any sign, for a short sign)."""
+
+    def __init__(self, triage: Triage) -> None:
+        self._triage = triage
+        self._found: dict[str, Finding | None] = {}
+
+    def classify(self, text: str) -> Finding | None:
+        if text not in self._found:
+            self._found[text] = self._triage.classify(text)
+        return self._found[text]
+
+
 def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
             context: ElicitedSlot | None = None) -> str | None:
     """The words to act on, or None to ask again (`_reading`), but not a harmless reading of a word or few that
@@ -201,6 +215,7 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
     the words to act on raise nothing on the screen, fewer than DESCRIPTION_WORDS words were heard and a reading of
     as many words holds a sign (any tier), each is fitted to the audio on its sounds alone (`Recognition.fit`), and a
     sign fitting it better by SIGN_MARGIN a frame is what is acted on: screened and answered as the sign it is."""
+    triage = _ScreenedOnce(triage)
     text = _reading(recognition, resolver, triage, context)
     if text is None or triage.classify(text) or len(recognition.text.split()) >= DESCRIPTION_WORDS:
         return text
