@@ -86,6 +86,19 @@ class Chat:
         self.now += timedelta(**delta)
 
 
+@pytest.fixture
+def offline_voice(tmp_path):
+    """The runner's real pyttsx3 renderer, started, caching into tmp_path / "sentences"; the test is skipped on a
+    machine with no speech engine (make installs espeak-ng as root)."""
+    from skill.local.audio.voice import Pyttsx3Renderer, RenderError
+    renderer = Pyttsx3Renderer(tmp_path / "sentences")
+    try:
+        renderer.start()
+    except RenderError as error:
+        pytest.skip(f"no speech engine here ({error}); install espeak-ng")
+    return renderer
+
+
 @pytest.fixture(scope="module")
 def recogniser():
     """A pocketsphinx decoder per module (the listening tests skip before asking when the listen extra is absent):

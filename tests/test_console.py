@@ -29,7 +29,6 @@ from skill.console.caregiver import progress_page, read_week
 from skill.console.console import Console, Events
 from skill.core.profile import HeatSession, Profile
 from skill.core.speech import Say, parse_ssml
-from skill.local.audio.voice import Pyttsx3Renderer, RenderError
 from skill.local.progress_store import open_progress_store
 from skill.local.session import local_user_id
 
@@ -387,12 +386,8 @@ def _step_all(client, count: int) -> list[dict]:
 
 
 # --- audio and events ---------------------------------------------------------------------------------------
-def test_each_reply_is_one_wav_from_the_runners_renderer_kept_by_its_content(tmp_path):
-    renderer = Pyttsx3Renderer(tmp_path / "sentences")
-    try:
-        renderer.start()
-    except RenderError as error:
-        pytest.skip(f"no speech engine here ({error}); install espeak-ng")
+def test_each_reply_is_one_wav_from_the_runners_renderer_kept_by_its_content(tmp_path, offline_voice):
+    renderer = offline_voice
     console = Console(open_progress_store(tmp_path / "c.db"), ReplyAudio(renderer, tmp_path / "replies"))
     client = create_console_app(console).test_client()
     try:

@@ -105,14 +105,8 @@ def test_what_the_player_plays_is_the_reference_for_the_frames_captured_meanwhil
     assert played.between(10.6, 10.63) is None
 
 
-def test_the_runner_s_player_hands_the_listener_what_it_plays(tmp_path):
-    from skill.local.audio.voice import Pyttsx3Renderer, RenderError
-
-    renderer = Pyttsx3Renderer(tmp_path / "cache")
-    try:
-        renderer.start()
-    except RenderError as error:
-        pytest.skip(f"no offline voice: {error}")
+def test_the_runner_s_player_hands_the_listener_what_it_plays(tmp_path, offline_voice):
+    renderer = offline_voice
     references: list[bytes | None] = []
     audio = SkillAudio()
 
