@@ -493,7 +493,20 @@ FRAMES = [
     ("reported_answer", "the physio asked whether my feet were numb and i told him they weren't",
      "the physio asked whether my bottom was numb and i told him it was", "emergency"),
     ("reported_answer", "the paramedic asked if i'd had any accidents and i said i hadn't",
-     "the paramedic asked if i'd had any accidents and i said i had", "clarify"),
+     "the paramedic asked if i'd had any accidents and i said i had", "clarify"),    # a stool to sit or stand on is no bowel movement (with "off" it had asked about the bowels)
+    ("stool_to_sit_on", "standing on a step stool to reach the shelf feels off",
+     "i stood on a kitchen stool and now i can't control my bowels", "emergency"),    # a parent or partner named with an article is a character in the story, not the one the speaker cares for
+    ("character_with_article", "on the news a woman said the dad couldn't feel his legs after the crash",
+     "my neighbour rang and said dad can't feel his legs", "emergency"),
+    ("character_with_article", "my friend's telling me about a book where the mum can't walk",
+     "my friend's here and says mum can't walk or feel her legs", "emergency"),
+    # a question about what the disc could lead to supposes; a sign told after it does not
+    ("future_question", "will my disc lead to me being paralysed",
+     "would a slipped disc lead to this i've wet myself", "emergency"),
+    ("future_question", "could it mean i lose control of my bowels",
+     "could it mean something bad i've lost control of my bowels", "emergency"),    # a feeling said to have settled is over, as "went away" is
+    ("settled", "the tingling down my shin has settled",
+     "the tingling down my shin has settled but now my bum is numb", "emergency"),
 ]
 
 

@@ -572,6 +572,139 @@ MATERIALS_AND_WIPING = [
 ]
 
 
+# Emergency senses said in words the lexicons lacked, one case per sense: a vehicle or animal as the one that struck
+# (active or passive), the front passage and other saddle names, both legs said a clause after the first leg
+# ("now they're both"), no feeling passing a motion, effort or leaning to empty the bladder, feeling unfinished,
+# discharged with a catheter, an erection that fades, walking that suddenly goes wrong, legs not taking the weight,
+# foot drop on both sides. Twins share the words and carry no sign ("can't stand" a pain is not bearing it).
+STRUCK_CARRIED_AND_EMPTYING = [
+    ("a lorry clipped him and now his back is agony", E),
+    ("she was struck by a reversing van and her back hurts", E),
+    ("a taxi knocked me off my pushbike and my back is sore", E),
+    ("the cows trampled her in the field and she says her back hurts", E),
+    ("there's no feeling in her front passage", E),
+    ("my tushie has gone numb", E),
+    ("no feeling in my back side since morning", E),
+    ("it was only my right leg at first but now they're both tingling", E),
+    ("when she passes a motion she feels nothing", E),
+    ("she has to lean on her tummy to help the urine out", E),
+    ("peeing has got so hard", E),
+    ("he feels like he hasn't finished when he's been for a wee", E),
+    ("i'm having to bear down to wee", E),
+    ("they discharged her with a catheter yesterday", E),
+    ("my erection fades quickly since my back went", E),
+    ("i don't seem to feel anything when we have sex", E),
+    ("his walking has suddenly gone funny and his back is bad", E),
+    ("her legs aren't taking her weight", E),
+    ("he has foot drop on both sides", E),
+    ("his legs, neither of them will take his weight", E),
+    ("her legs were aching and now they both feel heavy", E),
+    # twins: the same words with no sign
+    ("a van nearly clipped me but i'm fine", N),
+    ("i was struck by how stiff my back felt", N),
+    ("the pain in the back side of my knee is better", N),
+    ("my kids both had colds and now they both feel better", N),
+    ("passing a stool hurts my back", N),
+    ("i feel like i haven't finished my exercises", N),
+    ("i bear down when i poo because i'm constipated", N),
+    ("the pain fades quickly after the heat pad", N),
+    ("my walking has got better with the physio", N),
+    ("i can't stand my sciatica", N),
+    ("i struggle to walk up hills since i put on weight", N),
+    ("i have bilateral knee pain", N),
+]
+
+
+# Same-day and see-soon senses said in everyday words (clinical-facts §1B, §1C), one case per sense: a cancer told as
+# what was done (a lump taken from an organ, treatment on the breast, a mole that turned out nasty, an op "for cancer"),
+# feeling unwell said loosely, long-term steroids beside other medicines, pain that never eases, dizziness beside the
+# neck, a leak on a jump or a laugh (asked whether new), a fall off a horse (asked), and "not getting better" or a
+# limit on life said without the weeks. Twins share the words and carry no sign.
+EVERYDAY_SAME_DAY_AND_SOON = [
+    ("she had a lump taken out of her breast in 2018 and her back has started aching", U),
+    ("after the treatment on my breast i thought i was done but now my spine hurts", U),
+    ("they cut a mole off my arm that turned out to be nasty and my back hurts now", U),
+    ("he had a bowel resection for cancer and he's got new back pain", U),
+    ("i feel lousy all over and my lower back is throbbing", U),
+    ("my husband's not feeling himself and his back is really bad", U),
+    ("i've used steroid inhalers and tablets long term and my back has started to ache", U),
+    ("the ache in my back never eases", U),
+    ("i went all giddy doing the neck stretches", A),
+    ("my neck is sore and i feel lightheaded", A),
+    ("i peed myself a tiny bit when i laughed", A),
+    ("i leak a little when i jump", A),
+    ("mum came off her horse this morning", A),
+    ("my sciatica still isn't getting any better", S),
+    ("nothing we try seems to help his back", S),
+    ("the stretches don't really seem to be doing much", S),
+    ("it's been hard to sleep for weeks", S),
+    ("i've had to take sick days off with it", S),
+    ("my watch slides off my wrist now and my back has been aching", U),
+    ("he's had bowel treatment before and now his back is sore", U),
+    ("none of the stretches seem to work", S),
+    ("i keep leaving work early because of my back", S),
+    # twins
+    ("they checked me for cancer and it was clear", N),
+    ("i had my cancer checked and it's fine", N),
+    ("my grandma's breast reduction went well", N),
+    ("i put steroid cream on my eczema every day", N),
+    ("my back pain is much better at night", N),
+    ("i'm not getting better at the exercises yet", N),
+    ("the kids were giddy with excitement", N),
+    ("i feel lightheaded when i stand up too fast", N),
+    ("i jumped in the puddle", N),
+    ("my daughter is clumsy at netball", N),
+    ("you look thin in that photo", N),
+    ("the pain doesn't bother me at night", N),
+]
+
+
+# More emergency senses, one case each: sexual function "nothing happening down below", numbness likened to a spinal
+# block, something falling on the person, a slope or ride ending in a tree or fence, crushed against something,
+# landing on the neck; standing that crumples, not one step, dragging oneself on the arms; waiting and waiting or
+# pushing for ages to pass urine, full even after going, not emptied properly, fitted with a catheter, a leak only
+# known by looking. Twins: the same words about things, bowels or a birth.
+FELL_ON_CRUMPLED_AND_UNEMPTIED = [
+    ("nothing's happening down below when we try, since my back went", E),
+    ("my groin feels as if i've had a spinal block", E),
+    ("the branch fell on me when i was pruning the apple tree", E),
+    ("he was snowboarding and went into a fence and his back hurts", E),
+    ("she was crushed against the gate by the tractor", E),
+    ("he landed on his neck off the wall", E),
+    ("she tried to get up and crumpled", E),
+    ("i couldn't take one step this morning", E),
+    ("i'm dragging myself round the flat on my arms", E),
+    ("i try to wee and i wait and wait", E),
+    ("i'm pushing for ages to pass urine", E),
+    ("my bladder feels full even after the loo", E),
+    ("he says he hasn't emptied properly since yesterday", E),
+    ("they fitted him with a catheter overnight", E),
+    ("i didn't know i'd weed until i looked", E),
+    # twins
+    ("a branch came down on our shed in the wind", N),
+    ("i haven't emptied the bins yet", N),
+    ("we were waiting and waiting at the surgery", N),
+    ("i push for ages when i poo because i'm bunged up", N),
+    ("i had an epidural for my son's birth and it wore off fine", N),
+]
+
+
+# Frames rather than phrases, one case each: pressing the belly with the purpose of passing urine, the other leg said
+# to have followed, the urge to pass urine not felt since a time of day, a vehicle that skidded or went down, numbness
+# likened to dental work. Twins: soothing the belly, a reason for fewer trips, a bike going down a hill.
+EFFORT_SPREAD_URGE_FRAMES = [
+    ("she has to push on her stomach to pee", E),
+    ("my left leg was numb and my right one has followed too", E),
+    ("i haven't had the urge for a pee since last night", E),
+    ("his quad skidded and went into a ditch and his back hurts", E),
+    ("my groin feels like i've had a root canal", E),
+    # twins
+    ("i rub my tummy to ease the cramps when i pee", N),
+    ("i haven't needed the loo since i stopped drinking coffee", N),
+    ("my bike went down the hill fast and i loved it", N),
+]
+
+
 @pytest.fixture(scope="module")
 def rules_alone() -> Triage:
     return triage_module.rules_alone("en-US")
@@ -588,7 +721,9 @@ def _tier(finding: Finding | None) -> str | None:
                          + UNWELL_TOES_NO_CHANGE + UNNOTICED_AND_UNEASED
                          + HEIGHTS_CRASHES_BEDS + OUTPUT_WAIT_CRASH + HEDGED_LOST_TOPIC_FIRST + INNER_THIGHS
                          + CARER_REPORTED_CHANGE + HEAVY_LEGS + NUMB_LIKENESS + TOILET_SENSES + WALKING_INJURY_FEVER
-                         + AVOIDING + NEARLY_THEN_DID + SEAT_BODY_AND_BLADDER_SENSES + MATERIALS_AND_WIPING)
+                         + AVOIDING + NEARLY_THEN_DID + SEAT_BODY_AND_BLADDER_SENSES + MATERIALS_AND_WIPING
+                         + STRUCK_CARRIED_AND_EMPTYING + FELL_ON_CRUMPLED_AND_UNEMPTIED
+                         + EFFORT_SPREAD_URGE_FRAMES)
 def test_family(rules_alone: Triage, utterance: str, expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected
 
@@ -619,3 +754,8 @@ def test_a_phrase_s_apostrophe_s_is_read_inside_the_word_before() -> None:
         assert _tier(triage.classify(said)) == U, said
     for said in ("my walking's fine", "my walking gone", "my bladder stopped", "mum's stopped"):
         assert triage.classify(said) is None, said
+
+
+@pytest.mark.parametrize(("utterance", "expected"), EVERYDAY_SAME_DAY_AND_SOON)
+def test_same_day_and_soon_signs_in_everyday_words(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected

@@ -220,6 +220,7 @@ OWN_PHRASINGS = [
     ("I leak a bit when I cough", A),
     ("I've got some tingling in my back", A),
     ("I don't know what's wrong with my waterworks", A),
+    ("the room spins when i do the neck turns", A),
     ("there's nothing wrong with my bladder, it's my back", N),
 ]
 

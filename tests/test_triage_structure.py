@@ -409,3 +409,72 @@ def test_a_denial_of_both_legs_still_reaches_them_without_a_pause(triage, denied
 ])
 def test_nothing_since_after_a_loss_is_emphasis_not_a_recovery(triage, emphatic, resolved):
     assert (tier_of(triage, emphatic), tier_of(triage, resolved)) == ("emergency", "none")
+
+
+# A new clause said with no punctuation (a subject with its own finite verb, after a clause that has one) ends a
+# question, advice or worry cue, as a pause would: "the nurse asked about numbness my bum has gone numb" tells a sign
+# after the question. A failure means a sign said in the same breath as a reported question or a worry is lost on
+# an Echo, whose slot values carry no commas.
+@pytest.mark.parametrize("sign", [
+    "the form asked about weight loss my legs have gone weak",
+    "my physio asked whether i'd had any leaks my pants are wet and i didn't notice",
+    "the doctor mentioned bowel problems my bowels have gone",
+    "i'm worried about ending up in a wheelchair my legs have both gone weak",
+])
+def test_a_new_clause_without_a_pause_ends_a_question_or_worry(triage, sign):
+    assert tier_of(triage, sign) == "emergency"
+
+
+# The same for a denial: after "it's not like before" a subject with its own verb starts afresh, whoever it is
+# ("i can't pee", "they've both gone numb"), not only both legs (above). A failure means a sign said after ruling out
+# the past is lost without a pause.
+@pytest.mark.parametrize("sign", [
+    "it's not like before i can't pee at all now",
+    "it's not like before they've both gone numb my legs",
+])
+def test_a_new_clause_of_anyone_ends_a_denial_without_a_pause(triage, sign):
+    assert tier_of(triage, sign) == "emergency"
+
+
+# What is said or thought ("nobody said my legs were numb", "i never said ...") is the denial's own clause, not a new
+# one; a clause taken as true ("i didn't realise i'd wet myself", "nobody noticed ...") is told, denial or not. A
+# failure on the first means a denied report raises an alarm; on the second, that an unnoticed accident is missed.
+@pytest.mark.parametrize(("denied", "told"), [
+    ("nobody said my legs were numb", "i didn't realise i'd wet myself"),
+    ("i never said my legs were weak", "nobody noticed i'd wet myself"),
+    ("the doctor never said my legs would go numb", "no one told me i'd wet myself"),
+    ("nobody thought my legs would give way", "i didn't even know my bum had gone numb"),
+])
+def test_a_clause_said_or_thought_stays_denied_and_a_clause_taken_as_true_does_not(triage, denied, told):
+    assert (tier_of(triage, denied), tier_of(triage, told)) == ("none", "emergency")
+
+
+# A supposition runs on over "and" into the next thing supposed ("what if the disc bursts and i can't feel my legs"),
+# and an inverted question about the future ("could i end up paralysed", "will my legs stop working") supposes; a
+# supposition that says how long it has been going on ("... i've been trying to pee all morning", "since yesterday")
+# is a report. A failure on the first means a worry raises an alarm; on the second, that a report asked as a
+# question is missed.
+@pytest.mark.parametrize(("supposed", "sign"), [
+    ("what if the disc bursts and i can't feel my legs", "the disc burst and i can't feel my legs"),
+    ("suppose it slips again and i can't pee", "what if it's the disc i can't feel my legs"),
+    ("what would happen if it slipped again and i couldn't walk", "she asked if i could feel my bum and i couldn't"),
+    ("could i end up paralysed from this", "might i have wet myself without noticing"),
+    ("will my legs stop working if i keep lifting",
+     "what does it mean if i've been trying to pee all morning and nothing comes out"),
+    ("could sitting all day make my legs numb", "is it bad if i haven't been able to pee since last night"),
+])
+def test_a_supposition_runs_on_over_and_and_a_duration_makes_it_a_report(triage, supposed, sign):
+    assert (tier_of(triage, supposed), tier_of(triage, sign)) == ("none", "emergency")
+
+
+# A past cue ("used to", "years ago") ends at a new clause told in the present ("now it's going down both"), said with
+# no pause; a clause that goes on with the past story stays in the past. A failure on the sign means sciatica that
+# has spread to both legs is missed when the speaker first says how it used to be; on the story, that an old episode
+# raises an alarm.
+@pytest.mark.parametrize(("sign", "story"), [
+    ("it used to go down my right leg now it's going down both legs",
+     "years ago my back went my legs were numb for a week"),
+    ("i used to get sciatica in my left leg now it's in both legs", "i used to have a weak bladder now i'm fine"),
+])
+def test_a_past_cue_ends_at_a_new_clause_in_the_present(triage, sign, story):
+    assert (tier_of(triage, sign), tier_of(triage, story)) == ("emergency", "none")

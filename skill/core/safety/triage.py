@@ -14,7 +14,9 @@ Every word lives in `locale/<lang>/red_flags.json` (see its "_about"); this modu
    "bottom of" can shadow "bottom".
 3. Blockers (negation, past, resolved, long-standing, informational...) switch off the concept matches their
    cues reach, within a number of words and without crossing the named breaks; so does an "if" clause that supposes
-   ("if it ever gets to where I can't pee I'll call"). A self-correction's words are no cues, pauses or not.
+   ("if it ever gets to where I can't pee I'll call"). A self-correction's words are no cues, pauses or not. Where
+   no pause is written, a new clause (a subject with its own verb after a complete clause) is a break too, unless it
+   is what is said or thought ("nobody said my legs were numb"): `_Clauses`.
 4. Rules combine the surviving concepts; the most severe rule that fires is the finding. Whose symptom it is (the
    speaker, someone else, a young child) decides which extra concepts a rule needs (`_subject`).
 """
@@ -287,6 +289,95 @@ class _Conditionals:
             elif supposes:
                 found.append(_Span(opened, first_end if first_end is not None else end))
         return found
+
+
+@dataclass(frozen=True)
+class _Clauses:
+    """Where a new clause starts in words said with no punctuation ('breaks' entry with a 'clause' spec): a
+    recogniser writes no commas, so "it isn't the cold my bum is numb" has no pause where the denial ends. After a
+    complete clause (a finite verb said since the last pause, sentence end or subject), a subject (a word of the
+    'subjects' breaks) followed within 'within' words by its own finite verb (a 'verbs' word, a word with a
+    contracted auxiliary: "my bum's gone", or a regular past) opens a clause of its own, and a reach that stops at
+    this break ends there. Not where the clause is joined to the one before by a 'joins' word, perhaps after 'skips'
+    words ("what happens if my legs are numb", "scared that one day my legs ..."), nor where it is what is said or
+    thought, right after a 'reported' verb ("nobody said my legs were numb", "i thought my bum was numb"): that
+    clause is the cue's own; nor a subject asked after its auxiliary ("what should i do").
+
+    The reported exception holds for the subject breaks themselves in a reach marked 'reported_clause_passes': read()
+    writes each subject break again without the subjects of reported clauses, under _unreported(name)."""
+    name: str  # the break lexicon written
+    subjects: tuple[str, ...]  # break lexicons whose words open a subject
+    verbs: str  # break lexicon of finite verbs
+    reported: str  # break lexicon of verbs of saying or thinking, ending where their clause starts
+    joins: str  # break lexicon of words that join a clause to the one before ("if", "that", "because")
+    within: int
+    skips: frozenset[str] = frozenset()  # words that may stand between a joining word and its subject ("one day")
+    auxiliaries: frozenset[str] = frozenset()  # a subject right after one of these is asked, not a new clause
+    determiners: frozenset[str] = frozenset()  # words that open a subject a joining word joins ("if my wife")
+    # The break written for the clauses whose own verb is in the present (one of the second break's words): a
+    # past cue's reach ends there ("it used to go down one leg now it's going down both"), not at a clause that
+    # goes on with the past story.
+    present: tuple[str, str] | None = None
+
+    def mark(self, words: Sequence[str], spans: dict[str, list[_Span]]) -> None:
+        """Adds the clause breaks, and the subject breaks less the subjects of reported clauses, to `spans`."""
+        reported = {span.end for span in spans.get(self.reported, ())}
+        for name in self.subjects:
+            if name in spans:
+                spans[_unreported(name)] = [span for span in spans[name] if span.start not in reported]
+        verbs = {span.start for span in spans.get(self.verbs, ())}
+        subjects = {span.start for name in self.subjects for span in spans.get(name, ())}
+
+        def is_verb(at: int, start: int) -> bool:
+            # A listed verb, a contracted auxiliary ("my bum's gone", "my legs've gone") or a regular past ("asked").
+            word = words[at]
+            return at in verbs or (at > start and "'" in word) or (len(word) > 4 and word.endswith("ed"))
+
+        # A joining word joins the subject said right after it, or after 'skips' words ("scared that one day my legs
+        # will ..."), to the clause before.
+        joined = set(reported)
+        for end in {span.end for span in spans.get(self.joins, ())} | reported:
+            at = end
+            while at < len(words) and words[at] in self.skips:
+                joined.add(at)
+                at += 1
+            joined.add(at)
+            if at < len(words) and (at in subjects or words[at] in self.determiners):
+                # The whole subject it opens ("if my wife can't"): up to its verb.
+                for rest in range(at + 1, min(at + self.within + 1, len(words))):
+                    if words[rest] in (_SENTENCE_END, _PAUSE) or is_verb(rest, at):
+                        break
+                    joined.add(rest)
+
+        present = {span.start for span in spans.get(self.present[1], ())} if self.present else set()
+        found, found_present = [], []
+        complete = False  # a finite verb said since the last pause, sentence end or subject
+        for at, word in enumerate(words):
+            if word in (_SENTENCE_END, _PAUSE):
+                complete = False
+                continue
+            if at in subjects:
+                # Not a subject asked after its auxiliary ("what should i do"), nor the rest of one ("my wife").
+                if complete and at not in joined and words[at - 1] not in self.auxiliaries:
+                    own_verb = next((k for k in range(at, min(at + self.within + 1, len(words)))
+                                     if words[k] in (_SENTENCE_END, _PAUSE) or is_verb(k, at)), None)
+                    if own_verb is not None and words[own_verb] not in (_SENTENCE_END, _PAUSE):
+                        found.append(_Span(at, at + 1))
+                        if own_verb in present:  # with a present time word said just before ("now it's ...")
+                            opens = at - 1 if at - 1 in present and at - 1 not in subjects else at
+                            found_present.append(_Span(opens, at + 1))
+                complete = False
+            if is_verb(at, at):
+                complete = True
+        if found:
+            spans[self.name] = found
+        if found_present and self.present:
+            spans[self.present[0]] = found_present
+
+
+def _unreported(name: str) -> str:
+    """A subject break's lexicon without the subjects of reported clauses (_Clauses)."""
+    return f"{name}:unreported"
 
 
 @dataclass(frozen=True)
@@ -1359,8 +1450,9 @@ class Triage:
     def __init__(self, normaliser: _Normaliser, matcher: _Matcher, concepts: Mapping[str, frozenset[str]],
                  blockers: Sequence[_Blocker], rules: Sequence[_Rule],
                  frames: Mapping[str, frozenset[str]] | None = None, corrections: _Matcher | None = None,
-                 conditionals: _Conditionals | None = None):
+                 conditionals: _Conditionals | None = None, clauses: _Clauses | None = None):
         self._normaliser = normaliser
+        self._clauses = clauses
         self._conditionals = conditionals
         self._matcher = matcher
         # Self-corrections matched again with the pauses left out: "my left leg, no, both legs" is "left leg no both".
@@ -1409,6 +1501,8 @@ class Triage:
             self._add_corrections_across_pauses(words, spans)
         for index, person in reflexives.items():
             spans.setdefault(_reflexive_lexicon(person), []).append(_Span(index, index + 1))
+        if self._clauses is not None:
+            self._clauses.mark(words, spans)
         matched = {name: found for name, found in spans.items() if name in self._concepts}
         utterance = _Utterance(words, spans, [span for found in matched.values() for span in found])
         live = self._live_concepts(utterance, matched, words)
@@ -1606,7 +1700,7 @@ def _subject(utterance: _Utterance, anchor: _Span) -> str:
 
 def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[str, frozenset[str]],
                                                    list[_Blocker], list[_Rule], dict[str, frozenset[str]], _Matcher,
-                                                   _Conditionals | None]:
+                                                   _Conditionals | None, _Clauses | None]:
     normaliser = _Normaliser(document.get("spoken_variants", {}), document.get("fillers", ()),
                              document.get("question_inversion"), document.get("question_answers"),
                              document["subjects"].get("reflexive"), document.get("lost_ability"),
@@ -1645,7 +1739,9 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     break_names = set(document.get("breaks", {}))
     leading_breaks = frozenset(name for name, entry in document.get("breaks", {}).items()
                                if isinstance(entry, dict) and entry.get("counts_at_phrase_start"))
-    blockers = [_blocker(name, entry, break_names, leading_breaks)
+    clauses = _clauses(document.get("breaks", {}), break_names)
+    unreported = frozenset(clauses.subjects) if clauses else frozenset()  # a clause break is never a reported one
+    blockers = [_blocker(name, entry, break_names, leading_breaks, unreported)
                 for name, entry in document.get("blockers", {}).items()]
     for blocker in blockers:
         if unknown := sorted(blocker.only - set(concept_entries)):
@@ -1659,7 +1755,26 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
             raise ValueError(f"concept {name!r}: 'cues_within' names unknown blockers {sorted(lent - blocker_names)}")
     corrections = _Matcher([phrase for phrase in phrases if phrase.lexicon == _CORRECTIONS])
     return (normaliser, _Matcher(phrases, floating, concept_entries), concepts, blockers, rules, frames, corrections,
-            _conditionals(document.get("conditionals"), normaliser))
+            _conditionals(document.get("conditionals"), normaliser), clauses)
+
+
+def _clauses(breaks: Mapping[str, Any], break_names: set[str]) -> _Clauses | None:
+    """The break computed from a 'clause' spec (_Clauses); at most one."""
+    specs = [(name, entry["clause"]) for name, entry in breaks.items() if isinstance(entry, dict) and "clause" in entry]
+    if not specs:
+        return None
+    if len(specs) > 1:
+        raise ValueError(f"breaks: only one may have a 'clause' spec, not {[name for name, _ in specs]}")
+    name, spec = specs[0]
+    named = [*spec.get("subjects", ()), spec.get("verbs"), spec.get("reported"), spec.get("joins"),
+             *spec.get("present", ())]
+    if None in named or set(named) - break_names:
+        raise ValueError(f"break {name!r}: 'clause' needs 'subjects', 'verbs', 'reported' and 'joins' among the breaks")
+    return _Clauses(_break_lexicon(name), tuple(map(_break_lexicon, spec["subjects"])), _break_lexicon(spec["verbs"]),
+                    _break_lexicon(spec["reported"]), _break_lexicon(spec["joins"]), int(spec.get("within", 3)),
+                    frozenset(spec.get("skips", ())), frozenset(spec.get("auxiliaries", ())),
+                    frozenset(spec.get("determiners", ())),
+                    tuple(map(_break_lexicon, spec["present"])) if spec.get("present") else None)
 
 
 def _conditionals(entry: Mapping[str, Any] | None, normaliser: _Normaliser) -> _Conditionals | None:
@@ -1801,13 +1916,22 @@ def _ignored_blockers(name: str, entry: Any, blocker_names: set[str]) -> frozens
 
 
 def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str],
-             leading_breaks: frozenset[str] = frozenset()) -> _Blocker:
+             leading_breaks: frozenset[str] = frozenset(), unreported: frozenset[str] = frozenset()) -> _Blocker:
     def reach(key: str) -> _Reach | None:
         if key not in entry:
             return None
         stops = tuple(entry[key].get("stops_at", ()))
         if set(stops) - break_names:
             raise ValueError(f"blocker {name!r}: unknown breaks {sorted(set(stops) - break_names)}")
+        # 'reported_clause_passes': a subject whose clause is what is said or thought is no stop (_Clauses).
+        passes = bool(entry[key].get("reported_clause_passes"))
+        if passes and not unreported:
+            raise ValueError(f"blocker {name!r}: 'reported_clause_passes' needs a break with a 'clause' spec")
+
+        def stop_lexicon(stop: str) -> str:
+            lexicon = _break_lexicon(stop)
+            return _unreported(lexicon) if passes and lexicon in unreported else lexicon
+
         clause = entry[key].get("clause_subject", {})
         subject_breaks = tuple(clause.get("breaks", ()))
         if set(subject_breaks) - set(stops):
@@ -1817,13 +1941,13 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str],
                    *carries.get("present", ()))
         if set(passing) - break_names:
             raise ValueError(f"blocker {name!r}: unknown breaks {sorted(set(passing) - break_names)}")
-        return _Reach(int(entry[key]["words"]), tuple(_break_lexicon(stop) for stop in stops),
-                      int(clause.get("within", 0)), tuple(_break_lexicon(stop) for stop in subject_breaks),
+        return _Reach(int(entry[key]["words"]), tuple(map(stop_lexicon, stops)),
+                      int(clause.get("within", 0)), tuple(map(stop_lexicon, subject_breaks)),
                       tuple(map(_break_lexicon, carries.get("breaks", ()))),
                       tuple(map(_break_lexicon, carries.get("not_before", ()))),
                       tuple(map(_break_lexicon, carries.get("same_subject", ()))),
                       tuple(map(_break_lexicon, carries.get("present", ()))),
-                      tuple(_break_lexicon(stop) for stop in stops if stop in leading_breaks))
+                      tuple(stop_lexicon(stop) for stop in stops if stop in leading_breaks))
 
     return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)),
                     frozenset(entry.get("only", ())), bool(entry.get("cue_overlaps", False)),
