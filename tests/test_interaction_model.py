@@ -49,7 +49,7 @@ TYPE_IDS = {
     "STRETCH_MODE": {"hands_free"},
     "PAIN_FEELING": {"fine", "easing", "hurts", "spreading", "numb_or_weak"},
     "TIP_TOPIC": {"lifting", "sitting", "sleep", "weight", "smoking", "exercise"},
-    "HEAT_LENGTH": {"longest"},  # "max": the skill's longest session
+    "HEAT_LENGTH": {"longest", "usual"},  # "max": the skill's longest session; "the usual", "you decide": its default
     "DAY_PART": {"MO", "NOON", "AF", "EV", "NI"},  # AMAZON.TIME's parts of the day, and noon
     "SYMPTOM": {"saddle_numbness", "numb_when_wiping", "cannot_pee", "wetting", "bowel_control", "sexual_change",
                 "both_legs", "cannot_walk", "serious_fall", "fall", "chest_pain", "arms_and_legs", "stroke_signs",

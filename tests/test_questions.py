@@ -238,3 +238,46 @@ def test_a_time_of_day_named_by_what_is_done_then_asks_its_hour(store, said, per
     assert answered.record["intent"] == "SetReminderIntent"
     assert answered.record["speech"].endswith(Content("en-GB").say(f"reminders.ask_time.{period}"))
 
+
+
+# --- answers that leave a choice to the skill, or name the part of the day with the hour ---------------------------
+
+@pytest.mark.parametrize("said", ["the usual", "whatever you think", "not too long", "up to you"])
+def test_leaving_the_length_to_the_skill_answers_how_many_minutes_with_its_default(store, said):
+    talk = _talk(store, locale="en-GB")
+    talk.hear("open spine coach")
+    talk.hear("set the heat timer for purple minutes")
+    answered = talk.hear(said)
+    assert answered.record["intent"] == "HeatTimerIntent"
+    assert answered.attributes["question"]["id"] == Question.HEAT_SCREEN  # on to the screening, not asked again
+    assert answered.attributes["question"]["arg"]["minutes"] == 15
+
+
+@pytest.mark.parametrize(("said", "time"), [("before bed, say ten", "22:00"), ("after tea, say seven", "19:00"),
+                                            ("after i get home say six", "18:00")])
+def test_a_part_of_the_day_said_with_the_hour_sets_that_hour_of_it(skill, alexa_api, said, time):
+    from alexa_api import ACCESS_TOKEN
+    from conftest import MORNING, Chat
+    from reminders_api import RemindersService
+    from skill.alexa.envelopes import intent as intent_request
+
+    RemindersService(alexa_api)  # the device's time zone, asked before the offer
+    chat = Chat(skill, at=MORNING)
+    chat.session = AlexaSession(user_id="amzn1.ask.account.QUESTIONS", locale="en-GB", api_endpoint=alexa_api.endpoint,
+                                api_access_token=ACCESS_TOKEN, granted_scopes=(consent.REMINDERS,))
+    asked = chat.intent("SetReminderIntent")
+    heard = IntentResolver.for_locale("en-GB").resolve(said, context=elicited_in(asked.raw))
+    slots = {name: slot.to_alexa(SKILL_ID) for name, slot in heard.slots.items() if slot.value is not None}
+    offered = chat.send(intent_request(heard.intent, slots))
+    assert offered.attributes["question"]["id"] == Question.REMINDER_OFFER
+    assert offered.attributes["question"]["arg"]["time"] == time
+
+
+@pytest.mark.parametrize("said", ["heat", "heat please", "the heat"])
+def test_the_launch_menus_own_word_for_heat_starts_the_heat(store, said):
+    """"Stretches, heat, or a tip?": the answer "heat" must never cancel anything."""
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    answered = talk.hear(said)
+    assert answered.record["intent"] == "HeatTimerIntent"
+    assert answered.attributes["question"]["id"] == Question.HEAT_SCREEN

@@ -852,3 +852,92 @@ def test_a_yes_or_no_before_a_move_or_its_own_manner(resolver: IntentResolver, s
                                   "is it bad to go to bed straight after lunch"])
 def test_everyday_words_of_a_time_of_day_take_no_whole_sentence(resolver: IntentResolver, said: str) -> None:
     assert resolver.resolve(said).intent != "SetReminderIntent"
+
+
+@pytest.mark.parametrize("said", ["maybe", "maybe a little", "maybe a bit"])
+def test_a_hedge_alone_answers_no_yes_no_question(resolver: IntentResolver, said: str) -> None:
+    # Neither a yes nor a no (nor a reminder's "maybe {when}"): the question is asked again.
+    assert resolver.resolve(said).intent == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize(("said", "intent"), [("yeah let's go back a step", "AMAZON.PreviousIntent"),
+                                              ("yeah can you say that again first", "AMAZON.RepeatIntent")])
+def test_a_yes_before_a_move_through_the_routine_is_the_move(resolver: IntentResolver, said: str, intent: str) -> None:
+    assert resolver.resolve(said).intent == intent
+
+
+@pytest.mark.parametrize("said", ["the usual", "whatever you think", "not too long", "you decide"])
+def test_leaving_the_heat_length_to_the_skill_answers_how_many_minutes(resolver: IntentResolver, said: str) -> None:
+    heard = resolver.resolve(said, context=ElicitedSlot("HeatTimerIntent", "minutes"))
+    assert (heard.intent, heard.slots["length"].id) == ("HeatTimerIntent", "usual")  # the skill's default length
+
+
+def test_a_part_of_the_day_said_with_the_hour_keeps_both(resolver: IntentResolver) -> None:
+    heard = resolver.resolve("before bed, say ten", context=ElicitedSlot("SetReminderIntent", "time"))
+    assert (heard.slots["time"].value, heard.slots["when"].id) == ("10:00", "NI")  # the handler reads 22:00
+
+
+@pytest.mark.parametrize(("said", "intent"), [("let's go back one", "AMAZON.PreviousIntent"),
+                                              ("actually let's just stop", "AMAZON.StopIntent"),
+                                              ("let's go back", "AMAZON.PreviousIntent")])
+def test_a_request_proposed_with_lets_is_that_request(resolver: IntentResolver, said: str, intent: str) -> None:
+    assert resolver.resolve(said).intent == intent
+
+
+@pytest.mark.parametrize("said", ["turn the heating up", "put the central heating on", "turn the heating down a bit",
+                                  "turn up the heat a bit"])
+def test_the_houses_heating_is_alexas_not_a_heat_pad(resolver: IntentResolver, said: str) -> None:
+    assert resolver.resolve(said).intent == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize(("said", "intent"), [("turn the heating pad on", "HeatTimerIntent"),
+                                              ("switch the heating off", "CancelHeatIntent")])  # perhaps the pad
+def test_the_heating_switched_on_or_off_is_still_the_heat_pads(resolver: IntentResolver, said: str,
+                                                              intent: str) -> None:
+    assert resolver.resolve(said).intent == intent  # a guard: the house's heating patterns take only up and down
+
+
+@pytest.mark.parametrize(("said", "time"), [("no make it eight instead", "08:00"), ("nah make it nine", "09:00")])
+def test_a_no_with_a_new_time_is_the_corrected_reminder(resolver: IntentResolver, said: str, time: str) -> None:
+    heard = resolver.resolve(said)  # to "I'll remind you every day at 7 PM. Shall I set that?"
+    assert (heard.intent, heard.slots["time"].value) == ("SetReminderIntent", time)
+
+
+@pytest.mark.parametrize(("said", "feeling"), [("my foot's gone all tingly", "numb_or_weak"),
+                                               ("it pinched a bit", "hurts"), ("loosened it up nicely", "easing"),
+                                               ("okay i guess", "fine")])
+def test_everyday_words_for_how_a_stretch_felt(resolver: IntentResolver, said: str, feeling: str) -> None:
+    heard = resolver.resolve(said, context=PAIN_CHECK)
+    assert (heard.intent, heard.slots["feeling"].id) == ("PainCheckIntent", feeling)
+
+
+@pytest.mark.parametrize("said", ["all of it", "the whole lot", "the lot"])
+def test_asking_for_every_part_is_the_whole_back_routine(resolver: IntentResolver, said: str) -> None:
+    heard = resolver.resolve(said)
+    assert (heard.intent, heard.slots["area"].id) == ("StartStretchIntent", "whole_back")
+
+
+@pytest.mark.parametrize(("said", "time"), [("6 o'clock evening", "18:00"), ("seven thirty in the night", "19:30"),
+                                            ("evening time 7", "19:00")])
+def test_a_reminder_time_said_the_indian_way(said: str, time: str) -> None:
+    heard = IntentResolver.for_locale("en-IN").resolve(said, context=ElicitedSlot("SetReminderIntent", "time"))
+    assert (heard.intent, heard.slots["time"].value) == ("SetReminderIntent", time)
+
+
+@pytest.mark.parametrize("said", ["my back hurts at night", "stiff at night"])
+def test_a_symptom_at_a_time_of_day_is_no_reminder(resolver: IntentResolver, said: str) -> None:
+    # A guard: a part of the day joined to a time in a sample ("{when} say {time}") must not catch a description.
+    assert resolver.resolve(said).intent == "SymptomReportIntent"
+
+
+@pytest.mark.parametrize("said", ["no idea", "hard to say", "kind of", "i suppose so"])
+def test_a_doubt_said_outright_is_neither_yes_nor_no_nor_a_request(resolver: IntentResolver, said: str) -> None:
+    # "No idea" to "Any new numbness...?" must be asked again, never taken as a no.
+    assert resolver.resolve(said).intent == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize(("said", "intent"), [("that works", "AMAZON.YesIntent"), ("perfect", "AMAZON.YesIntent"),
+                                              ("no still the same", "AMAZON.NoIntent")])
+def test_a_plain_agreement_or_no_change_answers_the_question(resolver: IntentResolver, said: str, intent: str) -> None:
+    # "Shall I set that?" "That works": no unlisted feeling for the stretch check-in's catch-all ("that {feeling}").
+    assert resolver.resolve(said).intent == intent

@@ -218,3 +218,17 @@ def test_a_sign_said_whole_is_not_taken_for_a_request_it_shares_a_word_with(said
     over a request most of whose own words were not said."""
     heard = IntentResolver.for_locale("en-US").resolve(said)
     assert heard.intent == "SymptomReportIntent" and heard.slot_values()["symptom"] == said, heard
+
+
+# Care that is not helping, or pain that rest does not ease, said plainly with no carrier phrase (clinical-facts §1C,
+# §1B): the symptom type's values say it the ways people do, so the catch-all keeps the words and triage answers them.
+@pytest.mark.parametrize(("said", "tier"), [
+    ("the stretches aren't helping at all", "soon"),
+    ("it isn't getting any better", "soon"),
+    ("the physio exercises haven't made any difference", "soon"),
+    ("resting doesn't help at all", "urgent"),
+])
+def test_care_not_helping_said_plainly_reaches_triage_on_an_echo(chat, said, tier):
+    chat.launch()
+    heard, answered = _on_an_echo(chat, said)
+    assert heard.intent == "SymptomReportIntent" and answered.triage == tier, (heard, answered)

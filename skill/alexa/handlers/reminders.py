@@ -40,7 +40,8 @@ class SetReminderHandler(TurnHandler):
         said = slot_value(turn, "time") or _day_part(turn)
         time = DailyTime.parse(said)
         if time is not None:
-            return offer(turn, time.in_period(_period_asked(turn)))
+            # "Before bed, say ten": the part of the day said with the hour tells which ten, as one asked before does.
+            return offer(turn, time.in_period(_period_asked(turn) or read_period(slot_id(turn, "when"))))
         return ask_time(turn, read_period(said))
 
 

@@ -119,6 +119,11 @@ def _says_a_doubt(words: Sequence[str]) -> bool:
     return any(tuple(words[i:i + len(doubt)]) == doubt for doubt in _DOUBTS for i in range(len(words)))
 
 
+def _only_hedges(words: Sequence[str]) -> bool:
+    """Whether the words only hedge ("maybe", "perhaps a little", "could be"): neither a yes nor a no."""
+    return set(words) <= _HEDGE_WORDS and bool(set(words) & _HEDGES)
+
+
 def normalize(text: str) -> str:
     """Lowercase words with contractions expanded and fillers dropped: "Um, I'm done." -> "i am done"."""
     return " ".join(Heard.from_text(text).words)
@@ -135,7 +140,7 @@ class Heard:
     sources: tuple[tuple[int, int], ...]  # per word: first and last index into `spoken`
 
     @classmethod
-    def from_text(cls, text: str) -> Heard:
+    def from_text(cls, text: str, keep_lead: bool = False) -> Heard:
         text = fold(text).replace("&", " and ").replace("-", " ")
         spoken = tuple(word.strip("'") for word in _NOT_PERIOD.sub(" ", _NOT_WORD.sub(" ", text)).split())
         expanded = [(part, (index, index)) for index, word in enumerate(spoken) for part in _expand(word).split()]
@@ -144,7 +149,8 @@ class Heard:
                 for part in _SPOKEN_DIGITS.get(word, word).split()]
         # Thanks first, so that "okay, thanks" keeps its "okay".
         kept = kept[:len(_drop_trailing_fillers([word for word, _ in kept]))]
-        kept = kept[len(kept) - len(_drop_leading_fillers([word for word, _ in kept])):]
+        if not keep_lead:
+            kept = kept[len(kept) - len(_drop_leading_fillers([word for word, _ in kept])):]
         return cls(spoken, tuple(word for word, _ in kept), tuple(source for _, source in kept))
 
     def whole_words(self, first: int, last: int) -> tuple[int, int]:
@@ -407,15 +413,21 @@ _AFTER_AN_ANSWER = frozenset(
     "i it that this these those she he they we you there nothing none not never just all let give leave do does did "
     "no nope nah thanks thank sorry actually really maybe definitely absolutely please go skip keep carry stop only "
     "cancel wait hold is was am are have has had can could would will should thats its neither same everything "
-    "start".split())
+    "start still".split())
 # Requests no yes/no question of the skill offers, so that an answer said before one only leads into it.
 _NEVER_AN_ANSWER = frozenset({"AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "AMAZON.HelpIntent"})
+# Of those, the moves through a routine, heard after a yes or no as surely as they would be alone.
+_MOVES = frozenset({"AMAZON.PreviousIntent", "AMAZON.RepeatIntent"})
 # After a no, a request no "no" could be the answer to ("nah, skip it": to "Shall we skip it?" that would be a yes).
 _OVER_A_NO = frozenset({"SkipStretchIntent"})
 # Doubt said outright ("I'm not sure", "no idea"): never a yes, whatever words it shares with one ("sure").
 _DOUBTS = (("not", "sure"), ("not", "certain"), ("not", "positive"), ("no", "idea"), ("unsure",), ("dunno",),
            ("not", "a", "clue"), ("no", "clue"), ("can", "not", "remember"), ("do", "not", "remember"),
            ("can", "not", "recall"), ("do", "not", "recall"), ("can", "not", "say"), ("hard", "to", "say"))
+# Hedges said with nothing but degree words around them: no answer either way.
+_HEDGES = frozenset("maybe perhaps possibly might could sort kind suppose guess".split())
+_HEDGE_WORDS = _HEDGES | frozenset("i be so a little bit slightly somewhat of".split())
+_DOUBT_FIRST = re.compile("(?:%s)(?: |$)" % "|".join(" ".join(doubt) for doubt in _DOUBTS))  # "no idea": no no
 _ENDINGS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 _OWN_REQUEST = 0.65  # a request heard this surely after a yes or no is a request, not an answer
 _LONGEST_ANSWER = 8  # words, the yes or no included: past that, "yeah" opens an account of something, not an answer
@@ -502,6 +514,14 @@ class IntentResolver:
                 for text in slot.get("samples", []):
                     self._dialog_templates.setdefault(intent["name"], []).append(
                         _template(intent["name"], *_parsed_sample(text)))
+        # The elicited intent's own samples that join the elicited slot with another of its slots ("{when} say
+        # {time}"): while its dialog is open Alexa hears them too, and they say more than either slot alone.
+        self._answer_templates: dict[str, list[_Sample]] = {}
+        elicited = {(entry["name"], slot["name"]) for entry in language_model.get("intents", [])
+                    for slot in entry.get("slots", []) if slot.get("samples")}
+        for sample in self._templates:
+            if len(sample.slots) > 1 and any((sample.intent, name) in elicited for name in sample.slots):
+                self._answer_templates.setdefault(sample.intent, []).append(sample)
         self._index_similarity()
         self._index_type_vocabulary(language_model)
         # Custom types a sample holds on its own ("{symptom}"): Alexa passes their unlisted values through.
@@ -511,7 +531,7 @@ class IntentResolver:
         self._index_keywords()
         self._launch, self._one_shot, self._one_shot_suffix = _invocation_patterns(self.invocation_name)
         self._model_words = frozenset(self._weights).union(*self._type_vocabulary.values())
-        self._other_domains, self._own_words = _other_domain_patterns()
+        self._other_domains, self._own_words, self._the_home = _other_domain_patterns()
 
     # --- resolving ---------------------------------------------------------------------------------
     def resolve(self, text: str, context: ElicitedSlot | None = None) -> Resolution:
@@ -522,12 +542,15 @@ class IntentResolver:
         if not words:
             return Resolution(FALLBACK_INTENT, {}, 1.0)
         if context is not None:
-            answer = self._answer_to(context, heard)
+            # A lead-in word may be the answer itself: "okay, I guess" to "How did that feel?".
+            answer = self._answer_to(context, heard) or self._answer_to(context, Heard.from_text(text, keep_lead=True))
             if answer is not None:
                 return answer
         exact = self._exact_intent(words)
         if exact is not None:
             return Resolution(exact, self._unfilled(exact), 1.0)
+        if _only_hedges(words):
+            return Resolution(FALLBACK_INTENT, {}, 1.0)  # "maybe", "perhaps a little": a doubt, so asked again
         mentions = self._mentions(words)
         if self._for_another_domain(heard, mentions):
             return Resolution(FALLBACK_INTENT, {}, 1.0)
@@ -538,7 +561,11 @@ class IntentResolver:
             heard_as = self._description_not_feeling(heard, mentions, heard_as)
         heard_as = self._with_the_sign_beside(heard, mentions, heard_as)
         if _says_a_doubt(words) and (heard_as.intent == _YES or heard_as.intent in self._catch_alls
-                                     or self._only_passed_through(heard_as)) and not self._sign_in_words(heard.spoken):
+                                     or self._only_passed_through(heard_as)
+                                     or (heard_as.intent == _NO and _DOUBT_FIRST.match(" ".join(words)) is not None)
+                                     or (heard_as.score < _OWN_REQUEST
+                                         and not self._says_its_own_words(heard_as.intent, words))) \
+                and not self._sign_in_words(heard.spoken):
             return Resolution(FALLBACK_INTENT, {}, heard_as.score)  # asked again: never a yes, nor a symptom
         if heard_as.intent.startswith("AMAZON.") and heard_as.intent != FALLBACK_INTENT \
                 and self._sign_in_words(heard.spoken):
@@ -550,10 +577,13 @@ class IntentResolver:
         timer for the roast"), which Alexa's out-of-domain model sends to the fallback: never when they name one of
         the skill's own things, a symptom value, or a sign the rules find."""
         words = heard.words
-        if {_stem(w) for w in words} & self._own_words \
-                or any(m.value.slot_type in self._describing_types for m in mentions):
+        if any(m.value.slot_type in self._describing_types for m in mentions):
             return False
         text = " ".join(words)
+        if any(pattern.fullmatch(text) for pattern in self._the_home):
+            return not self._sign_in_words(heard.spoken)  # the house's heating, whatever "heating" is to the skill
+        if {_stem(w) for w in words} & self._own_words:
+            return False
         if not any(self._fits(pattern, text) for pattern in self._other_domains):
             return False
         return not self._sign_in_words(heard.spoken)
@@ -735,6 +765,9 @@ class IntentResolver:
         moved = self._move_after(heard, said)
         if moved is not None and (moved.intent in _NEVER_AN_ANSWER or (answer == _NO and moved.intent in _OVER_A_NO)):
             return moved  # the same, said in other words: "yeah, let's go back one"
+        corrected = self._correction_after(heard, said)
+        if corrected is not None:
+            return corrected  # "no, make it eight instead"
         if heard_as.intent == answer:
             return self._request_after(heard, said) or heard_as
         if words[0] == "no" and said == 1 and words[1] not in _AFTER_AN_ANSWER:
@@ -766,7 +799,22 @@ class IntentResolver:
             return None
         after = Heard(heard.spoken, heard.words[said:], heard.sources[said:])
         request = self._heard_as_request(after, self._mentions(after.words))
-        return request if request.score >= _OWN_REQUEST and not self._only_passed_through(request) else None
+        # A move no yes/no question offers ("go back a step") needs only to be heard as it would be said alone.
+        sure = request.score >= (BUILT_IN_BELOW if request.intent in _MOVES else _OWN_REQUEST)
+        return request if sure and not self._only_passed_through(request) else None
+
+    def _correction_after(self, heard: Heard, said: int) -> Resolution | None:
+        """The request a leading answer corrects itself with, when it carries a new time or length ("no, make it
+        eight instead"): the words after the answer, "instead" aside, heard as a request with that value."""
+        end = len(heard.words) - (heard.words[-1] == "instead")
+        if end - said < 2:
+            return None
+        tail = Heard(heard.spoken, heard.words[said:end], heard.sources[said:end])
+        moved = self._move_after(tail, 0)
+        if moved is None or moved.intent.startswith("AMAZON.") or not any(
+                slot.value is not None and slot.slot_type in _FINDERS for slot in moved.slots.values()):
+            return None
+        return moved
 
     def _says_its_own_words(self, intent: str, words: Sequence[str]) -> bool:
         """Whether the words say one of the intent's own words ("stretch", "skip", "heat"), if it has any: "no, it's
@@ -808,7 +856,10 @@ class IntentResolver:
     def _exact_intent(self, words: Sequence[str]) -> str | None:
         """The intent of a slotless sample these words are, as said, or but for one of a kind ("next exercise" for
         "next stretch"), or but for a "now" or "today" after it ("stop now")."""
-        for said in (words, words[:-1] if len(words) > 1 and words[-1] in _WHEN_SAID else None):
+        # "Let's" proposes what follows ("let's go back one"): the words after it are the request, as said alone.
+        proposed = _drop_leading_fillers(list(words[2:])) if len(words) > 2 and tuple(words[:2]) == ("let", "us") \
+            else None
+        for said in (words, words[:-1] if len(words) > 1 and words[-1] in _WHEN_SAID else None, proposed):
             if said:
                 found = self._exact.get(" ".join(said)) or self._same_meaning.get(" ".join(map(_canonical, said)))
                 if found:
@@ -832,6 +883,11 @@ class IntentResolver:
         """The elicited intent, when the words fit one of its slot samples with a value of the slot's type, or
         hold such a value with a few words of manner around it ("let's say fifteen"), none of them a "not"."""
         answer, _ = self._best_fit(heard, self._dialog_templates.get(context.intent, ()))
+        if answer is None or answer.slots[context.slot].value is None:
+            # "Before bed, say ten": a sample joining another slot to the asked one gives the asked one too.
+            joined, _ = self._best_fit(heard, self._answer_templates.get(context.intent, ()))
+            if joined is not None and joined.score >= _SLOT_MATCH and joined.slots[context.slot].value is not None:
+                return joined
         if answer is not None and answer.score >= _SLOT_MATCH:
             return answer
         words = heard.words
@@ -1039,6 +1095,11 @@ class IntentResolver:
         """Canonical words, with every slot value said replaced by its type's tag, as samples have it."""
         tags: list[str | None] = [None] * len(words)
         for mention in sorted(mentions, key=lambda m: m.start - m.end):  # longest first
+            if mention.value.slot_type in _EVERYDAY_NAMES \
+                    and len(words) - (mention.end - mention.start) > _WORDS_AROUND_AN_ANSWER \
+                    and not self._names_what_it_is_for(mention.value.slot_type, words):
+                continue  # everyday words name a time or a length when said as one or with what it is for, not in
+                # passing ("my back is just the usual")
             if not any(tags[mention.start:mention.end]):
                 tags[mention.start:mention.end] = [_tag(mention.value.slot_type)] * (mention.end - mention.start)
         for slot_type in self._tagged_builtins:
@@ -1050,6 +1111,12 @@ class IntentResolver:
         plain = " ".join(w for w, tag in zip(words, tags) if tag is None and w not in slot_tags)
         tokens.update(_canonical(w) for w in _PHRASE_PATTERN.sub(lambda m: _PHRASES[m.group(1)], plain).split())
         return frozenset(tokens)
+
+    def _names_what_it_is_for(self, slot_type: str, words: Sequence[str]) -> bool:
+        """Whether the words say an own word of an intent with a slot of this type ("heat" for a length)."""
+        said = {_canonical(w) for w in words}
+        return any(said & self._keywords.get(intent, frozenset())
+                   for intent, slots in self._slot_types.items() if slot_type in slots.values())
 
     def _nearest_sample(self, heard: Heard, mentions: Sequence[_Mention]) -> tuple[float, _Sample | None]:
         """The nearest sample with the values said read as their types, or with descriptions (symptoms) read as the
@@ -1384,14 +1451,16 @@ _PATTERN_TOKEN = re.compile(r"\{[^}]*\}|\S+")
 
 
 @functools.cache
-def _other_domain_patterns() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
+def _other_domain_patterns() -> tuple[tuple[re.Pattern[str], ...], frozenset[str], tuple[re.Pattern[str], ...]]:
     """other_domains.json compiled: each pattern a regex over normalised words (its syntax is in the file's _about),
-    and the stems of the skill's own words (stems, not meaning classes: "lock the door" is no spasm)."""
+    the stems of the skill's own words (stems, not meaning classes: "lock the door" is no spasm), and the house's
+    heating, which is Alexa's whatever own words it uses."""
     data = json.loads(OTHER_DOMAINS.read_text(encoding="utf-8"))
     patterns = [(_domain_regex(text), "") for text in data["start"]] + \
         [(_domain_regex(text), "(?:.* )?") for text in data["anywhere"]]
     return (tuple(re.compile(lead + body) for body, lead in patterns),
-            frozenset(_stem(w) for w in data["own_words"]))
+            frozenset(_stem(w) for w in data["own_words"]),
+            tuple(re.compile(_domain_regex(text)) for text in data.get("the_home", ())))
 
 
 def _domain_regex(pattern: str) -> str:

@@ -2,7 +2,8 @@
 
 Alexa sends a clock time as 24-hour "HH:MM" and a part of the day said on its own as a two-letter code:
 "eight" -> "08:00", "8 am" -> "08:00", "seven thirty in the evening" -> "19:30", "quarter past seven" -> "07:15",
-"noon" -> "12:00", "half seven" (British) -> "07:30", "evening at six" -> "18:00", "morning" -> "MO", "afternoon" ->
+"noon" -> "12:00", "half seven" (British) -> "07:30", "evening at six" -> "18:00", "six o'clock evening" (Indian)
+-> "18:00", "morning" -> "MO", "afternoon" ->
 "AF", "evening" -> "EV", "night" -> "NI". An hour said
 without am, pm or a part of the day is taken as said ("seven thirty" is 07:30); the skill asks when it matters.
 
@@ -32,7 +33,11 @@ _DAY_PARTS = {("in", "the", "morning"): "MO", ("in", "the", "afternoon"): "AF", 
 _DAY_PARTS.update({(every, part): code for every in ("every", "each") for part, code in PERIODS.items()
                    if part != "tonight"})
 _DAY_PARTS.update({("in", "the", part): code for part, code in PERIODS.items() if part.endswith("s")})
-_APPROXIMATELY = ("at", "around", "about", "by", "say")  # between a part of the day said first and its hour
+# ... or as Indian English says it: "seven thirty in the night", "six o'clock evening".
+_DAY_PARTS.update({("in", "the", "night"): "NI",
+                   **{(part,): code for part, code in PERIODS.items() if not part.endswith("s")}})
+# Between a part of the day said first and its hour ("evening time seven": en-IN).
+_APPROXIMATELY = ("at", "around", "about", "by", "say", "time")
 _OCLOCK = (("o'clock",), ("oclock",), ("o", "clock"))
 _PAST, _TO = ("past", "after"), ("to", "before", "of")
 _LEADING = ("at", "for", "around", "about", "by", "every", "each", "the", "in", "this")
