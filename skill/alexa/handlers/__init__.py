@@ -19,7 +19,8 @@ from skill.alexa.handlers.reminders import (CancelReminderHandler, ReminderStatu
 from skill.alexa.handlers.session import (AnswerHandler, HelpHandler, LaunchHandler, RepeatHandler, SessionEndedHandler,
                                     StopHandler)
 from skill.alexa.handlers.stretch import RoutineControlHandler, StartStretchHandler, stretch_answers
-from skill.alexa.safety.answers import FallbackHandler, SymptomReportHandler, TriageHandler, safety_answers
+from skill.alexa.safety.answers import (ClarifyAnswerHandler, FallbackHandler, SymptomReportHandler, TriageHandler,
+                                        safety_answers)
 from skill.core.alarm import HeatAlarm
 from skill.core.state import Question
 
@@ -53,6 +54,7 @@ def request_handlers(alarm: HeatAlarm, rng: random.Random) -> tuple[AbstractRequ
         SessionEndedHandler(),
         ConsentResponseHandler(permission_answers(alarm)),
         AnswerHandler(yes_no_answers(alarm, rng)),
+        ClarifyAnswerHandler(alarm),  # a warning sign's question answered in words, or asked again
         StopHandler(),
         StartStretchHandler(),
         PauseHeatHandler(alarm),  # before the routine's: a plain "pause" pauses the heat when no routine runs

@@ -34,6 +34,8 @@ PAIN_TRIGGERS = {"fine": "fine", "easing": "fine", "hurts": "hurt", "spreading":
 # Outside a routine, "my leg's gone numb" gets the numbness question; a longer account is triage's to judge ("should
 # I worry if my legs go numb?" is no new numbness).
 SHORT_REPORT_WORDS = 3
+# The numbness question's id among the clarifying questions' answers in words (locale/*/clarify_answers.json).
+STRETCH_NUMBNESS = "stretch_numbness"
 
 
 class StartStretchHandler(TurnHandler):
@@ -82,11 +84,13 @@ class RoutineControlHandler(TurnHandler):
                 return turn.reply().say("menu.what_else").ask("menu.reprompt")
             if trigger == "numb" and turn.finding is None and len((slot_value(turn, "feeling") or "").split()) \
                     <= SHORT_REPORT_WORDS:
-                return ask_clarifying(turn, turn.content.say("stretch.numbness_question"), "emergency")
+                return ask_clarifying(turn, turn.content.say("stretch.numbness_question"), "emergency",
+                                      asked_by=STRETCH_NUMBNESS)
             return no_red_flag(turn)
         if trigger == "numb":
             stop_routine(turn)
-            return ask_clarifying(turn, turn.content.say("stretch.numbness_question"), "emergency")
+            return ask_clarifying(turn, turn.content.say("stretch.numbness_question"), "emergency",
+                                      asked_by=STRETCH_NUMBNESS)
         if active is None:
             return self._without_routine(turn)
         if trigger is None:

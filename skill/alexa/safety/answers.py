@@ -45,7 +45,7 @@ class TriageHandler(TurnHandler):
         if finding.tier == "clarify":
             if turn.intent == "PainCheckIntent":
                 stop_routine(turn)  # new symptoms during a stretch mean stop it (clinical-facts 3A)
-            return ask_clarifying(turn, finding.question, finding.escalate_to, finding.otherwise)
+            return ask_clarifying(turn, finding.question, finding.escalate_to, finding.otherwise, finding.sign)
         if finding.tier == "soon" and turn.intent != SYMPTOM_INTENT:
             own = self._intent_handler(turn)
             if own is not None:
@@ -92,11 +92,14 @@ def best_effort(what: str, action: Callable, *args) -> bool:
     return True
 
 
-def ask_clarifying(turn: Turn, question: str, escalate_to: str, otherwise: str | None = None) -> Reply:
+def ask_clarifying(turn: Turn, question: str, escalate_to: str, otherwise: str | None = None,
+                   asked_by: str | None = None) -> Reply:
     """One yes/no question: "yes" leads to `escalate_to`; "no" to `otherwise` when what was said already reaches
-    a tier by itself (a weak foot is same-day whichever legs), else to "tell me if that changes"."""
+    a tier by itself (a weak foot is same-day whichever legs), else to "tell me if that changes". `asked_by` (the
+    rule's id) says which answers in words it accepts ("both", "just the one leg": ClarifyAnswerHandler)."""
     turn.triage = "clarify"
-    turn.expect_answer(Question.CLARIFY, {"to": escalate_to, **({"no": otherwise} if otherwise else {})})
+    turn.expect_answer(Question.CLARIFY, {"to": escalate_to, **({"no": otherwise} if otherwise else {}),
+                                          **({"by": asked_by} if asked_by else {})})
     reply = turn.reply()
     if escalate_to == "emergency":  # while we ask, the way to help comes first (clinical-facts 1D: if unsure, call)
         reply.say("triage.clarify_lead")
@@ -185,18 +188,53 @@ def _heat_running(turn: Turn) -> bool:
 
 
 def safety_answers(alarm: HeatAlarm) -> dict[Question, Answer]:
-    def clarify(turn: Turn, yes: bool) -> Reply:
-        if yes:
-            return answer_tier(turn, _escalation(turn.asked.arg), alarm)
-        otherwise = turn.asked.arg.get("no") if isinstance(turn.asked.arg, dict) else None
-        if otherwise in ("urgent", "soon"):
-            return answer_tier(turn, otherwise, alarm)
-        reply = turn.reply().say("triage.clarify_no")
-        if turn.conversation.routine:
-            return reply.say("stretch.carry_on").ask("stretch.check_in_reprompt")
-        return reply.ask("menu.reprompt")
+    return {Question.CLARIFY: lambda turn, yes: answer_clarifying(turn, yes, alarm)}
 
-    return {Question.CLARIFY: clarify}
+
+def answer_clarifying(turn: Turn, yes: bool, alarm: HeatAlarm) -> Reply:
+    if yes:
+        return answer_tier(turn, _escalation(turn.asked.arg), alarm)
+    otherwise = turn.asked.arg.get("no") if isinstance(turn.asked.arg, dict) else None
+    if otherwise in ("urgent", "soon"):
+        return answer_tier(turn, otherwise, alarm)
+    reply = turn.reply().say("triage.clarify_no")
+    if turn.conversation.routine:
+        return reply.say("stretch.carry_on").ask("stretch.check_in_reprompt")
+    return reply.ask("menu.reprompt")
+
+
+class ClarifyAnswerHandler(TurnHandler):
+    """While a clarifying question is open, any answer but a plain yes or no (and stop, cancel, help): its words
+    read as one of the question's choices ("both", "just the one leg"), else the safety net and the question again.
+
+    A question about a warning sign is never dropped for another intent: on an Echo "both" to "Is it in both legs,
+    or around your bottom?" arrives as a symptom's slot, and "just my left leg" may arrive as any intent at all.
+    Words that raise a tier themselves ("numb between my legs") were answered before this, by TriageHandler."""
+
+    PASSED_ON = ("AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
+                 "AMAZON.HelpIntent", "AMAZON.RepeatIntent")
+
+    def __init__(self, alarm: HeatAlarm):
+        self.alarm = alarm
+
+    def accepts(self, turn: Turn) -> bool:
+        return (turn.request_type == "IntentRequest" and turn.asked is not None
+                and turn.asked.id is Question.CLARIFY and turn.intent not in self.PASSED_ON)
+
+    def act(self, turn: Turn) -> Reply:
+        from skill.core.safety.clarify_answers import clarify_answers
+        asked_by = turn.asked.arg.get("by") if isinstance(turn.asked.arg, dict) else None
+        answer = clarify_answers(turn.content.locale).read(asked_by, slot_words(turn))
+        if answer is None:
+            return not_caught(turn)
+        return answer_clarifying(turn, answer, self.alarm)
+
+
+def slot_words(turn: Turn) -> list[str]:
+    """The user's words in the request's slots (all an Echo sends of what was said)."""
+    request = turn.handler_input.request_envelope.request
+    slots = getattr(getattr(request, "intent", None), "slots", None) or {}
+    return [slot.value for slot in slots.values() if isinstance(getattr(slot, "value", None), str)]
 
 
 def _escalation(arg) -> str:
