@@ -70,6 +70,7 @@ DENIED = [
     "is there any numbness around my bum? not at all",
     "any weakness no",
     "trouble peeing nope all good",
+    "my bottom? no, no numbness there",  # the second "no" opens a denial of its own, not a repeated answer
 ]
 AFFIRMED = [
     "can i feel it when i wipe? no, not really",

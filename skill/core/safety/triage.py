@@ -906,9 +906,15 @@ class _Normaliser:
             while after < len(words) and words[after] == ",":
                 after += 1
             more = self._one_answer_at(words, after) if after < len(words) else None
-            if more is None or more[0] != kind:
+            if more is None or more[0] != kind or not self._whole_answer_ends(words, more[1]):
                 return kind, end
             end = more[1]
+
+    def _whole_answer_ends(self, words: Sequence[str], end: int) -> bool:
+        """Whether an answer said again ends at `end` as a whole answer: in "my bottom? no, no numbness there" the
+        second "no" opens a statement of its own and is no repeated answer."""
+        return (end >= len(words) or words[end] in (_PAUSE, *_SENTENCE_ENDS_SPOKEN)
+                or self._one_answer_at(words, end) is not None)
 
     def _one_answer_at(self, words: Sequence[str], i: int) -> tuple[str, int] | None:
         while i < len(words) and words[i] in self._fillers:
