@@ -133,11 +133,13 @@ def score(lines: Iterable[Line]) -> list[Scored]:
     for line in lines:
         resolution = IntentResolver.for_locale(line.locale).resolve(line.text, context=context_for(line.question))
         slots = {name: _slot_text(slot) for name, slot in resolution.slots.items()}
-        scored.append(Scored(line, resolution.intent, _as_the_skill_reads(resolution.intent, slots)))
+        ids = {name: getattr(slot, "id", None) for name, slot in resolution.slots.items()}
+        scored.append(Scored(line, resolution.intent, _as_the_skill_reads(resolution.intent, slots, ids)))
     return scored
 
 
-def _as_the_skill_reads(intent: str, slots: dict[str, str | None]) -> dict[str, str | None]:
+def _as_the_skill_reads(intent: str, slots: dict[str, str | None],
+                        ids: dict[str, str | None] | None = None) -> dict[str, str | None]:
     minutes = slots.get("minutes")
     if intent == "HeatTimerIntent" and slots.get("duration") is None and minutes and minutes.isdigit():
         return {**slots, "duration": f"PT{minutes}M"}
@@ -146,6 +148,12 @@ def _as_the_skill_reads(intent: str, slots: dict[str, str | None]) -> dict[str, 
         return {**slots, "duration": f"PT{MAX_MINUTES}M"}  # "max": the longest the skill allows
     if intent == "SetReminderIntent" and slots.get("time") is None and slots.get("when") == "lunchtime":
         return {**slots, "time": "12:00"}  # a part of the day named by a meal, as the skill reads it
+    if intent == "SetReminderIntent" and slots.get("time") and (ids or {}).get("when"):
+        # "Before bed, say ten": the part of the day said with the hour tells which ten (handlers/reminders.py).
+        from skill.core.reminders import DailyTime, read_period
+        time = DailyTime.parse(slots["time"])
+        if time is not None:
+            return {**slots, "time": time.in_period(read_period(ids["when"])).slot_value}
     return slots
 
 

@@ -56,6 +56,9 @@ def test_the_scorer_honours_alternatives_and_reads_minutes_as_the_skill_does() -
     assert not _scored("AMAZON.StopIntent", {}, intent="AMAZON.YesIntent", alt_intents=("AMAZON.NextIntent",)).right
     assert understanding._as_the_skill_reads("HeatTimerIntent", {"duration": None, "minutes": "12"}) == {
         "duration": "PT12M", "minutes": "12"}
+    # "Before bed, say ten": the skill reads the hour in the part of the day said with it, so the scorer does.
+    assert understanding._as_the_skill_reads("SetReminderIntent", {"time": "10:00", "when": "before bed"},
+                                             {"time": None, "when": "NI"})["time"] == "22:00"
 
 
 def test_any_bank_file_can_be_scored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
