@@ -232,3 +232,17 @@ def test_care_not_helping_said_plainly_reaches_triage_on_an_echo(chat, said, tie
     chat.launch()
     heard, answered = _on_an_echo(chat, said)
     assert heard.intent == "SymptomReportIntent" and answered.triage == tier, (heard, answered)
+
+
+# A catheter newly needed, or a shuffle for a walk, told without a carrier phrase and often of someone else
+# (clinical-facts §1A, §1B): the symptom type knows the words, so an Echo sends the description, not the fallback.
+@pytest.mark.parametrize(("said", "tier"), [
+    ("the doctor had to catheterise me", "emergency"),
+    ("my mum had to be catheterised last night", "emergency"),
+    ("i've been given a catheter bag", "emergency"),
+    ("i can barely shuffle to the loo", "emergency"),
+])
+def test_a_catheter_or_a_shuffle_told_plainly_reaches_triage_on_an_echo(chat, said, tier):
+    chat.launch()
+    heard, answered = _on_an_echo(chat, said)
+    assert heard.intent == "SymptomReportIntent" and answered.triage == tier, (heard, answered)
