@@ -53,6 +53,12 @@ DESCRIPTION_WORDS = 5
 # ("next" as "mets", "pause" as "fallen": sound-alike salad fits the sounds as closely as the words said), at 2 one;
 # of its 192 short signs, 3 of the 4 with such a reading were caught at 2, the 4th by 0.2 a frame.
 SIGN_MARGIN = 2.0
+# A yes or a no steers what the skill does next, a warning-sign question's answer included ("numb down there" heard
+# as "i'm not bad" answers No): acted on only when heard as one of its own phrasings (the resolver sure of it), never
+# when the resolver only finds one nearby ("i fell" heard as "i do", a long sentence about a band of pain heard as
+# "none of pain around my ribs ..."). Those are asked again.
+# Other requests keep the resolver's likeness: a long, polite "could you say that one more time for me" is a repeat.
+SURE_ONLY_INTENTS = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 HINT_FRESH_SECONDS = 5.0  # a hint not said by then (the runner was busy) is dropped: it would answer the past
 ECHO_TAIL_SECONDS = 0.3  # after a sentence ends, the room still carries it to the microphone
 
@@ -214,18 +220,23 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
     second look "advice on food"), "numb down there" as "i'm not bad" (a no), the sign only a weaker reading. So when
     the words to act on raise nothing on the screen, fewer than DESCRIPTION_WORDS words were heard and a reading of
     as many words holds a sign (any tier), each is fitted to the audio on its sounds alone (`Recognition.fit`), and a
-    sign fitting it better by SIGN_MARGIN a frame is what is acted on: screened and answered as the sign it is."""
+    sign fitting it better by SIGN_MARGIN a frame is what is acted on: screened and answered as the sign it is.
+
+    A harmless reading left that is a yes or a no only by likeness (SURE_ONLY_INTENTS) is asked again."""
     triage = _ScreenedOnce(triage)
     text = _reading(recognition, resolver, triage, context)
-    if text is None or triage.classify(text) or len(recognition.text.split()) >= DESCRIPTION_WORDS:
+    if text is None or triage.classify(text):
         return text
+    harmless = None if _unsure_yes_or_no(resolver, text, context) else text
+    if len(recognition.text.split()) >= DESCRIPTION_WORDS:
+        return harmless
     signs = [alternative for alternative in recognition.alternatives
              if len(alternative.split()) == len(text.split()) and triage.classify(alternative)]
     if not signs or (fit := recognition.fit(text)) is None:
-        return text
+        return harmless
     fits = {sign: sign_fit for sign in signs if (sign_fit := recognition.fit(sign)) is not None}
     best = max(fits, key=fits.__getitem__, default=None)
-    return best if best is not None and fits[best] > fit + SIGN_MARGIN else text
+    return best if best is not None and fits[best] > fit + SIGN_MARGIN else harmless
 
 
 def _reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
@@ -265,6 +276,16 @@ def _reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
         # two that fits one of the short requests closely is that request ("help" read as "tail end", "tailbone").
         return _nearest_request(recognition, resolver, triage, context, short=True)
     return _second_look(recognition, resolver, triage, context)
+
+
+def _unsure_yes_or_no(resolver: IntentResolver, text: str, context: ElicitedSlot | None) -> bool:
+    """Whether `text` reads as a yes or a no (SURE_ONLY_INTENTS) only by resembling one of its phrasings (the
+    resolver's confidence below 1)."""
+    kind, words = resolver.split_invocation(text)
+    if not words.strip():
+        return False
+    resolution = resolver.resolve(words, context=context if kind == "continue" else None)
+    return resolution.intent in SURE_ONLY_INTENTS and resolution.score < 1.0
 
 
 def _second_look(recognition: Recognition, resolver: IntentResolver, triage: Triage,
