@@ -220,29 +220,20 @@ def test_a_sign_said_whole_is_not_taken_for_a_request_it_shares_a_word_with(said
     assert heard.intent == "SymptomReportIntent" and heard.slot_values()["symptom"] == said, heard
 
 
-# Care that is not helping, or pain that rest does not ease, said plainly with no carrier phrase (clinical-facts §1C,
-# §1B): the symptom type's values say it the ways people do, so the catch-all keeps the words and triage answers them.
+# Care that is not helping, pain that rest does not ease (clinical-facts §1C, §1B), a catheter newly needed or a
+# shuffle for a walk (§1A), said plainly with no carrier phrase and often of someone else: the symptom type's values
+# say it the ways people do, so the catch-all keeps the words and triage answers them, not the fallback.
 @pytest.mark.parametrize(("said", "tier"), [
     ("the stretches aren't helping at all", "soon"),
     ("it isn't getting any better", "soon"),
     ("the physio exercises haven't made any difference", "soon"),
     ("resting doesn't help at all", "urgent"),
-])
-def test_care_not_helping_said_plainly_reaches_triage_on_an_echo(chat, said, tier):
-    chat.launch()
-    heard, answered = _on_an_echo(chat, said)
-    assert heard.intent == "SymptomReportIntent" and answered.triage == tier, (heard, answered)
-
-
-# A catheter newly needed, or a shuffle for a walk, told without a carrier phrase and often of someone else
-# (clinical-facts §1A, §1B): the symptom type knows the words, so an Echo sends the description, not the fallback.
-@pytest.mark.parametrize(("said", "tier"), [
     ("the doctor had to catheterise me", "emergency"),
     ("my mum had to be catheterised last night", "emergency"),
     ("i've been given a catheter bag", "emergency"),
     ("i can barely shuffle to the loo", "emergency"),
 ])
-def test_a_catheter_or_a_shuffle_told_plainly_reaches_triage_on_an_echo(chat, said, tier):
+def test_a_sign_said_plainly_without_a_carrier_reaches_triage_on_an_echo(chat, said, tier):
     chat.launch()
     heard, answered = _on_an_echo(chat, said)
     assert heard.intent == "SymptomReportIntent" and answered.triage == tier, (heard, answered)
