@@ -20,6 +20,7 @@ from ask_sdk_core.skill import CustomSkill
 from skill.alexa.app import invoke
 from skill.alexa.dialog import ElicitedSlot, elicited_in
 from skill.core.content import Content, resolve_locale
+from skill.core.state import OpenQuestion, Question
 from skill.alexa.envelopes import SKILL_ID, AlexaSession, intent, launch, resolved_slot, session_ended
 from skill.local.alarm import LocalAlarm
 from skill.local.audio.voice import Clipped
@@ -33,6 +34,7 @@ from skill.core.speech import Part, Say, Sound, parse_ssml, ssml_to_text
 SYMPTOM_INTENT = "SymptomReportIntent"
 HANDS_FREE_REST_SECONDS = 5  # between stretches: time to move, and to speak up
 HANDS_FREE_HEARD = "[hands-free] next"
+PERMISSIONS = (Question.HEAT_TIMER_PERMISSION, Question.REMINDER_PERMISSION)
 STOP_INTENTS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 
 
@@ -67,6 +69,18 @@ class LocalConversation:
     def __post_init__(self):
         self.resolver = IntentResolver.for_locale(self.session.locale)
         self.triage = triage_for(resolve_locale(self.session.locale))
+
+    @property
+    def asks_yes_or_no(self) -> bool:
+        """Whether a yes or a no answers something now, for heard readings (skill.local.listen.lines.Awaiting): an
+        open question (a slot's too: "no" declines it; not a permission, which Alexa's own dialog answers), or a
+        routine under way (a hands-free warm-up's safety check, "okay" to "How did that feel?", "go on" when
+        paused: skill.alexa.handlers.stretch)."""
+        if not self.session.open:
+            return False
+        attributes = self.session.attributes
+        question = OpenQuestion.from_dict(attributes.get("question"))
+        return (question is not None and question.id not in PERMISSIONS) or bool(attributes.get("routine"))
 
     def hear(self, text: str) -> Exchange:
         """Run one utterance as one turn."""

@@ -13,6 +13,10 @@ in when the best one is unsure (an emergency answer given in error costs less th
 look finds a whole request that fits the sounds nearly as well as anything does: the grammar holds no symptom, so a
 sentence about one fits none of it that well, and the sign in a weaker reading was the decoder's salad ("can we miss
 this one" read as "can't wee miss this one").
+
+What the skill waits on (Awaiting: a yes/no answered now? which slot elicited?) decides the rest: a yes or a no when
+nothing takes one, or a slot's value alone when that slot is not asked for, answers nothing and is asked again; when
+a reading holds a warning sign, that hint (`listen.unsure_sign`) names the emergency number first.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from skill.local.listen.keywords import KeywordSpotter
 from skill.local.listen.listener import FRAME_SECONDS, Heard, Listener
 from skill.local.listen.recognise import Recogniser, Recognition
 from skill.local.listen.vocabulary import BARGE_IN
-from skill.local.nlu.resolver import FALLBACK_INTENT, IntentResolver
+from skill.local.nlu.resolver import FALLBACK_INTENT, IntentResolver, Resolution, normalize
 from skill.local.talk import Lines, Runner
 
 # Below this resolver confidence in the words heard the runner asks again rather than act (chosen on bench/listen.py:
@@ -59,8 +63,26 @@ SIGN_MARGIN = 2.0
 # "none of pain around my ribs ..."). Those are asked again.
 # Other requests keep the resolver's likeness: a long, polite "could you say that one more time for me" is a repeat.
 SURE_ONLY_INTENTS = ("AMAZON.YesIntent", "AMAZON.NoIntent")
+# Words beside a slot's value in a reading that is still that value alone ("at bedtime", "just by itself"); the
+# resolver's normalising drops fillers ("um") already.
+SLOT_ONLY_EXTRAS = frozenset({"at", "just", "please", "so", "well", "okay"})
+# The slot types whose values alone, unasked, are asked again: everyday words that pull unrelated speech ("bedtime",
+# "by itself", "the usual", "fine" unasked). A routine named alone ("lower back", "neck") is how people answer the
+# welcome, which elicits no slot: acted on.
+SLOT_ONLY_TYPES = frozenset({"DAY_PART", "STRETCH_MODE", "HEAT_LENGTH", "PAIN_FEELING"})
 HINT_FRESH_SECONDS = 5.0  # a hint not said by then (the runner was busy) is dropped: it would answer the past
 ECHO_TAIL_SECONDS = 0.3  # after a sentence ends, the room still carries it to the microphone
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """What the skill waits on as a reading comes in (the conversation's open question, skill.alexa.dialog's
+    `waiting_on`): heard words that answer nothing it asks are asked again (`reading`). A yes or a no with no question
+    open is a sign or a request misheard as one of its phrasings ("numb down there" as "i'm not bad", "i peed my pants"
+    as "i'd like that"); so is a slot's value alone when that slot is not being asked for ("bedtime", "by itself")."""
+
+    yes_or_no: bool = False  # a yes or a no answers something now (LocalConversation.asks_yes_or_no)
+    slot: ElicitedSlot | None = None  # the slot the last reply elicited
 
 
 @dataclass(frozen=True)
@@ -162,12 +184,17 @@ class ListeningLines:
 
     def heard(self, heard: Heard) -> None:
         """An utterance from the listener's thread: a line for the runner, or a hint to say."""
-        # Read as the conversation will read it: an answer to the slot its last reply asked for ("fifteen") included.
+        # Read as the conversation will read it: an answer to the slot its last reply asked for ("fifteen") included,
+        # and nothing that answers what it does not ask (Awaiting).
+        conversation = self._runner.conversation
+        awaiting = Awaiting(conversation.asks_yes_or_no, conversation.elicited)
         text = heard.text if heard.barge_in else reading(heard.recognition, self._resolver, self._triage,
-                                                         self._runner.conversation.elicited)
+                                                         awaiting=awaiting)
         if text is None:
             self._show(f"you (heard, unsure)> {heard.text}")
-            self._queue.put(_Hint(self._runner.content.say("listen.unsure", heard=heard.text), time.monotonic()))
+            # A sign among the readings asked about: the emergency number first, before "say it again".
+            key = "listen.unsure_sign" if holds_a_sign(heard.recognition, self._triage) else "listen.unsure"
+            self._queue.put(_Hint(self._runner.content.say(key, heard=heard.text), time.monotonic()))
             return
         self._show(f"you (heard)> {text}")
         self._runner.stop.set()  # as a typed line does: interrupt first, then queue
@@ -211,8 +238,13 @@ class _ScreenedOnce:
         return self._found[text]
 
 
+def holds_a_sign(recognition: Recognition, triage: Triage) -> bool:
+    """Whether the red-flag screen gives a tier to any of the recogniser's readings."""
+    return any(triage.classify(text) for text in (recognition.text, *recognition.alternatives))
+
+
 def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
-            context: ElicitedSlot | None = None) -> str | None:
+            context: ElicitedSlot | None = None, awaiting: Awaiting | None = None) -> str | None:
     """The words to act on, or None to ask again (`_reading`), but not a harmless reading of a word or few that
     sounds less like a warning sign among the recogniser's other readings.
 
@@ -222,12 +254,17 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
     as many words holds a sign (any tier), each is fitted to the audio on its sounds alone (`Recognition.fit`), and a
     sign fitting it better by SIGN_MARGIN a frame is what is acted on: screened and answered as the sign it is.
 
-    A harmless reading left that is a yes or a no only by likeness (SURE_ONLY_INTENTS) is asked again."""
+    A harmless reading left that is a yes or a no only by likeness (SURE_ONLY_INTENTS) is asked again; and, when
+    `awaiting` says what the skill waits on (its `slot` then stands for `context`), so is one that answers nothing it
+    asks: a yes or a no with no question open, a slot's value alone when that slot is not the one elicited."""
+    if awaiting is not None:
+        context = awaiting.slot
     triage = _ScreenedOnce(triage)
     text = _reading(recognition, resolver, triage, context)
     if text is None or triage.classify(text):
         return text
-    harmless = None if _unsure_yes_or_no(resolver, text, context) else text
+    harmless = None if _unsure_yes_or_no(resolver, text, context) or _answers_nothing_asked(resolver, text, awaiting) \
+        else text
     if len(recognition.text.split()) >= DESCRIPTION_WORDS:
         return harmless
     signs = [alternative for alternative in recognition.alternatives
@@ -286,6 +323,35 @@ def _unsure_yes_or_no(resolver: IntentResolver, text: str, context: ElicitedSlot
         return False
     resolution = resolver.resolve(words, context=context if kind == "continue" else None)
     return resolution.intent in SURE_ONLY_INTENTS and resolution.score < 1.0
+
+
+def _answers_nothing_asked(resolver: IntentResolver, text: str, awaiting: Awaiting | None) -> bool:
+    """Whether `text` is a yes or a no with no question open, or only the value of a slot the skill is not asking
+    for (`_slot_only`); False when what the skill waits on is not known."""
+    if awaiting is None:
+        return False
+    kind, words = resolver.split_invocation(text)
+    if kind != "continue" or not words.strip():
+        return False  # "ask spine coach ..." names the skill: a request of its own
+    resolution = resolver.resolve(words, context=awaiting.slot)
+    if resolution.intent in SURE_ONLY_INTENTS:
+        return not awaiting.yes_or_no
+    # An answer to the intent whose slot is asked for answers it, in whichever of its slots ("at bedtime" to the
+    # reminder's time).
+    return _slot_only(resolution, words) and (awaiting.slot is None or awaiting.slot.intent != resolution.intent)
+
+
+def _slot_only(resolution: Resolution, words: str) -> bool:
+    """Whether the words are nothing but the value of a slot the resolution filled (SLOT_ONLY_EXTRAS aside), of one
+    of SLOT_ONLY_TYPES. A built-in type's value is not in words ("half seven" is "07:30"): never slot-only, acted on
+    as before."""
+    heard = normalize(words).split()
+    filled = [slot for slot in resolution.slots.values() if slot.value is not None]
+    if not filled or not heard or any(slot.slot_type not in SLOT_ONLY_TYPES for slot in filled):
+        return False
+    values = {word for slot in filled for said in (slot.value, slot.canonical or "")
+              for word in normalize(said).split()}
+    return all(word in values or word in SLOT_ONLY_EXTRAS for word in heard)
 
 
 def _second_look(recognition: Recognition, resolver: IntentResolver, triage: Triage,
