@@ -217,15 +217,22 @@ def test_a_sign_said_while_the_check_in_waits_keeps_its_words_on_an_echo(chat, s
     assert answered.triage == "emergency" or (answered.triage == "clarify" and "911" in answered.speech.split(".")[0])
 
 
-@pytest.mark.parametrize("said", ["max", "the maximum please", "as long as i'm allowed", "the most you can"])
-def test_the_longest_said_any_way_answers_how_many_minutes(store, said):
-    talk = _talk(store)
+# The longest said any way, or the length left to the skill ("the usual", "up to you": its default), answers "How
+# many minutes?": on to the screening, never asked again.
+@pytest.mark.parametrize(("said", "locale", "minutes"), [
+    ("max", "en-US", 20), ("the maximum please", "en-US", 20), ("as long as i'm allowed", "en-US", 20),
+    ("the most you can", "en-US", 20),
+    ("the usual", "en-GB", 15), ("whatever you think", "en-GB", 15), ("not too long", "en-GB", 15),
+    ("up to you", "en-GB", 15),
+])
+def test_a_length_said_in_words_answers_how_many_minutes(store, said, locale, minutes):
+    talk = _talk(store, locale=locale)
     talk.hear("open spine coach")
     talk.hear("set the heat timer for purple minutes")
     answered = talk.hear(said)
     assert answered.record["intent"] == "HeatTimerIntent"
-    assert answered.attributes["question"]["id"] == Question.HEAT_SCREEN  # on to the screening, for the longest
-    assert answered.attributes["question"]["arg"]["minutes"] == 20
+    assert answered.attributes["question"]["id"] == Question.HEAT_SCREEN
+    assert answered.attributes["question"]["arg"]["minutes"] == minutes
 
 
 @pytest.mark.parametrize(("said", "period"), [("after tea", "evening"), ("first thing in the morning", "morning"),
@@ -239,19 +246,7 @@ def test_a_time_of_day_named_by_what_is_done_then_asks_its_hour(store, said, per
     assert answered.record["speech"].endswith(Content("en-GB").say(f"reminders.ask_time.{period}"))
 
 
-
-# --- answers that leave a choice to the skill, or name the part of the day with the hour ---------------------------
-
-@pytest.mark.parametrize("said", ["the usual", "whatever you think", "not too long", "up to you"])
-def test_leaving_the_length_to_the_skill_answers_how_many_minutes_with_its_default(store, said):
-    talk = _talk(store, locale="en-GB")
-    talk.hear("open spine coach")
-    talk.hear("set the heat timer for purple minutes")
-    answered = talk.hear(said)
-    assert answered.record["intent"] == "HeatTimerIntent"
-    assert answered.attributes["question"]["id"] == Question.HEAT_SCREEN  # on to the screening, not asked again
-    assert answered.attributes["question"]["arg"]["minutes"] == 15
-
+# --- a part of the day named with the hour ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("said", "time"), [("before bed, say ten", "22:00"), ("after tea, say seven", "19:00"),
                                             ("after i get home say six", "18:00")])
