@@ -263,8 +263,7 @@ def reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
     text = _reading(recognition, resolver, triage, context)
     if text is None or triage.classify(text):
         return text
-    harmless = None if _unsure_yes_or_no(resolver, text, context) or _answers_nothing_asked(resolver, text, awaiting) \
-        else text
+    harmless = None if _asked_again(resolver, text, context, awaiting) else text
     if len(recognition.text.split()) >= DESCRIPTION_WORDS:
         return harmless
     signs = [alternative for alternative in recognition.alternatives
@@ -315,25 +314,20 @@ def _reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
     return _second_look(recognition, resolver, triage, context)
 
 
-def _unsure_yes_or_no(resolver: IntentResolver, text: str, context: ElicitedSlot | None) -> bool:
-    """Whether `text` reads as a yes or a no (SURE_ONLY_INTENTS) only by resembling one of its phrasings (the
-    resolver's confidence below 1)."""
+def _asked_again(resolver: IntentResolver, text: str, context: ElicitedSlot | None,
+                 awaiting: Awaiting | None) -> bool:
+    """Whether a harmless reading is asked again: a yes or a no only by resembling one of its phrasings (one of
+    SURE_ONLY_INTENTS at the resolver's confidence below 1); or, when `awaiting` is known, one that answers nothing
+    the skill asks: a yes or a no with no question open, or only the value of a slot not asked for (`_slot_only`).
+    The words are resolved once, as the runner will resolve them (`context` is `awaiting.slot` when it is known)."""
     kind, words = resolver.split_invocation(text)
     if not words.strip():
         return False
     resolution = resolver.resolve(words, context=context if kind == "continue" else None)
-    return resolution.intent in SURE_ONLY_INTENTS and resolution.score < 1.0
-
-
-def _answers_nothing_asked(resolver: IntentResolver, text: str, awaiting: Awaiting | None) -> bool:
-    """Whether `text` is a yes or a no with no question open, or only the value of a slot the skill is not asking
-    for (`_slot_only`); False when what the skill waits on is not known."""
-    if awaiting is None:
-        return False
-    kind, words = resolver.split_invocation(text)
-    if kind != "continue" or not words.strip():
+    if resolution.intent in SURE_ONLY_INTENTS and resolution.score < 1.0:
+        return True
+    if awaiting is None or kind != "continue":
         return False  # "ask spine coach ..." names the skill: a request of its own
-    resolution = resolver.resolve(words, context=awaiting.slot)
     if resolution.intent in SURE_ONLY_INTENTS:
         return not awaiting.yes_or_no
     # An answer to the intent whose slot is asked for answers it, in whichever of its slots ("at bedtime" to the
