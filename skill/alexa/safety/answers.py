@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 
 from skill.alexa.handlers.base import Answer, TurnHandler
 from skill.alexa.handlers.heat_running import alarm_context, end_heat
+from skill.alexa.safety.screening import slot_words
 from skill.core.speech import Say, parse_ssml
 from skill.core.state import Question
 from skill.core.alarm import ANY_HEAT_TIMER, HeatAlarm
@@ -224,17 +225,11 @@ class ClarifyAnswerHandler(TurnHandler):
     def act(self, turn: Turn) -> Reply:
         from skill.core.safety.clarify_answers import clarify_answers
         asked_by = turn.asked.arg.get("by") if isinstance(turn.asked.arg, dict) else None
-        answer = clarify_answers(turn.content.locale).read(asked_by, slot_words(turn))
+        words = slot_words(turn.handler_input.request_envelope.request)
+        answer = clarify_answers(turn.content.locale).read(asked_by, words)
         if answer is None:
             return not_caught(turn)
         return answer_clarifying(turn, answer, self.alarm)
-
-
-def slot_words(turn: Turn) -> list[str]:
-    """The user's words in the request's slots (all an Echo sends of what was said)."""
-    request = turn.handler_input.request_envelope.request
-    slots = getattr(getattr(request, "intent", None), "slots", None) or {}
-    return [slot.value for slot in slots.values() if isinstance(getattr(slot, "value", None), str)]
 
 
 def _escalation(arg) -> str:

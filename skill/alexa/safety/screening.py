@@ -16,12 +16,16 @@ class TriageInterceptor(AbstractRequestInterceptor):
     none, so a cold start does not wait for it."""
 
     def process(self, handler_input: HandlerInput) -> None:
-        request = handler_input.request_envelope.request
-        if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
-            return
-        words = [slot.value for slot in request.intent.slots.values() if isinstance(getattr(slot, "value", None), str)]
+        words = slot_words(handler_input.request_envelope.request)
         if not words:
             return
         from skill.core.safety.triage import most_severe, triage_for
         turn = Turn.of(handler_input)
         turn.finding = most_severe(map(triage_for(turn.content.locale).classify, words))
+
+
+def slot_words(request) -> list[str]:
+    """The user's words in an intent request's slots: all an Echo sends of what was said."""
+    if not isinstance(request, IntentRequest) or not request.intent or not request.intent.slots:
+        return []
+    return [slot.value for slot in request.intent.slots.values() if isinstance(getattr(slot, "value", None), str)]

@@ -28,9 +28,6 @@ class ClarifyAnswers:
             for asked_by in entry["asked_by"]:
                 self._by_question[asked_by] = phrases
 
-    def knows(self, asked_by: str | None) -> bool:
-        return asked_by in self._by_question
-
     def read(self, asked_by: str | None, texts: Iterable[str]) -> bool | None:
         """True (yes), False (no), or None when the words say neither, both, or that the speaker is unsure."""
         phrases = self._by_question.get(asked_by or "")
