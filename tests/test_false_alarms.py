@@ -371,19 +371,6 @@ def rules():
 
 @pytest.mark.parametrize(("kind", "harmless"), [(kind, harmless) for kind, harmless, _, _ in KINDS],
                          ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(KINDS)])
-def test_harmless_kinds_raise_no_alarm(rules, kind: str, harmless: str) -> None:
-    assert rules.classify(harmless) is None, kind
-
-
-@pytest.mark.parametrize(("kind", "twin", "tier"), [(kind, twin, tier) for kind, _, twin, tier in KINDS],
-                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(KINDS)])
-def test_their_twins_keep_their_tier_on_the_rules_alone(rules, kind: str, twin: str, tier: str) -> None:
-    finding = rules.classify(twin)
-    assert finding is not None and TIERS.index(finding.tier) <= TIERS.index(tier), (kind, finding)
-
-
-@pytest.mark.parametrize(("kind", "harmless"), [(kind, harmless) for kind, harmless, _, _ in KINDS],
-                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(KINDS)])
 def test_harmless_kinds_raise_no_alarm_from_the_slots_an_echo_sends(kind: str, harmless: str) -> None:
     # What the interceptor screens on an Echo: each slot value the resolver keeps, on its own, through the whole triage.
     from skill.local.nlu.resolver import IntentResolver
@@ -504,21 +491,26 @@ FRAMES = [
     ("future_question", "will my disc lead to me being paralysed",
      "would a slipped disc lead to this i've wet myself", "emergency"),
     ("future_question", "could it mean i lose control of my bowels",
-     "could it mean something bad i've lost control of my bowels", "emergency"),    # a feeling said to have settled is over, as "went away" is
+     "could it mean something bad i've lost control of my bowels", "emergency"),
+    # a feeling said to have settled is over, as "went away" is
     ("settled", "the tingling down my shin has settled",
      "the tingling down my shin has settled but now my bum is numb", "emergency"),
 ]
 
 
-@pytest.mark.parametrize(("kind", "harmless"), [(kind, harmless) for kind, harmless, _, _ in FRAMES],
-                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(FRAMES)])
-def test_harmless_frames_raise_no_alarm(rules, kind: str, harmless: str) -> None:
+# The harmless kinds and frames above, each with its twin, on the rules alone.
+KINDS_AND_FRAMES = KINDS + FRAMES
+
+
+@pytest.mark.parametrize(("kind", "harmless"), [(kind, harmless) for kind, harmless, _, _ in KINDS_AND_FRAMES],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(KINDS_AND_FRAMES)])
+def test_harmless_kinds_and_frames_raise_no_alarm(rules, kind: str, harmless: str) -> None:
     assert rules.classify(harmless) is None, kind
 
 
-@pytest.mark.parametrize(("kind", "twin", "tier"), [(kind, twin, tier) for kind, _, twin, tier in FRAMES],
-                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(FRAMES)])
-def test_twins_of_the_frames_keep_their_tier(rules, kind: str, twin: str, tier: str) -> None:
+@pytest.mark.parametrize(("kind", "twin", "tier"), [(kind, twin, tier) for kind, _, twin, tier in KINDS_AND_FRAMES],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(KINDS_AND_FRAMES)])
+def test_their_twins_keep_their_tier_on_the_rules_alone(rules, kind: str, twin: str, tier: str) -> None:
     finding = rules.classify(twin)
     assert finding is not None and TIERS.index(finding.tier) <= TIERS.index(tier), (kind, finding)
 
