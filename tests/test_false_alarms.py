@@ -495,6 +495,34 @@ FRAMES = [
     # a feeling said to have settled is over, as "went away" is
     ("settled", "the tingling down my shin has settled",
      "the tingling down my shin has settled but now my bum is numb", "emergency"),
+    # a feeling named as the one that stopped is over ("the pins and needles ... stopped"), not an organ that stopped
+    ("sensation_stopped", "the pins and needles in my hand stopped",
+     "the pins and needles in my hand stopped but now both legs are numb", "emergency"),
+    # a sign said to run in the family is a heredity, not the speaker's report, until they say they have it
+    ("heredity", "bowel trouble runs in my family",
+     "bowel trouble runs in my family but since monday i've been soiling myself without noticing", "emergency"),
+    ("heredity", "weak bones run on my dad's side",
+     "weak bones run in the family and i've been on steroid tablets for years, my back hurts", "urgent"),
+    # a time plainly past: "the winter before last", another's pregnancy, "last christmas"
+    ("plainly_past", "the winter before last both my feet went numb for a while",
+     "since the winter before last both my feet have been numb and now my bum is too", "emergency"),
+    ("plainly_past", "when my daughter was pregnant she couldn't walk far at the end",
+     "my daughter is pregnant and she can't feel her legs or her bottom", "emergency"),
+    # pregnancy explains back pain worse at night; it explains no numbness
+    ("pregnant_nights", "being pregnant my back is worse at night",
+     "i'm pregnant and i can't feel my bum when i wipe", "emergency"),
+    # a drink explains an erection that failed; not one that fails since the back went
+    ("drink_erection", "couldn't get an erection after all that wine",
+     "i can't get an erection since my back went and it's not the wine", "emergency"),
+    # a steroid inhaler or cream is no immune suppression; tablets for years are
+    ("local_steroid", "i take steroids in an inhaler for my asthma",
+     "my steroid inhaler is fine but i've been on steroid tablets for years and my back hurts", "urgent"),
+    # "haven't been" before an -ing verb is the progressive, not "haven't been to the toilet"
+    ("progressive_been", "we haven't been trying for a baby because of my back",
+     "she hasn't been for a wee since yesterday and her back is bad", "emergency"),
+    # "off" as a verb's particle says nothing feels off
+    ("particle_off", "switch that off now, i need to go to the bathroom",
+     "switch the heat off, i need the toilet and i can't pee at all", "emergency"),
 ]
 
 

@@ -705,6 +705,92 @@ EFFORT_SPREAD_URGE_FRAMES = [
 ]
 
 
+# A toilet, commode or pee word with a failed attempt's outcome said in plain words, in either order, whoever it is:
+# the attempt that ends in nothing, the bladder still full after it, the pot that stays empty. A young child on the
+# potty is learning, not a sign.
+OUTPUT_FAILED_NEAR_A_TOILET_WORD = [
+    ("i sat on the commode for twenty minutes and nothing", E),
+    ("been to the bathroom twice and i still feel full", E),
+    ("her commode pot stayed empty all day", E),
+    ("my grandad sat on the commode for ages and nothing came", E),
+    # twins
+    ("i went to the loo and nothing else was wrong", N),
+    ("i still feel full after that curry", N),
+    ("my toddler sat on the potty for ages and nothing came", N),
+    ("nothing beats a warm bath after the toilet", N),
+]
+
+# Pain that rest does not ease (clinical-facts 1B): a resting posture or the night, and the pain made worse or not
+# easing, within a few words in either order, whatever words fill the gap. Twins: rest that helps, and "not worse".
+REST_MAKES_IT_WORSE = [
+    ("resting in bed makes her back so much worse", U),
+    ("laying down just makes my sciatica worse", U),
+    ("it gets worse as soon as i lie down", U),
+    ("the ache won't settle down overnight", U),
+    ("overnight it doesn't calm down", U),
+    ("when she rests it feels worse", U),
+    # twins
+    ("lying down doesn't make it any worse", N),
+    ("resting makes it a lot better", N),
+    ("it settles down overnight", N),
+]
+
+# Soon (1C): pain that stays ("isn't going away", "won't shift") and pain that takes over work, sleep or life, said
+# with the pain or a bare "it" as the subject. Twins: the pain going away, and another cause disturbing the sleep.
+PAIN_THAT_STAYS_OR_TAKES_OVER = [
+    ("this back pain is not going away", S),
+    ("the stiffness just won't shift", S),
+    ("it's really messing up my work", S),
+    ("the sciatica is messing with my sleep", S),
+    ("the pain's grinding me down", S),
+    # twins
+    ("the back pain is going away now", N),
+    ("it's not messing up my work at all", N),
+    ("the baby is ruining my sleep", N),
+    ("we're not going away this year", N),
+]
+
+# A carer's news told with a pronoun reads as "Dad's wet himself" does; a laugh or a young child named first does not.
+PRONOUN_CARER_NEWS = [
+    ("she's just wet herself", E),
+    # twins
+    ("she wet herself laughing at the telly", N),
+    ("my little boy is three and he's wet himself again", N),
+]
+
+# A fall from a height said as its mechanism: a falling verb with its direction and a high place, with the back or
+# pain or a hard landing; without them it asks; coming down a ladder is no fall.
+FALL_FROM_A_HEIGHT = [
+    ("he toppled off the scaffolding and his back hurts", E),
+    ("she slid off the garage roof and landed on the drive", E),
+    ("i slipped off the shed roof", A),
+    ("i came down the ladder and my back aches", N),
+    ("i came off the ladder onto the grass and i'm fine", N),
+]
+
+# Arms and legs together under a bad neck (cord compression), each half in its own words; hands alone are same-day.
+ARMS_AND_LEGS_UNDER_A_NECK = [
+    ("my neck's been bad and now my fingers are tingling and i keep stumbling", E),
+    ("my neck's stiff and my fingers tingle when i text", U),
+]
+
+# Control said lost in any words beside a bladder or bowel word, either order; a denied loss is no sign.
+CONTROL_LOST_BESIDE_AN_ORGAN = [
+    ("i've lost all control of my bladder", E),
+    ("he's lost all control over his bowels", E),
+    ("i've got zero control of my wee now", E),
+    # twin
+    ("i've never lost control of my bladder", N),
+]
+
+# Pain told as running from the back to the chest, and a need to go not noticed until too late.
+BACK_TO_CHEST_AND_TOO_LATE = [
+    ("the pain goes right through from my back to my chest", E),
+    ("i don't notice i need to go until it's too late now", E),
+    # twin
+    ("i left it too late to go to the shops", N),
+]
+
 @pytest.fixture(scope="module")
 def rules_alone() -> Triage:
     return triage_module.rules_alone("en-US")
@@ -723,7 +809,9 @@ def _tier(finding: Finding | None) -> str | None:
                          + CARER_REPORTED_CHANGE + HEAVY_LEGS + NUMB_LIKENESS + TOILET_SENSES + WALKING_INJURY_FEVER
                          + AVOIDING + NEARLY_THEN_DID + SEAT_BODY_AND_BLADDER_SENSES + MATERIALS_AND_WIPING
                          + STRUCK_CARRIED_AND_EMPTYING + FELL_ON_CRUMPLED_AND_UNEMPTIED
-                         + EFFORT_SPREAD_URGE_FRAMES)
+                         + EFFORT_SPREAD_URGE_FRAMES + OUTPUT_FAILED_NEAR_A_TOILET_WORD + PRONOUN_CARER_NEWS
+                         + FALL_FROM_A_HEIGHT + ARMS_AND_LEGS_UNDER_A_NECK + BACK_TO_CHEST_AND_TOO_LATE
+                         + CONTROL_LOST_BESIDE_AN_ORGAN + REST_MAKES_IT_WORSE + PAIN_THAT_STAYS_OR_TAKES_OVER)
 def test_family(rules_alone: Triage, utterance: str, expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected
 

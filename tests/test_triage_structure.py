@@ -479,3 +479,76 @@ def test_a_supposition_runs_on_over_and_and_a_duration_makes_it_a_report(triage,
 ])
 def test_a_past_cue_ends_at_a_new_clause_in_the_present(triage, sign, story):
     assert (tier_of(triage, sign), tier_of(triage, story)) == ("emergency", "none")
+
+
+# A question said as the main clause right after an "if" clause ("would that matter", "should I worry", "is that
+# bad") is what that clause supposes, when the "if" clause is one clause; with a clause of its own between them ("if I
+# stand up my legs give way") the question asks about that report. A failure on the supposed one means a worried
+# question raises an alarm; on the sign, that a habit told with "if" and then asked about is missed.
+@pytest.mark.parametrize(("supposed", "sign"), [
+    ("if i started leaking would you tell me to call someone",
+     "if i go for a wee nothing comes out should i call someone"),
+    ("if my legs gave way would that count as serious", "if i stand up my legs give way both of them is that serious"),
+    ("assuming i lost the feeling in my bottom should i ring 999", "when i wipe i can't feel anything is that normal"),
+    ("if i felt dizzy on the neck routine would it matter", "if i cough i can't feel it when i wet myself is that bad"),
+    # told in the present, the "if" clause may be what is happening, and stays a report
+    ("if i get a high temperature with my back should i worry", "if i can't pee is that serious"),
+    # clauses joined under one "if" in the past it supposes in; joined in the present they may be a habit told
+    ("if i went dizzy and my neck ached during the stretch, would that matter",
+     "if i sit down and my legs go numb is that bad"),
+    # a question in the conditional mood before the "if" supposes too; one about now ("should I call") does not
+    ("what would you say if my grandad couldn't feel his feet", "should i call an ambulance if i can't feel my legs"),
+])
+def test_a_question_after_one_if_clause_supposes_it(triage, supposed, sign):
+    assert (tier_of(triage, supposed), tier_of(triage, sign)) == ("none", "emergency")
+
+
+# A past cue carries into a joined clause with its own subject when that clause's verb is plainly past ("in 2016 I
+# had an op and my legs were weak for weeks", "years ago mum slipped and she couldn't walk"); a clause in the present,
+# or with a present time word, is not carried ("... and my legs are weak again now"). A failure on the story means old
+# history raises an alarm; on the sign, that a new sign told after old history is missed.
+@pytest.mark.parametrize(("story", "sign"), [
+    ("in 2016 i had a disc op and my legs were weak for weeks after",
+     "in 2016 i had a disc op and my legs are weak again now"),
+    ("years ago my mum slipped on ice and she couldn't walk for a month",
+     "my mum slipped on ice this morning and she can't walk"),
+    ("back in 2015 i had a fall and my bladder stopped working for a day",
+     "back in 2015 i had a fall and my bladder stopped working today"),
+    ("a few years back i slipped a disc and my legs went numb for a week",
+     "ten years ago i had sciatica and my legs went numb yesterday"),
+])
+def test_a_past_cue_carries_into_a_joined_clause_whose_own_verb_is_past(triage, story, sign):
+    assert (tier_of(triage, story), tier_of(triage, sign)) == ("none", "emergency")
+
+
+def test_a_cue_that_swallows_a_concept_phrase_frees_the_denial_inside_it(triage):
+    # "hasn't been" is the retention phrase unless the progressive cue swallows it ("hasn't been trying"); its
+    # "hasn't" must then deny "trying to lose weight", or unexplained weight loss reads as a diet.
+    said = "my husband's clothes are hanging off him, he hasn't been trying to lose weight and his back is worse"
+    assert tier_of(triage, said) == "urgent"
+
+
+def test_an_ending_element_matches_longer_words_only_and_never_opens_a_phrase():
+    import copy
+
+    from skill.core.content import load_document
+    from skill.core.safety.triage import Triage
+    document = copy.deepcopy(load_document("en-US", "red_flags"))
+    document["blockers"]["progressive_been"]["phrases"] = ["*ing been"]
+    with pytest.raises(ValueError, match="ending"):
+        Triage.from_rules(document)
+    rules = rules_alone("en-US")
+    assert tier_of(rules, "we haven't been trying for a baby because of my back") == "none"
+    assert tier_of(rules, "i haven't been since yesterday morning and i'm bursting") == "emergency"
+
+
+# A feeling named as the subject of a verb of ending ("the tingling in my feet stopped") is over; the same verbs with
+# a place after them say where it went or reaches ("settled in my groin", "stopped at my knees"). A failure on the
+# sign means a spreading numbness reads as resolved.
+@pytest.mark.parametrize(("over", "sign"), [
+    ("the tingling in my feet stopped last week", "the numbness has settled in my groin"),
+    ("the pins and needles in both legs wore off", "the tingling settled into my bum and stayed"),
+    ("the weakness in my left leg cleared up after a week", "the numbness stopped at my knee on both legs"),
+])
+def test_a_feeling_that_stopped_is_over_and_one_that_moved_is_not(triage, over, sign):
+    assert (tier_of(triage, over), tier_of(triage, sign)) == ("none", "emergency")

@@ -143,6 +143,11 @@ class _Stem(NamedTuple):
     prefix: str
 
 
+class _Suffix(NamedTuple):
+    """"*ing": any word of more than two letters before that ending ("trying", "doing"); never a phrase's first."""
+    suffix: str
+
+
 class _Range(NamedTuple):
     low: float
     high: float
@@ -161,7 +166,7 @@ class _Family(NamedTuple):
 
 
 _GAP = _Gap()
-Element = str | _Stem | _Range | _Gap | _Family  # a str is one exact word
+Element = str | _Stem | _Suffix | _Range | _Gap | _Family  # a str is one exact word
 
 
 def _keys(element: Element) -> tuple[str, ...]:
@@ -209,6 +214,11 @@ class _Reach:
     # Stops that count even as a concept phrase's own first word ('counts_at_phrase_start'): in "it's not one leg
     # any more, it's both legs" the correction "it's" opens the phrase "it's both legs" and still ends the denial.
     leading: tuple[str, ...] = ()
+    # A joined clause with a subject of its own still goes on with the cue's time when its own verb, within
+    # `past_within` words of the joining word, is plainly past ('past_verbs' breaks): "in 2021 I was in a car crash
+    # and my neck hurt for months", "when my wife was pregnant she couldn't walk"; "... and my legs are numb" is not.
+    past_verbs: tuple[str, ...] = ()
+    past_within: int = 0
 
 
 @dataclass(frozen=True)
@@ -259,6 +269,45 @@ class _Conditionals:
     joins: frozenset[str]  # "and i'll ..." after the clause joins another clause: no main clause of the "if"
     within: int
     first_words: frozenset[str]  # of the openers: most words open none
+    # A main clause that asks ("would that matter", "should I worry", "is that bad"): the "if" clause said right
+    # before it, one clause with a pause or none and not told in the present, is what the question supposes ("if I
+    # was dizzy, would that matter", "if I get a fever should I worry"). With a clause of its own between them ("if
+    # I try to pee nothing comes out, should I worry") the question asks about that report, and it stays one; so
+    # does a clause in the present ("if I can't pee is that serious" may be what is happening).
+    questions: tuple[tuple[str, ...], ...] = ()
+    # Words that open a clause's subject, to count the clauses before such a question: a subject pronoun, or an
+    # owner's word not said after one of `objects_after` ("if I sit down my legs go numb" is two clauses; "if I
+    # lose feeling in my bum" is one).
+    subjects: frozenset[str] = frozenset()
+    owners: frozenset[str] = frozenset()
+    objects_after: frozenset[str] = frozenset()
+    not_clause_ends: tuple[tuple[str, ...], ...] = ()  # "because of": no clause end
+    # A question in the conditional mood before the "if", with no pause between ("what would you say if my grandad
+    # couldn't feel his feet"): the clause supposes, unless it is told in the present (`present_words`: "would you
+    # send an ambulance if I can't feel my legs"); "should I call if I can't feel my legs" asks about now.
+    leading_questions: tuple[tuple[str, ...], ...] = ()
+    leading_within: int = 6  # words back from the "if"
+    present_words: frozenset[str] = frozenset()
+    coordinators: frozenset[str] = frozenset()  # "and", "or": clauses joined under one "if"
+    supposing_past: frozenset[str] = frozenset()  # "was", "went": the past an "if" supposes in
+
+    def _asked_before(self, words: Sequence[str], at: int) -> bool:
+        for start in range(at - 1, max(at - 1 - self.leading_within, -1), -1):
+            if words[start] in (_SENTENCE_END, _PAUSE):
+                return False
+            if _sequence_at(words, start, self.leading_questions) is not None:
+                return True
+        return False
+
+    def _one_clause(self, words: Sequence[str], start: int, end: int) -> bool:
+        """One clause, or clauses joined by "and"/"or" all told in the supposing past ("if I was dizzy and my neck
+        hurt, should I stop"): a joined clause in the present may be a report ("if I sit down and my legs go numb")."""
+        subjects = [at for at in range(start, end) if words[at] in self.subjects
+                    or (words[at] in self.owners and (at == start or words[at - 1] not in self.objects_after))]
+        if len(subjects) <= 1:
+            return True
+        return (all(words[at - 1] in self.coordinators for at in subjects[1:])
+                and any(words[at] in self.supposing_past for at in range(start, end)))
 
     def regions(self, words: Sequence[str]) -> list[_Span]:
         """Token spans of the supposing "if" clauses."""
@@ -271,19 +320,33 @@ class _Conditionals:
             # call"); else, when the clause supposes by itself, to its first pause or joining word: in "told me to
             # come in if it got worse and now I can't feel my bum" what follows "and" is a report.
             first_end = consequent = None
+            asked = self._asked_before(words, i)
             supposes = False
             end = opened
             while end < len(words) and end - opened < self.within and words[end] != _SENTENCE_END:
                 if _sequence_at(words, end, self.consequents) is not None and words[end - 1] not in self.joins:
                     consequent = end
                     break
-                if _sequence_at(words, end, self.clause_ends):
+                if (end > opened + 1 and _sequence_at(words, end, self.questions) is not None
+                        and self._one_clause(words, opened, end)
+                        and not any(words[at] in self.present_words for at in range(opened, end))):
+                    # The question asks about what is supposed, to its own end: "would that be foot drop" names
+                    # no sign either.
+                    consequent = next((at for at in range(end, len(words)) if words[at] in (_SENTENCE_END, _PAUSE)),
+                                      len(words))
                     break
+                if _sequence_at(words, end, self.clause_ends) and not _sequence_at(words, end, self.not_clause_ends):
+                    break  # not "because of": a cause inside the clause ("if I wet the bed because of my back")
                 if first_end is None and (words[end] == _PAUSE or words[end] in self.joins):
                     first_end = end
                 if first_end is None and _sequence_at(words, end, self.supposing):
                     supposes = True
                 end += 1
+            # Asked before the "if" in the conditional mood, the clause supposes unless it is told in the present
+            # ("would you send an ambulance if I can't feel my legs" may be what is happening).
+            clause_end = first_end if first_end is not None else end
+            if asked and not supposes and not any(words[at] in self.present_words for at in range(opened, clause_end)):
+                supposes = True
             if consequent is not None and consequent > opened:
                 found.append(_Span(opened, consequent))
             elif supposes:
@@ -1236,6 +1299,8 @@ def _element_matches(element: Element, word: str, base: str) -> bool:
         return word in element.words or base in element.words
     if isinstance(element, _Stem):
         return word.startswith(element.prefix)
+    if isinstance(element, _Suffix):
+        return len(word) > len(element.suffix) + 2 and word.endswith(element.suffix)
     return _is_number(word) and element.low <= float(word) <= element.high
 
 
@@ -1358,8 +1423,19 @@ def _passed(utterance: _Utterance, start: int, end: int, reach: _Reach) -> set[i
             # The joined clause runs to the next break; a present tense anywhere from the cue to its end ("and I wet
             # myself today", "used to ..., now it's all day and getting worse") says it is not the cue's time.
             clause_end = utterance.first_break(clause, utterance.length, reach.stops_at) or utterance.length
-            if starts(reach.not_before, clause) is None and not utterance.broken(start, clause_end, reach.present):
+            if utterance.broken(start, clause_end, reach.present):
+                continue
+            if starts(reach.not_before, clause) is None:
                 passed.update(range(span.start, clause))  # "and then", "and I": carried over with it
+            elif reach.past_verbs:
+                # Its own subject, then a plainly past verb: the subject's words pass with the joining word.
+                verb = next((at for at in range(clause + 1, min(clause + 1 + reach.past_within, utterance.length))
+                             if starts(reach.past_verbs, at) is not None), None)
+                own_end = (utterance.first_break(verb + 1, utterance.length, reach.stops_at) or utterance.length
+                           if verb is not None else clause)
+                if (verb is not None and not utterance.broken(clause + 1, verb, reach.stops_at)
+                        and not utterance.broken(clause, own_end, reach.present)):  # "and she's got": present
+                    passed.update(range(span.start, verb))
     return passed
 
 
@@ -1562,40 +1638,55 @@ class Triage:
         # and a phrase that only ever holds rules back keeps its cue: "no pain in my chest" is "no" + "pain in my chest".
         corrections = utterance.spans.get(_CORRECTIONS, ())
         raw_cues = {blocker.name: utterance.spans.get(_cue_lexicon(blocker.name), ()) for blocker in self._blockers}
-        cues = {
-            name: [cue for cue in found
-                   if not any(_inside(cue, span) or (_straddles(cue, span) and name not in self._overlapping)
-                              for concept, spans in matched.items()
-                              if name not in self._frames.get(concept, ()) and concept not in self._protective
-                              for span in spans)
-                   and not any(_overlap(cue, correction) for correction in corrections)]
-            for name, found in raw_cues.items()
-        }
-        # A cue said only to be denied is no cue: "numb, and it's not from the cold", "I haven't been kneeling", "it
-        # hasn't cleared up", "a hump that wasn't there last year". A blocker's cue right after a denial, with only the
-        # denial blocker's 'denies_across' words between ("been", "from"), does not count; in "no feeling when I go to
-        # the toilet" the word between is the symptom's, and the toilet stays.
-        denials = [cue for cue in raw_cues.get(_NEGATED, ())
-                   if not any(_overlap(cue, correction) for correction in corrections)]
-        if denials and self._denies_across is not None:
-            for blocker in self._blockers:
-                if blocker.name != _NEGATED and not blocker.negated_cue_counts and cues[blocker.name]:
-                    cues[blocker.name] = [cue for cue in cues[blocker.name] if not any(
-                        denial.end <= cue.start <= denial.end + _DENIED_CUE_WORDS
-                        and all(word in self._denies_across for word in words[denial.end:cue.start])
-                        for denial in denials)]
-        # With 'own_cue_keeps', a symptom phrase that holds the blocker's own cue already says it ("no feeling",
-        # "not able to walk"): other cues do not turn it back (a spoken double negative is emphasis, not a denial).
-        blocked_by: dict[tuple[str, _Span], set[str]] = {}
-        for name, spans in matched.items():
-            ignored = self._concepts[name]
-            for span in spans:
-                blocked_by[name, span] = {
-                    blocker.name for blocker in self._blockers
-                    if blocker.name not in ignored and cues[blocker.name]
-                    and (not blocker.only or name in blocker.only)
-                    and not (blocker.own_cue_keeps and any(_inside(cue, span) for cue in raw_cues[blocker.name]))
-                    and self._blocks(blocker, cues[blocker.name], span, utterance, name not in self._protective)}
+
+        def blocking(shielding: Mapping[str, list[_Span]]) -> dict[tuple[str, _Span], set[str]]:
+            cues = {
+                name: [cue for cue in found
+                       if not any(_inside(cue, span) or (_straddles(cue, span) and name not in self._overlapping)
+                                  for concept, spans in shielding.items()
+                                  if name not in self._frames.get(concept, ()) and concept not in self._protective
+                                  for span in spans)
+                       and not any(_overlap(cue, correction) for correction in corrections)]
+                for name, found in raw_cues.items()
+            }
+            # A cue said only to be denied is no cue: "numb, and it's not from the cold", "I haven't been kneeling",
+            # "it hasn't cleared up", "a hump that wasn't there last year". A blocker's cue right after a denial, with
+            # only the denial blocker's 'denies_across' words between ("been", "from"), does not count; in "no
+            # feeling when I go to the toilet" the word between is the symptom's, and the toilet stays.
+            denials = [cue for cue in raw_cues.get(_NEGATED, ())
+                       if not any(_overlap(cue, correction) for correction in corrections)]
+            if denials and self._denies_across is not None:
+                for blocker in self._blockers:
+                    if blocker.name != _NEGATED and not blocker.negated_cue_counts and cues[blocker.name]:
+                        cues[blocker.name] = [cue for cue in cues[blocker.name] if not any(
+                            denial.end <= cue.start <= denial.end + _DENIED_CUE_WORDS
+                            and all(word in self._denies_across for word in words[denial.end:cue.start])
+                            for denial in denials)]
+            # With 'own_cue_keeps', a symptom phrase that holds the blocker's own cue already says it ("no
+            # feeling", "not able to walk"): other cues do not turn it back (a spoken double negative is emphasis).
+            blocked_by: dict[tuple[str, _Span], set[str]] = {}
+            for name, spans in matched.items():
+                ignored = self._concepts[name]
+                for span in spans:
+                    blocked_by[name, span] = {
+                        blocker.name for blocker in self._blockers
+                        if blocker.name not in ignored and cues[blocker.name]
+                        and (not blocker.only or name in blocker.only)
+                        and not (blocker.own_cue_keeps and any(_inside(cue, span) for cue in raw_cues[blocker.name]))
+                        and self._blocks(blocker, cues[blocker.name], span, utterance, name not in self._protective)}
+            return blocked_by
+
+        blocked_by = blocking(matched)
+        # A concept phrase that a sense-bound blocker's cue swallows whole is that cue's words ("hasn't been" in "he
+        # hasn't been trying"): it no longer shields the cues inside it, so "hasn't" still denies "trying to lose
+        # weight". Read once more without it, when there is one.
+        swallowed = {(name, span) for (name, span), by in blocked_by.items() if by and any(
+            blocker.name in by and blocker.only and any(_inside(span, cue) for cue in raw_cues[blocker.name])
+            for blocker in self._blockers)}
+        if swallowed:
+            again = blocking({name: [span for span in spans if (name, span) not in swallowed]
+                              for name, spans in matched.items()})
+            blocked_by = {key: by | blocked_by[key] if key in swallowed else by for key, by in again.items()}
         # A blocked phrase takes the shorter concept phrases inside it along ("no pain in my chest" also switches
         # off "chest"), unless that concept ignores the blocker.
         blocked = [(name, span, by) for (name, span), by in blocked_by.items() if by]
@@ -1791,11 +1882,18 @@ def _conditionals(entry: Mapping[str, Any] | None, normaliser: _Normaliser) -> _
         return tuple(sorted({tuple(normaliser.rewrite(_raw_tokens(text))) for phrase in entry.get(key, ())
                              for text in expand_alternatives(phrase)}, key=len, reverse=True))
 
+    def words(key: str) -> frozenset[str]:
+        return frozenset(word for text in entry.get(key, ()) for word in normaliser.rewrite(_raw_tokens(text)))
+
     openers = sequences("openers")
     return _Conditionals(openers, frozenset(entry.get("not_after", ())), sequences("speech_acts"),
                          sequences("consequents"), sequences("supposing"), sequences("clause_ends"),
                          frozenset(entry.get("joins", ())), int(entry.get("within", 14)),
-                         frozenset(opener[0] for opener in openers))
+                         frozenset(opener[0] for opener in openers), questions=sequences("questions"),
+                         subjects=words("question_subjects"), owners=words("question_owners"),
+                         objects_after=words("question_objects_after"), not_clause_ends=sequences("not_clause_ends"),
+                         leading_questions=sequences("leading_questions"), present_words=words("present_words"),
+                         coordinators=words("question_coordinators"), supposing_past=words("supposing_past"))
 
 
 def _check_no_collapsed_cues(lexicons: Mapping[str, Any], concepts: Mapping[str, Any], normaliser: _Normaliser) -> None:
@@ -1882,8 +1980,8 @@ def _lexicon_texts(entry: Any, concepts: Mapping[str, Any], seen: tuple[str, ...
 
 
 def _elements(form: Form, normaliser: _Normaliser, lexicon: str) -> tuple[Element, ...]:
-    """Phrase syntax: plain words, "stem*", "#low-high" numbers and "..." gaps of up to _GAP_WORDS words; a set of
-    one-word alternatives (_forms) matches any of them."""
+    """Phrase syntax: plain words, "stem*", "*ending" (not first), "#low-high" numbers and "..." gaps of up to
+    _GAP_WORDS words; a set of one-word alternatives (_forms) matches any of them."""
     elements: list[Element] = []
     plain: list[str] = []
 
@@ -1898,10 +1996,13 @@ def _elements(form: Form, normaliser: _Normaliser, lexicon: str) -> tuple[Elemen
             elements.append(_Family(piece) if len(piece) > 1 else next(iter(piece)))
             continue
         number = _NUMBER_RANGE.match(piece)
-        if piece == _GAP_TEXT or number or (piece.endswith("*") and len(piece) > 1):
+        ending = piece.startswith("*") and len(piece) > 1 and piece[1:].isalpha()
+        if piece == _GAP_TEXT or number or ending or (piece.endswith("*") and len(piece) > 1):
             flush()
             if piece == _GAP_TEXT:
                 elements.append(_GAP)
+            elif ending:
+                elements.append(_Suffix(fold(piece[1:])))
             elif number:
                 elements.append(_Range(float(number.group(1)), float(number.group(2))))
             else:
@@ -1909,8 +2010,9 @@ def _elements(form: Form, normaliser: _Normaliser, lexicon: str) -> tuple[Elemen
         else:
             plain.append(piece)
     flush()
-    if not elements or elements[0] is _GAP or elements[-1] is _GAP:
-        raise ValueError(f"phrase {text!r} in {lexicon!r} is empty or starts or ends with {_GAP_TEXT!r}")
+    if not elements or elements[0] is _GAP or elements[-1] is _GAP or isinstance(elements[0], _Suffix):
+        raise ValueError(f"phrase {text!r} in {lexicon!r} is empty, starts or ends with {_GAP_TEXT!r} or starts "
+                         f"with an ending")
     return tuple(elements)
 
 
@@ -1944,7 +2046,7 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str],
             raise ValueError(f"blocker {name!r}: clause_subject breaks must be among its stops_at")
         carries = entry[key].get("carries_over", {})
         passing = (*carries.get("breaks", ()), *carries.get("not_before", ()), *carries.get("same_subject", ()),
-                   *carries.get("present", ()))
+                   *carries.get("present", ()), *carries.get("past_verbs", ()))
         if set(passing) - break_names:
             raise ValueError(f"blocker {name!r}: unknown breaks {sorted(set(passing) - break_names)}")
         return _Reach(int(entry[key]["words"]), tuple(map(stop_lexicon, stops)),
@@ -1953,7 +2055,8 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str],
                       tuple(map(_break_lexicon, carries.get("not_before", ()))),
                       tuple(map(_break_lexicon, carries.get("same_subject", ()))),
                       tuple(map(_break_lexicon, carries.get("present", ()))),
-                      tuple(stop_lexicon(stop) for stop in stops if stop in leading_breaks))
+                      tuple(stop_lexicon(stop) for stop in stops if stop in leading_breaks),
+                      tuple(map(_break_lexicon, carries.get("past_verbs", ()))), int(carries.get("past_within", 0)))
 
     return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)),
                     frozenset(entry.get("only", ())), bool(entry.get("cue_overlaps", False)),
