@@ -276,3 +276,39 @@ def test_the_launch_menus_own_word_for_heat_starts_the_heat(store, said):
     answered = talk.hear(said)
     assert answered.record["intent"] == "HeatTimerIntent"
     assert answered.attributes["question"]["id"] == Question.HEAT_SCREEN
+
+
+# --- the resume offer answered by naming the routine ------------------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["yes the lower back ones", "yeah my back stretches", "the lower back one please"])
+def test_naming_the_offered_routine_carries_it_on_where_it_stopped(store, said):
+    """"...your lower back routine, at step 2. Shall we carry on?" "Yes, the back ones": a yes that names the
+    routine (heard as StartStretchIntent with its area) carries on at step 2, not from the start."""
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    talk.hear("start my lower back stretches")
+    talk.hear("no")  # the day's screening: nothing like that
+    talk.hear("next")  # warmed up: the first stretch
+    talk.hear("next")
+    assert talk.hear("stop").record["intent"] == "AMAZON.StopIntent"
+    again = _talk(store)
+    offer = again.hear("open spine coach")
+    assert offer.attributes["question"]["id"] == Question.RESUME_OFFER and "step 2" in offer.record["speech"]
+    answered = again.hear(said)
+    assert answered.record["intent"] == "StartStretchIntent"
+    assert "Step 2 of" in answered.record["speech"]
+
+
+def test_naming_another_routine_to_the_resume_offer_starts_that_one(store):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    talk.hear("start my lower back stretches")
+    talk.hear("no")
+    talk.hear("next")
+    talk.hear("next")
+    talk.hear("stop")
+    again = _talk(store)
+    again.hear("open spine coach")
+    answered = again.hear("no just the neck ones today")
+    assert answered.record["intent"] == "StartStretchIntent"
+    assert "Step 2 of" not in answered.record["speech"]

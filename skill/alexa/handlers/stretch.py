@@ -45,6 +45,11 @@ class StartStretchHandler(TurnHandler):
         routines = load_routines(turn.content.locale)
         area = slot_id(turn, "area")
         chosen = next((r for r in routines.values() if r.area == area), None)
+        unfinished = turn.profile.unfinished
+        if chosen is not None and unfinished and turn.asked is not None and turn.asked.id == Question.RESUME_OFFER \
+                and unfinished["routine"] == chosen.id:
+            # "Yes, the back ones" to "...your lower back routine... Shall we carry on?": the offer, named: carry on.
+            return begin(turn, chosen, step=min(unfinished["step"], len(chosen.steps) - 1))
         routine = chosen or routines.get(turn.profile.last_routine) or routines[DEFAULT_ROUTINE]
         return begin(turn, routine, step=0, hands_free=slot_id(turn, "mode") == "hands_free")
 

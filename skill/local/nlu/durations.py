@@ -40,7 +40,8 @@ _UNIT_WORDS = {
 # Single letters count as units only when glued to digits ("20m"), never as spoken words.
 _SPOKEN_UNIT_WORDS = frozenset(w for w in _UNIT_WORDS if len(w) > 1)
 _ARTICLES = ("a", "an")
-_APPROXIMATELY = ("just", "about", "around", "roughly", "only", "approximately", "maybe")
+_APPROXIMATELY = ("just", "about", "around", "roughly", "only", "approximately", "maybe",
+                  "the", "full", "whole", "entire", "all")  # "the full twenty minutes": all of that length
 
 
 def tokens(text: str) -> list[str]:

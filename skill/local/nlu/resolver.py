@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from skill.alexa.dialog import ElicitedSlot
+from skill.alexa.dialog import PAIN_CHECK, ElicitedSlot
 from skill.alexa.interaction_model import interaction_model, model_locale_for
 from skill.local.nlu.durations import duration_slot_value, find_duration, find_number, number_slot_value
 from skill.local.nlu.times import find_time, time_slot_value
@@ -68,6 +68,7 @@ _MOSTLY = 0.5  # share of a phrase's content words its type's values use, for th
 _WORD_CONTRACTIONS = {
     "can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not", "let's": "let us",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "ok": "okay",
+    "gimme": "give me", "lemme": "let me", "kinda": "kind of", "sorta": "sort of",
     # The same contractions typed or transcribed without the apostrophe, where the bare word is no other word
     # ("cant", "ive"; not "its", "well", "were", "id", "ill", "shed").
     "cant": "can not", "wont": "will not", "dont": "do not", "doesnt": "does not", "didnt": "did not",
@@ -83,7 +84,9 @@ _IS_CONTRACTIONS = frozenset("it's that's there's here's what's who's where's wh
 _SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"),
                         ("'m", " am"))
 _FILLER_WORDS = frozenset("um umm uh uhh erm hmm ah ugh oops whoops please alexa really actually honestly basically "
-                           "literally".split())
+                           "literally "
+                           # Terms of address said to the speaker ("no sir", "no ma'am nothing") address, not answer.
+                           "sir madam maam buddy".split())
 _LEADING_FILLERS = (("okay", "so"), ("so",), ("well",), ("okay",), ("alright",), ("all", "right"), ("righto",),
                     ("and",), ("oh",), ("could", "you"),
                     ("can", "you"), ("would", "you"), ("will", "you"), ("i", "want", "to"),
@@ -107,7 +110,14 @@ _LONGEST_LEADING_FIRST = sorted(_LEADING_FILLERS, key=len, reverse=True)  # "alr
 _TRAILING_FILLERS = (("thank", "you"), ("thanks",), ("thankfully",), ("cheers",), ("mate",), ("ta",),
                      ("if", "you", "can"), ("if", "you", "do", "not", "mind"), ("if", "that", "is", "okay"),
                      ("if", "that", "is", "alright"), ("for", "me"))
+# An approximation after a number ("six or so in the morning", "ten ish") leaves the number as said.
+_AMOUNT_UNITS = frozenset("minute minutes min mins hour hours am pm oclock".split())
+_ROUGHLY = (("or", "so"), ("ish",), ("or", "thereabouts"), ("give", "or", "take"))
+_SAYS = frozenset({"says", "said", "say"})
+_THANKS = (("thank", "you", "so", "much"), ("thank", "you"), ("thanks",), ("cheers",), ("ta",))
 _WHEN_SAID = ("now", "today")  # after a whole request ("stop now"), they add nothing to it
+_ABOUT_A_NUMBER = re.compile(r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                             r"twenty|thirty|forty|fifty)ish$")
 # Emergency numbers are said digit by digit, and samples spell them that way.
 _SPOKEN_DIGITS = {"911": "nine one one", "999": "nine nine nine", "111": "one one one", "112": "one one two",
                   "000": "triple zero"}  # Australia's Triple Zero
@@ -147,6 +157,7 @@ class Heard:
         joined = _join_spelled_letters(expanded)
         kept = [(part, source) for word, source in joined if word not in _FILLER_WORDS
                 for part in _SPOKEN_DIGITS.get(word, word).split()]
+        kept = _without_approximations(kept)
         # Thanks first, so that "okay, thanks" keeps its "okay".
         kept = kept[:len(_drop_trailing_fillers([word for word, _ in kept]))]
         if not keep_lead:
@@ -185,6 +196,8 @@ class Heard:
 def _expand(word: str) -> str:
     if word in _WORD_CONTRACTIONS:
         return _WORD_CONTRACTIONS[word]
+    if _ABOUT_A_NUMBER.match(word):
+        return word[:-3]  # "sevenish", "10ish": the number, roughly
     if word in _IS_CONTRACTIONS:
         return word[:-2] + " is"
     for suffix, replacement in _SUFFIX_CONTRACTIONS:
@@ -206,6 +219,20 @@ def _join_spelled_letters(words: list[tuple[str, tuple[int, int]]]) -> list[tupl
             joined.append((word, source))
         in_run = is_letter
     return joined
+
+
+def _without_approximations(words: list[tuple[str, tuple[int, int]]]) -> list[tuple[str, tuple[int, int]]]:
+    """The words without "or so", "ish" and the like after a number or its unit ("seven or so in the morning")."""
+    kept: list[tuple[str, tuple[int, int]]] = []
+    index = 0
+    while index < len(words):
+        rough = next((len(phrase) for phrase in _ROUGHLY if kept and (_ABOUT_A_NUMBER.match(kept[-1][0] + "ish")
+                                                                        or kept[-1][0] in _AMOUNT_UNITS)
+                      and tuple(word for word, _ in words[index:index + len(phrase)]) == phrase), 0)
+        if not rough:
+            kept.append(words[index])
+        index += rough or 1
+    return kept
 
 
 def _drop_trailing_fillers(words: list[str]) -> list[str]:
@@ -402,6 +429,10 @@ _TOPIC_LINKS = frozenset("of for about with in on like from during if".split())
 # ("no, I'm fine", "no, just the one"), where "no" is no word of the sentence ("no feeling", "no better").
 _YES, _NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
 _PAUSE = "AMAZON.PauseIntent"
+_START_OVER = "AMAZON.StartOverIntent"
+# A sample with one of these denies what a request said without either affirms ("let's do this", "let's not do this").
+_DENIALS = frozenset({"not", "never"})
+_SET_NOUNS = frozenset({"stretch", "one"})  # canonical: "stretches", "exercises", "routine", "ones"
 # Longest first: "hold on a sec" before "hold on".
 _LEADING_ANSWERS = tuple(sorted(
     [*((tuple(word.split()), _YES) for word in "yes yeah yep yup yeh aye sure".split()),
@@ -420,6 +451,8 @@ _NEVER_AN_ANSWER = frozenset({"AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "A
 _MOVES = frozenset({"AMAZON.PreviousIntent", "AMAZON.RepeatIntent"})
 # After a no, a request no "no" could be the answer to ("nah, skip it": to "Shall we skip it?" that would be a yes).
 _OVER_A_NO = frozenset({"SkipStretchIntent"})
+# The check-in's feelings the skill takes as all right (handlers.stretch.PAIN_TRIGGERS): after a no, its reason.
+_ALL_RIGHT = frozenset({"fine", "easing"})
 # Doubt said outright ("I'm not sure", "no idea"): never a yes, whatever words it shares with one ("sure").
 _DOUBTS = (("not", "sure"), ("not", "certain"), ("not", "positive"), ("no", "idea"), ("unsure",), ("dunno",),
            ("not", "a", "clue"), ("no", "clue"), ("can", "not", "remember"), ("do", "not", "remember"),
@@ -435,6 +468,7 @@ _LONGER_IF_UNHEARD = 3  # words more an answer may have when nothing else is hea
 _SHORTEST_WHOLE_REQUEST = 3  # words of a request said whole inside a longer sentence ("what can i say")
 _KEYWORD_SHARE = 0.25  # of an intent's samples that use a word, for it to be one of the intent's own words
 _RIVAL_FLOOR = 0.25  # a request with its own words, this near, beats a catch-all that heard no body feeling
+_WORDS_AROUND_A_CHOICE = 4  # words besides the value after a yes or no that chooses ("no, I want the neck ones")
 _WORDS_AROUND_AN_ANSWER = 3  # words besides the value in an answer to an elicited slot ("let's say {fifteen}")
 _ANSWERS_TO_A_QUESTION = (_YES, _NO)  # heard only when said first (_answer_first), never picked out of the middle
 _TIME_UNITS = frozenset("second seconds sec secs minute minutes min mins hour hours half quarter".split())
@@ -544,6 +578,9 @@ class IntentResolver:
         if context is not None:
             # A lead-in word may be the answer itself: "okay, I guess" to "How did that feel?".
             answer = self._answer_to(context, heard) or self._answer_to(context, Heard.from_text(text, keep_lead=True))
+            if answer is None and words[:2] == ["let", "us"] and len(words) > 2:
+                # "Let's go for twelve": "let's" proposes the answer that follows it.
+                answer = self._answer_to(context, Heard(heard.spoken, heard.words[2:], heard.sources[2:]))
             if answer is not None:
                 return answer
         exact = self._exact_intent(words)
@@ -560,6 +597,7 @@ class IntentResolver:
         if context is None or context.intent != heard_as.intent:
             heard_as = self._description_not_feeling(heard, mentions, heard_as)
         heard_as = self._with_the_sign_beside(heard, mentions, heard_as)
+        heard_as = self._move_to_a_named_one(words, mentions, heard_as)
         if _says_a_doubt(words) and (heard_as.intent == _YES or heard_as.intent in self._catch_alls
                                      or self._only_passed_through(heard_as)
                                      or (heard_as.intent == _NO and _DOUBT_FIRST.match(" ".join(words)) is not None)
@@ -768,8 +806,14 @@ class IntentResolver:
         corrected = self._correction_after(heard, said)
         if corrected is not None:
             return corrected  # "no, make it eight instead"
+        if answer in (_YES, _NO) and (chosen := self._choice_after(heard, said, answer == _NO)) is not None:
+            return chosen  # "yes, the neck one", "no, just the neck ones": the answer, and the value says which
         if heard_as.intent == answer:
-            return self._request_after(heard, said) or heard_as
+            after = self._request_after(heard, said)
+            return heard_as if after is not None and self._feeling_as_reason(answer, after, heard) else \
+                after or heard_as
+        if self._feeling_as_reason(answer, heard_as, heard):
+            return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
         if words[0] == "no" and said == 1 and words[1] not in _AFTER_AN_ANSWER:
             return heard_as
         if answer == _NO and heard_as.intent in _ENDINGS:
@@ -816,6 +860,66 @@ class IntentResolver:
             return None
         return moved
 
+    def _choice_after(self, heard: Heard, said: int, as_a_set: bool = False) -> Resolution | None:
+        """The request the words after a yes make when they are little more than a listed value of one of its
+        slots (a routine's area, a tip's topic): a yes that names which one chooses it. After a no, only a
+        value named as a set of things chooses ("no, I want the neck ones"): a body part is the no's reason ("no,
+        it's just my lower back"). A symptom or how a stretch felt is an account, not a choice ("yes, it's fine")."""
+        rest = heard.words[said:]
+        if not rest or any(w in _NEGATIONS for w in rest):
+            return None
+        accounts = self._describing_types | {self._slot_types.get(PAIN_CHECK.intent, {}).get(PAIN_CHECK.slot)}
+        picked = [m for m in self._mentions(list(rest)) if m.value.slot_type not in accounts | _EVERYDAY_NAMES
+                  and (not as_a_set or (m.end < len(rest) and _canonical(rest[m.end]) in _SET_NOUNS))]
+        if len({m.value for m in picked}) != 1 or len(rest) - max(m.end - m.start for m in picked) > \
+                _WORDS_AROUND_A_CHOICE:  # one value named ("lower back" holds "back"), with a few words around it
+            return None
+        after = Heard(heard.spoken, rest, heard.sources[said:])
+        request = self._heard_as_request(after, self._mentions(after.words))
+        if request.intent.startswith("AMAZON.") or request.score < BUILT_IN_BELOW:
+            return None
+        chosen = [slot for slot in request.slots.values() if slot.status == ER_MATCH
+                  and slot.slot_type == picked[0].value.slot_type]
+        return request if chosen else None
+
+    def _move_to_a_named_one(self, words: Sequence[str], mentions: Sequence[_Mention],
+                             heard_as: Resolution) -> Resolution:
+        """A move back or again that names a listed value only one of the skill's requests holds ("do the neck
+        ones again", "go back to the back stretches"), or a skip to one named instead ("can I do the neck stretches
+        instead"), asks for that one: the request with that value. Alexa's built-in moves carry no slot, and the
+        skill's sample with the value ("the {area} ones") fits better."""
+        replaced = heard_as.intent == "SkipStretchIntent" and "instead" in words  # "the neck ones instead"
+        if heard_as.intent not in _MOVES | {_START_OVER} and not replaced:
+            return heard_as
+        accounts = self._describing_types | {self._slot_types.get(PAIN_CHECK.intent, {}).get(PAIN_CHECK.slot)}
+        # A value that names a request on its own (a bare "{area}" sample), said as the name of a set of things
+        # ("the neck ones", "the back stretches"): not an idiom of the move ("all over again", "the whole thing").
+        named = {m.value for m in mentions if m.value.slot_type in self._open_types - accounts
+                 and m.end < len(words) and _canonical(words[m.end]) in _SET_NOUNS}
+        if len(named) != 1:
+            return heard_as
+        value = next(iter(named))
+        holders = [(intent, name) for intent, slots in self._slot_types.items() if not intent.startswith("AMAZON.")
+                   for name, slot_type in slots.items() if slot_type == value.slot_type]
+        if len(holders) != 1:
+            return heard_as
+        intent, name = holders[0]
+        said = next(m.words for m in mentions if m.value == value)
+        slots = {**self._unfilled(intent),
+                 name: SlotValue(name, value.slot_type, said, ER_MATCH, value.id, value.canonical)}
+        return Resolution(intent, slots, heard_as.score)
+
+    def _feeling_as_reason(self, answer: str, heard_as: Resolution, heard: Heard) -> bool:
+        """Whether a "no" is followed by how the user feels, with no sign in it ("no, it's okay now", "nah, it's
+        eased off"): the no's reason, as Alexa's NoIntent takes it. (While "How did that feel?" is open its own
+        samples hear the feeling first.)"""
+        if answer != _NO or heard_as.intent != PAIN_CHECK.intent or self._sign_in_words(heard.spoken):
+            return False
+        if heard.words[0] == "no" and len(heard.words) > 1 and heard.words[1] not in _AFTER_AN_ANSWER:
+            return False  # "no pain on that one": the "no" is a word of the feeling
+        feeling = heard_as.slots.get(PAIN_CHECK.slot)
+        return feeling is not None and feeling.id in _ALL_RIGHT  # "no, it hurts" keeps its hurt
+
     def _says_its_own_words(self, intent: str, words: Sequence[str]) -> bool:
         """Whether the words say one of the intent's own words ("stretch", "skip", "heat"), if it has any: "no, it's
         just my lower back" names a routine's area but asks for no routine."""
@@ -859,7 +963,16 @@ class IntentResolver:
         # "Let's" proposes what follows ("let's go back one"): the words after it are the request, as said alone.
         proposed = _drop_leading_fillers(list(words[2:])) if len(words) > 2 and tuple(words[:2]) == ("let", "us") \
             else None
-        for said in (words, words[:-1] if len(words) > 1 and words[-1] in _WHEN_SAID else None, proposed):
+        # Thanks said first ("thank you, goodbye", "cheers, that's all") is manner: the words after it, as said.
+        thanked = next((list(words[len(thanks):]) for thanks in _THANKS
+                        if tuple(words[:len(thanks)]) == thanks and len(words) > len(thanks)), None)
+        # A carer passing on the answer ("she says no", "my wife says yes"): the answer, as the patient gave it.
+        teller = 2 if tuple(words[:1]) == ("my",) and len(words) > 1 and _canonical(words[1]) == "relative" else 1
+        reported = list(words[teller + 1:]) if len(words) > teller + 1 and words[teller] in _SAYS \
+            and (teller == 2 or _canonical(words[0]) == "i") else None
+        reported = reported if reported and self._exact.get(" ".join(reported)) in _ANSWERS_TO_A_QUESTION else None
+        for said in (words, words[:-1] if len(words) > 1 and words[-1] in _WHEN_SAID else None, proposed, thanked,
+                     reported):
             if said:
                 found = self._exact.get(" ".join(said)) or self._same_meaning.get(" ".join(map(_canonical, said)))
                 if found:
@@ -1142,10 +1255,13 @@ class IntentResolver:
                 shared[index] = shared.get(index, 0.0) + weight
         known_to_intent: dict[str, float] = {}
         best_score, best_index = 0.0, -1
+        affirmed = not tokens & self._denials
         for index, overlap in shared.items():
             intent = self._samples[index].intent
             if intent in exclude or (only is not None and index not in only):
                 continue
+            if affirmed and index in self._negated_samples:
+                continue  # "let's do this" is not "let's not do this one": a sample that denies says the opposite
             if intent not in known_to_intent:
                 vocabulary = self._vocabulary[intent]
                 known_to_intent[intent] = sum(weight for t, weight in weighted if t in vocabulary)
@@ -1316,6 +1432,9 @@ class IntentResolver:
         self._weights = {t: _idf(intents, used) for t, used in intents_using.items()}
         self._unknown_weight = _idf(intents, 0)  # a word no sample has is the strongest evidence against
         self._sample_weights = [sum(self._weights[t] for t in s.similarity_tokens) for s in self._samples]
+        self._denials = frozenset(map(_canonical, _DENIALS))  # as similarity tokens: "none" is "non"
+        self._negated_samples = frozenset(index for index, s in enumerate(self._samples)
+                                          if s.similarity_tokens & self._denials)
 
     def _index_keywords(self) -> None:
         """Per intent, its own words: in at least _KEYWORD_SHARE of its samples, no function word, and no evidence of
