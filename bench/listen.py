@@ -89,6 +89,9 @@ COMMANDS = (
     "cancel the heat timer", "give me a tip", "what are the warning signs",
 )
 BARGE_IN_PROMPTS = ("prompts", "stretch.hold")
+# An interrupt from the skill's voice is known where it ended; the user's word, whose first sound is at `at`, ends
+# well after this: what ends before it came from the skill's voice alone.
+START_SLACK_SECONDS = 0.1
 
 
 def espeak(text: str, voice: str, speed: int) -> tuple[numpy.ndarray, int]:
@@ -367,6 +370,7 @@ def barge_in(hearing: Hearing, conds, quick: bool, cancel_echo: bool = True) -> 
         clock["t"] = listener.now
         listener.feed(frame)
     listener.end()
+    early: list[str] = []  # acted on in a case before its word began: false barge-ins too
     results: dict[str, list] = {**{f"over the skill's voice at {gain:g} of the user's": [] for gain in BED_GAINS},
                                 "in a hold's silence": []}
     voices = sorted({voice for voice, _, _ in conds})
@@ -385,8 +389,18 @@ def barge_in(hearing: Hearing, conds, quick: bool, cancel_echo: bool = True) -> 
                     if case.startswith("over") else []
                 acted: list[str] = []  # what the runner is sent: a keyword, or the words `reading` takes
                 clock["t"] = 0.0
-                listener = Listener(hearing.recogniser, hearing.spotter,
-                                    lambda h: acted.append(h.text if h.barge_in else hearing.acted_on(h.recognition)),
+                # What is acted on before the user's word begins is the skill's own voice heard as one (a "help" at
+                # a second in, the word said at three): a false barge-in, never the word heard. Counted as such,
+                # it once made thresholds that fired on the skill's voice look like words heard.
+                word_start = at / 16000 + START_SLACK_SECONDS
+
+                def act(h, acted=acted, word_start=word_start):
+                    text = h.text if h.barge_in else hearing.acted_on(h.recognition)
+                    if text and h.ended < word_start:
+                        early.append(text)
+                    else:
+                        acted.append(text)
+                listener = Listener(hearing.recogniser, hearing.spotter, act,
                                     playing_at(local_spans, lambda: clock["t"]), echo_canceller(cancel_echo),
                                     played_at(played, lambda: clock["t"]))
                 hearing.spotter.reset()
@@ -404,7 +418,7 @@ def barge_in(hearing: Hearing, conds, quick: bool, cancel_echo: bool = True) -> 
                 results[case].append({"voice": voice, "word": word, "heard": latency is not None,
                                       "seconds": None if latency is None else round(latency, 2)})
     minutes = len(bed) / 16000 / 60
-    return {"cases": results, "false_alarms": false_alarms, "unsure": unsure,
+    return {"cases": results, "false_alarms": false_alarms, "early": early, "unsure": unsure,
             "bed_minutes": round(minutes, 1), "echo_cancellation": cancelling}
 
 
@@ -558,7 +572,9 @@ def report(result: dict[str, Any]) -> str:
     lines += ["", f"False barge-ins over {bi['bed_minutes']} minutes of the skill's own voice (no user): "
               f"{len(bi['false_alarms'])}" + (f" ({', '.join(sorted(set(bi['false_alarms'])))})"
                                               if bi["false_alarms"] else "") + "; heard but asked about: "
-              f"{len(bi.get('unsure', []))}."]
+              f"{len(bi.get('unsure', []))}; in the cases above, acted on before the word was said (the skill's voice "
+              f"heard as a barge-in word, not counted as heard): {len(bi.get('early', []))}"
+              + (f" ({', '.join(sorted(set(bi['early'])))})" if bi.get("early") else "") + "."]
     reply = result["reply"]
     if "skipped" in reply:
         lines += ["", f"**End of speech to reply**: skipped ({reply['skipped']})."]

@@ -61,7 +61,12 @@ def test_speech_the_grammar_does_not_hold_is_not_forced_into_a_request(recognise
                         ("what's the weather like in paris tomorrow", "en-us")):
         (heard,) = heard_in(render(said, voice, 140), RATE, recogniser)
         assert confidence(resolver, heard.text) < 0.8, heard.text  # unsure at first, as it should be
-        assert reading(heard.recognition, resolver, triage) is None, (said, voice, heard.recognition.closest())
+        acted = reading(heard.recognition, resolver, triage)
+        # Asked again, or, when a reading is a sign salad ("to wee until come out and didn't" among the readings of
+        # "two wheeler don't about that"), answered as the sign the screen finds, as `_reading` answers any warning
+        # sign among an unclear sentence's readings (a false alarm bench/listen.py counts as "red flag in error"):
+        # never the grammar's nearest request.
+        assert acted is None or triage.classify(acted), (said, voice, acted, heard.recognition.closest())
 
 
 def test_a_symptom_in_any_reading_is_never_traded_for_the_nearest_request(understanding):

@@ -120,6 +120,23 @@ def test_the_corpus_holds_every_sample_slot_value_and_builtin_phrasing():
     assert {"cauda", "equina", "numb", "tingling", "incontinent"} <= words  # red-flag words the model has no sample of
 
 
+def test_the_red_flag_phrases_weigh_at_most_their_share_however_many_the_rules_hold(monkeypatch):
+    # The rules grow every round; the more of the model's mass their words hold, the likelier a short command is heard
+    # as a sign word ("pause" as "fall is"). Their share is capped, so a command's odds do not sink as they grow.
+    pause_shares = []
+    for phrases in (300, 900):
+        # Each set alone would outweigh the rest of the corpus several times over.
+        flags = {f"numb in my leg number {number_words(n)}": 50.0 for n in range(1, phrases + 1)}
+        monkeypatch.setattr(vocabulary, "red_flag_sentences", lambda *_, flags=flags, **__: flags)
+        sentences = corpus()
+        total = sum(sentence.weight for sentence in sentences)
+        said = {recogniser_words(phrase) for phrase in flags}
+        assert sum(s.weight for s in sentences if s.words in said) / total == \
+            pytest.approx(vocabulary.RED_FLAG_MOST_SHARE)
+        pause_shares.append(next(s.weight for s in sentences if s.words == ("pause",)) / total)
+    assert pause_shares[0] == pytest.approx(pause_shares[1])
+
+
 def test_red_flag_phrases_are_spelled_out_as_said():
     phrases = red_flag_phrases(vocabulary={"tingling", "tingly", "tinglish"})
     assert phrases == sorted(set(phrases))
