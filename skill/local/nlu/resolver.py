@@ -515,6 +515,9 @@ class IntentResolver:
             slot_type["name"] for slot_type in language_model.get("types", [])
             if (phrases := [len(said.split()) for entry in slot_type["values"] for said in _phrases_of(entry)])
             and sum(phrases) / len(phrases) >= _DESCRIPTION_WORDS)
+        # Types whose values tell how things are, never which thing to do: descriptions and the check-in's feelings.
+        self._account_types = self._describing_types | {
+            self._slot_types.get(PAIN_CHECK.intent, {}).get(PAIN_CHECK.slot)}
         # A type named by everyday words takes no unlisted words longer than its longest name: "how do i make a cup
         # of tea" is no time of day, whatever "tea" is in "after tea".
         self._longest_name = {
@@ -868,8 +871,7 @@ class IntentResolver:
         rest = heard.words[said:]
         if not rest or any(w in _NEGATIONS for w in rest):
             return None
-        accounts = self._describing_types | {self._slot_types.get(PAIN_CHECK.intent, {}).get(PAIN_CHECK.slot)}
-        picked = [m for m in self._mentions(list(rest)) if m.value.slot_type not in accounts | _EVERYDAY_NAMES
+        picked = [m for m in self._mentions(list(rest)) if m.value.slot_type not in self._account_types | _EVERYDAY_NAMES
                   and (not as_a_set or (m.end < len(rest) and _canonical(rest[m.end]) in _SET_NOUNS))]
         if len({m.value for m in picked}) != 1 or len(rest) - max(m.end - m.start for m in picked) > \
                 _WORDS_AROUND_A_CHOICE:  # one value named ("lower back" holds "back"), with a few words around it
@@ -891,10 +893,9 @@ class IntentResolver:
         replaced = heard_as.intent == "SkipStretchIntent" and "instead" in words  # "the neck ones instead"
         if heard_as.intent not in _MOVES | {_START_OVER} and not replaced:
             return heard_as
-        accounts = self._describing_types | {self._slot_types.get(PAIN_CHECK.intent, {}).get(PAIN_CHECK.slot)}
         # A value that names a request on its own (a bare "{area}" sample), said as the name of a set of things
         # ("the neck ones", "the back stretches"): not an idiom of the move ("all over again", "the whole thing").
-        named = {m.value for m in mentions if m.value.slot_type in self._open_types - accounts
+        named = {m.value for m in mentions if m.value.slot_type in self._open_types - self._account_types
                  and m.end < len(words) and _canonical(words[m.end]) in _SET_NOUNS}
         if len(named) != 1:
             return heard_as
