@@ -548,3 +548,37 @@ def test_a_denied_cause_explains_nothing() -> None:
     rules = rules_alone("en-US")
     for cause in ("it's not from the cold", "i haven't been kneeling", "it isn't the drink", "i wasn't on the bike"):
         assert rules.classify(f"both my legs are numb and {cause}").tier == "emergency", cause
+
+
+# Someone else's named long-term condition explains that person's limb feeling, weakness and walking (MS, Parkinson's,
+# a wheelchair user), as the speaker's diabetes explains numb feet; effort explains jelly legs after a run; "isn't
+# stopping me from" is a denial, not "never stops". Each twin shares the words and must keep its tier: the saddle,
+# the bladder, the speaker's own legs, or anything new today lift the condition.
+OTHERS_AND_EFFORT = [
+    ("others_condition", "my aunt has ms and can't feel her feet properly",
+     "my mum has ms and since this morning she can't feel her legs", "emergency"),
+    ("others_condition", "my mum's got parkinson's and she shuffles when she walks",
+     "my aunt has ms and now she can't feel her bottom", "emergency"),
+    ("others_condition", "my dad uses a wheelchair and can't feel his legs",
+     "my husband has ms and i can't feel my legs", "emergency"),
+    ("others_condition", "my sister had numb legs for months with her ms",
+     "my husband has ms and now he can't feel his legs and wet himself", "emergency"),
+    ("exertion", "legs like jelly after running this morning",
+     "after running both my legs went numb and i can't feel my bum", "emergency"),
+    ("exertion", "after running i get jelly legs", "after jogging my legs gave way both of them", "emergency"),
+    ("denied_prevention", "the pain isn't stopping me from walking to the shops",
+     "the pain never stops and it's keeping me from sleeping", "soon"),
+]
+
+
+@pytest.mark.parametrize(("kind", "harmless"), [(kind, harmless) for kind, harmless, _, _ in OTHERS_AND_EFFORT],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(OTHERS_AND_EFFORT)])
+def test_someone_elses_condition_and_effort_raise_no_alarm(rules, kind: str, harmless: str) -> None:
+    assert rules.classify(harmless) is None, kind
+
+
+@pytest.mark.parametrize(("kind", "twin", "tier"), [(kind, twin, tier) for kind, _, twin, tier in OTHERS_AND_EFFORT],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(OTHERS_AND_EFFORT)])
+def test_their_twins_with_a_new_or_own_sign_keep_their_tier(rules, kind: str, twin: str, tier: str) -> None:
+    finding = rules.classify(twin)
+    assert finding is not None and TIERS.index(finding.tier) <= TIERS.index(tier), (kind, finding)

@@ -791,6 +791,88 @@ BACK_TO_CHEST_AND_TOO_LATE = [
     ("i left it too late to go to the shops", N),
 ]
 
+# A second side said by reference to the first: one side named with a sign, then the other side said to be the
+# same, to have joined in, or named again after "now"/"then". Twins: the other side said to be fine, or a part
+# of the body that is not a leg (a hand, the side of the back).
+SECOND_SIDE_BY_REFERENCE = [
+    ("my left shin's been numb since friday and my right is no different now", E),
+    ("her left foot is weak, and this morning the right foot followed suit", E),
+    ("the tingling started in my left thigh and by now my right is just as bad", E),
+    ("my right leg is weak and the other one has caught up", E),
+    # twins
+    ("my right calf is numb but the left one's fine", S),
+    ("my left leg is numb and now the right side of my back hurts too", S),
+    ("my left foot tingles and my right hand tingles too", U),
+]
+
+# "Nothing" as the outcome of a visit to the toilet, in any register: the failed attempt without the word "pee".
+# Twins: the same nothing with no toilet word, or a toilet word with nothing wrong.
+NOTHING_AS_THE_OUTCOME_NEAR_A_TOILET = [
+    ("i sat on the loo for twenty minutes and squeezed out nothing", E),
+    ("i stand over the bowl and produce zilch", E),
+    ("went to the washroom and got out next to nothing", E),
+    ("dad's been perched on the throne all morning, no joy", E),
+    # twins
+    ("i squeezed out nothing useful from that meeting", N),
+    ("went to the loo, nothing wrong there", N),
+]
+
+# Control said lost of the area "down there" (organ-free), and a need for continence products: both say
+# incontinence without naming the bladder.
+CONTROL_LOST_DOWN_BELOW_AND_PRODUCTS_NEEDED = [
+    ("she's got no control down below since the weekend", E),
+    ("i've lost control down there", E),
+    ("i need diapers now because of my back", E),
+    ("dad is relying on nappies since his back went tuesday", E),
+    # twins
+    ("i need nappies for the baby", N),
+]
+
+# Soaked in urine with words between ("soaked in her own urine"): the wetness is named as urine.
+SOAKED_IN_NAMED_URINE = [
+    ("i woke up lying in my own wee", E),
+    ("i woke up drenched in my own urine", E),
+    # twin
+    ("i woke up soaked in my own sweat", U),
+]
+
+# Legs said to be switched off or disconnected: a likeness of loss, like "not mine".
+LEGS_SWITCHED_OFF = [
+    ("both my legs feel like the wiring's been cut", E),
+    ("my legs are like they've been unplugged", E),
+    # twin: the switching off is of a thing
+    ("i switched off the tv and my legs ache from the walk", N),
+]
+
+
+# Urine said to escape on its own (drip, trickle, seep, escape, run out) and a bowel word with the same escape:
+# an involuntary leak named by its motion. Twins: a tap or a nose dripping, a dribble after finishing.
+ESCAPING_URINE_OR_STOOL = [
+    ("urine keeps escaping from me", E),
+    ("wee keeps trickling out since my back went", E),
+    ("my motions just slip out", E),
+    # twins
+    ("the tap in the bathroom keeps dripping and i need a wee", N),
+    ("my nose is dripping and i need a wee", N),
+]
+
+# Passing urine or stool, then not knowing it had happened: the sensation is lost.
+PASSED_THEN_UNAWARE = [
+    ("i weed on the bathroom floor and never noticed", E),
+    ("i'd peed on the mat and had no clue", E),
+    # twins: "wet" of something else, and knowing about something else
+    ("i wet my hair and didn't notice the time", N),
+    ("i peed fine and didn't know the results yet", N),
+]
+
+# Weight that neither leg will take: both legs weak.
+NO_WEIGHT_THROUGH_EITHER_LEG = [
+    ("unable to put weight on either foot", E),
+    # twin: one injured ankle
+    ("i couldn't put weight on my ankle after i twisted it", N),
+]
+
+
 @pytest.fixture(scope="module")
 def rules_alone() -> Triage:
     return triage_module.rules_alone("en-US")
@@ -846,4 +928,64 @@ def test_a_phrase_s_apostrophe_s_is_read_inside_the_word_before() -> None:
 
 @pytest.mark.parametrize(("utterance", "expected"), EVERYDAY_SAME_DAY_AND_SOON)
 def test_same_day_and_soon_signs_in_everyday_words(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+@pytest.mark.parametrize(("utterance", "expected"), SECOND_SIDE_BY_REFERENCE + NOTHING_AS_THE_OUTCOME_NEAR_A_TOILET
+                         + CONTROL_LOST_DOWN_BELOW_AND_PRODUCTS_NEEDED + SOAKED_IN_NAMED_URINE + LEGS_SWITCHED_OFF
+                         + ESCAPING_URINE_OR_STOOL + PASSED_THEN_UNAWARE + NO_WEIGHT_THROUGH_EITHER_LEG)
+def test_emergency_relations_said_indirectly(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    """Cauda equina signs said by relation rather than by name: the second leg by reference to the first, an empty
+    visit to the toilet, control lost "down there", legs switched off, urine or stool escaping on its own, a leak
+    not noticed, no weight through either leg."""
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+# Care that has not worked, said with an intensifier ("... at all") or with a verb of lasting or bothering and a span
+# of weeks (clinical-facts §1C); pain that nothing settles at night or that wakes (§1B). Twins: getting better AT
+# something, an ache that lasted and ended, pain that settles at night, pain present on waking, weight lost on purpose.
+NOT_BETTER_LASTING_AND_NIGHT = [
+    ("my back is not getting better at all", S),
+    ("it's not getting better at all", S),
+    ("my back has been bothering me for seven weeks", S),
+    ("it's been bugging me for 2 months", S),
+    ("my sciatica has lasted over six weeks", S),
+    ("the sciatica has gone on for over six weeks", S),
+    ("nothing settles it at night not even painkillers", U),
+    ("at night nothing touches the pain", U),
+    ("the painkillers don't touch it at night", U),
+    ("i'm woken by the pain", U),
+    ("i wake up because of the pain", U),
+    # twins
+    ("i'm not getting any better at the stretches", N),
+    ("the ache lasted a month and then disappeared", N),
+    ("my holiday has lasted two weeks", N),
+    ("my back has not been bothering me for weeks", N),
+    ("the pain eases at night", N),
+    ("the pain usually settles down at night", N),
+    ("at night nothing settles the baby", N),
+    ("i woke up with back pain this morning", N),
+    ("i lost weight deliberately over the summer", N),
+]
+
+
+# A report that starts with where the pain is, its subject left in a check-in's carrier ("the pain is {in both
+# legs}", "it's {between my shoulder blades}"): the place alone is pain there.
+PAIN_PLACED_ONLY = [
+    ("in both legs", E),
+    ("down both legs", E),
+    ("all down both legs", E),
+    ("between my shoulder blades", U),
+    ("it's between my shoulder blades", U),
+    # twins
+    ("in both legs it's fine", N),
+    ("not in both legs", N),
+    ("in both cases my legs were fine", N),
+    ("between my legs", N),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), NOT_BETTER_LASTING_AND_NIGHT + PAIN_PLACED_ONLY)
+def test_soon_and_same_day_said_loosely_and_pain_said_by_place(rules_alone: Triage, utterance: str,
+                                                                 expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected

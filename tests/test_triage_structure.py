@@ -6,6 +6,8 @@ Each case stands for a structure, not a phrasing; the comment above each group s
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from skill.core.safety.triage import rules_alone
@@ -552,3 +554,76 @@ def test_an_ending_element_matches_longer_words_only_and_never_opens_a_phrase():
 ])
 def test_a_feeling_that_stopped_is_over_and_one_that_moved_is_not(triage, over, sign):
     assert (tier_of(triage, over), tier_of(triage, sign)) == ("none", "emergency")
+
+
+@functools.lru_cache(maxsize=None)  # compiling the rules takes seconds
+def _without(section: str):
+    """The en-US rules compiled without one engine section of red_flags.json: the words come from the data."""
+    import copy
+
+    from skill.core.content import load_document
+    from skill.core.safety.triage import Triage
+    document = copy.deepcopy(load_document("en-US", "red_flags"))
+    document.pop(section)
+    return Triage.from_rules(document)
+
+
+# A concept phrase's "..." never runs across a denial ('gap_denials'): in "pee fine no leaks" the "no" governs
+# "leaks", so "pee ... leaks" is not said. A denial written into a phrase, or said as the sign itself ("feel nothing
+# when i wipe", "can not feel"), still reads. A failure on the first means a denied sign reads as said; on the
+# second, that the stop hides a real one.
+@pytest.mark.parametrize(("denied", "sign", "tier"), [
+    ("pee fine no leaks", "my pee just leaks out when i stand up", "emergency"),
+    ("urine ok no leaks", "i feel nothing when i wipe", "emergency"),
+    ("pain isn't affecting my sleep", "the pain is affecting my sleep", "soon"),
+    ("the back pain isn't waking me at night", "the back pain keeps waking me at night", "urgent"),
+    ("wee is normal no dribbling no trouble starting", "i can not feel the toilet paper when i wipe", "emergency"),
+])
+def test_a_gap_never_runs_across_a_denial_of_what_follows(triage, denied, sign, tier):
+    assert (tier_of(triage, denied), tier_of(triage, sign)) == ("none", tier)
+    assert tier_of(_without("gap_denials"), denied) != "none"  # the stop is the lexicon's, not a phrase's
+
+
+# A denied modal left at the end of its clause after a failed attempt takes the attempt's verb ('stranded_modals'):
+# "i tried to pee for an hour and i just can't" is retention. A wish is no attempt, and the verb keeps what it says
+# where ("go to the gym" is not "go"). A failure on the first means a described failed attempt is missed.
+@pytest.mark.parametrize("stranded", [
+    "i tried to pee for an hour and i just can't",
+    "trying to pee for ages and i cant",
+    "desperate to pee for the last hour and i just can't",
+])
+def test_a_stranded_denied_modal_carries_the_attempted_verb(triage, stranded):
+    assert tier_of(triage, stranded) == "emergency"
+    assert tier_of(_without("stranded_modals"), stranded) != "emergency"
+
+
+@pytest.mark.parametrize("harmless", [
+    "i keep trying to go to the gym but i can't",
+    "i tried to stretch and i can't",
+    "i want to walk to the shops but i can't",
+])
+def test_a_stranded_modal_after_a_wish_or_an_errand_is_no_sign(triage, harmless):
+    assert tier_of(triage, harmless) not in ("emergency", "urgent")
+
+
+# "since" dates an onset ("numb since yesterday") and lifts a blocker; right before the blocker's own cue it opens
+# the reason instead ("since I have diabetes my feet are numb") and lifts nothing ('cue_openers'). A failure on the
+# first means a told cause is read as a new onset; on the second, that a dated onset is explained away.
+@pytest.mark.parametrize(("explained", "dated"), [
+    ("since i have diabetes my feet are numb anyway", "my feet are numb since yesterday and i'm diabetic"),
+    ("since i was at the gym my legs feel like jelly", "since the gym yesterday my legs have been weak"),
+    ("since i'd been running my legs were wobbly", "both legs weak after running and they're getting worse"),
+])
+def test_since_opening_the_cause_lifts_nothing(triage, explained, dated):
+    assert (tier_of(triage, explained), tier_of(triage, dated)) == ("none", "emergency")
+
+
+# A denied place ("not in my groin", "isn't around my bottom") is one phrase: its possessive is no break, so the
+# denial reaches the place it names, while the place said next in its own clause still counts. A failure on the
+# first means a symptom placed elsewhere reads as saddle numbness; on the second, that a denial hides the real place.
+@pytest.mark.parametrize(("placed_elsewhere", "sign"), [
+    ("the numbness is not in my groin it's just my left shin", "the pain is not in my back it's numbness in my bum"),
+    ("the numbness isn't in my bum, it's in my calf", "it's not in my back anymore it's in my groin and i can't feel it"),
+])
+def test_a_denied_place_is_denied_and_the_place_said_instead_counts(triage, placed_elsewhere, sign):
+    assert (tier_of(triage, placed_elsewhere) != "emergency", tier_of(triage, sign)) == (True, "emergency")

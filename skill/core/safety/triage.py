@@ -9,12 +9,14 @@ Every word lives in `locale/<lang>/red_flags.json` (see its "_about"); this modu
    shares with the one before is written out ("and so has my bladder"), a denial said verb first ("no way am I") or a
    sentence split round "do" ("what I can't do is feel ...") reads in the told order; a contracted auxiliary and
    "not" read as one negated auxiliary however said ("i've not", "i have not": "i haven't"); spoken variants are
-   rewritten to one form and fillers dropped, except a filler that corrects a denial ("no pain just numb").
+   rewritten to one form and fillers dropped, except a filler that corrects a denial ("no pain just numb"); a denied
+   modal stranded after a failed attempt takes the attempt's verb ("tried to pee for an hour and i just can't").
 2. Lexicons (named phrase lists) are matched on those tokens, leftmost-longest, so an "except" phrase such as
-   "bottom of" can shadow "bottom".
+   "bottom of" can shadow "bottom"; a concept phrase's gap never runs across a denial ("pee fine no leaks").
 3. Blockers (negation, past, resolved, long-standing, informational...) switch off the concept matches their
    cues reach, within a number of words and without crossing the named breaks; so does an "if" clause that supposes
-   ("if it ever gets to where I can't pee I'll call"). A self-correction's words are no cues, pauses or not. Where
+   ("if it ever gets to where I can't pee I'll call"). A "since" right before a cause's cue opens that cause ("since
+   I have diabetes") and does not lift it as a date would. A self-correction's words are no cues, pauses or not. Where
    no pause is written, a new clause (a subject with its own verb after a complete clause) is a break too, unless it
    is what is said or thought ("nobody said my legs were numb"): `_Clauses`.
 4. Rules combine the surviving concepts; the most severe rule that fires is the finding. Whose symptom it is (the
@@ -476,8 +478,20 @@ class _Normaliser:
                  reflexives: Mapping[str, Sequence[str]] | None = None, lost: Mapping[str, Any] | None = None,
                  reported: Mapping[str, Any] | None = None, denial_corrections: Mapping[str, Any] | None = None,
                  negative_contractions: Mapping[str, Any] | None = None, ellipsis: Mapping[str, Any] | None = None,
-                 negative_inversion: Mapping[str, Any] | None = None, pseudo_clefts: Mapping[str, Any] | None = None):
+                 negative_inversion: Mapping[str, Any] | None = None, pseudo_clefts: Mapping[str, Any] | None = None,
+                 stranded_modals: Mapping[str, Any] | None = None):
         self._fillers = frozenset(fillers)
+        stranded = stranded_modals or {}
+        self._stranded_modals = frozenset(stranded.get("modals", ()))
+        self._stranded_subjects = frozenset(stranded.get("subjects", ()))
+        self._stranded_skips = frozenset(stranded.get("skips", ()))
+        self._stranded_tails = frozenset(stranded.get("tails", ()))
+        self._stranded_ends = frozenset(stranded.get("clause_ends", ()))
+        self._stranded_attempts = _longest_first(stranded.get("attempts", ()))
+        self._stranded_verbs = frozenset(stranded.get("verbs", ()))
+        self._stranded_predicate_ends = frozenset(stranded.get("predicate_ends", ()))
+        self._stranded_bare_only = frozenset(stranded.get("bare_only", ()))
+        self._stranded_within = int(stranded.get("within", 0))
         denial_corrections = denial_corrections or {}
         self._denials = frozenset(denial_corrections.get("denials", ()))
         self._correction_markers = frozenset(denial_corrections.get("markers", ()))
@@ -683,6 +697,8 @@ class _Normaliser:
             spoken = [_PUNCTUATION_TOKENS.get(token, token) for token in said]
         else:
             spoken = list(_raw_tokens(text))
+        if self._stranded_within and not self._stranded_modals.isdisjoint(spoken):
+            spoken = self._fill_stranded_modals(spoken)
         if self._ellipsis_openers and not self._ellipsis_openers.isdisjoint(spoken):
             spoken = self._fill_ellipses(spoken)
         if self._inversion_openers and not self._inversion_first_words.isdisjoint(spoken):
@@ -695,6 +711,50 @@ class _Normaliser:
         words, sources = self._uninvert(self.rewrite(spoken, sources), sources)
         persons = {i: self._reflexives[source] for i, source in enumerate(sources) if source in self._reflexives}
         return words, persons
+
+    def _fill_stranded_modals(self, words: list[str]) -> list[str]:
+        """A denied modal left at the end of its clause takes the verb of the attempt told before it in the same
+        sentence ('stranded_modals'): "i tried to pee for an hour and i just can't" reads "... and i just can't pee",
+        "been trying to wee all morning, can't" reads "... can't wee". Without its verb, "can't" names nothing and
+        the failed attempt reads as none."""
+        out = list(words)
+        inserted = 0
+        for k, word in enumerate(words):
+            if word not in self._stranded_modals:
+                continue
+            after = k + 1
+            while after < len(words) and words[after] in self._stranded_tails:
+                after += 1
+            if after < len(words) and not (words[after] in _SENTENCE_ENDS_SPOKEN
+                                           or words[after] in (_SENTENCE_END, _PAUSE)
+                                           or words[after] in self._stranded_ends):
+                continue  # the modal has its own verb ("can't feel"), or more follows it
+            start = k
+            while start > 0 and words[start - 1] in self._stranded_skips:
+                start -= 1
+            if start > 0 and words[start - 1] in self._stranded_subjects:
+                start -= 1
+            predicate: list[str] = []
+            for j in range(start - 1, max(-1, start - 1 - self._stranded_within), -1):
+                if words[j] in _SENTENCE_ENDS_SPOKEN or words[j] == _SENTENCE_END:
+                    break
+                end = _sequence_at(words, j, self._stranded_attempts)
+                if end is not None and end < start and words[end] in self._stranded_verbs:
+                    # The verb with what it says where or what, to its clause's end; a time or a count is the
+                    # attempt's ("tried to pee for ages": the "for ages" is not carried).
+                    stop = end + 1
+                    while (stop < start and not (words[stop] in _SENTENCE_ENDS_SPOKEN
+                                                 or words[stop] in (_SENTENCE_END, _PAUSE)
+                                                 or words[stop] in self._stranded_ends
+                                                 or words[stop] in self._stranded_predicate_ends)):
+                        stop += 1
+                    if stop == end + 1 or words[end] not in self._stranded_bare_only:
+                        predicate = words[end:stop]  # "go" only bare: "trying to go to the gym" is an errand
+                    break
+            if predicate:
+                out[k + 1 + inserted:k + 1 + inserted] = predicate
+                inserted += len(predicate)
+        return out
 
     def _fill_ellipses(self, words: list[str]) -> list[str]:
         """A clause that leaves out what it shares with the one before says it in full ('ellipsis'): "my back's gone
@@ -1169,11 +1229,15 @@ class _Matcher:
     more than everything else together.
     """
 
-    def __init__(self, phrases: Iterable[_Phrase], floating: Iterable[str] = (), floats_in: Iterable[str] = ()):
+    def __init__(self, phrases: Iterable[_Phrase], floating: Iterable[str] = (), floats_in: Iterable[str] = (),
+                 gap_denials: Iterable[str] = ()):
         # Words a concept phrase may have one of between any two of its words ("can't even feel", "don't know
         # anymore when"): they add emphasis or time, never the sign, and cues still see them.
         self._floating = frozenset(floating)
         self._floats_in = frozenset(floats_in)
+        # Denials a concept phrase's gap never runs across ("pee ... leaks" is not "pee fine, no leaks"): the denial
+        # governs what follows it. Except-phrases still may, as they only hold their lexicon back.
+        self._gap_denials = frozenset(gap_denials)
         self._by_word: dict[str, list[_Entry]] = defaultdict(list)
         self._by_pair: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
         self._by_stem: dict[str, list[_Entry]] = defaultdict(list)
@@ -1206,8 +1270,11 @@ class _Matcher:
         for i in range(len(words)):
             for entry, skipped in self._candidates_here(words, bases, i):
                 start_of_rest = i + entry.keyed - skipped
-                floating = self._floating if entry.lexicon in self._floats_in else frozenset()
-                end = _match(entry.rest, words, bases, start_of_rest, floating) if entry.rest else start_of_rest
+                concept = entry.lexicon in self._floats_in
+                floating = self._floating if concept else frozenset()
+                stops = self._gap_denials if concept and not entry.shadow else frozenset()
+                end = (_match(entry.rest, words, bases, start_of_rest, floating, stops) if entry.rest
+                       else start_of_rest)
                 if end is None:
                     continue
                 known = best[entry.lexicon].get(i)
@@ -1268,15 +1335,16 @@ class _Matcher:
 
 
 def _match(elements: Sequence[Element], words: Sequence[str], bases: Sequence[str], i: int,
-           floating: frozenset[str] = frozenset()) -> int | None:
+           floating: frozenset[str] = frozenset(), stops: frozenset[str] = frozenset()) -> int | None:
     """End index of `elements` matched from token i, shortest gaps first; None if they do not match there. One of
-    the `floating` words may come before any element (the caller never passes a phrase's first)."""
+    the `floating` words may come before any element (the caller never passes a phrase's first); a gap never holds
+    one of `stops`."""
     for k, element in enumerate(elements):
         if element is _GAP:
             for j in range(i, min(i + _GAP_WORDS, len(words)) + 1):
-                if j > i and words[j - 1] in (_SENTENCE_END, _PAUSE):
-                    return None  # a gap never runs across punctuation
-                end = _match(elements[k + 1:], words, bases, j, floating)
+                if j > i and (words[j - 1] in (_SENTENCE_END, _PAUSE) or words[j - 1] in stops):
+                    return None  # a gap never runs across punctuation, nor across a denial it would drop
+                end = _match(elements[k + 1:], words, bases, j, floating, stops)
                 if end is not None:
                     return end
             return None
@@ -1518,6 +1586,8 @@ _OWNERS = "subject:owners"  # "her back", "his legs": the body part is someone e
 _PERSONS = ("self", "others")  # whose a reflexive can say it is
 _CLAUSE_ENDS = (_break_lexicon("sentence"),)  # a reflexive names the subject of its own sentence only
 _CORRECTIONS = "corrections"  # lexicon of self-corrections: their words are not blockers' cues
+_CUE_OPENERS = "cue_openers"  # words that lift a block as a date, but not when they open the blocker's own cue
+_OPENER_BREAKS = (_break_lexicon("sentence"), _break_lexicon("pause"))
 _NEGATED = "negated"  # the plain denial blocker; its cue just before another blocker's cue denies that cue
 _DENIED_CUE_WORDS = 2  # "it's not (from) the cold", "I haven't (been) kneeling"
 _HYPOTHETICAL = "hypothetical"  # the blocker whose unless-list lifts a supposing "if" clause too
@@ -1532,8 +1602,12 @@ class Triage:
     def __init__(self, normaliser: _Normaliser, matcher: _Matcher, concepts: Mapping[str, frozenset[str]],
                  blockers: Sequence[_Blocker], rules: Sequence[_Rule],
                  frames: Mapping[str, frozenset[str]] | None = None, corrections: _Matcher | None = None,
-                 conditionals: _Conditionals | None = None, clauses: _Clauses | None = None):
+                 conditionals: _Conditionals | None = None, clauses: _Clauses | None = None,
+                 cue_openers_within: int = 0, cue_openers_for: frozenset[str] = frozenset()):
         self._normaliser = normaliser
+        # How far before a blocker's own cue a 'cue_openers' word ("since") only opens that cue, and lifts nothing.
+        self._cue_openers_within = cue_openers_within
+        self._cue_openers_for = cue_openers_for  # the blockers whose cues are causes ("since" before a date lifts)
         self._clauses = clauses
         self._conditionals = conditionals
         self._matcher = matcher
@@ -1701,8 +1775,7 @@ class Triage:
                 live[name] = kept
         return live
 
-    @staticmethod
-    def _blocks(blocker: _Blocker, cues: Sequence[_Span], span: _Span, utterance: _Utterance,
+    def _blocks(self, blocker: _Blocker, cues: Sequence[_Span], span: _Span, utterance: _Utterance,
                 within_cue: bool = True) -> bool:
         # A concept phrase inside a longer cue is that cue's words ("woke up" in "it woke up again"), as a cue inside
         # a longer concept phrase is that phrase's.
@@ -1712,6 +1785,14 @@ class Triage:
         if not reaching:
             return False
         lifting = utterance.spans.get(_unless_lexicon(blocker.name), ())
+        openers = utterance.spans.get(_CUE_OPENERS, ())
+        if lifting and openers and blocker.name in self._cue_openers_for:
+            # "since" dates an onset ("numb since Tuesday") but, right before the blocker's own cue, it gives the
+            # reason or the start of what explains it ("since I have diabetes my feet are numb"): no lift then.
+            lifting = [lift for lift in lifting if not (
+                any(_overlap(lift, opener) for opener in openers)
+                and any(lift.end <= cue.start and utterance.words_in(lift.end, cue.start) <= self._cue_openers_within
+                        and not utterance.broken(lift.end, cue.start, _OPENER_BREAKS) for cue in reaching))]
         if any(_overlap(cue, span) or _reaches(utterance, cue, span, blocker.unless, blocker.unless)
                for cue in lifting):
             return False
@@ -1797,13 +1878,14 @@ def _subject(utterance: _Utterance, anchor: _Span) -> str:
 
 def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[str, frozenset[str]],
                                                    list[_Blocker], list[_Rule], dict[str, frozenset[str]], _Matcher,
-                                                   _Conditionals | None, _Clauses | None]:
+                                                   _Conditionals | None, _Clauses | None, int, frozenset[str]]:
     normaliser = _Normaliser(document.get("spoken_variants", {}), document.get("fillers", ()),
                              document.get("question_inversion"), document.get("question_answers"),
                              document["subjects"].get("reflexive"), document.get("lost_ability"),
                              document.get("reported_questions"), document.get("denial_corrections"),
                              document.get("negative_contractions"), document.get("ellipsis"),
-                             document.get("negative_inversion"), document.get("pseudo_clefts"))
+                             document.get("negative_inversion"), document.get("pseudo_clefts"),
+                             document.get("stranded_modals"))
     lexicons: dict[str, Any] = {}
     for name, entry in document.get("breaks", {}).items():
         lexicons[_break_lexicon(name)] = entry
@@ -1814,6 +1896,7 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
             if "after_cue" in blocker["unless"]:
                 lexicons[_later_lexicon(name)] = blocker["unless"]["after_cue"]
     lexicons[_CORRECTIONS] = document.get("corrections", [])
+    lexicons[_CUE_OPENERS] = document.get("cue_openers", {}).get("phrases", [])
     lexicons[_SELF] = document["subjects"]["self"]
     lexicons[_OTHERS] = document["subjects"]["others"]
     lexicons[_CHILD] = document["subjects"].get("young_children", [])
@@ -1826,6 +1909,8 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     families = _families(document.get("word_families", ()), normaliser)
     # Spoken variants make some phrases one ("unable to stand" is "can't stand"): index each once.
     floating = [word for text in document.get("floating_words", ()) for word in normaliser.tokens(text)]
+    gap_denials = [word for text in document.get("gap_denials", {}).get("words", ())
+                   for word in normaliser.tokens(text)]
     phrases = list(dict.fromkeys(phrase for name, entry in lexicons.items()
                                  for phrase in _lexicon_phrases(name, entry, concept_entries, normaliser,
                                                                 frozenset(floating),
@@ -1840,6 +1925,8 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     unreported = frozenset(clauses.subjects) if clauses else frozenset()  # a clause break is never a reported one
     blockers = [_blocker(name, entry, break_names, leading_breaks, unreported)
                 for name, entry in document.get("blockers", {}).items()]
+    if unknown := sorted(set(document.get("cue_openers", {}).get("blockers", ())) - set(document.get("blockers", {}))):
+        raise ValueError(f"cue_openers: unknown blockers {unknown}")
     for blocker in blockers:
         if unknown := sorted(blocker.only - set(concept_entries)):
             raise ValueError(f"blocker {blocker.name!r}: 'only' names unknown concepts {unknown}")
@@ -1851,8 +1938,10 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
         if lent - blocker_names:
             raise ValueError(f"concept {name!r}: 'cues_within' names unknown blockers {sorted(lent - blocker_names)}")
     corrections = _Matcher([phrase for phrase in phrases if phrase.lexicon == _CORRECTIONS])
-    return (normaliser, _Matcher(phrases, floating, concept_entries), concepts, blockers, rules, frames, corrections,
-            _conditionals(document.get("conditionals"), normaliser), clauses)
+    return (normaliser, _Matcher(phrases, floating, concept_entries, gap_denials), concepts, blockers, rules, frames,
+            corrections, _conditionals(document.get("conditionals"), normaliser), clauses,
+            int(document.get("cue_openers", {}).get("within", 0)),
+            frozenset(document.get("cue_openers", {}).get("blockers", ())))
 
 
 def _clauses(breaks: Mapping[str, Any], break_names: set[str]) -> _Clauses | None:
