@@ -1069,3 +1069,53 @@ def test_a_rough_hour_before_its_part_of_the_day(resolver: IntentResolver) -> No
 def test_lets_before_an_elicited_answer_proposes_it(resolver: IntentResolver, said: str, minutes: str) -> None:
     heard = resolver.resolve(said, context=ElicitedSlot("HeatTimerIntent", "minutes"))
     assert (heard.intent, heard.slots["minutes"].value) == ("HeatTimerIntent", minutes)
+
+
+@pytest.mark.parametrize("said", ["no change at all", "no injury no", "no a different time", "no pins and needles at all",
+                                  "no tingling in my arms"])
+def test_a_no_that_leads_what_it_denies_is_the_answer_no(resolver: IntentResolver, said: str) -> None:
+    # "Anything new?" "No change at all": with no sign in the words and no request of their own, the "no" denies what
+    # follows it; a feeling it denies ("no pins and needles") is not had, so never the check-in's numbness.
+    assert resolver.resolve(said).intent == "AMAZON.NoIntent"
+
+
+@pytest.mark.parametrize(("said", "intent"), [("no feeling when i wipe", "SymptomReportIntent"),
+                                              ("no more heat today stop the timer", "CancelHeatIntent"),
+                                              ("actually no forget that", "AMAZON.CancelIntent")])
+def test_a_no_that_is_a_word_of_a_sign_or_a_request_keeps_it(resolver: IntentResolver, said: str,
+                                                             intent: str) -> None:
+    assert resolver.resolve(said).intent == intent
+
+
+@pytest.mark.parametrize("said", ["no just the usual stiffness", "no i've been okay", "no just my normal stiffness"])
+def test_after_a_no_an_everyday_complaint_with_no_sign_is_its_reason(resolver: IntentResolver, said: str) -> None:
+    # A listed symptom the red-flag rules find no sign in ("stiffness") is why the answer is no, not a new report.
+    assert resolver.resolve(said).intent == "AMAZON.NoIntent"
+
+
+def test_after_a_no_a_sign_still_reaches_the_symptom_catch_all(resolver: IntentResolver) -> None:
+    heard = resolver.resolve("no but both my legs have gone numb")
+    assert heard.intent == "SymptomReportIntent" and "numb" in heard.slots["symptom"].value
+
+
+@pytest.mark.parametrize(("said", "time", "when"), [("tea time six or so", "06:00", "EV"),
+                                                    ("after tea half six", "06:30", "EV"),
+                                                    ("after breakfast about nine", "09:00", "MO")])
+def test_a_part_of_the_day_and_its_hour_said_together_answer_what_time(resolver: IntentResolver, said: str, time: str,
+                                                                       when: str) -> None:
+    # Two slots side by side ("{when} {time}") are split where both values fit, not at the first word.
+    heard = resolver.resolve(said, context=ElicitedSlot("SetReminderIntent", "time"))
+    assert (heard.intent, heard.slots["time"].value, heard.slots["when"].id) == ("SetReminderIntent", time, when)
+
+
+@pytest.mark.parametrize(("said", "feeling"), [("no worse", "fine"),
+                                               ("bit ouchy", "hurts"), ("felt a twinge", "hurts"),
+                                               ("it pulled", "hurts")])
+def test_the_check_in_hears_sameness_and_small_hurts(resolver: IntentResolver, said: str, feeling: str) -> None:
+    heard = resolver.resolve(said, context=PAIN_CHECK)
+    assert (heard.intent, heard.slots["feeling"].id) == ("PainCheckIntent", feeling)
+
+
+def test_asking_how_to_get_it_done_asks_for_it(resolver: IntentResolver) -> None:
+    # "How do I get you to ..." leads a request as "can you ..." does (not "is there a reminder").
+    assert resolver.resolve("how do i get you to remind me to stretch").intent == "SetReminderIntent"

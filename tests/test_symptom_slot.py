@@ -271,3 +271,55 @@ def test_no_symptom_carrier_holds_a_body_part_a_time_or_newness():
         held = [s for s in samples if s != "i tweaked my back {symptom}"
                 and meaningful & set(s.replace("{symptom}", "").split())]
         assert not held, (locale, held)
+
+
+# A routine's pain check-in, as an Echo sends it. A PainCheck carrier that names a body part ("my arm feels
+# {feeling}", "that one made my leg {feeling}") sent only "numb" or "tingle": the arm was lost, so a same-day arm sign
+# got the leg-numbness question. Without such carriers the feeling slot keeps the whole answer.
+@pytest.mark.parametrize(("said", "tier"), [
+    ("my arm feels numb", "urgent"),
+    ("my arm feels weak", "urgent"),
+    ("that one made my hand go numb", "urgent"),
+    ("that one made my arm tingle", "urgent"),
+])
+def test_a_check_in_answer_keeps_the_body_part_it_names_on_an_echo(chat, said, tier):
+    heard, answered = _on_an_echo(chat, said, _during_a_stretch(chat))
+    assert answered.triage == tier, (heard, answered)
+
+
+# "The pain is {feeling}" / "it's {feeling}" leave only where the pain went in the slot: "in both legs". The words a
+# carrier took are the pain itself, so a report that starts with the place reads as pain there (bilateral sciatica,
+# upper-back pain), as the whole sentence does.
+@pytest.mark.parametrize(("said", "tier"), [
+    ("the pain is in both legs", "emergency"),
+    ("it's in both legs now", "emergency"),
+    ("it's down both legs", "emergency"),
+    ("it's between my shoulder blades", "urgent"),
+])
+def test_a_check_in_answer_that_only_places_the_pain_keeps_its_tier_on_an_echo(chat, said, tier):
+    heard, answered = _on_an_echo(chat, said, _during_a_stretch(chat))
+    assert answered.triage == tier, (heard, answered)
+    if tier == "emergency":
+        assert "911" in answered.speech.split(". ")[0], answered
+
+
+# A listed symptom said in a check-in's shape ("it feels {feeling}", "{feeling} after that") fitted no feeling and
+# reached PainCheckIntent with an empty slot: nothing to screen. The symptom intent has the same shapes, so the sign
+# arrives as a symptom value; ordinary check-in answers stay check-in answers.
+@pytest.mark.parametrize(("said", "tier"), [
+    ("it feels dizzy and sick", "emergency"),
+    ("it feels hot and shivery", "urgent"),
+    ("after that one i've got numbness in both legs", "emergency"),
+    ("i'm dizzy and being sick after that one", "emergency"),
+    ("weak grip after that one", "urgent"),
+])
+def test_a_sign_said_in_a_check_in_shape_reaches_triage_on_an_echo(chat, said, tier):
+    heard, answered = _on_an_echo(chat, said, _during_a_stretch(chat))
+    assert answered.triage == tier, (heard, answered)
+
+
+@pytest.mark.parametrize("said", ["it feels fine", "a bit sore after that one", "that felt tight", "it felt good",
+                                  "my back feels fine", "better after that stretch"])
+def test_an_ordinary_check_in_answer_is_still_a_check_in_answer_on_an_echo(chat, said):
+    heard, answered = _on_an_echo(chat, said, _during_a_stretch(chat))
+    assert heard.intent == "PainCheckIntent" and answered.triage in (None, "none"), (heard, answered)

@@ -100,7 +100,13 @@ _LEADING_FILLERS = (("okay", "so"), ("so",), ("well",), ("okay",), ("alright",),
                     ("i", "need", "you", "to"), ("hey",), ("hi",), ("alright", "then"), ("okay", "then"),
                     ("go", "ahead", "and"), ("i", "was", "hoping", "you", "could"), ("any", "chance", "you", "could"),
                     ("would", "it", "be", "possible", "to"), ("kindly",), ("do", "me", "a", "favour", "and"),
-                    ("do", "me", "a", "favor", "and"), ("would", "you", "mind", "if", "we"), ("just",), ("right",))
+                    ("do", "me", "a", "favor", "and"), ("would", "you", "mind", "if", "we"), ("just",), ("right",),
+                    # Asking whether it can be done asks for it: "is there a way to time my heat pack".
+                    ("is", "there", "a", "way", "to"), ("is", "there", "any", "way", "to"),
+                    ("is", "there", "a", "way", "you", "could"), ("is", "there", "any", "way", "you", "could"),
+                    ("i", "was", "wondering", "if", "i", "could"), ("i", "was", "wondering", "whether", "you", "could"),
+                    ("how", "do", "i", "get", "you", "to"), ("can", "i", "get", "you", "to"),
+                    ("could", "i", "get", "you", "to"))
 # "Just a minute", "just the one", "right leg" and "right now" are what they say, not a lead-in before a request.
 _KEPT_AFTER = {("just",): frozenset("a one the".split()),
                ("right",): frozenset("leg legs arm arms side hand hands foot feet knee hip shoulder buttock bum cheek "
@@ -818,7 +824,13 @@ class IntentResolver:
         if self._feeling_as_reason(answer, heard_as, heard):
             return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
         if words[0] == "no" and said == 1 and words[1] not in _AFTER_AN_ANSWER:
-            return heard_as
+            if self._sign_in_words(heard.spoken) or self._request_beside(heard_as, heard) \
+                    or heard_as.intent.startswith("AMAZON.") and heard_as.intent != FALLBACK_INTENT:
+                return heard_as  # "no feeling when I wipe", "no more heat today", "no forget that": a word of the
+                # sentence, or a request that leads with it
+            # With neither, it denies the words it leads ("no change at all", "no injury", "no pins and needles"),
+            # whose feeling is not had: the answer no.
+            return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
         if answer == _NO and heard_as.intent in _ENDINGS:
             return heard_as
         if answer == _NO and (ending := self._exact_intent(words[said:])) in _ENDINGS:
@@ -829,12 +841,13 @@ class IntentResolver:
             return Resolution(answer, {}, 1.0)  # "no thanks, I'm fine": the answer, twice
         if self._describes_a_sign(heard, mentions, said) and (
                 self._sign_in_words(heard.spoken) if heard_as.intent == FALLBACK_INTENT
+                or heard_as.intent in self._catch_alls
                 else not self._only_passed_through(heard_as) or self._names_a_sign(heard_as)):
             return heard_as  # a feeling the rules find no sign in is the answer's reason: "no, nothing's changed"
         if answer == _NO and any(w in _NEGATIONS for w in words[said:]):
             return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))  # "no, don't skip it": said twice
         after = self._request_after(heard, said)
-        if self._own_request(heard_as) and (after is None or heard_as.score > after.score) \
+        if self._request_beside(heard_as, heard) and (after is None or heard_as.score > after.score) \
                 and self._says_its_own_words(heard_as.intent, words[said:]):
             return heard_as
         return after or Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
@@ -927,6 +940,13 @@ class IntentResolver:
         own = self._keywords.get(intent, frozenset())
         return not own or bool(own & {_canonical(w) for w in words})
 
+    def _request_beside(self, heard_as: Resolution, heard: Heard) -> bool:
+        """Whether what was heard after a leading yes or no is a request of its own: the symptom catch-all is one
+        only for a sign the rules find ("no, but my legs have gone numb"); a listed everyday complaint ("no, just the
+        usual stiffness", "no change at all") is the answer's reason."""
+        return self._own_request(heard_as) and (heard_as.intent not in self._catch_alls
+                                                or self._sign_in_words(heard.spoken))
+
     def _own_request(self, heard_as: Resolution) -> bool:
         return not heard_as.intent.startswith("AMAZON.") and heard_as.score >= _OWN_REQUEST \
             and not self._only_passed_through(heard_as)
@@ -939,7 +959,8 @@ class IntentResolver:
             return None
         after = Heard(heard.spoken, heard.words[said:], heard.sources[said:])
         request = self._heard_as_request(after, self._mentions(after.words))
-        return request if self._own_request(request) and self._says_its_own_words(request.intent, after.words) \
+        return request if self._request_beside(request, after) and self._says_its_own_words(request.intent,
+                                                                                             after.words) \
             else None
 
     def _only_passed_through(self, heard_as: Resolution) -> bool:
@@ -1051,6 +1072,15 @@ class IntentResolver:
                 continue
             match = sample.pattern.match(canonical_text)
             filled = self._fill_template(sample, match, heard) if match else None
+            if match and len(sample.slots) > 1 and (filled is None or filled.score < _SLOT_MATCH):
+                # Two slots side by side ("{when} {time}"): the first may end later than its shortest reading, as
+                # Alexa would split "after tea six" as "after tea" and "six", never "after" and "tea six".
+                for size in range(2, len(canonical)):
+                    longer = _first_slot_of(sample.pattern, size).match(canonical_text)
+                    other = self._fill_template(sample, longer, heard) if longer else None
+                    if other is not None and all(_resolved(other.slots[name]) for name in sample.slots) \
+                            and (filled is None or other.score > filled.score):
+                        filled = other  # only a split where every slot holds a value of its type: never words
             if filled is None:
                 continue
             # Equally sure: the more specific carrier wins, then the slot whose type's own value is said in more words
@@ -1524,6 +1554,12 @@ def _template(intent: str, slot_names: Sequence[str], sentinels: Sequence[str], 
                      for w in words)
     return _Sample(intent, carrier, frozenset(map(_canonical, carrier)), tuple(slot_names),
                    re.compile(f"^{regex}$"), tokens)
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_slot_of(pattern: re.Pattern[str], size: int) -> re.Pattern[str]:
+    """The template's pattern with its first slot holding exactly `size` words."""
+    return re.compile(pattern.pattern.replace(".+?)", r"\S+(?: \S+){%d})" % (size - 1), 1))
 
 
 def _idf(documents: int, containing: int) -> float:
