@@ -312,3 +312,27 @@ def test_naming_another_routine_to_the_resume_offer_starts_that_one(store):
     answered = again.hear("no just the neck ones today")
     assert answered.record["intent"] == "StartStretchIntent"
     assert "Step 2 of" not in answered.record["speech"]
+
+
+@pytest.mark.parametrize("opening, said, then_asked", [
+    ("start my back stretches", "no problems", Question.READY_TO_BEGIN),  # the day's screen: nothing of the kind
+    ("heat please", "all good", Question.HEAT_SCREEN),  # the skin question answered: the next screening question
+])
+def test_an_all_right_answer_to_a_safety_screen_is_its_no(store, said, opening, then_asked):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    talk.hear(opening)
+    answered = talk.hear(said)
+    # On an Echo "all good" is PainCheckIntent's "fine"; to a screen it can only mean none of those signs.
+    assert (answered.record["intent"], answered.record["slots"]["feeling"]) == ("PainCheckIntent", said)
+    assert answered.attributes["question"]["id"] == then_asked
+
+
+def test_an_all_right_answer_to_ready_to_begin_starts_the_first_stretch(store):
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    talk.hear("start my back stretches")
+    talk.hear("no")
+    begun = talk.hear("all good")
+    assert begun.record["intent"] == "PainCheckIntent"
+    assert begun.record["speech"].startswith(EN_US.say("stretch.step_header", number=1, total=6, name="pelvic tilt"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Mapping
 
-from skill.alexa.handlers.base import Answer, TurnHandler
+from skill.alexa.handlers.base import Answer, TurnHandler, slot_id
 from skill.core.heat import minutes_left
 from skill.core.routines import load_routines
 from skill.core.state import Question
@@ -35,8 +35,16 @@ class LaunchHandler(TurnHandler):
         return reply.say("launch.returning").ask("menu.reprompt")
 
 
+# An all-right feeling ("all good", "no problems", "I'm fine": PainCheckIntent's `fine`) answers the questions where
+# it can only mean one thing: no to a safety screen (nothing of the kind), yes to "ready to start?". To an offer
+# ("another tip?", "carry on?") "I'm good" may just as well decline, so there it stays the check-in's "what next?".
+ALL_RIGHT_MEANS = {Question.STRETCH_SCREEN: False, Question.HEAT_SCREEN: False, Question.HEAT_CHECK: False,
+                   Question.READY_TO_BEGIN: True}
+
+
 class AnswerHandler(TurnHandler):
-    """Yes and No go to whatever the last response asked; "next" also means yes to another tip."""
+    """Yes and No go to whatever the last response asked; "next" also means yes to another tip, and an all-right
+    feeling answers the questions in ALL_RIGHT_MEANS."""
 
     def __init__(self, answers: Mapping[Question, Answer]):
         self.answers = answers
@@ -45,10 +53,17 @@ class AnswerHandler(TurnHandler):
         if turn.asked is None or turn.asked.id not in self.answers:
             return False
         return turn.intent in ("AMAZON.YesIntent", "AMAZON.NoIntent") or (
-            turn.intent == "AMAZON.NextIntent" and turn.asked.id is Question.ANOTHER_TIP)
+            turn.intent == "AMAZON.NextIntent" and turn.asked.id is Question.ANOTHER_TIP) or (
+            self._all_right(turn) and turn.asked.id in ALL_RIGHT_MEANS)
 
     def act(self, turn: Turn) -> Reply:
+        if self._all_right(turn):
+            return self.answers[turn.asked.id](turn, ALL_RIGHT_MEANS[turn.asked.id])
         return self.answers[turn.asked.id](turn, turn.intent != "AMAZON.NoIntent")
+
+    @staticmethod
+    def _all_right(turn: Turn) -> bool:
+        return turn.intent == "PainCheckIntent" and slot_id(turn, "feeling") == "fine"
 
 
 class HelpHandler(TurnHandler):
