@@ -93,7 +93,7 @@ class Listening:
 def test_a_spoken_request_becomes_the_turn_a_typed_one_would(tmp_path, recogniser, spotter):
     listening = Listening(tmp_path, recogniser, spotter)
     listening.hear(spoken("open spine coach", "en-us+klatt"))
-    listening.hear(spoken("give me a tip about sleep"))
+    listening.hear(spoken("give me a tip about sleep", "en-us+klatt"))
     turns = listening.turns()
     assert [turn["request_type"] for turn in turns] == ["LaunchRequest", "IntentRequest"]
     assert turns[0]["heard"] == "open spine coach"
@@ -228,7 +228,7 @@ def test_clean_speech_with_digital_silence_is_heard_as_over_a_quiet_room_s_noise
         resolved = resolver.resolve(text)
         return resolved.intent, {name: slot.value for name, slot in resolved.slots.items() if slot.value}
     for said, voice in (("start my neck stretches", "en-gb"), ("it feels better", "en-gb"),
-                        ("start my neck stretches", "en-us"), ("give me a tip", "en-us"),
+                        ("start my neck stretches", "en-us"), ("give me a tip", "en-us+klatt"),
                         ("start the heat timer", "en-us+klatt")):
         heard = heard_in(render(said, voice, 140), RATE, recogniser)
         assert [meaning(h.text) for h in heard] == [meaning(said)], (said, voice, [h.text for h in heard])

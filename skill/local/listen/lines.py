@@ -295,7 +295,9 @@ def _reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
     A word or two (`Recognition.short`: short audio, decoded again against the skill's short requests alone) may
     stand in wherever the nearest request would, and also where a weaker reading holds a symptom word that the best
     one does not: "help" heard as "tail end" with "tailbone" among its readings. Words the screen catches in the best
-    reading are never traded for it."""
+    reading are never traded for it. When no reading holds a symptom and the short look finds no request, a barge-in
+    word (BARGE_IN) that is itself one of the readings is taken (`_second_look`): on a word that short the language
+    model often writes salad first and the word second ("help" as "do old", "help")."""
     if triage.classify(recognition.text):
         return recognition.text
     confident = confidence(resolver, recognition.text, context) >= LOW_CONFIDENCE
@@ -311,7 +313,7 @@ def _reading(recognition: Recognition, resolver: IntentResolver, triage: Triage,
         # A symptom heard in some reading is asked about, never forced into the nearest of all requests; a word or
         # two that fits one of the short requests closely is that request ("help" read as "tail end", "tailbone").
         return _nearest_request(recognition, resolver, triage, context, short=True)
-    return _second_look(recognition, resolver, triage, context)
+    return _second_look(recognition, resolver, triage, context, barge_in_among=True)
 
 
 def _asked_again(resolver: IntentResolver, text: str, context: ElicitedSlot | None,
@@ -349,7 +351,7 @@ def _slot_only(resolution: Resolution, words: str) -> bool:
 
 
 def _second_look(recognition: Recognition, resolver: IntentResolver, triage: Triage,
-                 context: ElicitedSlot | None) -> str | None:
+                 context: ElicitedSlot | None, barge_in_among: bool = False) -> str | None:
     """The nearest of all requests, else, for a word or two, the nearest short request; but the short one at once
     when the recogniser's own readings hold it too. On a short word the whole grammar's look takes a second or more
     (ten, on a busy machine), which a "stop" or "help" in a hold cannot wait for, the short one a fraction of a
@@ -358,6 +360,12 @@ def _second_look(recognition: Recognition, resolver: IntentResolver, triage: Tri
     short = _nearest_request(recognition, resolver, triage, context, short=True)
     if short and short in recognition.alternatives:
         return short
+    if barge_in_among and not short:
+        # A barge-in word that is itself one of the decoder's readings is what was said ("help" in a hold's silence
+        # read as "do old", then "help"), before the whole grammar's slow look: a hold cannot wait for it.
+        said = next((text for text in recognition.alternatives if text in BARGE_IN), None)
+        if said:
+            return said
     return _nearest_request(recognition, resolver, triage, context) or short
 
 
