@@ -825,7 +825,7 @@ class IntentResolver:
             return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))
         if words[0] == "no" and said == 1 and words[1] not in _AFTER_AN_ANSWER:
             if self._sign_in_words(heard.spoken) or self._request_beside(heard_as, heard) \
-                    or heard_as.intent.startswith("AMAZON.") and heard_as.intent != FALLBACK_INTENT:
+                    or (heard_as.intent.startswith("AMAZON.") and heard_as.intent != FALLBACK_INTENT):
                 return heard_as  # "no feeling when I wipe", "no more heat today", "no forget that": a word of the
                 # sentence, or a request that leads with it
             # With neither, it denies the words it leads ("no change at all", "no injury", "no pins and needles"),
