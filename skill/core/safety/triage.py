@@ -725,9 +725,7 @@ class _Normaliser:
             after = k + 1
             while after < len(words) and words[after] in self._stranded_tails:
                 after += 1
-            if after < len(words) and not (words[after] in _SENTENCE_ENDS_SPOKEN
-                                           or words[after] in (_SENTENCE_END, _PAUSE)
-                                           or words[after] in self._stranded_ends):
+            if after < len(words) and not self._ends_stranded_clause(words[after]):
                 continue  # the modal has its own verb ("can't feel"), or more follows it
             start = k
             while start > 0 and words[start - 1] in self._stranded_skips:
@@ -743,9 +741,7 @@ class _Normaliser:
                     # The verb with what it says where or what, to its clause's end; a time or a count is the
                     # attempt's ("tried to pee for ages": the "for ages" is not carried).
                     stop = end + 1
-                    while (stop < start and not (words[stop] in _SENTENCE_ENDS_SPOKEN
-                                                 or words[stop] in (_SENTENCE_END, _PAUSE)
-                                                 or words[stop] in self._stranded_ends
+                    while (stop < start and not (self._ends_stranded_clause(words[stop])
                                                  or words[stop] in self._stranded_predicate_ends)):
                         stop += 1
                     if stop == end + 1 or words[end] not in self._stranded_bare_only:
@@ -755,6 +751,9 @@ class _Normaliser:
                 out[k + 1 + inserted:k + 1 + inserted] = predicate
                 inserted += len(predicate)
         return out
+
+    def _ends_stranded_clause(self, word: str) -> bool:
+        return word in _SENTENCE_ENDS_SPOKEN or word in (_SENTENCE_END, _PAUSE) or word in self._stranded_ends
 
     def _fill_ellipses(self, words: list[str]) -> list[str]:
         """A clause that leaves out what it shares with the one before says it in full ('ellipsis'): "my back's gone
