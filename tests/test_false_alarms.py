@@ -582,3 +582,41 @@ def test_someone_elses_condition_and_effort_raise_no_alarm(rules, kind: str, har
 def test_their_twins_with_a_new_or_own_sign_keep_their_tier(rules, kind: str, twin: str, tier: str) -> None:
     finding = rules.classify(twin)
     assert finding is not None and TIERS.index(finding.tier) <= TIERS.index(tier), (kind, finding)
+
+
+# Frames that make what follows unreal (a dream, acting a part, a joke about it), a kind of person described rather
+# than anyone here, one activity missed on one occasion, posture rather than legs, a fear for one day, what is usual
+# for the speaker: each beside a twin with the same frame where the sign is here now, which must keep its tier.
+UNREAL_AND_ORDINARY = [
+    ("unreal_frame", "i dreamed my bladder stopped working and i couldn't pee",
+     "i dreamed about it then woke up and i really can't pee", "emergency"),
+    ("unreal_frame", "had a horrible nightmare where both my legs went dead",
+     "had a nightmare and now both my legs have gone dead", "emergency"),
+    ("unreal_frame", "in the school play she pretends she can't walk",
+     "she's not pretending, she can't walk and she's wet herself", "emergency"),
+    ("unreal_frame", "my brother keeps joking about me wetting myself",
+     "this is no joke, i can't feel my bottom", "emergency"),
+    ("generic_people", "i'm a physio and i treat people who can't feel their legs",
+     "i'm a physio and today i can't feel my own legs", "emergency"),
+    ("passing_occasion", "i can't do the hoovering today, my back is sore",
+     "i can't do the hoovering any more because of my back", "soon"),
+    ("posture_not_legs", "he can't stand up straight after gardening",
+     "he can't stand up straight and his legs keep giving way", "emergency"),
+    ("feared_future", "i fear my bowels will stop working one day",
+     "i fear my bowels have stopped working, i've soiled myself", "emergency"),
+    ("long_standing", "my left foot has its usual tingle from the sciatica",
+     "not the usual tingle, both my feet have gone numb", "emergency"),
+]
+
+
+@pytest.mark.parametrize(("kind", "harmless"), [(kind, harmless) for kind, harmless, _, _ in UNREAL_AND_ORDINARY],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(UNREAL_AND_ORDINARY)])
+def test_unreal_frames_and_ordinary_limits_raise_no_alarm(rules, kind: str, harmless: str) -> None:
+    assert rules.classify(harmless) is None, kind
+
+
+@pytest.mark.parametrize(("kind", "twin", "tier"), [(kind, twin, tier) for kind, _, twin, tier in UNREAL_AND_ORDINARY],
+                         ids=[f"{kind}-{i}" for i, (kind, *_) in enumerate(UNREAL_AND_ORDINARY)])
+def test_their_twins_said_as_real_and_now_keep_their_tier(rules, kind: str, twin: str, tier: str) -> None:
+    finding = rules.classify(twin)
+    assert finding is not None and TIERS.index(finding.tier) <= TIERS.index(tier), (kind, finding)

@@ -989,3 +989,109 @@ PAIN_PLACED_ONLY = [
 def test_soon_and_same_day_said_loosely_and_pain_said_by_place(rules_alone: Triage, utterance: str,
                                                                  expected: str | None) -> None:
     assert _tier(rules_alone.classify(utterance)) == expected
+
+
+# The toilet said by its attempt, not by a symptom word (clinical-facts §1A: cannot pee, not knowing when the bladder
+# is full, leaking, loss of sensation passing urine). A time span that governs a voiding attempt is a retention sign,
+# while the same span said of comfort, sleep or an errand is not; a bare "go" (nothing says where to) is the toilet's
+# go beside a loss of awareness or feeling, and "been" said bare is the toilet's perfect; sex that cannot be finished
+# is a new change in ejaculation, while sex avoided for pain is not.
+TOILET_BY_ITS_ATTEMPT = [
+    ("i've been trying to pass water half the night", E),
+    ("stood in the gents for twenty minutes trying to go", E),
+    ("sat on the toilet trying for ages", E),
+    ("i can't tell when i need to go", E),
+    ("i don't feel it when i go", E),
+    ("i just go without warning", E),
+    ("i don't know if i've been or not", E),
+    ("i keep going in my pants", E),
+    ("the numbness has spread from one leg to both", E),
+    ("since my back went i can't finish when we have sex", E),
+    # twins: the span or the "go" belongs to something else
+    ("i've been trying for ages to get comfortable", N),
+    ("lay awake for hours trying to go to sleep", N),
+    ("i spent all day trying to go shopping", N),
+    ("i can't tell when i need to go to the gym", N),
+    ("i don't get the urge to go running any more", N),
+    ("i can't tell if i've been doing the stretch right", N),
+    ("he went without telling me", N),
+    ("i keep going in my pants pocket for my keys", N),
+    ("i shift my weight from one leg to the other", N),
+    ("we can't have sex because my back hurts", N),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), TOILET_BY_ITS_ATTEMPT)
+def test_the_toilet_said_by_its_attempt_a_bare_go_or_a_span(rules_alone: Triage, utterance: str,
+                                                             expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+# Ongoing pain told by its span with the pain as a pronoun ("putting up with it for weeks", "two months of this"),
+# a span said as "all this time", a doubt of how much longer one can cope, pain at rest said as no different from
+# moving, and "since the fall" for the fall itself; with twins that share the words and carry no sign.
+SPAN_REST_AND_FALL_BY_REFERENCE = [
+    ("i've been putting up with it for weeks on end", S),
+    ("mum's been living with this since february", S),
+    ("it's been nearly two months of this", S),
+    ("still sore after all this time", S),
+    ("i don't know how much longer i can cope", S),
+    ("it hurts just as much lying still as moving", U),
+    ("it's the same whether i rest or move", U),
+    ("since the fall my back hurts", A),
+    # twins
+    ("we had two weeks of this weather", N),
+    ("after six weeks of this routine i feel great", N),
+    ("i've loved the routine all this time", N),
+    ("i don't know how long i can hold this stretch", N),
+    ("since the fall of the roman empire", N),
+    ("in the fall my back gets stiff", N),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), SPAN_REST_AND_FALL_BY_REFERENCE)
+def test_a_span_rest_pain_or_fall_said_by_reference(rules_alone: Triage, utterance: str, expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+# Both legs said by both knees, or by legs that "went" with the person left on the floor (clinical-facts §1A: legs
+# giving way, weakness in both legs). Twins: knees that only ache, legs that "went" to a comfortable seat.
+BOTH_KNEES_AND_LEGS_THAT_WENT = [
+    ("both my knees keep giving out", E),
+    ("my legs suddenly went and i'm on the floor", E),
+    ("both my knees ache after gardening", N),
+    ("my legs went and i'm on the sofa now, so comfy", N),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), BOTH_KNEES_AND_LEGS_THAT_WENT)
+def test_both_legs_said_by_both_knees_or_by_legs_that_went(rules_alone: Triage, utterance: str,
+                                                            expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected
+
+
+# Weakness said as its own decline ("less strong than last week", "getting feebler", "each day my foot is a bit
+# weaker") is a leg getting weaker (same day); toileting named as a compound ("toilet problems", "my toilet habits
+# have changed") is the vague down-below question; "since my back got bad" dates the onset and is no worsening, so it
+# does not hide that question. Twins: other weakening, other toilets, a worsening said plainly.
+WEAKENING_AND_TOILETING_BY_COMPOUND = [
+    ("my left leg is less strong than it was last week", U),
+    ("my right leg has been getting feebler over the past few days", U),
+    ("each day my foot is a bit weaker", U),
+    ("toilet problems", A),
+    ("my toilet habits have changed", A),
+    ("my bladder's been funny since the back got bad", A),
+    # twins
+    ("my coffee is less strong than yesterday", N),
+    ("each day i feel weaker from the flu", N),
+    ("my leg isn't getting weaker each day", N),
+    ("the toilet is making a funny noise", N),
+    ("my toilet habits are normal", N),
+    ("it got bad again this week", S),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), WEAKENING_AND_TOILETING_BY_COMPOUND)
+def test_weakening_told_by_decline_and_toileting_by_compound(rules_alone: Triage, utterance: str,
+                                                             expected: str | None) -> None:
+    assert _tier(rules_alone.classify(utterance)) == expected

@@ -10,7 +10,7 @@ import functools
 
 import pytest
 
-from skill.core.safety.triage import rules_alone
+from skill.core.safety.triage import Finding, rules_alone
 
 
 @pytest.fixture(scope="module")
@@ -585,11 +585,11 @@ def test_a_gap_never_runs_across_a_denial_of_what_follows(triage, denied, sign, 
 
 
 # A denied modal left at the end of its clause after a failed attempt takes the attempt's verb ('stranded_modals'):
-# "i tried to pee for an hour and i just can't" is retention. A wish is no attempt, and the verb keeps what it says
+# "needed to pee on the way home and i just couldn't" is retention. A wish is no attempt, and the verb keeps what it says
 # where ("go to the gym" is not "go"). A failure on the first means a described failed attempt is missed.
 @pytest.mark.parametrize("stranded", [
-    "i tried to pee for an hour and i just can't",
-    "trying to pee for ages and i cant",
+    "needed to pee on the way home and i just couldn't",
+    "needing to urinate all evening and i simply can't",
     "desperate to pee for the last hour and i just can't",
 ])
 def test_a_stranded_denied_modal_carries_the_attempted_verb(triage, stranded):
@@ -627,3 +627,54 @@ def test_since_opening_the_cause_lifts_nothing(triage, explained, dated):
 ])
 def test_a_denied_place_is_denied_and_the_place_said_instead_counts(triage, placed_elsewhere, sign):
     assert (tier_of(triage, placed_elsewhere) != "emergency", tier_of(triage, sign)) == (True, "emergency")
+
+
+# A word that lifts a block is no lift inside the very cue that reaches: "it's back" says a sign returned, but in
+# "it's back to normal" it is part of the recovery; and a symptom that "has gone" is a recovery, but one that "has
+# gone worse" or "gone into both legs" is not. A failure on the first group means a recovery told after the sign
+# still raises the alarm; on the second, that a return, a worsening or a spread no longer lifts it.
+@pytest.mark.parametrize("recovered", [
+    "both my legs went numb on saturday but it's back to normal",
+    "i had trouble peeing last week but everything's back to normal now",
+    "my bum went numb on the bike yesterday, they're back to normal now",
+    "the numbness in both legs has completely gone",
+    "my groin numbness is gone now",
+])
+def test_a_lifting_word_inside_the_recovery_cue_lifts_nothing(triage, recovered):
+    assert tier_of(triage, recovered) == "none"
+
+
+@pytest.mark.parametrize("returned", [
+    "both my legs went numb on saturday, it went away but now it's back",
+    "i had trouble peeing last week, it cleared up but it came back today",
+    "my saddle numbness has gone worse",
+    "the tingling in my feet has gone up into both legs",
+])
+def test_a_return_after_the_recovery_still_lifts_it(triage, returned):
+    assert tier_of(triage, returned) == "emergency"
+
+
+class _AlwaysAsks:
+    """A second opinion that would ask the clarifying question of anything: what the engine lets through is its own."""
+
+    def raise_(self, finding, reading):
+        return finding or Finding("clarify", "learned_clarify", "Is any of this new?", "emergency")
+
+
+# The learned model may not ask the clarifying question where all that is live is a vague complaint and its
+# circumstances (the back, when, getting worse): a bad-back day names nothing the question asks about. A failure on
+# the first group means every "my back's acting up" is asked about numbness and the bladder; on the second, that a
+# vague sentence about the body, the toilet or nothing the rules read is no longer asked.
+@pytest.mark.parametrize(("utterance", "tier"), [
+    ("my back's acting up again today", "none"),
+    ("the old back is playing up again", "none"),
+    ("something's not right down there", "clarify"),
+    ("my back is acting up and the toilet's been weird", "clarify"),
+    ("i feel a bit strange", "clarify"),
+])
+def test_the_learned_clarify_is_not_asked_of_a_vague_bad_back_day(triage, utterance, tier):
+    try:
+        triage.with_second_opinion(_AlwaysAsks())
+        assert tier_of(triage, utterance) == tier
+    finally:
+        triage.with_second_opinion(None)
