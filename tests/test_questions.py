@@ -336,3 +336,13 @@ def test_an_all_right_answer_to_ready_to_begin_starts_the_first_stretch(store):
     begun = talk.hear("all good")
     assert begun.record["intent"] == "PainCheckIntent"
     assert begun.record["speech"].startswith(EN_US.say("stretch.step_header", number=1, total=6, name="pelvic tilt"))
+
+
+def test_minutes_said_during_the_heat_screen_never_pause_anything(store):
+    # Safety: "fifteen minutes" with no duration asked once reached AMAZON.PauseIntent ("just a minute").
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    screening = talk.hear("set a heat timer for ten minutes")
+    assert screening.attributes["question"]["id"] == Question.HEAT_SCREEN
+    assert talk.elicited is None
+    assert talk.hear("fifteen minutes").record["intent"] == "HeatTimerIntent"

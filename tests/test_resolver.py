@@ -1119,3 +1119,44 @@ def test_the_check_in_hears_sameness_and_small_hurts(resolver: IntentResolver, s
 def test_asking_how_to_get_it_done_asks_for_it(resolver: IntentResolver) -> None:
     # "How do I get you to ..." leads a request as "can you ..." does (not "is there a reminder").
     assert resolver.resolve("how do i get you to remind me to stretch").intent == "SetReminderIntent"
+
+
+@pytest.mark.parametrize(("said", "duration"), [("fifteen minutes", "PT15M"), ("twenty minutes please", "PT20M"),
+                                                ("half an hour", "PT30M")])
+def test_an_amount_said_with_no_question_open_is_no_built_in_wait(resolver: IntentResolver, said: str,
+                                                                  duration: str) -> None:
+    # Safety: during the heat screen or while heat runs, "fifteen minutes" once paused the heat through "just a
+    # minute". A built-in intent's samples hold no slot values, so an amount is heard where amounts are.
+    heard = resolver.resolve(said)
+    assert (heard.intent, heard.slots["duration"].value) == ("HeatTimerIntent", duration)
+
+
+@pytest.mark.parametrize("said", ["give me a minute", "hold on a sec", "wait one minute"])
+def test_a_wait_said_as_an_idiom_is_still_a_pause(resolver: IntentResolver, said: str) -> None:
+    assert resolver.resolve(said).intent == "AMAZON.PauseIntent"
+
+
+@pytest.mark.parametrize(("said", "area"), [("let's do the neck", "neck")])
+def test_a_value_of_a_slot_an_intent_lacks_is_only_a_word_to_it(resolver: IntentResolver, said: str,
+                                                               area: str) -> None:
+    # The heat's samples say "my back" as words: "neck" is no heat request because "back" is an {area} elsewhere.
+    heard = resolver.resolve(said)
+    assert (heard.intent, heard.slots["area"].value) == ("StartStretchIntent", area)
+
+
+@pytest.mark.parametrize("said", ["your call", "whatever you think"])
+def test_an_everyday_name_alone_with_no_question_open_is_asked_again(resolver: IntentResolver, said: str) -> None:
+    # The heat's {length} ("your call") answers "How many minutes?"; with nothing asked it requests nothing.
+    assert resolver.resolve(said).intent == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize(("said", "intent"), [("no it's just my lower back", "AMAZON.NoIntent")])
+def test_after_a_no_words_that_only_sound_like_a_request_are_its_reason(resolver: IntentResolver, said: str,
+                                                                        intent: str) -> None:
+    assert resolver.resolve(said).intent == intent
+
+
+@pytest.mark.parametrize("said", ["twenty if that's allowed", "twenty if that's okay with you"])
+def test_a_condition_after_an_answer_is_its_manner(resolver: IntentResolver, said: str) -> None:
+    heard = resolver.resolve(said, context=ElicitedSlot("HeatTimerIntent", "minutes"))
+    assert (heard.intent, heard.slots["minutes"].value) == ("HeatTimerIntent", "20")

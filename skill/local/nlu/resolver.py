@@ -5,7 +5,8 @@ An utterance is matched on the strongest evidence it offers:
    for "next stretch");
 2. template: it fits a slotted sample, and the words in each slot position suit the slot's type;
 3. similarity: IDF-weighted Dice overlap between canonical word sets (stems, UK/US and family words
-   merged, slot values tagged with their type), which absorbs paraphrases and changed word order.
+   merged, slot values tagged with their type where the intent has a slot of that type, words elsewhere), which
+   absorbs paraphrases and changed word order.
 A template wins over similarity unless the paraphrase is the closer fit. Below FALLBACK_BELOW nothing
 matched well and the answer is AMAZON.FallbackIntent, as it would be from Alexa. Then two general forms: an answer
 said first ("no, let me try it again") is that answer, and a whole request said with words of its own around it
@@ -27,7 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from skill.alexa.dialog import PAIN_CHECK, ElicitedSlot
 from skill.alexa.interaction_model import interaction_model, model_locale_for
@@ -306,6 +307,7 @@ _MEANING_CLASSES = {
     "stop": "cancel end scrap",
     "warning": "sign symptom danger dangerous emergency serious urgent",
     "remain": "left remaining longer",
+    "moment": "minute second sec tick jiffy mo",  # a wait ("give me a sec") as much as a unit of time
 }
 
 
@@ -410,6 +412,11 @@ class _Mention:
 _SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 # Built-in types whose values can be picked out of a whole sentence: (start, end, slot value) or None.
 _FINDERS = {DURATION: find_duration, NUMBER: find_number, TIME: find_time}
+_BUILT_IN = "AMAZON"  # marks the slot types of Alexa's own intents (they have none)
+_AN_AMOUNT = "AMOUNT"  # an amount or time said to a custom intent with no slot of its type
+_BUILT_IN_TAG = "<AMAZON."  # the tag of a built-in type's value (an amount, a time)
+_CONDITION = "if"  # opens a condition said after an answer
+_Query = tuple[frozenset[str], dict[str, float], frozenset[str]]  # tokens, their weights, words of passing values
 _SLOT_SENTINEL = "slotref{}x"  # survives normalize() as one word
 _QUALIFIERS = frozenset("my the his her their our your a an some this that very quite so bit little "
                         "kind of pretty just still now getting again today has have is are was been".split())
@@ -505,6 +512,11 @@ class IntentResolver:
         self._slot_types: dict[str, dict[str, str]] = {
             intent["name"]: {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
             for intent in language_model["intents"]}
+        # Per intent, the types of its slots: a value of one of them is that slot's to the intent, a word to others.
+        # Alexa's own intents are marked: their samples hold no amounts, only idioms ("just a minute").
+        self._types_of: dict[str, frozenset[str]] = {
+            intent: frozenset(slots.values()) | ({_BUILT_IN} if intent.startswith("AMAZON.") else set())
+            for intent, slots in self._slot_types.items()}
         self._values: dict[str, dict[str, _TypeValue]] = {}  # type -> normalised words -> value
         self._values_by_first_word: dict[str, list[tuple[tuple[str, ...], _TypeValue]]] = {}
         for slot_type in language_model.get("types", []):
@@ -537,6 +549,8 @@ class IntentResolver:
         # Numbers are not tagged for similarity: "one" in "next one" is no amount, and a number alone means nothing.
         self._tagged_builtins = tuple(t for t in _FINDERS if t in used_types and t != NUMBER)
 
+        self._types_said: dict[str, set[str]] = {}  # per intent, the tags of the types its samples say values of
+        self._values_said: dict[str, set[str]] = {}  # ...and the words of those values
         self._exact: dict[str, str] = {}
         self._naming_descriptions: set[int] = set()  # samples (by index) that name a symptom in words of their own
         self._same_meaning: dict[str, str] = {}  # canonical words of a slotless sample -> its intent ("": several)
@@ -598,6 +612,10 @@ class IntentResolver:
         if _only_hedges(words):
             return Resolution(FALLBACK_INTENT, {}, 1.0)  # "maybe", "perhaps a little": a doubt, so asked again
         mentions = self._mentions(words)
+        if any(m.start == 0 and m.end == len(words) and m.value.slot_type in _EVERYDAY_NAMES for m in mentions):
+            # An everyday name alone ("your call", "after lunch") answers the question that asks for it; with none
+            # open it is a request of nothing, as Alexa hears a slot's own samples only while it elicits the slot.
+            return Resolution(FALLBACK_INTENT, {}, 1.0)
         if self._for_another_domain(heard, mentions):
             return Resolution(FALLBACK_INTENT, {}, 1.0)
         heard_as = self._answer_first(heard, mentions, self._heard_as_request(heard, mentions))
@@ -735,8 +753,9 @@ class IntentResolver:
             # A description the template heard whole replaces the paraphrase's reading of it when no carrier held
             # it, or when it was said around a request ("skip this one {symptom}"), where the carrier is the request.
             whole = not carried or template.intent not in self._catch_alls
-            return _with_slots_from(paraphrased, template, keep_words=False, fill_missing=not carried,
-                                    describing=self._describing_types if whole else frozenset())
+            merged = _with_slots_from(paraphrased, template, keep_words=False, fill_missing=not carried,
+                                      describing=self._describing_types if whole else frozenset())
+            return _with_spans_the_carrier_frames(merged, template) if carried else merged
         if template is not None and (template.score >= score or sample is None):
             return self._unless_caught_all(template, heard, mentions)
         floor = BUILT_IN_BELOW if sample is not None and sample.intent.startswith("AMAZON.") else FALLBACK_BELOW
@@ -779,7 +798,8 @@ class IntentResolver:
         evidenced = {intent for intent, keywords in self._keywords.items() if tokens & keywords} | {
             intent for intent, slots in self._slot_types.items()
             if any(_tag(t) in tokens for t in slots.values() if t in self._values and t not in self._open_types)}
-        score, sample = self._most_similar(tokens, exclude=frozenset(self._keywords) - evidenced
+        score, sample = self._most_similar(self._query(heard.words, mentions),
+                                           exclude=frozenset(self._keywords) - evidenced
                                            | {caught_by, *_ANSWERS_TO_A_QUESTION})
         if sample is None or score < _RIVAL_FLOOR:
             return None
@@ -805,6 +825,8 @@ class IntentResolver:
         tail = self._exact_intent(words[said:])
         if answer in (_YES, _NO) and tail in (_YES, _NO):
             return Resolution(answer, {}, 1.0)  # "nah, that's fine", "yep, sounds good": the answer, and its manner
+        if answer == _NO and heard_as.intent == _YES and tail is None:
+            return Resolution(_NO, {}, 1.0)  # "no, I'm okay", "no, that's alright": the yes it sounds like is its manner
         if answer == _PAUSE and tail == _NO:
             return Resolution(_NO, {}, 1.0)  # "hang on, not quite": the wait is the no's reason, not a request
         if tail in _NEVER_AN_ANSWER or (answer == _NO and tail in _OVER_A_NO):
@@ -842,8 +864,10 @@ class IntentResolver:
         if self._describes_a_sign(heard, mentions, said) and (
                 self._sign_in_words(heard.spoken) if heard_as.intent == FALLBACK_INTENT
                 or heard_as.intent in self._catch_alls
-                else not self._only_passed_through(heard_as) or self._names_a_sign(heard_as)):
-            return heard_as  # a feeling the rules find no sign in is the answer's reason: "no, nothing's changed"
+                else (not self._only_passed_through(heard_as) and self._says_its_own_words(heard_as.intent, words[said:]))
+                or self._names_a_sign(heard_as)):
+            return heard_as  # a feeling the rules find no sign in is the answer's reason: "no, nothing's changed", and
+            # so is one that only sounds like a request ("no, just the usual stiffness" is no "the usual stretches")
         if answer == _NO and any(w in _NEGATIONS for w in words[said:]):
             return Resolution(answer, {}, max(heard_as.score, FALLBACK_BELOW))  # "no, don't skip it": said twice
         after = self._request_after(heard, said)
@@ -861,7 +885,9 @@ class IntentResolver:
         request = self._heard_as_request(after, self._mentions(after.words))
         # A move no yes/no question offers ("go back a step") needs only to be heard as it would be said alone.
         sure = request.score >= (BUILT_IN_BELOW if request.intent in _MOVES else _OWN_REQUEST)
-        return request if sure and not self._only_passed_through(request) else None
+        # Only words that follow an answer ("yes, they did", "nah, just the one") echo it: no move.
+        echo = all(w in _AFTER_AN_ANSWER or w == "one" for w in after.words)
+        return request if sure and not echo and not self._only_passed_through(request) else None
 
     def _correction_after(self, heard: Heard, said: int) -> Resolution | None:
         """The request a leading answer corrects itself with, when it carries a new time or length ("no, make it
@@ -1042,7 +1068,7 @@ class IntentResolver:
                 value = self._contained_value(slot_type, words)
                 span = next(((m.start, m.end) for m in self._mentions(words) if m.value == value), None) \
                     if value else None
-            if span is None or len(words) - (span[1] - span[0]) > _WORDS_AROUND_AN_ANSWER:
+            if span is None or _words_around(words, span) > _WORDS_AROUND_AN_ANSWER:
                 continue
             slots = self._unfilled(context.intent)
             if slot_type in self._values:  # every word stays in the slot, for triage: "both legs {numb}"
@@ -1235,9 +1261,15 @@ class IntentResolver:
         return mentions
 
     def _similarity_tokens(self, words: Sequence[str], mentions: Iterable[_Mention],
-                           slot_tags: Mapping[str, str] | None = None) -> frozenset[str]:
-        """Canonical words, with every slot value said replaced by its type's tag, as samples have it."""
+                           slot_tags: Mapping[str, str] | None = None,
+                           types: frozenset[str] | None = None,
+                           covered: dict[str, list[str]] | None = None) -> frozenset[str]:
+        """Canonical words, with every slot value said replaced by its type's tag, as samples have it. With `types`
+        (an intent's slot types), only values of those types are tags: to an intent without such a slot they are
+        words like any other ("fifteen minutes" is no "just a minute", "okay" no "{feeling}")."""
         tags: list[str | None] = [None] * len(words)
+        if types is not None:
+            mentions = [m for m in mentions if m.value.slot_type in types]
         for mention in sorted(mentions, key=lambda m: m.start - m.end):  # longest first
             if mention.value.slot_type in _EVERYDAY_NAMES \
                     and len(words) - (mention.end - mention.start) > _WORDS_AROUND_AN_ANSWER \
@@ -1247,10 +1279,19 @@ class IntentResolver:
             if not any(tags[mention.start:mention.end]):
                 tags[mention.start:mention.end] = [_tag(mention.value.slot_type)] * (mention.end - mention.start)
         for slot_type in self._tagged_builtins:
+            if types is not None and slot_type not in types and _BUILT_IN in types:
+                continue
             found = _FINDERS[slot_type](words)
             if found is not None and not any(tags[found[0]:found[1]]):
-                tags[found[0]:found[1]] = [_tag(slot_type)] * (found[1] - found[0])
+                # To a custom intent without such a slot, an amount or a time is still one ("for three days"), of
+                # no slot's type.
+                tag = _tag(slot_type) if types is None or slot_type in types else _tag(_AN_AMOUNT)
+                tags[found[0]:found[1]] = [tag] * (found[1] - found[0])
         slot_tags = slot_tags or {}
+        if covered is not None:  # the words each custom value's tag stands for
+            for word, tag in zip(words, tags):
+                if tag and tag[1:-1] in self._values and word not in _CONTENT_STOP_WORDS:
+                    covered.setdefault(tag, []).append(_canonical(word))
         tokens = {tag for tag in tags if tag} | {slot_tags[w] for w in words if w in slot_tags}
         plain = " ".join(w for w, tag in zip(words, tags) if tag is None and w not in slot_tags)
         tokens.update(_canonical(w) for w in _PHRASE_PATTERN.sub(lambda m: _PHRASES[m.group(1)], plain).split())
@@ -1266,41 +1307,68 @@ class IntentResolver:
         """The nearest sample with the values said read as their types, or with descriptions (symptoms) read as the
         words they are, whichever is nearer: a sample with no slot for a symptom holds its symptom words as words
         ("what causes back spasms"), as Alexa learnt them."""
-        tagged = self._most_similar(self._similarity_tokens(heard.words, mentions))
+        tagged = self._most_similar(self._query(heard.words, mentions))
         literal = [m for m in mentions if m.value.slot_type not in self._describing_types]
         if len(literal) == len(mentions):
             return tagged
-        as_words = self._most_similar(self._similarity_tokens(heard.words, literal),
-                                      only=self._naming_descriptions)
+        as_words = self._most_similar(self._query(heard.words, literal), only=self._naming_descriptions)
         return as_words if as_words[1] is not None and as_words[0] > tagged[0] else tagged
 
-    def _most_similar(self, tokens: frozenset[str], exclude: frozenset[str] = frozenset(),
+    def _query(self, words: Sequence[str], mentions: Sequence[_Mention]) -> Callable[[frozenset[str]], _Query]:
+        """The similarity tokens of the words as intents with slots of the given types would hear them, each with its
+        weight. A custom value weighs no more than its own words do: "back" is said in requests of every kind, and
+        naming it is weak evidence that a stretch's {area} was meant, where "neck" is strong."""
+        def heard_by(types: frozenset[str]) -> _Query:
+            covered: dict[str, list[str]] = {}
+            tokens = self._similarity_tokens(words, mentions, types=types, covered=covered)
+            weights = {t: self._weights.get(t, self._unknown_weight) for t in tokens}
+            for tag, said in covered.items():
+                weights[tag] = min(weights[tag], max(self._weights.get(w, self._unknown_weight) for w in said))
+            # A value of a type the intent has no slot for is only words to it, but words of the skill's own, never
+            # foreign ones: "skip the {neck} stretches" is a skip that names a routine, not another domain's request.
+            passing = frozenset(_canonical(w) for mention in mentions if mention.value.slot_type not in types
+                                for w in words[mention.start:mention.end] if w not in _CONTENT_STOP_WORDS)
+            return tokens, weights, passing
+        return functools.cache(heard_by)
+
+    def _most_similar(self, query: Callable[[frozenset[str]], _Query], exclude: frozenset[str] = frozenset(),
                       only: set[int] | None = None) -> tuple[float, _Sample | None]:
-        """The nearest sample by weighted Dice overlap, found through an inverted index. Query words the
-        sample's intent uses in other samples count only partly against it."""
-        weighted = [(t, self._weights.get(t, self._unknown_weight)) for t in tokens]
-        query_weight = sum(weight for _, weight in weighted)
-        shared: dict[int, float] = {}
-        for token, weight in weighted:
-            for index in self._postings.get(token, ()):
-                shared[index] = shared.get(index, 0.0) + weight
-        known_to_intent: dict[str, float] = {}
+        """The nearest sample by weighted Dice overlap, found through an inverted index. The words are read as each
+        intent's slots would read them (`query`: its slot types -> tokens). Query words the sample's intent uses in
+        other samples count only partly against it."""
         best_score, best_index = 0.0, -1
-        affirmed = not tokens & self._denials
-        for index, overlap in shared.items():
-            intent = self._samples[index].intent
-            if intent in exclude or (only is not None and index not in only):
-                continue
-            if affirmed and index in self._negated_samples:
-                continue  # "let's do this" is not "let's not do this one": a sample that denies says the opposite
-            if intent not in known_to_intent:
-                vocabulary = self._vocabulary[intent]
-                known_to_intent[intent] = sum(weight for t, weight in weighted if t in vocabulary)
-            known = known_to_intent[intent]
-            unmatched = (known - overlap) * _RELATED_WORD_WEIGHT + (query_weight - known) * _FOREIGN_WORD_WEIGHT
-            score = 2 * overlap / (overlap + self._sample_weights[index] + unmatched)
-            if score > best_score:
-                best_score, best_index = score, index
+        for types, postings in self._postings.items():
+            tokens, weights, passing = query(types)
+            weighted = list(weights.items())
+            query_weight = sum(weight for _, weight in weighted)
+            shared: dict[int, float] = {}
+            in_words: set[int] = set()  # samples sharing a word with the query, not only a slot's value
+            for token, weight in weighted:
+                for index in postings.get(token, ()):
+                    shared[index] = shared.get(index, 0.0) + weight
+                    if not token.startswith("<") or token.startswith(_BUILT_IN_TAG):
+                        in_words.add(index)
+            known_to_intent: dict[str, float] = {}
+            affirmed = not tokens & self._denials
+            for index, overlap in shared.items():
+                intent = self._samples[index].intent
+                if intent in exclude or (only is not None and index not in only):
+                    continue
+                if affirmed and index in self._negated_samples:
+                    continue  # "let's do this" is not "let's not do this one": a sample that denies says the opposite
+                if index not in in_words and index not in self._bare_samples:
+                    continue  # a listed value said alone ("your call") is a request only where a sample is that
+                    # slot alone: Alexa hears "{length} on the heat" in no words of "{length}" alone. An amount
+                    # ("twenty minutes") is no everyday phrase: it is heard where amounts are.
+                if intent not in known_to_intent:
+                    vocabulary = self._vocabulary[intent]
+                    known_to_intent[intent] = sum(weight for t, weight in weighted
+                                                  if t in vocabulary or t in passing)
+                known = known_to_intent[intent]
+                unmatched = (known - overlap) * _RELATED_WORD_WEIGHT + (query_weight - known) * _FOREIGN_WORD_WEIGHT
+                score = 2 * overlap / (overlap + self._sample_weights[index] + unmatched)
+                if score > best_score or (score == best_score and 0 <= index < best_index):
+                    best_score, best_index = score, index
         return best_score, (self._samples[best_index] if best_index >= 0 else None)
 
     def _slots_from_paraphrase(self, sample: _Sample, heard: Heard,
@@ -1375,7 +1443,7 @@ class IntentResolver:
         if heard_as.intent in self._catch_alls or not empty or not self._sign_in_words(heard.spoken):
             return heard_as
         others = frozenset(self._vocabulary) - {heard_as.intent}
-        _, sample = self._most_similar(self._similarity_tokens(heard.words, mentions), exclude=others)
+        _, sample = self._most_similar(self._query(heard.words, mentions), exclude=others)
         beside = sample and self._said_beside_the_request(sample, heard, empty[0],
                                                           heard_as.slots[empty[0]].slot_type)
         return replace(heard_as, slots={**heard_as.slots, empty[0]: beside}) if beside else heard_as
@@ -1419,11 +1487,16 @@ class IntentResolver:
         # A description (a symptom) written into a sample outside the catch-all is, to Alexa, only that sample's own
         # words ("no change" is no symptom of NoIntent's, "what is a slipped disc" none of DiscInfoIntent's): tagged,
         # it would make any sentence naming a symptom that sample's paraphrase (see _nearest_sample).
-        mentions = self._mentions(words)
-        tokens = self._similarity_tokens(words, mentions, slot_tags)
+        types = self._types_of[intent]
+        said = self._mentions(words)
+        self._types_said.setdefault(intent, set()).update(_tag(m.value.slot_type) for m in said)
+        self._values_said.setdefault(intent, set()).update(
+            _canonical(w) for m in said for w in words[m.start:m.end] if w not in _CONTENT_STOP_WORDS)
+        mentions = [m for m in said if m.value.slot_type in types]  # others are its own words
+        tokens = self._similarity_tokens(words, mentions, slot_tags, types)
         described = [m for m in mentions if m.value.slot_type in self._describing_types]
         if described and intent not in self._catch_alls:
-            as_words = self._similarity_tokens(words, [m for m in mentions if m not in described], slot_tags)
+            as_words = self._similarity_tokens(words, [m for m in mentions if m not in described], slot_tags, types)
             asked = {w for i, w in enumerate(words) if w not in _CONTENT_STOP_WORDS and w not in sentinels
                      and not any(m.start <= i < m.end for m in described)}
             # Asked about ("what can i take for the spasms"), a symptom is also its type; said alone ("no change",
@@ -1448,16 +1521,19 @@ class IntentResolver:
 
     def _index_similarity(self) -> None:
         self._vocabulary: dict[str, set[str]] = {}
-        self._postings: dict[str, list[int]] = {}
+        self._postings: dict[frozenset[str], dict[str, list[int]]] = {}  # by the slot types of the sample's intent
         for index, sample in enumerate(self._samples):
             self._vocabulary.setdefault(sample.intent, set()).update(sample.similarity_tokens)
+            postings = self._postings.setdefault(self._types_of[sample.intent], {})
             for token in sample.similarity_tokens:
-                self._postings.setdefault(token, []).append(index)
+                postings.setdefault(token, []).append(index)
         # Rarity across intents, not samples: a word every intent uses tells them apart no better than
         # a word one intent repeats in all its samples.
         intents_using: dict[str, int] = {}
-        for vocabulary in self._vocabulary.values():
-            for token in vocabulary:
+        for intent, vocabulary in self._vocabulary.items():
+            # A type's tag is as common as the intents that say its values, as a slot or as their own words, and so
+            # is each word of a value ("neck" is said in requests of several kinds, whether tagged or not).
+            for token in vocabulary | self._types_said.get(intent, set()) | self._values_said.get(intent, set()):
                 intents_using[token] = intents_using.get(token, 0) + 1
         intents = len(self._vocabulary)
         self._weights = {t: _idf(intents, used) for t, used in intents_using.items()}
@@ -1466,6 +1542,8 @@ class IntentResolver:
         self._denials = frozenset(map(_canonical, _DENIALS))  # as similarity tokens: "none" is "non"
         self._negated_samples = frozenset(index for index, s in enumerate(self._samples)
                                           if s.similarity_tokens & self._denials)
+        self._bare_samples = frozenset(index for index, s in enumerate(self._samples)
+                                       if s.slots and all(t.startswith("<") for t in s.similarity_tokens))
 
     def _index_keywords(self) -> None:
         """Per intent, its own words: in at least _KEYWORD_SHARE of its samples, no function word, and no evidence of
@@ -1510,6 +1588,15 @@ class IntentResolver:
                 word for word in self._distinctive_words[slot_type["name"]] if in_values[word] > 1)
 
 
+def _words_around(words: Sequence[str], span: tuple[int, int]) -> int:
+    """Words said around a value that answers a question, a condition after it aside: "twenty, if that's okay
+    with you" is the answer twenty, its condition the manner of it."""
+    after = list(words[span[1]:])
+    if _CONDITION in after:
+        after = after[:after.index(_CONDITION)]
+    return span[0] + len(after)
+
+
 def _resolved(slot: SlotValue) -> bool:
     """A custom value entity resolution matched, or a built-in value Alexa understood."""
     if slot.value is None:
@@ -1536,6 +1623,21 @@ def _with_slots_from(base: Resolution, other: Resolution, keep_words: bool, fill
         elif fill_missing and mine.value is None and theirs.value is not None:
             slots[name] = theirs
     return Resolution(base.intent, slots, base.score)
+
+
+def _with_spans_the_carrier_frames(heard_as: Resolution, template: Resolution) -> Resolution:
+    """`heard_as`, with each slot whose value lies inside the one a sample of the same intent framed with its fixed
+    words ("{weak grip} after that one") widened to that span, as Alexa fills a slot with all the words where the
+    sample puts it, not a listed value picked out of them ("weak")."""
+    slots = dict(heard_as.slots)
+    for name, framed in template.slots.items():
+        mine = slots.get(name)
+        if mine is None or mine.value is None or framed.value is None:
+            continue
+        inner, outer = mine.value.lower().split(), framed.value.lower().split()
+        if len(inner) < len(outer) and any(outer[i:i + len(inner)] == inner for i in range(len(outer))):
+            slots[name] = framed
+    return Resolution(heard_as.intent, slots, heard_as.score)
 
 
 def _parsed_sample(text: str) -> tuple[list[str], list[str], list[str]]:
