@@ -65,7 +65,7 @@ SIGN_MARGIN = 2.0
 SURE_ONLY_INTENTS = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 # Words beside a slot's value in a reading that is still that value alone ("at bedtime", "just by itself"); the
 # resolver's normalising drops fillers ("um") already.
-SLOT_ONLY_EXTRAS = frozenset({"at", "just", "please", "so", "well", "okay"})
+SLOT_ONLY_EXTRAS = frozenset({"at", "just", "please", "so", "well", "okay", "i", "am"})
 # The slot types whose values alone, unasked, are asked again: everyday words that pull unrelated speech ("bedtime",
 # "by itself", "the usual", "fine" unasked). A routine named alone ("lower back", "neck") is how people answer the
 # welcome, which elicits no slot: acted on.
