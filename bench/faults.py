@@ -253,6 +253,17 @@ class Load:
         while time.monotonic() < deadline and not all(self.acknowledged.values()):
             time.sleep(0.05)
 
+    def wait_for_an_answer_sent_after(self, moment: float, limit: float) -> None:
+        """Until a request sent after `moment` has come back (or `limit` seconds): on a busy machine every
+        conversation may still be waiting on a slow answer sent before the fault when its watch ends, and a row of
+        no requests measures nothing."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            with self._lock:
+                if any(outcome.sent >= moment for outcome in self.outcomes):
+                    return
+            time.sleep(0.05)
+
     def _converse(self, user: str) -> None:
         """The lower-back routine from start to finish, over and over; a failed turn starts a new session."""
         session = AlexaSession(user_id=user, locale=LOCALE)
@@ -482,6 +493,7 @@ def measure(name: str, plan: Plan, pki: TestPKI, readme_flags: bool = False) -> 
         time.sleep(fault.lasts)
         fault.end()
         time.sleep(plan.after if fault.lasts else plan.window + plan.after)
+        load.wait_for_an_answer_sent_after(fault_at, ALEXA_GIVES_UP_SECONDS)
         load.stop()
         alive = server.process.poll() is None
         workers = len(server.workers()) if alive else 0
