@@ -15,10 +15,11 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Sequence
 
 from skill.local.listen.arpa import witten_bell, write_arpa
 from skill.local.listen.pronounce import cmu_dictionary, dictionary_lines
-from skill.local.listen.vocabulary import corpus
+from skill.local.listen.vocabulary import Sentence, corpus
 
 MODEL_DIR = Path(__file__).with_name("model")
 LANGUAGE = "en"
@@ -48,12 +49,14 @@ def build(language: str = LANGUAGE) -> dict[str, str]:
     return {"arpa": arpa.getvalue(), "dict": "\n".join(lines) + "\n", "json": json.dumps(note, indent=1) + "\n"}
 
 
-def is_current(language: str = LANGUAGE) -> bool:
-    """Whether the model files were built from the sentences the sources give now."""
+def is_current(language: str = LANGUAGE, sentences: Sequence[Sentence] | None = None) -> bool:
+    """Whether the model files were built from the sentences the sources give now (`sentences`: the corpus, if
+    already spelled out)."""
     files = model_files(language)
     if not all(path.is_file() for path in files.values()):
         return False
-    return json.loads(files["json"].read_text(encoding="utf-8")).get("corpus_sha256") == corpus_digest(_sentences())
+    found = _sentences() if sentences is None else sorted((s.words, s.weight) for s in sentences)
+    return json.loads(files["json"].read_text(encoding="utf-8")).get("corpus_sha256") == corpus_digest(found)
 
 
 def _sentences() -> list[tuple[tuple[str, ...], float]]:
