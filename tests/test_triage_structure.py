@@ -10,7 +10,9 @@ import functools
 
 import pytest
 
-from skill.core.safety.triage import Finding, rules_alone
+from skill.core.content import load_document
+from skill.core.safety.learned import LearnedSecondOpinion, clarify_withheld
+from skill.core.safety.triage import rules_alone
 
 
 @pytest.fixture(scope="module")
@@ -533,7 +535,6 @@ def test_a_cue_that_swallows_a_concept_phrase_frees_the_denial_inside_it(triage)
 def test_an_ending_element_matches_longer_words_only_and_never_opens_a_phrase():
     import copy
 
-    from skill.core.content import load_document
     from skill.core.safety.triage import Triage
     document = copy.deepcopy(load_document("en-US", "red_flags"))
     document["blockers"]["progressive_been"]["phrases"] = ["*ing been"]
@@ -561,7 +562,6 @@ def _without(section: str):
     """The en-US rules compiled without one engine section of red_flags.json: the words come from the data."""
     import copy
 
-    from skill.core.content import load_document
     from skill.core.safety.triage import Triage
     document = copy.deepcopy(load_document("en-US", "red_flags"))
     document.pop(section)
@@ -654,11 +654,11 @@ def test_a_return_after_the_recovery_still_lifts_it(triage, returned):
     assert tier_of(triage, returned) == "emergency"
 
 
-class _AlwaysAsks:
-    """A second opinion that would ask the clarifying question of anything: what the engine lets through is its own."""
-
-    def raise_(self, finding, reading):
-        return finding or Finding("clarify", "learned_clarify", "Is any of this new?", "emergency")
+def _always_asks() -> LearnedSecondOpinion:
+    """A second opinion sure of the clarifying question for anything, with the rules' own withholding: what it lets
+    through is the withholding's, not the shipped weights'."""
+    return LearnedSecondOpinion({"bias": [0.0, 0.0, 0.0, 10.0, 0.0]}, 0.5, "Is any of this new?",
+                                withheld=clarify_withheld(load_document("en-US", "red_flags")))
 
 
 # The learned model may not ask the clarifying question where all that is live is a vague complaint and its
@@ -674,7 +674,7 @@ class _AlwaysAsks:
 ])
 def test_the_learned_clarify_is_not_asked_of_a_vague_bad_back_day(triage, utterance, tier):
     try:
-        triage.with_second_opinion(_AlwaysAsks())
+        triage.with_second_opinion(_always_asks())
         assert tier_of(triage, utterance) == tier
     finally:
         triage.with_second_opinion(None)

@@ -64,6 +64,17 @@ def protective_concepts(rules: Mapping) -> frozenset[str]:
     return frozenset(name for pattern in patterns for name in pattern.get("none", ())) - used | children
 
 
+def clarify_withheld(rules: Mapping) -> tuple[frozenset[str], frozenset[str]]:
+    """'second_opinion' / 'clarify_withheld': the vague complaints, and those with their circumstances. Where all that
+    is live is among them and one is a vague complaint ("my back's acting up again today"), the model does not ask the
+    clarifying question: it asks about nothing that was said."""
+    entry = rules.get("second_opinion", {}).get("clarify_withheld", {})
+    vague, circumstances = frozenset(entry.get("vague", ())), frozenset(entry.get("circumstances", ()))
+    if unknown := sorted((vague | circumstances) - set(rules["concepts"])):
+        raise ValueError(f"second_opinion: clarify_withheld names unknown concepts {unknown}")
+    return vague, vague | circumstances
+
+
 def decide(rules_tier: str, chances: Sequence[float], thresholds: Mapping[str, float], may_raise: bool = True) -> str:
     """The tier to answer: the rules' own, or a more severe one the model is sure of (unless `may_raise` is false)."""
     best = max(range(len(CLASSES)), key=chances.__getitem__)
@@ -75,10 +86,11 @@ def decide(rules_tier: str, chances: Sequence[float], thresholds: Mapping[str, f
 
 class LearnedSecondOpinion:
     def __init__(self, weights: Mapping[str, Sequence[float]], thresholds: float | Mapping[str, float],
-                 clarify_question: str, holds_back: frozenset[str] = frozenset(), scale: float = 1.0):
+                 clarify_question: str, holds_back: frozenset[str] = frozenset(), scale: float = 1.0,
+                 withheld: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())):
         """`thresholds`: how sure to be before raising to each tier (one number: the same for every tier).
         `holds_back`: concepts in whose presence it never raises (protective_concepts). `scale`: what the weights
-        were multiplied by."""
+        were multiplied by. `withheld`: where it never asks the clarifying question (clarify_withheld)."""
         self.weights = weights
         self.scale = scale
         if isinstance(thresholds, (int, float)):
@@ -86,17 +98,23 @@ class LearnedSecondOpinion:
         self.thresholds = {tier: float(thresholds[tier]) for tier in CLASSES[:-1]}
         self.clarify_question = clarify_question
         self.holds_back = holds_back
+        self.vague, self.vague_with_circumstances = withheld
 
     def raise_(self, finding: Finding | None, reading: Reading) -> Finding | None:
         """`finding`, or a more severe one when the model is sure of it."""
         rules_tier = finding.tier if finding else "none"
         tier = decide(rules_tier, probabilities(self.weights, features(reading), self.scale), self.thresholds,
                       self.holds_back.isdisjoint(reading.live))
-        if tier == rules_tier:
+        if tier == rules_tier or (tier == "clarify" and self._only_vague(reading)):
             return finding
         if tier == "clarify":
             return Finding("clarify", "learned_clarify", self.clarify_question, "emergency")
         return Finding(tier, f"learned_{tier}")
+
+
+    def _only_vague(self, reading: Reading) -> bool:
+        live = reading.live.keys()
+        return bool(self.vague & live) and live <= self.vague_with_circumstances
 
 
 def pack(weights: Mapping[str, Sequence[float]]) -> dict:
@@ -149,4 +167,4 @@ def second_opinion_for(locale: str) -> LearnedSecondOpinion | None:
     rules = load_document(locale, "red_flags")
     weights, scale = unpack(model)
     return LearnedSecondOpinion(weights, model["thresholds"], rules["second_opinion"]["clarify_question"],
-                                protective_concepts(rules), scale)
+                                protective_concepts(rules), scale, clarify_withheld(rules))

@@ -1602,12 +1602,8 @@ class Triage:
                  blockers: Sequence[_Blocker], rules: Sequence[_Rule],
                  frames: Mapping[str, frozenset[str]] | None = None, corrections: _Matcher | None = None,
                  conditionals: _Conditionals | None = None, clauses: _Clauses | None = None,
-                 cue_openers_within: int = 0, cue_openers_for: frozenset[str] = frozenset(),
-                 clarify_withheld: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())):
+                 cue_openers_within: int = 0, cue_openers_for: frozenset[str] = frozenset()):
         self._normaliser = normaliser
-        # Concepts that, live alone, keep the learned model from asking the clarifying question: (a vague complaint,
-        # it with its circumstances), 'second_opinion' / 'clarify_withheld' in the rules.
-        self._vague, self._vague_with_circumstances = clarify_withheld
         # How far before a blocker's own cue a 'cue_openers' word ("since") only opens that cue, and lifts nothing.
         self._cue_openers_within = cue_openers_within
         self._cue_openers_for = cue_openers_for  # the blockers whose cues are causes ("since" before a date lifts)
@@ -1646,18 +1642,7 @@ class Triage:
             return None
         finding = next((rule.finding for rule in self._rules if self._fires(rule, reading.live, reading.utterance)),
                        None)
-        if self._second_opinion is None:
-            return finding
-        raised = self._second_opinion.raise_(finding, reading)
-        if raised is not finding and raised is not None and raised.tier == "clarify" and self._only_vague(reading):
-            return finding
-        return raised
-
-    def _only_vague(self, reading: Reading) -> bool:
-        """Whether all that is live is a vague complaint and its circumstances ("my back's acting up again today"):
-        nothing the clarifying question asks about, so the learned model does not ask it."""
-        live = reading.live.keys()
-        return bool(self._vague & live) and live <= self._vague_with_circumstances
+        return self._second_opinion.raise_(finding, reading) if self._second_opinion else finding
 
     def read(self, text: str | None) -> Reading | None:
         """What the rules see in `text`: its words, the lexicons matched and the concepts no blocker reaches."""
@@ -1896,8 +1881,7 @@ def _subject(utterance: _Utterance, anchor: _Span) -> str:
 
 def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[str, frozenset[str]],
                                                    list[_Blocker], list[_Rule], dict[str, frozenset[str]], _Matcher,
-                                                   _Conditionals | None, _Clauses | None, int, frozenset[str],
-                                                   tuple[frozenset[str], frozenset[str]]]:
+                                                   _Conditionals | None, _Clauses | None, int, frozenset[str]]:
     normaliser = _Normaliser(document.get("spoken_variants", {}), document.get("fillers", ()),
                              document.get("question_inversion"), document.get("question_answers"),
                              document["subjects"].get("reflexive"), document.get("lost_ability"),
@@ -1960,18 +1944,7 @@ def _compile(document: Mapping[str, Any]) -> tuple[_Normaliser, _Matcher, dict[s
     return (normaliser, _Matcher(phrases, floating, concept_entries, gap_denials), concepts, blockers, rules, frames,
             corrections, _conditionals(document.get("conditionals"), normaliser), clauses,
             int(document.get("cue_openers", {}).get("within", 0)),
-            frozenset(document.get("cue_openers", {}).get("blockers", ())),
-            _clarify_withheld(document, concept_entries))
-
-
-def _clarify_withheld(document: Mapping[str, Any], concepts: Mapping[str, Any]
-                      ) -> tuple[frozenset[str], frozenset[str]]:
-    """'second_opinion' / 'clarify_withheld': the vague concepts, and those with their circumstances."""
-    entry = document.get("second_opinion", {}).get("clarify_withheld", {})
-    vague, circumstances = frozenset(entry.get("vague", ())), frozenset(entry.get("circumstances", ()))
-    if unknown := sorted((vague | circumstances) - set(concepts)):
-        raise ValueError(f"second_opinion: clarify_withheld names unknown concepts {unknown}")
-    return vague, vague | circumstances
+            frozenset(document.get("cue_openers", {}).get("blockers", ())))
 
 
 def _clauses(breaks: Mapping[str, Any], break_names: set[str]) -> _Clauses | None:
