@@ -249,18 +249,19 @@ class Load:
             thread.join(timeout=ALEXA_GIVES_UP_SECONDS + 5)
 
     def wait_for_a_completion_each(self, limit: float) -> None:
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline and not all(self.acknowledged.values()):
-            time.sleep(0.05)
+        self._wait_until(lambda: all(self.acknowledged.values()), limit)
 
     def wait_for_an_answer_sent_after(self, moment: float, limit: float) -> None:
         """Until a request sent after `moment` has come back (or `limit` seconds): on a busy machine every
         conversation may still be waiting on a slow answer sent before the fault when its watch ends, and a row of
         no requests measures nothing."""
+        self._wait_until(lambda: any(outcome.sent >= moment for outcome in self.outcomes), limit)
+
+    def _wait_until(self, done: Callable[[], bool], limit: float) -> None:
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             with self._lock:
-                if any(outcome.sent >= moment for outcome in self.outcomes):
+                if done():
                     return
             time.sleep(0.05)
 
