@@ -11,7 +11,7 @@ run: setup
 	$(BIN)/python -m skill talk $(if $(LISTEN),--listen)
 
 test: setup
-	$(BIN)/python -m pytest --numprocesses=auto --dist=loadfile
+	$(BIN)/python -m pytest --numprocesses=auto --dist=loadfile --no-loadscope-reorder
 
 # The console in the browser at http://127.0.0.1:5050/ (README: "The console in the browser"); Ctrl-C to stop.
 console: setup

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
 from bench import red_flag_bank, red_flag_model
 from bench.red_flag_report import BANK
 from skill.core.content import load_document
@@ -26,21 +28,27 @@ def _sentences() -> list[str]:
     return bank + [text for text, _ in CLINICAL_FACTS_1E + OWN_PHRASINGS]
 
 
-def test_it_never_lowers_what_the_rules_found():
+@pytest.fixture(scope="module")
+def rules_found() -> list[tuple[str, Finding | None, object]]:
+    """Each bank sentence with the rules' finding and reading, worked out once for the module: several tests walk
+    the whole bank and this is most of their time."""
+    rules = rules_alone("en-US")
+    return [(text, rules.classify(text), rules.read(text)) for text in _sentences()]
+
+
+def test_it_never_lowers_what_the_rules_found(rules_found):
     """The shipped model lowers no tier the rules gave, the clarifying question included."""
-    rules, both = rules_alone("en-US"), triage_for("en-US")
-    lowered = [(text, found.tier, after.tier if after else None) for text in _sentences()
-               for found, after in [(rules.classify(text), both.classify(text))]
-               if _severity(after) > _severity(found)]
+    both = triage_for("en-US")
+    lowered = [(text, found.tier, after.tier if after else None) for text, found, _ in rules_found
+               for after in [both.classify(text)] if _severity(after) > _severity(found)]
     assert lowered == []
 
 
-def test_a_model_certain_a_sentence_is_harmless_still_asks_the_rules_question():
+def test_a_model_certain_a_sentence_is_harmless_still_asks_the_rules_question(rules_found):
     """Certain of "none", a model leaves every finding of the rules as it was: a harmless-looking reading of a
     sentence the rules flagged is never a reason to stay silent."""
-    rules = rules_alone("en-US")
     certain = LearnedSecondOpinion({"bias": [0.0, 0.0, 0.0, 0.0, 50.0]}, 0.6, "?")
-    found = [(rules.classify(text), rules.read(text)) for text in _sentences()]
+    found = [(finding, reading) for _, finding, reading in rules_found]
     assert any(finding is not None and finding.tier == "clarify" for finding, _ in found)
     for finding, reading in found:
         assert certain.raise_(finding, reading) == finding, reading.words
@@ -59,17 +67,15 @@ def test_the_reviewed_phrasings_the_rules_get_right_stay_as_they_are():
     assert changed == []
 
 
-def test_it_never_overrules_the_rules_reasons_not_to_fire():
+def test_it_never_overrules_the_rules_reasons_not_to_fire(rules_found):
     """Where a concept the rules use only to hold a rule back is live (a young child, "unhurt", a harmless cause), a
     model certain of an emergency leaves the rules' finding as it was; elsewhere it raises."""
     document = load_document("en-US", "red_flags")
     holds_back = protective_concepts(document)
     assert holds_back
-    rules = rules_alone("en-US")
     alarmed = LearnedSecondOpinion({"bias": [50.0, 0.0, 0.0, 0.0, 0.0]}, 0.6, "?", holds_back)
     held = 0
-    for text in _sentences():
-        finding, reading = rules.classify(text), rules.read(text)
+    for text, finding, reading in rules_found:
         after = alarmed.raise_(finding, reading)
         if holds_back.isdisjoint(reading.live):
             assert after.tier == "emergency"
@@ -79,13 +85,11 @@ def test_it_never_overrules_the_rules_reasons_not_to_fire():
     assert held  # the bank has such sentences, so the guard was exercised
 
 
-def test_it_raises_only_when_sure():
+def test_it_raises_only_when_sure(rules_found):
     """A model that is never sure (threshold above 1) leaves every finding as the rules made it."""
-    rules = rules_alone("en-US")
     unsure = LearnedSecondOpinion(*unpack(SHIPPED)[:1], 1.01, "?", scale=unpack(SHIPPED)[1])
-    for text in _sentences()[:200]:
-        finding = rules.classify(text)
-        assert unsure.raise_(finding, rules.read(text)) == finding
+    for _, finding, reading in rules_found:
+        assert unsure.raise_(finding, reading) == finding
 
 
 def test_the_shipped_weights_come_from_the_tuning_split_as_it_is_now():
@@ -158,11 +162,10 @@ def test_a_language_without_a_model_is_judged_by_the_rules_alone():
     assert second_opinion_for("fr-FR") is None
 
 
-def test_a_model_sure_of_a_milder_tier_leaves_every_finding_as_it_was():
+def test_a_model_sure_of_a_milder_tier_leaves_every_finding_as_it_was(rules_found):
     """Whatever the weights say, and however sure, a tier the rules found is never lowered: a model certain of each
     milder tier (or of "none") in turn changes no finding of the rules on the bank and the reviewed phrasings."""
-    rules = rules_alone("en-US")
-    found = [(rules.classify(text), rules.read(text)) for text in _sentences()]
+    found = [(finding, reading) for _, finding, reading in rules_found]
     for milder in CLASSES[1:]:
         scores = [0.0] * len(CLASSES)
         scores[CLASSES.index(milder)] = 50.0
