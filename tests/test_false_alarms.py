@@ -586,7 +586,8 @@ def test_their_twins_with_a_new_or_own_sign_keep_their_tier(rules, kind: str, tw
 
 # Frames that make what follows unreal (a dream, acting a part, a joke about it), a kind of person described rather
 # than anyone here, one activity missed on one occasion, posture rather than legs, a fear for one day, what is usual
-# for the speaker: each beside a twin with the same frame where the sign is here now, which must keep its tier.
+# for the speaker, an everyday outing missed or missed for another reason, shoes, a signal "dropping out", numbness
+# wearing off: each beside a twin with the same frame where the sign is here now, which must keep its tier.
 UNREAL_AND_ORDINARY = [
     ("unreal_frame", "i dreamed my bladder stopped working and i couldn't pee",
      "i dreamed about it then woke up and i really can't pee", "emergency"),
@@ -606,6 +607,16 @@ UNREAL_AND_ORDINARY = [
      "i fear my bowels have stopped working, i've soiled myself", "emergency"),
     ("long_standing", "my left foot has its usual tingle from the sciatica",
      "not the usual tingle, both my feet have gone numb", "emergency"),
+    ("activity_without_reason", "i can't go out tonight",
+     "i can't go out any more because of my back", "soon"),
+    ("reason_elsewhere", "i can't sleep because the neighbours are having a party",
+     "i can't sleep because of the pain in my back", "soon"),
+    ("footwear", "i can't walk in these new boots",
+     "i can't walk even in flat shoes, my legs are too weak", "emergency"),
+    ("drop_particle", "my phone signal keeps dropping out",
+     "i keep dropping things, my hands have gone numb", "urgent"),
+    ("resolved", "my foot went numb from sitting cross legged but it's wearing off now",
+     "both my feet went numb and it isn't wearing off", "emergency"),
 ]
 
 

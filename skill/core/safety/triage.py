@@ -241,6 +241,9 @@ class _Blocker:
     negated_cue_counts: bool = False
     # For the denial blocker: the words that may stand between a denial and another blocker's cue it denies.
     denies_across: frozenset[str] | None = None
+    # A cue that is a concept phrase itself, word for word, blocks it ('cue_is_phrase'): the blocker names the
+    # phrases that are no sign alone, only with what its unless-list says ("can't sleep" needs the pain or the weeks).
+    is_phrase: bool = False
 
 
 def _longest_first(texts: Sequence[str]) -> list[tuple[str, ...]]:
@@ -520,6 +523,7 @@ class _Normaliser:
                                          for phrase in self._answer_words[kind] if phrase)
         self._no_openers = frozenset(phrase[0] for phrase in self._answer_words["no"] if phrase)
         self._answer_subjects = frozenset(answers.get("subjects", ()))
+        self._alternative_joins = frozenset(answers.get("alternative_joins", ()))
         self._question_subjects = frozenset(answers.get("question_subjects", ()))
         self._lead_ins = frozenset(answers.get("lead_ins", ())) | self._fillers | {_PAUSE}
         reported = reported or {}
@@ -1092,6 +1096,8 @@ class _Normaliser:
     def _bare_no_here(self, words: Sequence[str], i: int, clause: Sequence[str]) -> bool:
         """Whether an unpunctuated no at token i answers the clause before it: the clause names no one, and the no
         ends the utterance or is followed only by more of the answer ("none at all", "all good")."""
+        if i and words[i - 1] in self._alternative_joins:
+            return False  # an alternative ("full or not any more") offers the no, it does not answer with it
         answer = self._answer_at(words, i)
         if answer is None or answer[0] != "no":
             return False
@@ -1779,6 +1785,7 @@ class Triage:
         # A concept phrase inside a longer cue is that cue's words ("woke up" in "it woke up again"), as a cue inside
         # a longer concept phrase is that phrase's.
         reaching = [cue for cue in cues if (within_cue and _inside(span, cue))
+                    or (blocker.is_phrase and cue == span)
                     or _reaches(utterance, cue, span, blocker.before, blocker.after)
                     or (blocker.overlaps and blocker.before and cue.start < span.start < cue.end)]
         if not reaching:
@@ -2153,7 +2160,8 @@ def _blocker(name: str, entry: Mapping[str, Any], break_names: set[str],
     return _Blocker(name, reach("before"), reach("after"), reach("unless"), bool(entry.get("own_cue_keeps", False)),
                     frozenset(entry.get("only", ())), bool(entry.get("cue_overlaps", False)),
                     bool(entry.get("negated_cue_counts", False)),
-                    frozenset(entry["denies_across"]) if "denies_across" in entry else None)
+                    frozenset(entry["denies_across"]) if "denies_across" in entry else None,
+                    bool(entry.get("cue_is_phrase", False)))
 
 
 def _rule(entry: Mapping[str, Any], concepts: Mapping[str, Any]) -> _Rule:
