@@ -346,3 +346,25 @@ def test_minutes_said_during_the_heat_screen_never_pause_anything(store):
     assert screening.attributes["question"]["id"] == Question.HEAT_SCREEN
     assert talk.elicited is None
     assert talk.hear("fifteen minutes").record["intent"] == "HeatTimerIntent"
+
+
+
+# On an Echo a yes said with its sign ("yes, I have diabetes") arrives as a symptom report, the yes first in its slot.
+@pytest.mark.parametrize("said, clearance", [("yes i have diabetes", True), ("yeah my circulation is poor", True),
+                                             ("my back has been stiff all week", False)])
+def test_a_symptom_report_opening_with_yes_answers_a_safety_screen_yes(chat, said, clearance):
+    chat.launch()
+    assert chat.intent("HeatTimerIntent").attributes["question"]["id"] == Question.HEAT_SCREEN
+    answered = chat.intent("SymptomReportIntent", symptom=said)
+    assert (answered.attributes.get("question", {}).get("id") == Question.HEAT_CLEARANCE) is clearance
+    assert (EN_US.say("heat.not_advised") in answered.speech) is clearance  # without a yes: "no red flag" as before
+
+
+def test_a_yes_said_with_a_sign_to_the_stretch_screen_is_still_triaged(store):
+    # The sign's own tier comes first (here its clarifying question), as for any report: the yes never hides it.
+    talk = _talk(store)
+    talk.hear("open spine coach")
+    assert talk.hear("start my lower back stretches").attributes["question"]["id"] == Question.STRETCH_SCREEN
+    answered = talk.hear("yeah a bit of numbness")
+    assert answered.record["intent"] == "SymptomReportIntent"
+    assert answered.attributes["question"]["id"] == Question.CLARIFY

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from typing import Mapping
 
 from skill.alexa.handlers.base import Answer, TurnHandler, slot_id
+from skill.alexa.safety.screening import slot_words
+from skill.core.content import load_document
 from skill.core.heat import minutes_left
+from skill.core.text import fold
 from skill.core.routines import load_routines
 from skill.core.state import Question
 from skill.alexa.turn import Reply, Turn
 
 log = logging.getLogger(__name__)
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 
 class LaunchHandler(TurnHandler):
@@ -40,6 +46,11 @@ class LaunchHandler(TurnHandler):
 # ("another tip?", "carry on?") "I'm good" may just as well decline, so there it stays the check-in's "what next?".
 ALL_RIGHT_MEANS = {Question.STRETCH_SCREEN: False, Question.HEAT_SCREEN: False, Question.HEAT_CHECK: False,
                    Question.READY_TO_BEGIN: True}
+# A safety screen answered yes with the sign said after it ("yes, I'm diabetic", "yeah, a bit of numbness"): on an Echo
+# the sign's words make it a symptom report, the yes first in its slot. Triage has already read the sign (TriageHandler
+# acts first on any finding); with none, the yes still answers the screen, never dropped for "no red flag".
+SAFETY_SCREENS = frozenset(question for question, all_right in ALL_RIGHT_MEANS.items() if all_right is False)
+SYMPTOM_INTENT = "SymptomReportIntent"
 
 
 class AnswerHandler(TurnHandler):
@@ -54,7 +65,8 @@ class AnswerHandler(TurnHandler):
             return False
         return turn.intent in ("AMAZON.YesIntent", "AMAZON.NoIntent") or (
             turn.intent == "AMAZON.NextIntent" and turn.asked.id is Question.ANOTHER_TIP) or (
-            self._all_right(turn) and turn.asked.id in ALL_RIGHT_MEANS)
+            self._all_right(turn) and turn.asked.id in ALL_RIGHT_MEANS) or (
+            turn.asked.id in SAFETY_SCREENS and _yes_with_a_sign(turn))
 
     def act(self, turn: Turn) -> Reply:
         if self._all_right(turn):
@@ -64,6 +76,24 @@ class AnswerHandler(TurnHandler):
     @staticmethod
     def _all_right(turn: Turn) -> bool:
         return turn.intent == "PainCheckIntent" and slot_id(turn, "feeling") == "fine"
+
+
+def _yes_with_a_sign(turn: Turn) -> bool:
+    """A symptom report whose words open with a yes (the triage rules' own yes words, red_flags.json's
+    question_answers)."""
+    if turn.intent != SYMPTOM_INTENT:
+        return False
+    yes_words = {tuple(_WORD.findall(fold(phrase))) for phrase in _yes_phrases(turn.content.locale)}
+    for said in slot_words(turn.handler_input.request_envelope.request):
+        words = tuple(_WORD.findall(fold(said)))
+        if any(len(words) > len(yes) and words[:len(yes)] == yes for yes in yes_words if yes):
+            return True
+    return False
+
+
+@functools.cache
+def _yes_phrases(locale: str) -> tuple[str, ...]:
+    return tuple(load_document(locale, "red_flags").get("question_answers", {}).get("yes", ()))
 
 
 class HelpHandler(TurnHandler):
