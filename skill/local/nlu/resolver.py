@@ -300,10 +300,11 @@ _MEANING_CLASSES = {
     "herniated": "slipped bulging prolapsed ruptured",
     "ice": "cold frozen",
     "tip": "advice suggestion hint",
-    "pain": "hurt painful sore ache aching agony",
+    "pain": "hurt painful sore ache aching agony ouch ow owww",  # a cry of pain says it hurts ("ow, my back")
     "numb": "weak tingling tingle",
     "limb": "leg foot feet arm hand toe finger",
-    "skip": "pass miss",
+    # Not "pass": "I'll pass" declines an offer (NoIntent), where "I'll skip that" accepts one to skip.
+    "skip": "miss",
     "stop": "cancel end scrap",
     "warning": "sign symptom danger dangerous emergency serious urgent",
     "remain": "left remaining longer",
@@ -445,13 +446,17 @@ _PAUSE = "AMAZON.PauseIntent"
 _START_OVER = "AMAZON.StartOverIntent"
 # A sample with one of these denies what a request said without either affirms ("let's do this", "let's not do this").
 _DENIALS = frozenset({"not", "never"})
+# Words that make a feeling the stretch's (canonical): "that one made my leg tingle" and "it's shooting down my leg"
+# check in on what was just done, "my leg tingles" reports.
+_OF_A_STRETCH = frozenset({"stretch", "one", "that", "this", "last", "it"})
 _SET_NOUNS = frozenset({"stretch", "one"})  # canonical: "stretches", "exercises", "routine", "ones"
 # Longest first: "hold on a sec" before "hold on".
 _LEADING_ANSWERS = tuple(sorted(
     [*((tuple(word.split()), _YES) for word in "yes yeah yep yup yeh aye sure".split()),
      *((tuple(word.split()), _NO) for word in ("no", "nah", "nope", "not yet", "not quite")),
      *((tuple(phrase.split()), _PAUSE) for phrase in ("hold on", "hang on", "wait", "one moment", "one second",
-                                                      "just a second", "just a minute", "give me a minute"))],
+                                                      "just a second", "just a minute", "give me a minute",
+                                                      "one sec", "just a sec", "give me a sec"))],
     key=lambda lead: -len(lead[0])))
 _AFTER_AN_ANSWER = frozenset(
     "i it that this these those she he they we you there nothing none not never just all let give leave do does did "
@@ -623,6 +628,7 @@ class IntentResolver:
             heard_as = self._request_said_whole(heard, mentions) or heard_as
         if context is None or context.intent != heard_as.intent:
             heard_as = self._description_not_feeling(heard, mentions, heard_as)
+            heard_as = self._report_not_check_in(heard, mentions, heard_as)
         heard_as = self._with_the_sign_beside(heard, mentions, heard_as)
         heard_as = self._move_to_a_named_one(words, mentions, heard_as)
         if _says_a_doubt(words) and (heard_as.intent == _YES or heard_as.intent in self._catch_alls
@@ -695,6 +701,21 @@ class IntentResolver:
                                            and t.intent in self._catch_alls], mentions)
         return caught or heard_as
 
+    def _report_not_check_in(self, heard: Heard, mentions: Sequence[_Mention], heard_as: Resolution) -> Resolution:
+        """How a part of the body feels ("my back is paining a lot", "the pain is going down my leg"), said while no
+        check-in is open and of no stretch ("that one", "this stretch"), is a report: the catch-all takes it whole, as
+        Alexa's model would for a sentence that names the body, not the exercise."""
+        feeling = heard_as.slots.get(PAIN_CHECK.slot)
+        if heard_as.intent != PAIN_CHECK.intent or (feeling is not None and feeling.id in _ALL_RIGHT):
+            return heard_as  # "my back feels better": nothing to report, as the check-in hears it
+        said = {_canonical(w) for w in heard.words}
+        body = any(m.value.slot_type in self._open_types - self._account_types for m in mentions) or "limb" in said
+        if not body or said & _OF_A_STRETCH:
+            return heard_as
+        caught, _ = self._best_fit(heard, [t for t in self._templates if not t.carrier and len(t.slots) == 1
+                                           and t.intent in self._catch_alls], mentions)
+        return caught or heard_as
+
     def _sign_without_a_built_in(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
         """Alexa gives a built-in intent only for one of its samples said exactly (ours or Amazon's), and none of
         them holds a sign ("pause, I can't feel my legs" is no pause): such a sentence goes to a custom intent, the
@@ -738,6 +759,13 @@ class IntentResolver:
             # Alexa gives a built-in intent only for one of its samples said exactly; a custom sample said exactly
             # with a value of its slot's type in it is the closer fit ("that one was lovely, no pain at all").
             sample, score = None, 0.0
+        if template is not None and sample is not None and sample.slots and not sample.carrier \
+                and template.intent != sample.intent and self._tells_an_account(template) \
+                and self._says_how_it_feels(heard, mentions, sample):
+            # A listed value said with how it feels ("my husband's back is really sore", "ow, my back") is an account
+            # of it, for the catch-all to hear whole: a sample that is the value alone ("{area}") asks for the value
+            # only with no such word beside it ("the neck one please").
+            return template
         if template is not None and sample is not None and sample.intent != template.intent and score > template.score:
             # The paraphrase's intent is the closer fit: its own best template, if one fits, says where its slots are.
             own, own_carried = self._best_fit(heard, self._templates_of.get(sample.intent, ()), mentions)
@@ -763,6 +791,20 @@ class IntentResolver:
             return self._unless_caught_all(
                 Resolution(sample.intent, self._slots_from_paraphrase(sample, heard, mentions), score), heard, mentions)
         return Resolution(FALLBACK_INTENT, {}, 1.0 - score)
+
+    def _tells_an_account(self, heard_as: Resolution) -> bool:
+        """Whether the slots heard are all of types that tell how things are (a symptom, a feeling)."""
+        filled = [slot for slot in heard_as.slots.values() if slot.value is not None]
+        return bool(filled) and all(slot.slot_type in self._account_types for slot in filled)
+
+    def _says_how_it_feels(self, heard: Heard, mentions: Sequence[_Mention], sample: _Sample) -> bool:
+        """Whether words besides the values of the sample's slot types are evidence of the check-in's feelings
+        ("sore", "stiff", "ow")."""
+        feeling = self._slot_types.get(PAIN_CHECK.intent, {}).get(PAIN_CHECK.slot)
+        evidence = self._distinctive_words.get(feeling, frozenset())
+        types = {self._slot_types[sample.intent][name] for name in sample.slots}
+        inside = {i for m in mentions if m.value.slot_type in types for i in range(m.start, m.end)}
+        return any(_canonical(w) in evidence for i, w in enumerate(heard.words) if i not in inside)
 
     @staticmethod
     def _mostly_said(sample: _Sample, heard: Heard) -> bool:
@@ -885,8 +927,9 @@ class IntentResolver:
         request = self._heard_as_request(after, self._mentions(after.words))
         # A move no yes/no question offers ("go back a step") needs only to be heard as it would be said alone.
         sure = request.score >= (BUILT_IN_BELOW if request.intent in _MOVES else _OWN_REQUEST)
-        # Only words that follow an answer ("yes, they did", "nah, just the one") echo it: no move.
-        echo = all(w in _AFTER_AN_ANSWER or w == "one" for w in after.words)
+        # Only words that follow an answer ("yes, they did", "nah, just the one") echo it: no move. So does asking what
+        # the things offered are ("yes, what are they" to "Shall I tell you the signs?"): the yes, to hear them.
+        echo = all(w in _AFTER_AN_ANSWER or w in ("one", "what", "which") for w in after.words)
         return request if sure and not echo and not self._only_passed_through(request) else None
 
     def _correction_after(self, heard: Heard, said: int) -> Resolution | None:
@@ -1285,7 +1328,8 @@ class IntentResolver:
             if found is not None and not any(tags[found[0]:found[1]]):
                 # To a custom intent without such a slot, an amount or a time is still one ("for three days"), of
                 # no slot's type.
-                tag = _tag(slot_type) if types is None or slot_type in types else _tag(_AN_AMOUNT)
+                tag = _tag(slot_type) if (types is None or slot_type in types) and _a_length(slot_type, found[2]) \
+                    else _tag(_AN_AMOUNT)
                 tags[found[0]:found[1]] = [tag] * (found[1] - found[0])
         slot_tags = slot_tags or {}
         if covered is not None:  # the words each custom value's tag stands for
@@ -1595,6 +1639,15 @@ def _words_around(words: Sequence[str], span: tuple[int, int]) -> int:
     if _CONDITION in after:
         after = after[:after.index(_CONDITION)]
     return span[0] + len(after)
+
+
+# A length something is timed for is said in minutes or hours: seconds ("one sec", "give me a sec") are a wait, and days
+# or more ("since two days", "for a week") how long something has lasted. Said in those, an amount is no slot's.
+_TIMED_LENGTH = re.compile(r"^PT(?=\d+[HM])(?:\d+H)?(?:\d+M)?(?:\d+S)?$")
+
+
+def _a_length(slot_type: str, value: str) -> bool:
+    return slot_type != DURATION or value == "?" or _TIMED_LENGTH.match(value) is not None
 
 
 def _resolved(slot: SlotValue) -> bool:
