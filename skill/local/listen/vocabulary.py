@@ -61,6 +61,9 @@ _ONES = "zero one two three four five six seven eight nine".split()
 _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _UNIT = re.compile(r"[^a-z' ]+")
+_NOT_A_WORD = re.compile(r"[*#@]")  # a wildcard, a number range or a concept reference in a rule phrase
+_NUMBER_RANGE = re.compile(r"#([\d.]+)-([\d.]+)")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -178,13 +181,14 @@ def red_flag_sentences(tiers: Iterable[str] = RED_FLAG_TIERS, vocabulary: Iterab
                 read = _family_readings(written, families)
                 for reading in read:
                     readings[reading] = max(readings.get(reading, 0.0), RED_FLAG_WEIGHT * share / len(read))
-    whole_words = {word for phrase in readings for word in phrase.split() if not re.search(r"[*#@]", word)}
+    said = {word for phrase in readings for word in phrase.split()}  # each word once: the readings share most
+    whole_words = {word for word in said if not _NOT_A_WORD.search(word)}
     whole_words |= set(vocabulary)
     sentences: dict[str, float] = {}
     for phrase, weight in readings.items():
         for part in phrase.split("..."):
             for sentence in _spelled_out(part.split(), whole_words):
-                if sentence and not re.search(r"\d", sentence):
+                if sentence and not _DIGIT.search(sentence):
                     sentences[sentence] = max(sentences.get(sentence, 0.0), weight)
     return sentences
 
@@ -206,11 +210,14 @@ def _family_readings(phrase: str, families: Mapping[str, frozenset[str]]) -> lis
 
 def _spelled_out(words: list[str], vocabulary: set[str]) -> Iterator[str]:
     """Every reading of a rule phrase's words: each wildcard or number range in turn, the rest as written."""
+    if not any(word.endswith("*") or word.startswith("#") for word in words):
+        yield " ".join(words)  # most phrases: nothing to spell out (this is called millions of times)
+        return
     for index, word in enumerate(words):
         if word.endswith("*"):
             stem = word[:-1]
             options = sorted(w for w in vocabulary if w.startswith(stem) and w != stem)
-        elif (numbers := re.fullmatch(r"#([\d.]+)-([\d.]+)", word)):
+        elif (numbers := _NUMBER_RANGE.fullmatch(word)):
             low, high = math.ceil(float(numbers[1])), math.floor(float(numbers[2]))  # whole numbers, as said
             options = [number_words(n) for n in range(low, min(high, 999) + 1)]
         else:
