@@ -3,7 +3,6 @@ shipped files are what the sources give now (`make listen-model` rebuilds them).
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import math
@@ -49,10 +48,15 @@ def corpus_now():
     return corpus()
 
 
-@pytest.fixture(scope="module")
-def red_flags_now():
-    """The red-flag sentences with their weights as the rules give them now, spelled out once for the module."""
-    return red_flag_sentences()
+# Words no rule phrase holds, given as the corpus's vocabulary: "tingl*" must become each of them that starts so.
+EXTRA_VOCABULARY = frozenset({"tingling", "tingly", "tinglish"})
+
+
+def _only(rules: dict, concepts: dict[str, list[str]]) -> dict:
+    """The red-flag rules with one emergency rule, on `concepts` alone (added to the rules' own): spelling a concept
+    out takes a moment, all of them tens of seconds."""
+    return {**rules, "concepts": {**rules["concepts"], **concepts},
+            "rules": [{"tier": "emergency", "when": [{"any": sorted(concepts)}]}]}
 
 
 SENTENCES = [(("start", "my", "stretches"), 1.0), (("start", "the", "heat", "timer"), 1.0), (("stop",), 3.0),
@@ -149,14 +153,19 @@ def test_the_red_flag_phrases_weigh_at_most_their_share_however_many_the_rules_h
     assert pause_shares[0] == pytest.approx(pause_shares[1])
 
 
-def test_red_flag_phrases_are_spelled_out_as_said(red_flags_now):
-    phrases = red_flag_phrases(vocabulary={"tingling", "tingly", "tinglish"})
+def test_red_flag_phrases_are_spelled_out_as_said(monkeypatch, corpus_now):
+    said = {" ".join(sentence.words) for sentence in corpus_now}
+    assert {"thirty eight", "a hundred and one"} <= said  # the rules' "#38-45", "#100.4-113": temperatures, as said
+    rules = load_document("en", "red_flags")
+    probe = ["tingl* down my leg", "a temperature of #38-39", "numb ... bum", "a 4wd crash"]
+    monkeypatch.setattr(vocabulary, "load_document", lambda *_: _only(rules, {"probe": probe}))
+    phrases = red_flag_phrases(vocabulary=EXTRA_VOCABULARY)
     assert phrases == sorted(set(phrases))
     assert not [phrase for phrase in phrases if any(mark in phrase for mark in "*#@0123456789") or "..." in phrase]
-    words = {word for phrase in phrases for word in phrase.split()}
-    assert {"tingling", "tingly", "tinglish"} <= words and "tingl" not in words  # "tingl*": words that start so
-    assert {"thirty eight", "a hundred and one"} <= set(phrases)  # "#38-45", "#100.4-113": temperatures
-    assert "tinglish" not in {word for phrase in red_flags_now for word in phrase.split()}
+    assert {"tingling down my leg", "tingly down my leg", "tinglish down my leg", "a temperature of thirty eight",
+            "a temperature of thirty nine", "numb", "bum"} <= set(phrases)  # "...": two sentences
+    assert "tingl down my leg" not in phrases and not [phrase for phrase in phrases if "crash" in phrase]
+    assert "tinglish down my leg" not in red_flag_phrases()  # only words of the vocabulary or of the rules
     assert red_flag_phrases(tiers=()) == []
 
 
@@ -190,27 +199,28 @@ def _plain_family_phrases(rules) -> list[tuple[str, str, str, str]]:
     return found
 
 
-def test_the_recogniser_knows_each_reading_the_word_families_give_a_red_flag_phrase(red_flags_now):
+def test_the_recogniser_knows_each_reading_the_word_families_give_a_red_flag_phrase(corpus_now):
     rules = load_document("en", "red_flags")
-    phrases = set(red_flags_now)
+    phrases = {" ".join(sentence.words) for sentence in corpus_now}
     readings = [" ".join(other if w == word else w for w in phrase.split())
                 for _, phrase, word, other in _plain_family_phrases(rules)]
-    assert readings and not [reading for reading in readings if reading not in phrases]
+    assert readings and not [reading for reading in readings if " ".join(recogniser_words(reading)) not in phrases]
 
 
-def test_writing_out_a_reading_the_word_families_already_give_changes_nothing(monkeypatch, red_flags_now):
+def test_writing_out_a_reading_the_word_families_already_give_changes_nothing(monkeypatch):
     rules = load_document("en", "red_flags")
-    before = red_flags_now
     listed = {(name, p) for name, entry in rules["concepts"].items()
               for p in (entry if isinstance(entry, list) else entry.get("phrases", []))}
     name, reading = next((name, reading) for name, phrase, word, other in _plain_family_phrases(rules)
                          if (name, reading := " ".join(other if w == word else w for w in phrase.split()))
                          not in listed)
-    written_out = copy.deepcopy(rules)
-    entry = written_out["concepts"][name]
-    (entry if isinstance(entry, list) else entry["phrases"]).append(reading)
-    monkeypatch.setattr(vocabulary, "load_document", lambda *_: written_out)
-    assert red_flag_sentences() == before  # the same sentences with the same weights: the model does not change
+    entry = rules["concepts"][name]
+    phrases = list(entry if isinstance(entry, list) else entry.get("phrases", []))
+    found = []
+    for written in (phrases, [*phrases, reading]):  # as the rules have it, then with the reading written out
+        monkeypatch.setattr(vocabulary, "load_document", lambda *_, written=written: _only(rules, {name: written}))
+        found.append(red_flag_sentences(vocabulary=EXTRA_VOCABULARY))
+    assert found[0] and found[1] == found[0]  # the same sentences with the same weights: the model does not change
 
 
 def test_the_recogniser_writes_words_as_the_resolver_reads_them():

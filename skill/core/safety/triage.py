@@ -1643,7 +1643,10 @@ class Triage:
 
     def classify(self, text: str | None) -> Finding | None:
         """The rules' finding, raised (never lowered) by the learned second opinion when the locale ships one."""
-        reading = self.read(text)
+        return self.judge(self.read(text))
+
+    def judge(self, reading: Reading | None) -> Finding | None:
+        """The finding for what `read` saw (classify in two steps, for a caller that already holds the reading)."""
         if reading is None:
             return None
         finding = next((rule.finding for rule in self._rules if self._fires(rule, reading.live, reading.utterance)),
