@@ -10,6 +10,7 @@ skill knows.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02b9": "'", "`": "'", "\u00b4": "'",
@@ -22,6 +23,15 @@ def fold(text: str) -> str:
     if folded.isascii():
         return folded
     return "".join(_ascii(char) for char in folded)
+
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The folded words of `text`, contractions whole and every other mark dropped: "Yes, I'm diabetic!" ->
+    ("yes", "i'm", "diabetic")."""
+    return tuple(_WORD.findall(fold(text)))
 
 
 def _ascii(char: str) -> str:

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from typing import Mapping
 
 from skill.alexa.handlers.base import Answer, TurnHandler, slot_id
 from skill.alexa.safety.screening import slot_words
 from skill.core.content import load_document
 from skill.core.heat import minutes_left
-from skill.core.text import fold
+from skill.core.text import words
 from skill.core.routines import load_routines
 from skill.core.state import Question
 from skill.alexa.turn import Reply, Turn
 
 log = logging.getLogger(__name__)
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 
 class LaunchHandler(TurnHandler):
@@ -83,17 +81,18 @@ def _yes_with_a_sign(turn: Turn) -> bool:
     question_answers)."""
     if turn.intent != SYMPTOM_INTENT:
         return False
-    yes_words = {tuple(_WORD.findall(fold(phrase))) for phrase in _yes_phrases(turn.content.locale)}
-    for said in slot_words(turn.handler_input.request_envelope.request):
-        words = tuple(_WORD.findall(fold(said)))
-        if any(len(words) > len(yes) and words[:len(yes)] == yes for yes in yes_words if yes):
+    yes_words = _yes_words(turn.content.locale)
+    for said in map(words, slot_words(turn.handler_input.request_envelope.request)):
+        if any(len(said) > len(yes) and said[:len(yes)] == yes for yes in yes_words):
             return True
     return False
 
 
 @functools.cache
-def _yes_phrases(locale: str) -> tuple[str, ...]:
-    return tuple(load_document(locale, "red_flags").get("question_answers", {}).get("yes", ()))
+def _yes_words(locale: str) -> tuple[tuple[str, ...], ...]:
+    """The rules' yes phrases as words, read once per locale."""
+    phrases = load_document(locale, "red_flags").get("question_answers", {}).get("yes", ())
+    return tuple(found for found in map(words, phrases) if found)
 
 
 class HelpHandler(TurnHandler):

@@ -7,13 +7,11 @@ A yes/no question about a warning sign must never be dropped because its answer 
 from __future__ import annotations
 
 import functools
-import re
 from typing import Iterable
 
 from skill.core.content import load_document
-from skill.core.text import fold
+from skill.core.text import words
 
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _NEGATION_REACH = 3  # words a negator reaches forward: "no numbness down there"
 
 
@@ -21,9 +19,9 @@ class ClarifyAnswers:
     def __init__(self, document: dict):
         self._negators = frozenset(document.get("negators", ()))
         self._by_question: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        unsure = [(_words(phrase), "unsure") for phrase in document.get("unsure", ())]
+        unsure = [(words(phrase), "unsure") for phrase in document.get("unsure", ())]
         for entry in document["choices"].values():
-            phrases = [(_words(phrase), side) for side in ("yes", "no") for phrase in entry[side]] + unsure
+            phrases = [(words(phrase), side) for side in ("yes", "no") for phrase in entry[side]] + unsure
             phrases.sort(key=lambda item: -len(item[0]))  # the longest first: "not both" before "both"
             for asked_by in entry["asked_by"]:
                 self._by_question[asked_by] = phrases
@@ -35,7 +33,7 @@ class ClarifyAnswers:
             return None
         sides: set[str] = set()
         for text in texts:
-            sides |= self._sides(phrases, _words(text))
+            sides |= self._sides(phrases, words(text))
         return {frozenset({"yes"}): True, frozenset({"no"}): False}.get(frozenset(sides))
 
     def _sides(self, phrases: list[tuple[tuple[str, ...], str]], words: tuple[str, ...]) -> set[str]:
@@ -61,10 +59,6 @@ class ClarifyAnswers:
         # "no" right before the phrase corrects what came before ("no, both legs"); further back it negates.
         return any(words[at] in self._negators and not (words[at] == "no" and at == start - 1)
                    for at in range(since, start))
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(fold(text)))
 
 
 @functools.cache
