@@ -111,8 +111,9 @@ class LearnedSecondOpinion:
             return Finding("clarify", "learned_clarify", self.clarify_question, "emergency")
         return Finding(tier, f"learned_{tier}")
 
-
     def _only_vague(self, reading: Reading) -> bool:
+        """Whether all that is live is a vague complaint and its circumstances ("my back's acting up again today"):
+        nothing the clarifying question asks about."""
         live = reading.live.keys()
         return bool(self.vague & live) and live <= self.vague_with_circumstances
 

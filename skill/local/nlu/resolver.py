@@ -586,6 +586,9 @@ class IntentResolver:
                 self._answer_templates.setdefault(sample.intent, []).append(sample)
         self._index_similarity()
         self._index_type_vocabulary(language_model)
+        # The catch-alls' samples that are their slot alone: what takes a whole description ("{symptom}").
+        self._catch_all_wholes = [t for t in self._templates
+                                  if not t.carrier and len(t.slots) == 1 and t.intent in self._catch_alls]
         # Custom types a sample holds on its own ("{symptom}"): Alexa passes their unlisted values through.
         self._open_types = frozenset(self._slot_types[t.intent][t.slots[0]] for t in self._templates
                                      if not t.carrier and len(t.slots) == 1
@@ -697,8 +700,7 @@ class IntentResolver:
             return heard_as
         if not whole and self._best_fit(heard, self._templates_of.get(heard_as.intent, ()), mentions)[1]:
             return heard_as  # the feeling sits where a sample puts it ("that one made my leg {tingle all the way down}")
-        caught, _ = self._best_fit(heard, [t for t in self._templates if not t.carrier and len(t.slots) == 1
-                                           and t.intent in self._catch_alls], mentions)
+        caught, _ = self._best_fit(heard, self._catch_all_wholes, mentions)
         return caught or heard_as
 
     def _report_not_check_in(self, heard: Heard, mentions: Sequence[_Mention], heard_as: Resolution) -> Resolution:
@@ -712,8 +714,7 @@ class IntentResolver:
         body = any(m.value.slot_type in self._open_types - self._account_types for m in mentions) or "limb" in said
         if not body or said & _OF_A_STRETCH:
             return heard_as
-        caught, _ = self._best_fit(heard, [t for t in self._templates if not t.carrier and len(t.slots) == 1
-                                           and t.intent in self._catch_alls], mentions)
+        caught, _ = self._best_fit(heard, self._catch_all_wholes, mentions)
         return caught or heard_as
 
     def _sign_without_a_built_in(self, heard: Heard, mentions: Sequence[_Mention]) -> Resolution:
